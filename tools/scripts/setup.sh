@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a fresh Debian machine with the .NET SDK. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+# Debian packages: the broker, the scale-out database, the browser for the web-page test.
+apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian packages start their services on install; the project starts its own instances.
+systemctl disable --now mosquitto >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true
+
+# npm packages used by cross-check tests (esptool-js), pinned by their lock files.
+for dir in $(find tools hil-tests -name package-lock.json -not -path "*/node_modules/*" -printf '%h\n'); do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+  fi
+done
