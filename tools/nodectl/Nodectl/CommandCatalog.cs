@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace NodeFirmware.Nodectl;
+
+/// <summary>Every top-level command of nodectl. Add one line per command group.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        // yield return Flash.FlashCommand.Create();
+        yield break;
+    }
+}
