@@ -1,0 +1,73 @@
+using NodeFirmware.Core.Config;
+
+namespace NodeFirmware.Core.Energy
+{
+    /// <summary>
+    /// Expected charge per day: each phase's current × its duration × how often it happens, and the
+    /// rest of the day asleep. Charge in mAh = mA × ms / 3,600,000.
+    /// </summary>
+    public static class EnergyModel
+    {
+        private const double MsPerHour = 3600000.0;
+        private const double MsPerDay = 86400000.0;
+
+        public static EnergyEstimate Estimate(PowerProfile p, DutyCycle d)
+        {
+            var e = new EnergyEstimate();
+            double bootMs = d.BootsPerDay * p.BootMilliseconds;
+            double sampleMs = d.SamplesPerDay * p.SampleMilliseconds;
+            double connectWifiMs = d.ConnectionsPerDay * p.WifiConnectMilliseconds;
+            double connectTlsMs = d.ConnectionsPerDay * p.TlsHandshakeMilliseconds;
+            double publishMs = d.MessagesPerDay * p.PublishMillisecondsPerMessage + d.BytesPerDay / 1024.0 * p.PublishMillisecondsPerKilobyte;
+
+            e.BootMah = bootMs * p.BootMilliamps / MsPerHour;
+            e.SampleMah = sampleMs * p.SampleMilliamps / MsPerHour;
+            e.ConnectMah = (connectWifiMs * p.WifiConnectMilliamps + connectTlsMs * p.TlsHandshakeMilliamps) / MsPerHour;
+            e.PublishMah = publishMs * p.RadioActiveMilliamps / MsPerHour;
+            e.ListenMah = d.ListenMillisecondsPerDay * p.RadioActiveMilliamps / MsPerHour;
+
+            double awakeMs = bootMs + sampleMs + connectWifiMs + connectTlsMs + publishMs + d.ListenMillisecondsPerDay;
+            double sleepMs = MsPerDay - awakeMs;
+            if (sleepMs < 0) sleepMs = 0;
+            double sleepMa = d.LightSleepShare * p.LightSleepMilliamps + (1 - d.LightSleepShare) * p.DeepSleepMilliamps;
+            e.SleepMah = sleepMs * sleepMa / MsPerHour;
+
+            double total = e.TotalMahPerDay;
+            e.BatteryLifeDays = total > 0 ? p.BatteryCapacityMilliampHours * p.BatteryUsableFraction / total : 0;
+            return e;
+        }
+
+        /// <summary>
+        /// The duty cycle of NodeFirmware's own policy for a configuration: a deep-sleep wake per sample
+        /// (light sleep when the interval is shorter than a boot is worth), one connection and one
+        /// batch message per report interval.
+        /// </summary>
+        public static DutyCycle ForConfig(DeviceConfig c, int bytesPerBatchMessage)
+        {
+            var d = new DutyCycle();
+            d.SamplesPerDay = 86400.0 / c.SampleIntervalSeconds;
+            bool light = c.SampleIntervalSeconds < c.LightSleepBelowSeconds;
+            d.BootsPerDay = light ? 86400.0 / c.ReportIntervalSeconds : d.SamplesPerDay;
+            d.LightSleepShare = light ? 1 : 0;
+            d.ConnectionsPerDay = 86400.0 / c.ReportIntervalSeconds;
+            double readingsPerBatch = (double)c.ReportIntervalSeconds / c.SampleIntervalSeconds;
+            double messagesPerReport = readingsPerBatch <= c.MaxBatchReadings ? 1 : readingsPerBatch / c.MaxBatchReadings;
+            d.MessagesPerDay = d.ConnectionsPerDay * (messagesPerReport + 1); // + the retained status message
+            d.BytesPerDay = d.ConnectionsPerDay * messagesPerReport * bytesPerBatchMessage;
+            d.ListenMillisecondsPerDay = d.ConnectionsPerDay * c.ListenWindowMilliseconds;
+            return d;
+        }
+
+        /// <summary>The naive design for comparison: wake, connect, publish one message per reading, deep sleep.</summary>
+        public static DutyCycle ConnectPerReading(int sampleIntervalSeconds, int bytesPerMessage)
+        {
+            var d = new DutyCycle();
+            d.SamplesPerDay = 86400.0 / sampleIntervalSeconds;
+            d.BootsPerDay = d.SamplesPerDay;
+            d.ConnectionsPerDay = d.SamplesPerDay;
+            d.MessagesPerDay = d.SamplesPerDay;
+            d.BytesPerDay = d.SamplesPerDay * bytesPerMessage;
+            return d;
+        }
+    }
+}
