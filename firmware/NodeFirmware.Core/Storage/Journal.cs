@@ -55,6 +55,9 @@ namespace NodeFirmware.Core.Storage
 
         public int PendingCount { get { return _pending; } }
 
+        /// <summary>Time of the newest reading stored (0 = none); lets the scheduler resume after deep sleep.</summary>
+        public uint LastReadingUnixTime { get; private set; }
+
         /// <summary>How many readings the journal can hold, counting one slot per reading.</summary>
         public int Capacity { get { return _sectorCount * _slotsPerSector; } }
 
@@ -64,6 +67,7 @@ namespace NodeFirmware.Core.Storage
             reading.Sequence = NextSequence;
             WriteSlot(JournalRecord.EncodeReading(reading, timeValid));
             NextSequence++;
+            LastReadingUnixTime = reading.UnixTime;
             _pending++;
             return reading.Sequence;
         }
@@ -170,6 +174,7 @@ namespace NodeFirmware.Core.Storage
                     {
                         case JournalRecord.KindReading:
                             if (a >= NextSequence) NextSequence = a + 1;
+                            if (a + 1 == NextSequence) LastReadingUnixTime = JournalRecord.Field(_slot, 8);
                             break;
                         case JournalRecord.KindReleased:
                             if (a > ReleasedThrough) ReleasedThrough = a;

@@ -25,7 +25,7 @@ namespace NodeFirmware.Core.Telemetry
             for (int k = 0; k < count; k++) if (readings[start + k].Fault != SensorFault.None) faults++;
 
             var w = new CborWriter(64 + count * 12);
-            w.WriteStartMap(faults > 0 ? 7 : 6);
+            w.WriteStartMap(faults > 0 ? 8 : 7);
             w.WriteText("v"); w.WriteInt32(SchemaVersion);
             w.WriteText("d"); w.WriteText(deviceId);
             w.WriteText("e"); w.WriteUInt64(bootEpoch);
