@@ -25,7 +25,6 @@ public class NodeAppHostTests
         public int Boots;
         public int Connects;
         public NodeApp App = null!;
-        public Func<string, byte[]?>? InboundOnListen;
 
         public void BootNode(WakeCause cause)
         {

@@ -156,7 +156,8 @@ namespace NodeFirmware.Core.Cbor
                     break;
                 case CborMajorType.ByteString:
                 case CborMajorType.TextString:
-                    _position += ReadLength();
+                    int length = ReadLength(); // read first: ReadLength itself moves _position past the head
+                    _position += length;
                     break;
                 case CborMajorType.Array:
                     for (int i = ReadCount(1); i > 0; i--) Skip(depth + 1);
