@@ -5,6 +5,8 @@ public static class BenchmarkRegistry
 {
     public static SortedDictionary<string, Func<string[], int>> All() => new()
     {
-        // ["wire"] = Wire.WireBenchmark.Run,
+        ["flash"] = Flash.FlashBenchmark.Run,
+        ["energy"] = Energy.EnergyBenchmark.Run,
+        ["wire"] = Wire.WireBenchmark.Run,
     };
 }

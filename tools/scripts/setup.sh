@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # Debian packages: the broker, the scale-out database, the browser for the web-page test.
+# `setup.sh --demo` installs only what the demo needs (the broker).
 apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl)
+[ "${1:-}" = "--demo" ] && apt_packages=(mosquitto openssl)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,6 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The Debian packages start their services on install; the project starts its own instances.
 systemctl disable --now mosquitto >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true
+
+[ "${1:-}" = "--demo" ] && exit 0
 
 # npm packages used by cross-check tests (esptool-js), pinned by their lock files.
 for dir in $(find tools hil-tests -name package-lock.json -not -path "*/node_modules/*" -printf '%h\n'); do

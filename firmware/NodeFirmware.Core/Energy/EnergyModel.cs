@@ -47,7 +47,7 @@ namespace NodeFirmware.Core.Energy
             var d = new DutyCycle();
             d.SamplesPerDay = 86400.0 / c.SampleIntervalSeconds;
             bool light = c.SampleIntervalSeconds < c.LightSleepBelowSeconds;
-            d.BootsPerDay = light ? 86400.0 / c.ReportIntervalSeconds : d.SamplesPerDay;
+            d.BootsPerDay = light ? 0 : d.SamplesPerDay; // light sleep keeps the application running
             d.LightSleepShare = light ? 1 : 0;
             d.ConnectionsPerDay = 86400.0 / c.ReportIntervalSeconds;
             double readingsPerBatch = (double)c.ReportIntervalSeconds / c.SampleIntervalSeconds;
@@ -56,6 +56,26 @@ namespace NodeFirmware.Core.Energy
             d.BytesPerDay = d.ConnectionsPerDay * messagesPerReport * bytesPerBatchMessage;
             d.ListenMillisecondsPerDay = d.ConnectionsPerDay * c.ListenWindowMilliseconds;
             return d;
+        }
+
+        /// <summary>
+        /// The sleep length above which deep sleep (and a full boot on waking) costs less than staying in
+        /// light sleep: boot charge ÷ (light − deep sleep current). Below it, light sleep wins.
+        /// </summary>
+        public static double DeepSleepBreakEvenSeconds(PowerProfile p)
+        {
+            double saved = p.LightSleepMilliamps - p.DeepSleepMilliamps;
+            if (saved <= 0) return 0;
+            return p.BootMilliseconds * p.BootMilliamps / saved / 1000.0;
+        }
+
+        /// <summary>A configuration with the light/deep sleep threshold set at the board's break-even.</summary>
+        public static DeviceConfig TunedForBoard(DeviceConfig c, PowerProfile p)
+        {
+            var tuned = c.Clone();
+            double breakEven = DeepSleepBreakEvenSeconds(p);
+            tuned.LightSleepBelowSeconds = breakEven >= 600 ? 600 : (int)breakEven + 1;
+            return tuned;
         }
 
         /// <summary>The naive design for comparison: wake, connect, publish one message per reading, deep sleep.</summary>

@@ -12,6 +12,12 @@ namespace NodeFirmware.Core.Node
         public byte[] WillPayload;
         public string[] Subscriptions;
 
+        /// <summary>
+        /// False: the broker keeps the node's session across sleeps (its subscriptions, and QoS 1 commands
+        /// queued while it slept); the host subscribes only when CONNACK says no session was present.
+        /// </summary>
+        public bool CleanSession;
+
         // Publish
         public OutboundMessage[] Messages;
 

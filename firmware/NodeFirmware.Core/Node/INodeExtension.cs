@@ -36,4 +36,31 @@ namespace NodeFirmware.Core.Node
         public byte[] Payload { get; private set; }
         public bool Retain { get; private set; }
     }
+
+    /// <summary>Things that happened to the node which an extension may take as evidence of health.</summary>
+    public enum NodeHealthSignal
+    {
+        /// <summary>A sample with sensor values (no fault) was taken.</summary>
+        SensorRead = 0,
+
+        /// <summary>The broker accepted the connection.</summary>
+        BrokerReached = 1,
+
+        /// <summary>The broker acknowledged a telemetry batch.</summary>
+        TelemetryAcknowledged = 2,
+    }
+
+    /// <summary>
+    /// Optional for an extension: it hears the node's health signals, can ask for a health check now (take a
+    /// sample and connect at once, once per wake) and can ask for a restart. The OTA client uses all three to
+    /// confirm a trial image and to boot a newly installed one.
+    /// </summary>
+    public interface INodeLifecycleExtension
+    {
+        void OnHealthSignal(NodeHealthSignal signal);
+
+        bool WantsHealthCheckNow { get; }
+
+        bool RebootRequested { get; }
+    }
 }

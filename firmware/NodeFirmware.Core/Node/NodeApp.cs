@@ -1,3 +1,4 @@
+using NodeFirmware.Core.Util;
 using System;
 using System.Collections;
 using NodeFirmware.Core.Cbor;
@@ -20,6 +21,7 @@ namespace NodeFirmware.Core.Node
     public class NodeApp
     {
         private const int ConfigSectors = 2;
+        private const long MinimumSleepMilliseconds = 100;
 
         private readonly NodePlatform _platform;
         private readonly NodeIdentity _identity;
@@ -35,12 +37,17 @@ namespace NodeFirmware.Core.Node
         private Phase _phase = Phase.Local;
         private WakeCause _wake;
         private int _nextToken = 1;
-        private bool _birthSent;
+        // The retained "online" birth goes out on the first connection after a power-on or reset, and after a
+        // connection ended uncleanly (the will said "offline"); after a timer wake the status the node left
+        // ("sleeping until") is still true, and the next one is published before it disconnects.
+        private bool _birthDue;
         private bool _listened;
         private bool _sleepStatusSent;
         private bool _linkFailedThisWake;
         private bool _sampleNow;
         private bool _rebootRequested;
+        private bool _healthCheckDone;
+        private readonly long _bootMilliseconds;
 
         private enum Phase { Local, Connecting, Connected, Publishing, Disconnecting }
 
@@ -57,6 +64,7 @@ namespace NodeFirmware.Core.Node
         public NodeApp(NodePlatform platform, NodeIdentity identity, DeviceConfig defaults)
         {
             _platform = platform;
+            _bootMilliseconds = platform.Clock.UptimeMillis; // how long the boot took, measured on every boot
             _identity = identity;
             _topics = new Topics(identity.DeviceId);
             int sectors = platform.Storage.Size / platform.Storage.SectorSize;
@@ -80,10 +88,12 @@ namespace NodeFirmware.Core.Node
         public void Boot(WakeCause cause)
         {
             _wake = cause;
+            _birthDue = cause != WakeCause.DeepSleepTimer;
         }
 
         public HostRequest Next()
         {
+            if (!_rebootRequested && LifecycleWantsReboot()) _rebootRequested = true;
             switch (_phase)
             {
                 case Phase.Local:
@@ -107,7 +117,7 @@ namespace NodeFirmware.Core.Node
         {
             if (_phase != Phase.Connecting) throw new InvalidOperationException("not connecting");
             _phase = Phase.Connected;
-            _birthSent = false;
+            Signal(NodeHealthSignal.BrokerReached);
             _listened = false;
             _sleepStatusSent = false;
         }
@@ -124,7 +134,11 @@ namespace NodeFirmware.Core.Node
             foreach (InFlight f in _inFlight) if (f.Token == token) acked = f;
             if (acked == null) return;
             _inFlight.Remove(acked);
-            if (acked.ReleasesThrough > 0) _journal.Release(acked.ReleasesThrough);
+            if (acked.ReleasesThrough > 0)
+            {
+                _journal.Release(acked.ReleasesThrough);
+                Signal(NodeHealthSignal.TelemetryAcknowledged);
+            }
             if (_inFlight.Count == 0 && _phase == Phase.Publishing) _phase = Phase.Connected;
         }
 
@@ -132,6 +146,7 @@ namespace NodeFirmware.Core.Node
         public void OnLinkLost(string reason)
         {
             if (_phase == Phase.Local) return;
+            _birthDue = true;
             RecordLinkFailure();
         }
 
@@ -154,6 +169,14 @@ namespace NodeFirmware.Core.Node
             for (int guard = 0; guard < 8; guard++)
             {
                 if (_rebootRequested) return SleepRequest(1, true);
+                if (!_healthCheckDone && LifecycleWantsHealthCheck())
+                {
+                    // Once per wake: a sample to send, and a connection now rather than at the next report time.
+                    _healthCheckDone = true;
+                    TakeSample();
+                    if (!_linkFailedThisWake) return ConnectRequest();
+                    continue;
+                }
                 var decision = Scheduler.Decide(SchedulerInputNow());
                 if (_sampleNow || decision.Action == NodeAction.Sample)
                 {
@@ -174,10 +197,10 @@ namespace NodeFirmware.Core.Node
             var extensionOut = new ArrayList();
             foreach (INodeExtension e in _extensions) e.TakeOutbound(extensionOut);
             foreach (PendingPublish p in extensionOut) messages.Add(Token(p.Topic, p.Payload, p.Retain, 0));
-            if (!_birthSent)
+            if (_birthDue)
             {
                 messages.Add(Token(_topics.Status, StatusEncoder.Encode(Status("online", 0)), true, 0));
-                _birthSent = true;
+                _birthDue = false;
             }
             if (_rebootRequested)
             {
@@ -212,6 +235,23 @@ namespace NodeFirmware.Core.Node
             return disconnect;
         }
 
+        private void Signal(NodeHealthSignal signal)
+        {
+            foreach (object e in _extensions) if (e is INodeLifecycleExtension) ((INodeLifecycleExtension)e).OnHealthSignal(signal);
+        }
+
+        private bool LifecycleWantsReboot()
+        {
+            foreach (object e in _extensions) if (e is INodeLifecycleExtension && ((INodeLifecycleExtension)e).RebootRequested) return true;
+            return false;
+        }
+
+        private bool LifecycleWantsHealthCheck()
+        {
+            foreach (object e in _extensions) if (e is INodeLifecycleExtension && ((INodeLifecycleExtension)e).WantsHealthCheckNow) return true;
+            return false;
+        }
+
         private bool KeepConnected()
         {
             foreach (INodeExtension e in _extensions) if (e.KeepConnected) return true;
@@ -236,6 +276,7 @@ namespace NodeFirmware.Core.Node
             var clock = _platform.Clock;
             var reading = _sampler.Sample((uint)clock.UnixTimeSeconds);
             _journal.Append(reading, clock.IsTimeValid);
+            if (reading.Fault == SensorFault.None) Signal(NodeHealthSignal.SensorRead);
         }
 
         private SchedulerInput SchedulerInputNow()
@@ -275,6 +316,7 @@ namespace NodeFirmware.Core.Node
             r.ClientId = _identity.DeviceId;
             r.WillTopic = _topics.Status;
             r.WillPayload = StatusEncoder.Offline();
+            r.CleanSession = false;
             int extra = 0;
             foreach (INodeExtension e in _extensions) extra += e.Subscriptions.Length;
             r.Subscriptions = new string[2 + extra];
@@ -302,6 +344,9 @@ namespace NodeFirmware.Core.Node
             var r = new HostRequest();
             r.Kind = HostRequestKind.Sleep;
             r.SleepMilliseconds = seconds * 1000;
+            // A deep-sleep wake costs a full boot before the application runs again: wake that much earlier
+            // so samples keep their cadence instead of drifting by the boot time every cycle.
+            if (deep) r.SleepMilliseconds = IntMath.Max(MinimumSleepMilliseconds, r.SleepMilliseconds - _bootMilliseconds);
             r.DeepSleep = deep;
             _linkFailedThisWake = _linkFailedThisWake && !deep;
             return r;

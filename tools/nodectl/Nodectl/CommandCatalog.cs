@@ -7,7 +7,8 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        // yield return Flash.FlashCommand.Create();
-        yield break;
+        yield return Flashing.FlashCommand.Create();
+        yield return Partitions.PartitionsCommand.Create();
+        yield return Energy.EnergyCommand.Create();
     }
 }

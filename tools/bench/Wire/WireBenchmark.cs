@@ -1,0 +1,78 @@
+using NodeFirmware.Core.Config;
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Link;
+using NodeFirmware.Core.Telemetry;
+
+namespace NodeFirmware.Bench.Wire;
+
+/// <summary>
+/// Bytes on the wire per BME280 reading, MQTT framing included, TLS excluded, for the reference profile
+/// (sample every 60 s, report every 15 min): NodeFirmware's session per report (CONNECT with will to a session
+/// the broker kept, the batch Core encodes, the sleeping status, their acknowledgements, DISCONNECT; the first
+/// connection's SUBSCRIBE and birth status are spread over the day) against a
+/// JSON message per reading from a node that connects for each one.
+/// Usage: bench wire [--sample-s 60] [--report-s 900] [--seed 1]
+/// </summary>
+public static class WireBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int sampleS = IntArg(args, "--sample-s", 60), reportS = IntArg(args, "--report-s", 900), seed = IntArg(args, "--seed", 1);
+        const string device = "esp32-a1b2c3d4e5f6";
+        var topics = new Topics(device);
+        var random = new Random(seed);
+        int perBatch = reportS / sampleS;
+        const int batches = 96;
+
+        var start = new DateTime(2026, 11, 25, 0, 0, 0, DateTimeKind.Utc);
+        double t = 21.3, h = 45.2, p = 101_325;
+        long ours = 0, baseline = 0, payloadOnly = 0;
+        uint sequence = 1;
+        for (int b = 0; b < batches; b++)
+        {
+            var readings = new Reading[perBatch];
+            for (int k = 0; k < perBatch; k++)
+            {
+                // A slowly wandering indoor environment with sensor noise, as the simulated BME280 produces.
+                t += (random.NextDouble() - 0.5) * 0.1; h += (random.NextDouble() - 0.5) * 0.2; p += (random.NextDouble() - 0.5) * 8;
+                var when = start.AddSeconds((b * perBatch + k) * (double)sampleS + random.Next(2));
+                readings[k] = new Reading
+                {
+                    Sequence = sequence++,
+                    UnixTime = (uint)new DateTimeOffset(when).ToUnixTimeSeconds(),
+                    Sample = new EnvironmentSample { CentiCelsius = (int)Math.Round(t * 100), CentiPercentRh = (int)Math.Round(h * 100), Pascal = (int)Math.Round(p) },
+                    BatteryMillivolts = 3900 - b,
+                };
+                baseline += TasmotaStyleBaseline.SessionBytes(device, TasmotaStyleBaseline.Message(when, t, h, p / 100));
+            }
+            byte[] batch = TelemetryBatchEncoder.Encode(device, 7, readings, 0, perBatch);
+            payloadOnly += batch.Length;
+            ours += SessionBytes(topics, batch.Length, b, first: b == 0);
+        }
+
+        int readingsTotal = batches * perBatch;
+        double oursPerReading = (double)ours / readingsTotal, baselinePerReading = (double)baseline / readingsTotal;
+        Console.WriteLine($"RESULT wire sample_s={sampleS} report_s={reportS} readings={readingsTotal} batch_payload_bytes_per_reading={(double)payloadOnly / readingsTotal:0.0} " +
+                          $"bytes_per_reading={oursPerReading:0.0} baseline_bytes_per_reading={baselinePerReading:0.0} ratio={oursPerReading / baselinePerReading:0.000} goal<=0.125");
+        return 0;
+    }
+
+    private static int SessionBytes(Topics topics, int batchBytes, int b, bool first)
+    {
+        byte[] birth = StatusEncoder.Encode(new NodeStatus { State = "online", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, Pending = 15, ConfigRevision = 3 });
+        byte[] sleeping = StatusEncoder.Encode(new NodeStatus { State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000 });
+        return MqttPacketSizes.Connect("esp32-a1b2c3d4e5f6", topics.Status, StatusEncoder.Offline().Length)
+               + MqttPacketSizes.ConnAck
+               + (first ? MqttPacketSizes.Subscribe(topics.Config, topics.Command) + MqttPacketSizes.SubAck(2) : 0)
+               + (first ? MqttPacketSizes.Publish(topics.Status, birth.Length, qos1: true) + MqttPacketSizes.PubAck : 0)
+               + MqttPacketSizes.Publish(topics.Telemetry, batchBytes, qos1: true) + MqttPacketSizes.PubAck
+               + MqttPacketSizes.Publish(topics.Status, sleeping.Length, qos1: true) + MqttPacketSizes.PubAck
+               + MqttPacketSizes.Disconnect;
+    }
+
+    internal static int IntArg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    }
+}

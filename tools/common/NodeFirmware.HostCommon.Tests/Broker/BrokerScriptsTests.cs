@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using NodeFirmware.HostCommon.Broker;
+
+namespace NodeFirmware.HostCommon.Tests.Broker;
+
+public sealed class BrokerScriptsTests : IDisposable
+{
+    private readonly BrokerTestPki _pki = new();
+
+    public void Dispose() => _pki.Dispose();
+
+    private static (int Code, string Output) Script(string name, params string[] args)
+    {
+        var info = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(BrokerTemplates.BrokerFolder(), name));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException(name + " hung"); }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static bool Accepts(int port)
+    {
+        try { using var c = new TcpClient(); c.Connect("127.0.0.1", port); return true; }
+        catch (SocketException) { return false; }
+    }
+
+    [Fact]
+    public async Task Scripts_start_reload_and_stop_a_generated_broker()
+    {
+        var config = _pki.Config("scripted").WithPort(FreePort.OnLoopback());
+        config.Write();
+        try
+        {
+            var start = Script("start-broker.sh", config.RunDirectory);
+            Assert.True(start.Code == 0, start.Output);
+            Assert.True(Accepts(config.Port));
+            Assert.Equal(1, Script("start-broker.sh", config.RunDirectory).Code); // already running
+
+            await using (var device = await TestMqttClient.ConnectDeviceAsync(config.BindAddress, config.Port, _pki.Device("esp32-00000000000a"), _pki.Trust))
+                Assert.True(device.Client.IsConnected);
+
+            var reload = Script("reload-broker.sh", config.RunDirectory);
+            Assert.True(reload.Code == 0, reload.Output);
+
+            var stop = Script("stop-broker.sh", config.RunDirectory);
+            Assert.True(stop.Code == 0, stop.Output);
+            Assert.False(Accepts(config.Port));
+            Assert.False(File.Exists(config.PidPath));
+            Assert.True(File.Exists(config.DatabasePath));
+        }
+        finally
+        {
+            Script("stop-broker.sh", config.RunDirectory, "--kill");
+        }
+    }
+
+    [Fact]
+    public void Start_script_explains_a_missing_run_directory()
+    {
+        var result = Script("start-broker.sh", "/nonexistent/run");
+        Assert.Equal(2, result.Code);
+        Assert.Contains("generate the run directory first", result.Output);
+    }
+
+    [Fact]
+    public void Checked_in_examples_match_the_generator()
+    {
+        var folder = BrokerTemplates.BrokerFolder();
+        if (Environment.GetEnvironmentVariable("NF_REGENERATE_BROKER_EXAMPLES") == "1")
+        {
+            File.WriteAllText(Path.Combine(folder, "mosquitto.conf.example"), BrokerTemplates.Example.RenderConf());
+            File.WriteAllText(Path.Combine(folder, "acl.example"), BrokerTemplates.Example.RenderAcl());
+        }
+        Assert.Equal(BrokerTemplates.Example.RenderConf(), File.ReadAllText(Path.Combine(folder, "mosquitto.conf.example")));
+        Assert.Equal(BrokerTemplates.Example.RenderAcl(), File.ReadAllText(Path.Combine(folder, "acl.example")));
+    }
+}

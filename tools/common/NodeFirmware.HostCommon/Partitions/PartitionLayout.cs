@@ -1,0 +1,18 @@
+namespace NodeFirmware.HostCommon.Partitions;
+
+/// <summary>Where the boot chain sits on an ESP32's flash, which a partition table must respect.</summary>
+public sealed record PartitionLayout(uint TableOffset = PartitionLayout.DefaultTableOffset, uint BootloaderOffset = PartitionLayout.Esp32BootloaderOffset, long? FlashSize = null)
+{
+    /// <summary>CONFIG_PARTITION_TABLE_OFFSET's default.</summary>
+    public const uint DefaultTableOffset = 0x8000;
+
+    /// <summary>The second-stage bootloader's offset on the original ESP32 (0x0 on the C3/S3 and later).</summary>
+    public const uint Esp32BootloaderOffset = 0x1000;
+
+    /// <summary>The table occupies one 4 KB flash sector.</summary>
+    public const uint TableSectorSize = 0x1000;
+
+    public uint FirstFreeOffset => TableOffset + TableSectorSize;
+
+    public static PartitionLayout Esp32(long flashSize) => new(FlashSize: flashSize);
+}

@@ -1,0 +1,7 @@
+namespace NodeFirmware.HostCommon.Partitions;
+
+/// <summary>A partition table (CSV or binary) is malformed or would not work on the chip; the message says where and why.</summary>
+public sealed class PartitionTableException : Exception
+{
+    public PartitionTableException(string message) : base(message) { }
+}

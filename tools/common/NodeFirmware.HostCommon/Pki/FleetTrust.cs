@@ -1,0 +1,59 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NodeFirmware.HostCommon.Pki;
+
+/// <summary>
+/// Verifies certificates against the fleet CA alone (not the system's roots): for clients checking the broker,
+/// and for tools checking an issued device certificate.
+/// </summary>
+public sealed class FleetTrust
+{
+    public FleetTrust(X509Certificate2 caCertificate)
+    {
+        CaCertificate = caCertificate ?? throw new ArgumentNullException(nameof(caCertificate));
+    }
+
+    public X509Certificate2 CaCertificate { get; }
+
+    /// <summary>Builds the chain to the fleet CA; returns the problems found (empty when valid).</summary>
+    public IReadOnlyList<string> Check(X509Certificate2 certificate, string? requiredEkuOid, DateTime? at = null)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
+        // Revocation is the broker's job (crlfile); the fleet publishes no CRL distribution point.
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (at is not null) chain.ChainPolicy.VerificationTime = at.Value;
+        if (requiredEkuOid is not null) chain.ChainPolicy.ApplicationPolicy.Add(new(requiredEkuOid));
+        var problems = new List<string>();
+        if (!chain.Build(certificate))
+            problems.AddRange(chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}"));
+        else if (!chain.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(CaCertificate.RawData))
+            problems.Add("the chain does not end at the fleet CA");
+        return problems;
+    }
+
+    public bool IsValidDevice(X509Certificate2 certificate) =>
+        Check(certificate, CertificateProfile.ClientAuthOid).Count == 0
+        && DeviceIdentity.IsValid(CertificateProfile.GetCommonName(certificate));
+
+    /// <summary>
+    /// For a TLS client's server-certificate callback: the host name must match (SslStream checked it) and the
+    /// chain must lead to the fleet CA with the server-auth EKU.
+    /// </summary>
+    public bool ValidateServer(X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null) return false;
+        if ((errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
+            return false;
+        using var cert = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return Check(cert, CertificateProfile.ServerAuthOid).Count == 0;
+    }
+
+    public static string? CommonName(X509Certificate2 certificate) => CertificateProfile.GetCommonName(certificate);
+
+    public static bool HasClientAuth(X509Certificate2 certificate) => CertificateProfile.HasEku(certificate, CertificateProfile.ClientAuthOid);
+
+    public static bool HasServerAuth(X509Certificate2 certificate) => CertificateProfile.HasEku(certificate, CertificateProfile.ServerAuthOid);
+}

@@ -1,0 +1,54 @@
+using NodeFirmware.Nodectl.Flashing;
+using NodeSim.RomBootloader;
+
+namespace NodeFirmware.Nodectl.Tests.Flashing;
+
+/// <summary>The client and the simulated ROM on the two ends of an in-memory serial line.</summary>
+internal sealed class RomRig : IDisposable
+{
+    public static readonly EspRomClientOptions FastOptions = new()
+    {
+        DefaultTimeout = TimeSpan.FromMilliseconds(250),
+        SyncTimeout = TimeSpan.FromMilliseconds(50),
+        ConnectAttempts = 3,
+        Sleep = _ => { },
+    };
+
+    public RomRig(SimulatedRomOptions? simOptions = null, EspRomClientOptions? clientOptions = null, bool wireControlLines = true, bool wireDtr = true)
+    {
+        Link = new InMemorySerialLink("sim");
+        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), simOptions);
+        Link.Attach(
+            bytes => Sim.Receive(bytes),
+            (dtr, rts) =>
+            {
+                if (wireControlLines)
+                {
+                    Sim.SetSignals(wireDtr && dtr, rts);
+                }
+            },
+            Sim.SetHostBaudRate);
+        Client = new EspRomClient(Link, clientOptions ?? FastOptions);
+    }
+
+    public InMemorySerialLink Link { get; }
+
+    public SimulatedRomBootloader Sim { get; }
+
+    public EspRomClient Client { get; }
+
+    /// <summary>Connects and attaches the SPI flash, the state every flashing run starts from.</summary>
+    public RomRig Ready()
+    {
+        Client.Connect();
+        Client.DetectChip();
+        Client.AttachSpiFlash();
+        return this;
+    }
+
+    public void Dispose()
+    {
+        Sim.Dispose();
+        Link.Dispose();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using NodeFirmware.Core.Link;
+using NodeFirmware.HostCommon.Pki;
+
+namespace NodeSim.Network;
+
+/// <summary>
+/// The virtual node's MQTT session: MQTT 3.1.1 over TLS 1.2 with the node's own client certificate,
+/// as the device speaks it with M2Mqtt. The broker may keep the session across sleeps (Core asks for
+/// that); the node's own side of it does not survive a deep sleep, so what must survive is in Core's journal.
+/// </summary>
+public sealed class MqttNodeLink : IAsyncDisposable
+{
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly BrokerEndpoint _broker;
+    private readonly X509Certificate2 _clientCertificate;
+    private readonly FleetTrust _trust;
+    private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _inbound = new();
+    private IMqttClient? _client;
+
+    public MqttNodeLink(BrokerEndpoint broker, X509Certificate2 clientCertificateWithKey)
+    {
+        if (!clientCertificateWithKey.HasPrivateKey) throw new ArgumentException("the node's certificate needs its private key", nameof(clientCertificateWithKey));
+        _broker = broker;
+        _clientCertificate = clientCertificateWithKey;
+        _trust = new FleetTrust(broker.FleetCa);
+    }
+
+    public bool IsConnected => _client?.IsConnected == true;
+
+    /// <summary>Whether the broker still had the session at the last connect (so no SUBSCRIBE was sent).</summary>
+    public bool SessionWasPresent { get; private set; }
+
+    /// <summary>Connects and subscribes; null on success, otherwise why not.</summary>
+    public async Task<string?> ConnectAsync(string clientId, bool cleanSession, string willTopic, byte[] willPayload, string[] subscriptions)
+    {
+        await DropAsync();
+        var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            _inbound.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
+            return Task.CompletedTask;
+        };
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(_broker.Host, _broker.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithClientId(clientId)
+            .WithCleanSession(cleanSession)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
+            .WithTimeout(OperationTimeout)
+            .WithWillTopic(willTopic).WithWillPayload(willPayload).WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTlsOptions(tls => tls
+                .UseTls()
+                .WithSslProtocols(SslProtocols.Tls12)
+                .WithClientCertificates(new[] { _clientCertificate })
+                .WithCertificateValidationHandler(e => _trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
+            .Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(OperationTimeout);
+            var result = await client.ConnectAsync(options, timeout.Token);
+            if (result.ResultCode != MqttClientConnectResultCode.Success) { client.Dispose(); return "refused: " + result.ResultCode; }
+            SessionWasPresent = result.IsSessionPresent;
+            if (result.IsSessionPresent) { _client = client; return null; } // the broker still has the subscriptions
+            var subscribe = new MqttClientSubscribeOptionsBuilder();
+            foreach (var topic in subscriptions) subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+            var granted = await client.SubscribeAsync(subscribe.Build(), timeout.Token);
+            var refused = granted.Items.FirstOrDefault(i => (int)i.ResultCode > 2);
+            if (refused != null) { client.Dispose(); return $"subscription to {refused.TopicFilter.Topic} refused"; }
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or AuthenticationException or IOException)
+        {
+            client.Dispose();
+            return e.GetType().Name + ": " + e.Message;
+        }
+        _client = client;
+        return null;
+    }
+
+    /// <summary>Publishes with QoS 1; true when the broker acknowledged it.</summary>
+    public async Task<bool> PublishAsync(OutboundMessage message)
+    {
+        if (_client is not { IsConnected: true }) return false;
+        var m = new MqttApplicationMessageBuilder()
+            .WithTopic(message.Topic)
+            .WithPayload(message.Payload)
+            .WithRetainFlag(message.Retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(OperationTimeout);
+            var result = await _client.PublishAsync(m, timeout.Token);
+            return result.IsSuccess;
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The messages the broker delivered since the last call, in order.</summary>
+    public List<(string Topic, byte[] Payload)> TakeInbound()
+    {
+        var list = new List<(string, byte[])>();
+        while (_inbound.TryDequeue(out var m)) list.Add(m);
+        return list;
+    }
+
+    public async Task DisconnectAsync()
+    {
+        if (_client is { IsConnected: true })
+        {
+            try { await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()); }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or IOException) { }
+        }
+        await DropAsync();
+    }
+
+    /// <summary>Drops the connection without a DISCONNECT, as a node losing power or radio does (the will fires).</summary>
+    public Task DropAsync()
+    {
+        _client?.Dispose();
+        _client = null;
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => new(DropAsync());
+}

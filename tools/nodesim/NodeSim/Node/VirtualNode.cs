@@ -1,0 +1,187 @@
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Node;
+using NodeSim.Hardware;
+using NodeSim.Network;
+using NodeSim.Sensors;
+
+namespace NodeSim.Node;
+
+/// <summary>
+/// NodeFirmware.Core on simulated hardware, driven by the same host loop as the device: perform what
+/// <see cref="NodeApp.Next"/> asks and report back. Deep sleep discards the application and the MQTT
+/// session (only what Core wrote to flash survives); light sleep keeps them.
+/// </summary>
+public sealed class VirtualNode : IAsyncDisposable
+{
+    private const int Bme280Address = 0x76;
+
+    private readonly VirtualNodeOptions _options;
+    private readonly SimulatedI2cBus _i2c = new();
+    private readonly Bme280EnvironmentSensor _sensorAdapter;
+    private readonly Random _random;
+    private NodeApp? _app;
+    private MqttNodeLink? _link;
+    private WakeCause _nextWakeCause = WakeCause.PowerOn;
+
+    public VirtualNode(VirtualNodeOptions options, long startUnixMillis)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+        Clock = new NodeClock(startUnixMillis);
+        Flash = new SimulatedNorFlash(options.StorageBytes, 4096, options.Seed);
+        Battery = new SimulatedBattery(options.PowerProfile.BatteryCapacityMilliampHours, options.InitialBatteryCharge);
+        Environment = new Bme280Environment(21.5, 45, 101_325, options.Seed);
+        Sensor = new SimulatedBme280(() => Clock.UnixTimeMillis, Environment);
+        _i2c.Attach(Bme280Address, Sensor);
+        _sensorAdapter = new Bme280EnvironmentSensor(() => _i2c.CreateDevice(Bme280Address), SampleWait);
+        Network = new NetworkConditions(options.Seed);
+        WakeAtUnixMillis = startUnixMillis;
+    }
+
+    public string DeviceId => _options.DeviceId;
+    public NodeClock Clock { get; }
+    public SimulatedNorFlash Flash { get; }
+    public SimulatedBattery Battery { get; }
+    public Bme280Environment Environment { get; }
+    public SimulatedBme280 Sensor { get; }
+    public NetworkConditions Network { get; }
+
+    public long WakeAtUnixMillis { get; private set; }
+    public int Boots { get; private set; }
+    public int Connections { get; private set; }
+    public int ConnectFailures { get; private set; }
+    public int MessagesAcked { get; private set; }
+
+    /// <summary>The journal as the node left it when it last went to sleep.</summary>
+    public JournalStats Journal { get; private set; }
+
+    /// <summary>The running application; null while in deep sleep.</summary>
+    public NodeApp? App => _app;
+
+    /// <summary>Runs from wake-up to the next sleep.</summary>
+    public async Task<WakeOutcome> RunWakeAsync()
+    {
+        var p = _options.PowerProfile;
+        if (_app == null) Boot();
+        int connections = 0, acked = 0;
+        for (int step = 0; step < 10_000; step++)
+        {
+            var r = _app!.Next();
+            switch (r.Kind)
+            {
+                case HostRequestKind.Connect:
+                    connections++;
+                    await ConnectAsync(r);
+                    break;
+                case HostRequestKind.Publish:
+                    acked += await PublishAsync(r);
+                    break;
+                case HostRequestKind.Listen:
+                    await ListenAsync(r.ListenMilliseconds);
+                    break;
+                case HostRequestKind.Disconnect:
+                    if (_link != null) await _link.DisconnectAsync();
+                    break;
+                case HostRequestKind.Sleep:
+                    var j = _app.Journal;
+                    Journal = new JournalStats(j.Epoch, j.NextSequence, j.ReleasedThrough, j.PendingCount, j.DroppedTotal);
+                    Spend(r.DeepSleep ? EnergyPhase.DeepSleep : EnergyPhase.LightSleep, r.DeepSleep ? p.DeepSleepMilliamps : p.LightSleepMilliamps, r.SleepMilliseconds);
+                    if (r.DeepSleep) await PowerDownAsync(WakeCause.DeepSleepTimer);
+                    WakeAtUnixMillis = Clock.UnixTimeMillis;
+                    return new WakeOutcome(WakeAtUnixMillis, r.DeepSleep, connections, acked);
+            }
+        }
+        throw new InvalidOperationException($"{DeviceId}: the application never asked to sleep");
+    }
+
+    /// <summary>Power is cut: RAM and the session are gone; the node boots again at the next wake.</summary>
+    public Task PowerLossAsync() => PowerDownAsync(WakeCause.PowerOn);
+
+    private void Boot()
+    {
+        var p = _options.PowerProfile;
+        Boots++;
+        Clock.Boot();
+        Spend(EnergyPhase.Boot, p.BootMilliamps, p.BootMilliseconds);
+        var platform = new NodePlatform(Clock, Flash, _sensorAdapter, Battery, _random);
+        _app = new NodeApp(platform, new NodeIdentity(DeviceId, _options.FirmwareVersion, "A", false), _options.Defaults);
+        _app.Boot(_nextWakeCause);
+    }
+
+    private async Task PowerDownAsync(WakeCause cause)
+    {
+        if (_link != null) await _link.DropAsync();
+        _link = null;
+        _app = null;
+        _nextWakeCause = cause;
+    }
+
+    private async Task ConnectAsync(HostRequest r)
+    {
+        var p = _options.PowerProfile;
+        Spend(EnergyPhase.Connect, p.WifiConnectMilliamps, p.WifiConnectMilliseconds);
+        if (!Network.IsUp(Clock.UnixTimeMillis))
+        {
+            ConnectFailures++;
+            _app!.OnConnectFailed("no network");
+            return;
+        }
+        Spend(EnergyPhase.Connect, p.TlsHandshakeMilliamps, p.TlsHandshakeMilliseconds + Network.ExtraLatencyMillis);
+        _link ??= new MqttNodeLink(_options.Broker, _options.Certificate);
+        string? failure = await _link.ConnectAsync(r.ClientId, r.CleanSession, r.WillTopic, r.WillPayload, r.Subscriptions);
+        if (failure != null)
+        {
+            ConnectFailures++;
+            _app!.OnConnectFailed(failure);
+            return;
+        }
+        Connections++;
+        _app!.OnConnected();
+    }
+
+    private async Task<int> PublishAsync(HostRequest r)
+    {
+        var p = _options.PowerProfile;
+        int acked = 0;
+        foreach (var m in r.Messages)
+        {
+            Spend(EnergyPhase.Publish, p.RadioActiveMilliamps, p.PublishMillisecondsPerMessage + m.Payload.Length / 1024.0 * p.PublishMillisecondsPerKilobyte + Network.ExtraLatencyMillis);
+            bool up = Network.IsUp(Clock.UnixTimeMillis);
+            bool ok = up && _link != null && await _link.PublishAsync(m);
+            if (!ok || Network.LoseAck())
+            {
+                if (_link != null) await _link.DropAsync();
+                _app!.OnLinkLost(up ? "acknowledgement lost" : "network down");
+                return acked;
+            }
+            acked++;
+            MessagesAcked++;
+            _app!.OnPublishAcked(m.Token);
+        }
+        return acked;
+    }
+
+    private async Task ListenAsync(int milliseconds)
+    {
+        var p = _options.PowerProfile;
+        int real = Math.Max(20, (int)(milliseconds * _options.ListenRealTimeShare));
+        if (milliseconds > 0) await Task.Delay(real);
+        Spend(EnergyPhase.Listen, p.RadioActiveMilliamps, milliseconds);
+        if (_link == null) return;
+        foreach (var (topic, payload) in _link.TakeInbound()) _app!.OnMessage(topic, payload);
+    }
+
+    private void SampleWait(int milliseconds) => Spend(EnergyPhase.Sample, _options.PowerProfile.SampleMilliamps, milliseconds);
+
+    private void Spend(EnergyPhase phase, double milliamps, double milliseconds)
+    {
+        Battery.Drain(phase, milliamps, milliseconds);
+        Clock.Advance((long)Math.Round(milliseconds));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_link != null) await _link.DropAsync();
+        _sensorAdapter.Dispose();
+    }
+}

@@ -1,0 +1,572 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace NodeSim.RomBootloader;
+
+/// <summary>
+/// A byte-level ESP32 ROM serial loader. It only listens after the DTR/RTS reset-into-bootloader sequence (EN
+/// released while IO0 is low) and a SYNC; it keeps a NOR flash, erases whole sectors on FLASH_BEGIN and
+/// FLASH_DEFL_BEGIN, inflates compressed data, computes MD5 and answers with the ROM's 4 status bytes and error
+/// codes. A <see cref="RomFaultPlan"/> makes it misbehave. Bytes leave through the transmit delegate.
+/// </summary>
+public sealed class SimulatedRomBootloader : IDisposable
+{
+    private const string RomDate = "ets Jun  8 2016 00:22:57\r\n\r\n";
+
+    private readonly object _gate = new();
+    private readonly Action<byte[]> _transmit;
+    private readonly SimulatedRomOptions _options;
+    private readonly RomSlipReceiver _receiver;
+    private readonly List<byte[]> _frames = new();
+    private readonly Random _random;
+    private readonly Dictionary<uint, byte> _ram = new();
+    private FlashDownload? _download;
+    private MemDownload? _memDownload;
+    private bool _dtr;
+    private bool _rts;
+    private int _chipBaud = RomWire.ESP_ROM_BAUD;
+    private int _hostBaud = RomWire.ESP_ROM_BAUD;
+    private bool _spiAttached;
+    private uint _flashSizeSetting;
+    private bool _lastCommandFailed;
+
+    public SimulatedRomBootloader(Action<byte[]> transmit, SimulatedRomOptions? options = null)
+    {
+        _transmit = transmit;
+        _options = options ?? new SimulatedRomOptions();
+        Flash = new SimulatedSpiFlash(_options.FlashSize);
+        Registers = new Esp32RegisterFile(Flash, _options.Mac, _options.ChipMagic);
+        _receiver = new RomSlipReceiver(8 + 16 + _options.MaxDataBlock);
+        _random = new Random(_options.Seed);
+        _flashSizeSetting = (uint)Flash.Size;
+        State = RomChipState.RunningApplication;
+    }
+
+    public SimulatedSpiFlash Flash { get; }
+
+    public Esp32RegisterFile Registers { get; }
+
+    public RomChipState State { get; private set; }
+
+    public RomFaultPlan? Fault { get; set; }
+
+    public int Boots { get; private set; }
+
+    public int ResponsesSent { get; private set; }
+
+    /// <summary>The error byte of the last failed command (0 if none failed yet).</summary>
+    public byte LastError { get; private set; }
+
+    public int DroppedFrames => _receiver.DroppedFrames;
+
+    /// <summary>Control lines from the host. RTS asserted alone pulls EN low; DTR asserted alone pulls IO0 low.</summary>
+    public void SetSignals(bool dtr, bool rts)
+    {
+        lock (_gate)
+        {
+            bool wasInReset = State == RomChipState.HeldInReset;
+            _dtr = dtr;
+            _rts = rts;
+            bool enLow = _rts && !_dtr;
+            bool io0Low = _dtr && !_rts;
+            if (enLow)
+            {
+                EnterReset();
+            }
+            else if (wasInReset)
+            {
+                Boot(io0Low);
+            }
+        }
+    }
+
+    /// <summary>The host's UART speed; bytes at a speed the chip is not using arrive as noise on both sides.</summary>
+    public void SetHostBaudRate(int baudRate)
+    {
+        lock (_gate)
+        {
+            _hostBaud = baudRate;
+        }
+    }
+
+    /// <summary>Bytes from the host.</summary>
+    public void Receive(ReadOnlySpan<byte> bytes)
+    {
+        lock (_gate)
+        {
+            if (State is not (RomChipState.DownloadMode or RomChipState.Synced))
+            {
+                return;
+            }
+
+            if (State == RomChipState.DownloadMode)
+            {
+                _chipBaud = _hostBaud; // the ROM auto-detects the baud rate from the SYNC pattern
+            }
+
+            var input = _chipBaud == _hostBaud ? bytes.ToArray() : Noise(bytes.Length);
+            _frames.Clear();
+            _receiver.Push(input, _frames);
+            foreach (var frame in _frames)
+            {
+                Handle(frame);
+            }
+        }
+    }
+
+    /// <summary>Powers the board up with IO0 high or low, without DTR/RTS (like pressing BOOT while plugging in).</summary>
+    public void PowerOn(bool io0Low)
+    {
+        lock (_gate)
+        {
+            EnterReset();
+            Boot(io0Low);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _download?.Dispose();
+            _download = null;
+        }
+    }
+
+    private void EnterReset()
+    {
+        State = RomChipState.HeldInReset;
+        _download?.Dispose();
+        _download = null;
+        _memDownload = null;
+        _spiAttached = false;
+        _flashSizeSetting = (uint)Flash.Size;
+        _chipBaud = RomWire.ESP_ROM_BAUD;
+        _receiver.Reset();
+    }
+
+    private void Boot(bool io0Low)
+    {
+        Boots++;
+        if (io0Low)
+        {
+            State = RomChipState.DownloadMode;
+            Emit(Encoding.ASCII.GetBytes(RomDate + "rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n"));
+        }
+        else
+        {
+            State = RomChipState.RunningApplication;
+            Emit(Encoding.ASCII.GetBytes(RomDate + "rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n"));
+        }
+    }
+
+    private void Handle(byte[] frame)
+    {
+        if (frame.Length < 8 || frame[0] != 0x00)
+        {
+            return; // not a request: the ROM ignores it
+        }
+
+        byte command = frame[1];
+        int size = BinaryPrimitives.ReadUInt16LittleEndian(frame.AsSpan(2));
+        uint checksum = BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(4));
+        var data = frame.AsSpan(8).ToArray();
+        if (State == RomChipState.DownloadMode && command != RomWire.SYNC)
+        {
+            return; // the baud rate is not locked before the first SYNC
+        }
+
+        var fault = Fault is { } plan && plan.Fires(command) ? plan.Fault : (RomFault?)null;
+        switch (fault)
+        {
+            case RomFault.Stall:
+                return;
+            case RomFault.ReplyGarbage:
+                Emit(Noise(24));
+                return;
+            case RomFault.ResetMidTransfer:
+                EnterReset();
+                Boot(io0Low: false);
+                return;
+            case RomFault.CorruptRequest when IsDataCommand(command) && data.Length > 16:
+                data[16 + ((data.Length - 16) / 2)] ^= 0x10;
+                break;
+            case RomFault.CorruptRequestPassingChecksum when IsDataCommand(command) && data.Length > 17:
+                data[16] ^= 0x01;
+                data[17] ^= 0x01;
+                break;
+        }
+
+        var responses = size != data.Length
+            ? new List<byte[]> { Response(command, 0, Array.Empty<byte>(), RomWire.ERR_INVALID_MESSAGE) }
+            : Execute(command, data, checksum);
+        foreach (var response in responses)
+        {
+            var wire = RomWire.SlipEncode(response);
+            if (fault == RomFault.DropResponseByte)
+            {
+                wire = wire.Where((_, i) => i != wire.Length / 2).ToArray();
+            }
+            else if (fault == RomFault.CorruptResponseFrame)
+            {
+                var list = wire.ToList();
+                list.InsertRange(wire.Length / 2, new byte[] { RomWire.SLIP_ESC, 0x00 });
+                wire = list.ToArray();
+            }
+
+            ResponsesSent++;
+            Emit(wire);
+        }
+
+        AfterResponse(command, data);
+    }
+
+    private static bool IsDataCommand(byte command) =>
+        command is RomWire.FLASH_DATA or RomWire.FLASH_DEFL_DATA or RomWire.MEM_DATA;
+
+    private List<byte[]> Execute(byte command, byte[] data, uint checksum)
+    {
+        uint value = 0;
+        byte[] payload = Array.Empty<byte>();
+        byte error;
+        switch (command)
+        {
+            case RomWire.SYNC:
+                if (!IsSyncPayload(data))
+                {
+                    return new List<byte[]>(); // not a SYNC pattern: nothing to lock onto
+                }
+
+                State = RomChipState.Synced;
+                var sync = Response(command, _options.SyncValue, payload, 0);
+                return Enumerable.Repeat(sync, _options.SyncResponses).ToList();
+
+            case RomWire.READ_REG:
+                error = data.Length == 4 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                if (error == 0)
+                {
+                    value = Registers.Read(Word(data, 0));
+                }
+
+                break;
+
+            case RomWire.WRITE_REG:
+                error = WriteRegisters(data);
+                break;
+
+            case RomWire.SPI_SET_PARAMS:
+                error = data.Length == 24 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                if (error == 0)
+                {
+                    _flashSizeSetting = Word(data, 4);
+                }
+
+                break;
+
+            case RomWire.SPI_ATTACH:
+                // The ROM loader takes the pin word plus a second word; the stub takes the pin word only.
+                error = data.Length == 8 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                _spiAttached |= error == 0;
+                break;
+
+            case RomWire.CHANGE_BAUDRATE:
+                error = data.Length == 8 && Word(data, 0) is >= 300 and <= 5_000_000 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                break;
+
+            case RomWire.FLASH_BEGIN:
+            case RomWire.FLASH_DEFL_BEGIN:
+                error = BeginDownload(command == RomWire.FLASH_DEFL_BEGIN, data);
+                break;
+
+            case RomWire.FLASH_DATA:
+            case RomWire.FLASH_DEFL_DATA:
+                error = DownloadBlock(command == RomWire.FLASH_DEFL_DATA, data, checksum);
+                break;
+
+            case RomWire.FLASH_END:
+            case RomWire.FLASH_DEFL_END:
+                error = data.Length == 4 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                break;
+
+            case RomWire.SPI_FLASH_MD5:
+                error = Md5(data, out payload);
+                break;
+
+            case RomWire.MEM_BEGIN:
+                error = data.Length == 16 && Word(data, 2 * 4) > 0 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                if (error == 0)
+                {
+                    _memDownload = new MemDownload(Word(data, 0), Word(data, 4), Word(data, 8), Word(data, 12));
+                }
+
+                break;
+
+            case RomWire.MEM_DATA:
+                error = MemBlock(data, checksum);
+                break;
+
+            case RomWire.MEM_END:
+                error = data.Length == 8 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
+                break;
+
+            default:
+                error = RomWire.ERR_INVALID_MESSAGE;
+                break;
+        }
+
+        return new List<byte[]> { Response(command, value, payload, error) };
+    }
+
+    /// <summary>Commands that leave the loader do so after their response went out.</summary>
+    private void AfterResponse(byte command, byte[] data)
+    {
+        if (_lastCommandFailed)
+        {
+            return;
+        }
+
+        switch (command)
+        {
+            case RomWire.CHANGE_BAUDRATE when data.Length == 8:
+                _chipBaud = (int)Word(data, 0);
+                break;
+            case RomWire.FLASH_END or RomWire.FLASH_DEFL_END when data.Length == 4:
+                // 0 reboots, 1 runs the user code: either way the ROM loader is left.
+                _download?.Dispose();
+                _download = null;
+                if (Word(data, 0) == 0)
+                {
+                    EnterReset();
+                    Boot(io0Low: false);
+                }
+                else
+                {
+                    State = RomChipState.RunningApplication;
+                }
+
+                break;
+            case RomWire.MEM_END when data.Length == 8 && Word(data, 0) == 0:
+                State = RomChipState.RunningRamCode;
+                break;
+        }
+    }
+
+    private byte WriteRegisters(byte[] data)
+    {
+        if (data.Length == 0 || data.Length % 16 != 0)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        for (int at = 0; at < data.Length; at += 16)
+        {
+            Registers.Write(Word(data, at), Word(data, at + 4), Word(data, at + 8));
+        }
+
+        return 0;
+    }
+
+    private byte BeginDownload(bool compressed, byte[] data)
+    {
+        // Four words (size, blocks, block size, offset); later chips add a fifth (encrypted), which is accepted.
+        if (data.Length is not (16 or 20))
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        if (!_spiAttached)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        uint size = Word(data, 0);
+        uint blocks = Word(data, 4);
+        uint blockSize = Word(data, 8);
+        uint offset = Word(data, 12);
+        if ((blockSize == 0 && blocks > 0) || blockSize > _options.MaxDataBlock)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        long limit = Math.Min(_flashSizeSetting, (uint)Flash.Size);
+        if ((long)offset + size > limit)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        _download?.Dispose();
+        Flash.EraseRange(offset, size);
+        _download = new FlashDownload(Flash, compressed, offset, size, blocks, blockSize);
+        return 0;
+    }
+
+    private byte DownloadBlock(bool compressed, byte[] data, uint checksum)
+    {
+        if (_download is null || _download.Compressed != compressed)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        if (data.Length < 16 || Word(data, 0) != data.Length - 16)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        uint sequence = Word(data, 4);
+        var block = data.AsSpan(16);
+        if ((checksum & 0xFF) != RomWire.Checksum(block))
+        {
+            return RomWire.ERR_INVALID_CRC;
+        }
+
+        if (_download.IsRepeatOfLastBlock(sequence, block))
+        {
+            return 0;
+        }
+
+        bool sizeOk = compressed
+            ? block.Length > 0 && block.Length <= _download.BlockSize
+            : block.Length == _download.BlockSize; // a plain download's last block is padded to the block size
+        if (sequence != _download.NextSequence || sequence >= _download.Blocks || !sizeOk)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        return _download.Accept(sequence, block);
+    }
+
+    private byte Md5(byte[] data, out byte[] payload)
+    {
+        payload = Array.Empty<byte>();
+        if (data.Length != 16)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        if (!_spiAttached)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        uint address = Word(data, 0);
+        uint size = Word(data, 4);
+        if (!Flash.Contains(address, size))
+        {
+            return RomWire.ERR_FLASH_READ_LENGTH;
+        }
+
+        var digest = MD5.HashData(Flash.Read(address, (int)size));
+        payload = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(digest)); // the ROM sends 32 hex characters
+        return 0;
+    }
+
+    private byte MemBlock(byte[] data, uint checksum)
+    {
+        if (_memDownload is null)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        if (data.Length < 16 || Word(data, 0) != data.Length - 16)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        var block = data.AsSpan(16);
+        if ((checksum & 0xFF) != RomWire.Checksum(block))
+        {
+            return RomWire.ERR_INVALID_CRC;
+        }
+
+        uint sequence = Word(data, 4);
+        if (sequence != _memDownload.NextSequence || block.Length > _memDownload.BlockSize)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        uint address = _memDownload.Offset + sequence * _memDownload.BlockSize;
+        for (int i = 0; i < block.Length; i++)
+        {
+            _ram[address + (uint)i] = block[i];
+        }
+
+        _memDownload.NextSequence++;
+        return 0;
+    }
+
+    /// <summary>Bytes uploaded with MEM_DATA, for tests.</summary>
+    public byte? ReadRam(uint address)
+    {
+        lock (_gate)
+        {
+            return _ram.TryGetValue(address, out byte b) ? b : null;
+        }
+    }
+
+    private byte[] Response(byte command, uint value, byte[] payload, byte error)
+    {
+        _lastCommandFailed = error != 0;
+        if (error != 0)
+        {
+            LastError = error;
+        }
+
+        var packet = new byte[8 + payload.Length + 4];
+        packet[0] = 0x01;
+        packet[1] = command;
+        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(2), (ushort)(payload.Length + 4));
+        BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(4), value);
+        payload.CopyTo(packet, 8);
+        packet[8 + payload.Length] = (byte)(error == 0 ? 0 : 1);
+        packet[8 + payload.Length + 1] = error;
+        return packet;
+    }
+
+    private static bool IsSyncPayload(byte[] data)
+    {
+        if (data.Length != 36 || data[0] != 0x07 || data[1] != 0x07 || data[2] != 0x12 || data[3] != 0x20)
+        {
+            return false;
+        }
+
+        return data.AsSpan(4).IndexOfAnyExcept((byte)0x55) < 0;
+    }
+
+    private void Emit(byte[] bytes)
+    {
+        _transmit(_chipBaud == _hostBaud ? bytes : Noise(bytes.Length));
+    }
+
+    private byte[] Noise(int length)
+    {
+        var noise = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            byte b;
+            do
+            {
+                b = (byte)_random.Next(256);
+            }
+            while (b is RomWire.SLIP_END or RomWire.SLIP_ESC);
+            noise[i] = b;
+        }
+
+        return noise;
+    }
+
+    private static uint Word(byte[] data, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset));
+
+    private sealed class MemDownload(uint size, uint blocks, uint blockSize, uint offset)
+    {
+        public uint Size { get; } = size;
+
+        public uint Blocks { get; } = blocks;
+
+        public uint BlockSize { get; } = blockSize;
+
+        public uint Offset { get; } = offset;
+
+        public uint NextSequence { get; set; }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Formats.Cbor;
+
+namespace NodeSim.Telemetry;
+
+/// <summary>
+/// Expands a telemetry batch (docs/formats/README.md, version 1) into readings with System.Formats.Cbor,
+/// for the simulator's own display and checks. The receiver has its own, validating decoder.
+/// </summary>
+public static class TelemetryBatchReader
+{
+    public static IReadOnlyList<DecodedReading> Read(byte[] payload)
+    {
+        var r = new CborReader(payload, CborConformanceMode.Strict);
+        int entries = r.ReadStartMap() ?? throw new InvalidDataException("indefinite-length map");
+        string device = ""; uint epoch = 0, first = 0; long time = 0;
+        long[] dt = [];
+        var channels = new List<(string Name, string Unit, int Exponent, long?[] Deltas)>();
+        for (int i = 0; i < entries; i++)
+        {
+            switch (r.ReadTextString())
+            {
+                case "v": if (r.ReadUInt64() != 1) throw new InvalidDataException("unknown batch version"); break;
+                case "d": device = r.ReadTextString(); break;
+                case "e": epoch = checked((uint)r.ReadUInt64()); break;
+                case "s": first = checked((uint)r.ReadUInt64()); break;
+                case "t": time = checked((long)r.ReadUInt64()); break;
+                case "dt": dt = ReadArray(r, () => r.ReadInt64()); break;
+                case "c": channels.AddRange(ReadArray(r, () => ReadChannel(r))); break;
+                default: r.SkipValue(); break;
+            }
+        }
+        r.ReadEndMap();
+        var readings = new List<DecodedReading>(dt.Length);
+        var sums = new long[channels.Count];
+        for (int k = 0; k < dt.Length; k++)
+        {
+            time += dt[k];
+            var values = new Dictionary<string, (double, string)>();
+            for (int c = 0; c < channels.Count; c++)
+            {
+                var (name, unit, exponent, deltas) = channels[c];
+                if (deltas.Length != dt.Length) throw new InvalidDataException($"channel {name} has {deltas.Length} values for {dt.Length} readings");
+                if (deltas[k] is not long d) continue;
+                sums[c] += d;
+                values[name] = (sums[c] * Math.Pow(10, exponent), unit);
+            }
+            readings.Add(new DecodedReading(device, epoch, first + (uint)k, time, values));
+        }
+        return readings;
+    }
+
+    private static (string, string, int, long?[]) ReadChannel(CborReader r)
+    {
+        int entries = r.ReadStartMap() ?? throw new InvalidDataException("indefinite-length channel");
+        string name = "", unit = ""; int exponent = 0; long?[] deltas = [];
+        for (int i = 0; i < entries; i++)
+        {
+            switch (r.ReadTextString())
+            {
+                case "n": name = r.ReadTextString(); break;
+                case "u": unit = r.ReadTextString(); break;
+                case "x": exponent = checked((int)r.ReadInt64()); break;
+                case "d": deltas = ReadArray(r, () => r.PeekState() == CborReaderState.Null ? ReadNull(r) : r.ReadInt64()); break;
+                default: r.SkipValue(); break;
+            }
+        }
+        r.ReadEndMap();
+        return (name, unit, exponent, deltas);
+    }
+
+    private static long? ReadNull(CborReader r)
+    {
+        r.ReadNull();
+        return null;
+    }
+
+    private static T[] ReadArray<T>(CborReader r, Func<T> item)
+    {
+        int n = r.ReadStartArray() ?? throw new InvalidDataException("indefinite-length array");
+        var items = new T[n];
+        for (int i = 0; i < n; i++) items[i] = item();
+        r.ReadEndArray();
+        return items;
+    }
+}

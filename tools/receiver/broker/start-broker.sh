@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts mosquitto in the background from a run directory that MosquittoConfig.Write generated
+# (mosquitto.conf, acl, data/). Waits until the TLS listener accepts connections.
+# Usage: start-broker.sh <run-dir> [timeout-seconds]
+set -euo pipefail
+
+run_dir=${1:?usage: start-broker.sh <run-dir> [timeout-seconds]}
+timeout_s=${2:-15}
+mosquitto=${MOSQUITTO:-/usr/sbin/mosquitto}
+conf="$run_dir/mosquitto.conf"
+pid_file="$run_dir/mosquitto.pid"
+
+[ -x "$mosquitto" ] || { echo "start-broker: $mosquitto not found: run tools/scripts/setup.sh" >&2; exit 2; }
+[ -f "$conf" ] || { echo "start-broker: $conf not found: generate the run directory first (MosquittoConfig.Write)" >&2; exit 2; }
+
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  echo "start-broker: already running as pid $(cat "$pid_file")" >&2
+  exit 1
+fi
+rm -f "$pid_file"
+
+# "listener <port> <address>" is the only listener line the generator writes.
+read -r _ port address < <(grep -m1 '^listener ' "$conf")
+[ -n "${port:-}" ] || { echo "start-broker: no listener line in $conf" >&2; exit 2; }
+address=${address:-127.0.0.1}
+
+# -d daemonises; mosquitto writes pid_file itself (pid_file is in the generated conf).
+"$mosquitto" -c "$conf" -d
+
+deadline=$((SECONDS + timeout_s))
+until (exec 3<>"/dev/tcp/$address/$port") 2>/dev/null; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "start-broker: nothing accepts on $address:$port after ${timeout_s}s; log tail:" >&2
+    tail -n 20 "$run_dir/mosquitto.log" >&2 2>/dev/null || true
+    exit 1
+  fi
+  sleep 0.1
+done
+echo "start-broker: mosquitto pid $(cat "$pid_file" 2>/dev/null || echo '?') on $address:$port"
