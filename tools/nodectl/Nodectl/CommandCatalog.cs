@@ -10,5 +10,9 @@ public static class CommandCatalog
         yield return Flashing.FlashCommand.Create();
         yield return Partitions.PartitionsCommand.Create();
         yield return Energy.EnergyCommand.Create();
+        yield return Ca.CaCommand.Create();
+        yield return Provisioning.ProvisionCommand.Create();
+        yield return Audit.AuditCommand.Create();
+        yield return Firmware.FirmwareCommand.Create();
     }
 }

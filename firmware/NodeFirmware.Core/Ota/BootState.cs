@@ -1,0 +1,86 @@
+namespace NodeFirmware.Core.Ota
+{
+    /// <summary>
+    /// The state the Loader and the application share about slots A and B (docs/formats/boot-state.md).
+    /// Changed only through <see cref="BootStateMachine"/>, persisted by <see cref="BootStateStore"/>.
+    /// </summary>
+    public class BootState
+    {
+        public const int NoSlot = -1;
+        public const int DefaultMaxAttempts = 3;
+
+        public BootState()
+        {
+            ActiveSlot = SlotLayout.SlotA;
+            TrialSlot = NoSlot;
+            MaxAttempts = DefaultMaxAttempts;
+            Verdicts = new SlotVerdict[SlotLayout.SlotCount];
+            Versions = new string[] { "", "" };
+        }
+
+        /// <summary>The confirmed slot: loaded whenever there is no trial.</summary>
+        public int ActiveSlot;
+
+        /// <summary>The slot on trial, or <see cref="NoSlot"/>.</summary>
+        public int TrialSlot;
+
+        /// <summary>Boots of the trial slot so far; the Loader counts each before loading it.</summary>
+        public int Attempts;
+
+        /// <summary>Boots a trial gets before the Loader gives up on it.</summary>
+        public int MaxAttempts;
+
+        public SlotVerdict[] Verdicts;
+
+        /// <summary>Firmware version per slot as text ("1.5.0+12"), "" when unknown or empty.</summary>
+        public string[] Versions;
+
+        /// <summary>The state the factory writes: one verified image in <paramref name="slot"/>, the other slot empty.</summary>
+        public static BootState Factory(int slot, string version)
+        {
+            var s = new BootState();
+            s.ActiveSlot = slot;
+            s.Verdicts[slot] = SlotVerdict.Valid;
+            s.Versions[slot] = version;
+            return s;
+        }
+
+        /// <summary>The slot the application runs from after a boot with this state: the trial if any, else the active one.</summary>
+        public int RunningSlot
+        {
+            get { return TrialSlot != NoSlot ? TrialSlot : ActiveSlot; }
+        }
+
+        public BootState Clone()
+        {
+            var c = new BootState();
+            c.ActiveSlot = ActiveSlot;
+            c.TrialSlot = TrialSlot;
+            c.Attempts = Attempts;
+            c.MaxAttempts = MaxAttempts;
+            for (int i = 0; i < SlotLayout.SlotCount; i++)
+            {
+                c.Verdicts[i] = Verdicts[i];
+                c.Versions[i] = Versions[i];
+            }
+            return c;
+        }
+
+        public override string ToString()
+        {
+            return "active " + SlotLayout.SlotName(ActiveSlot) + ", trial " + SlotLayout.SlotName(TrialSlot) + " " + Attempts + "/" + MaxAttempts
+                + ", A " + VerdictName(Verdicts[0]) + " " + Versions[0] + ", B " + VerdictName(Verdicts[1]) + " " + Versions[1];
+        }
+
+        public static string VerdictName(SlotVerdict v)
+        {
+            switch (v)
+            {
+                case SlotVerdict.Empty: return "empty";
+                case SlotVerdict.Valid: return "valid";
+                case SlotVerdict.Trial: return "trial";
+                default: return "invalid";
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace NodeFirmware.Core.Provisioning
+{
+    /// <summary>Codes carried by an Error reply.</summary>
+    public enum ErrorCode
+    {
+        /// <summary>A frame with a valid header failed its CRC.</summary>
+        BadFrame = 1,
+        UnsupportedVersion = 2,
+        PayloadTooLarge = 3,
+        UnknownMessage = 4,
+        /// <summary>The bundle is not well-formed CBOR or a field is missing, unknown, of the wrong type or size.</summary>
+        BadBundle = 5,
+        /// <summary>The bundle's device id is not the one derived from this device's MAC.</summary>
+        WrongDevice = 6,
+        /// <summary>A committed identity exists; a FactoryReset must come first.</summary>
+        AlreadyProvisioned = 7,
+        /// <summary>Commit without a stored bundle.</summary>
+        NothingStored = 8,
+        /// <summary>Commit named a hash other than the stored bundle's.</summary>
+        HashMismatch = 9,
+        /// <summary>FactoryReset without the right confirmation token.</summary>
+        BadToken = 10,
+        /// <summary>Writing or reading back the identity storage failed.</summary>
+        StorageFailed = 11,
+        /// <summary>The bundle's configuration overrides are not a valid configuration.</summary>
+        InvalidConfig = 12,
+        /// <summary>A request's payload does not fit its message type.</summary>
+        BadRequest = 13,
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Collections;
+using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Util;
+
+namespace NodeFirmware.Core.Provisioning
+{
+    /// <summary>
+    /// The device side of the provisioning protocol, without I/O: the host (the device's UART loop or
+    /// the virtual node) passes received bytes to <see cref="Receive"/> and sends what
+    /// <see cref="TakeOutput"/> returns. Every request gets exactly one reply with the request's
+    /// sequence; a request repeated with the same sequence, type and payload (a host retry) gets the
+    /// same reply again without being carried out twice. Secrets in the bundle are never put in a reply.
+    /// </summary>
+    public class ProvisioningSession
+    {
+        private readonly IdentityStore _store;
+        private readonly byte[] _mac;
+        private readonly string _firmwareVersion;
+        private readonly FrameDecoder _decoder;
+        private readonly ArrayList _output = new ArrayList();
+
+        private bool _haveLast;
+        private int _lastSequence;
+        private MessageType _lastType;
+        private uint _lastPayloadCrc;
+        private int _lastPayloadLength;
+        private byte[] _lastReply;
+
+        public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion)
+            : this(store, mac, firmwareVersion, ProvisioningProtocol.DefaultMaxPayload) { }
+
+        public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion, int maxPayload)
+        {
+            if (store == null) throw new ArgumentNullException("store");
+            if (mac == null || mac.Length != ProvisioningProtocol.MacSize) throw new ArgumentException("a base MAC has 6 bytes");
+            _store = store;
+            _mac = (byte[])mac.Clone();
+            _firmwareVersion = firmwareVersion == null ? "" : firmwareVersion;
+            _decoder = new FrameDecoder(maxPayload);
+            DeviceId = DeviceIdFormat.FromMac(_mac);
+        }
+
+        public string DeviceId { get; private set; }
+
+        public IdentityState State { get { return _store.State; } }
+
+        /// <summary>Set once a Reboot request was answered; the host restarts the device after sending the output.</summary>
+        public bool RebootRequested { get; private set; }
+
+        /// <summary>Frames the decoder threw away (CRC, size, version); noise between frames is not counted.</summary>
+        public int RejectedFrames { get; private set; }
+
+        public int RequestsHandled { get; private set; }
+
+        public FrameDecoder Decoder { get { return _decoder; } }
+
+        public void Receive(byte[] data, int offset, int count)
+        {
+            _decoder.Feed(data, offset, count);
+            FrameDecodeResult result;
+            while ((result = _decoder.Next()) != null)
+            {
+                if (result.IsFrame) Handle(result.Frame);
+                else Rejected(result);
+            }
+        }
+
+        /// <summary>
+        /// Drops a partly received frame. Call it when the line has been quiet for a while (a second is
+        /// plenty at 115200 baud) or a new host connects, so a host that stalled mid-frame cannot make
+        /// the device swallow the next requests as that frame's payload.
+        /// </summary>
+        public void ResetInput()
+        {
+            _decoder.Reset();
+        }
+
+        /// <summary>The bytes to send, or null when there is nothing.</summary>
+        public byte[] TakeOutput()
+        {
+            if (_output.Count == 0) return null;
+            int total = 0;
+            for (int i = 0; i < _output.Count; i++) total += ((byte[])_output[i]).Length;
+            var all = new byte[total];
+            int at = 0;
+            for (int i = 0; i < _output.Count; i++)
+            {
+                var part = (byte[])_output[i];
+                Array.Copy(part, 0, all, at, part.Length);
+                at += part.Length;
+            }
+            _output.Clear();
+            return all;
+        }
+
+        private void Rejected(FrameDecodeResult result)
+        {
+            RejectedFrames++;
+            if (!result.HeaderValid) return; // noise: there is no trustworthy sequence to answer
+            ErrorCode code = result.Reason == FrameRejectReason.Oversized ? ErrorCode.PayloadTooLarge
+                : result.Reason == FrameRejectReason.UnsupportedVersion ? ErrorCode.UnsupportedVersion
+                : ErrorCode.BadFrame;
+            Send(FrameEncoder.Encode(MessageType.Error, result.Sequence, new ErrorReply(code, result.Message).Encode()));
+        }
+
+        private void Handle(Frame request)
+        {
+            uint crc = Crc32.Compute(request.Payload, 0, request.Payload.Length);
+            if (_haveLast && request.Sequence == _lastSequence && request.Type == _lastType
+                && request.Payload.Length == _lastPayloadLength && crc == _lastPayloadCrc)
+            {
+                Send(_lastReply);
+                return;
+            }
+
+            byte[] reply;
+            try
+            {
+                reply = Dispatch(request);
+            }
+            catch (ProvisioningException e)
+            {
+                reply = FrameEncoder.Encode(MessageType.Error, request.Sequence, new ErrorReply(e.Code, e.Message).Encode());
+            }
+            catch (Exception e)
+            {
+                // The flash driver failed; the store still holds the previous record.
+                _store.Invalidate();
+                reply = FrameEncoder.Encode(MessageType.Error, request.Sequence,
+                    new ErrorReply(ErrorCode.StorageFailed, "storage failed: " + e.Message).Encode());
+            }
+            RequestsHandled++;
+            _haveLast = true;
+            _lastSequence = request.Sequence;
+            _lastType = request.Type;
+            _lastPayloadCrc = crc;
+            _lastPayloadLength = request.Payload.Length;
+            _lastReply = reply;
+            Send(reply);
+        }
+
+        private byte[] Dispatch(Frame request)
+        {
+            switch (request.Type)
+            {
+                case MessageType.Hello: return Reply(MessageType.HelloReply, request, Hello().Encode());
+                case MessageType.PutBundle: return Reply(MessageType.Stored, request, PutBundle(request.Payload));
+                case MessageType.Commit: Commit(request.Payload); return Reply(MessageType.Committed, request, null);
+                case MessageType.Reboot:
+                    RebootRequested = true;
+                    return Reply(MessageType.Rebooting, request, null);
+                case MessageType.FactoryReset: FactoryReset(request.Payload); return Reply(MessageType.ResetDone, request, null);
+                default:
+                    throw new ProvisioningException(ErrorCode.UnknownMessage, "message type 0x" + ((int)request.Type).ToString("x2") + " is not a request");
+            }
+        }
+
+        private DeviceHello Hello()
+        {
+            var h = new DeviceHello();
+            h.ProtocolVersion = ProvisioningProtocol.Version;
+            h.Mac = (byte[])_mac.Clone();
+            h.DeviceId = DeviceId;
+            h.FirmwareVersion = _firmwareVersion;
+            h.State = _store.State;
+            h.MaxBundleSize = _store.MaxBundleSize;
+            if (h.State != IdentityState.Empty)
+            {
+                try
+                {
+                    h.CertificateSha256 = Sha256.Hash(BundleCodec.Decode(_store.BundleBytes).DeviceCertificate);
+                }
+                catch (ProvisioningException)
+                {
+                    h.CertificateSha256 = null;
+                }
+            }
+            return h;
+        }
+
+        private byte[] PutBundle(byte[] bundle)
+        {
+            if (_store.State == IdentityState.Committed)
+                throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; send FACTORY_RESET first");
+            if (bundle.Length > _store.MaxBundleSize)
+                throw new ProvisioningException(ErrorCode.PayloadTooLarge, "bundle of " + bundle.Length + " bytes exceeds the " + _store.MaxBundleSize + " this device stores");
+            BundleValidator.Validate(BundleCodec.Decode(bundle), DeviceId);
+            byte[] readBack = _store.SaveStored(bundle);
+            if (!Hex.SameBytes(readBack, bundle))
+                throw new ProvisioningException(ErrorCode.StorageFailed, "the bundle read back from storage differs from the one received");
+            return Sha256.Hash(readBack);
+        }
+
+        private void Commit(byte[] expectedHash)
+        {
+            if (expectedHash.Length != ProvisioningProtocol.HashSize)
+                throw new ProvisioningException(ErrorCode.BadRequest, "COMMIT carries the 32-byte SHA-256 of the stored bundle");
+            IdentityState state = _store.State;
+            if (state == IdentityState.Empty) throw new ProvisioningException(ErrorCode.NothingStored, "no bundle stored to commit");
+            byte[] stored = _store.BundleBytes;
+            if (!Hex.SameBytes(Sha256.Hash(stored), expectedHash))
+                throw new ProvisioningException(ErrorCode.HashMismatch, "COMMIT names a different bundle than the one stored");
+            if (state == IdentityState.Committed) return;
+            _store.Commit();
+            if (_store.State != IdentityState.Committed) throw new ProvisioningException(ErrorCode.StorageFailed, "the commit did not persist");
+        }
+
+        private void FactoryReset(byte[] token)
+        {
+            string expected = "RESET " + DeviceId;
+            string given;
+            try
+            {
+                given = Utf8.GetString(token, 0, token.Length);
+            }
+            catch (FormatException)
+            {
+                given = null;
+            }
+            if (given != expected) throw new ProvisioningException(ErrorCode.BadToken, "the confirmation token must be \"RESET " + DeviceId + "\"");
+            _store.Erase();
+            if (_store.State != IdentityState.Empty) throw new ProvisioningException(ErrorCode.StorageFailed, "the erase did not persist");
+        }
+
+        private static byte[] Reply(MessageType type, Frame request, byte[] payload)
+        {
+            return FrameEncoder.Encode(type, request.Sequence, payload);
+        }
+
+        private void Send(byte[] frame)
+        {
+            _output.Add(frame);
+        }
+    }
+}

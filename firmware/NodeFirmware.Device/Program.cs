@@ -1,0 +1,87 @@
+using System;
+using NodeFirmware.Core.Config;
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Node;
+using NodeFirmware.Core.Ota;
+using NodeFirmware.Core.Provisioning;
+
+namespace NodeFirmware.Device
+{
+    /// <summary>
+    /// Wires Core to the device's adapters and runs the host loop. Started by the Loader through
+    /// <see cref="Run"/>; <see cref="Main"/> is for deploying the application alone from Visual Studio while
+    /// developing (no Loader, no slots: it runs as a confirmed "slot A").
+    /// </summary>
+    public static class Program
+    {
+        /// <summary>Reported when no Loader started the application.</summary>
+        public const int NoLoader = 0;
+
+        public static void Main()
+        {
+            Run(NoLoader);
+        }
+
+        /// <summary>The entry point the Loader invokes after loading this assembly from a slot.</summary>
+        public static void Run(int loaderVersion)
+        {
+            WakeCause wake = DeepSleep.WakeCauseNow();
+            BoardPins board = BoardPins.Current;
+            var led = new StatusLed(board.LedPin);
+
+            ProvisioningBundle bundle = DeviceIdentity.LoadBundle();
+            if (bundle == null)
+            {
+                // Serial provisioning mode is not implemented on the device yet (docs/device-apis.md).
+                Console.WriteLine("not provisioned: no identity bundle in " + DevicePaths.IdentityFile);
+                led.Blink(10, 200);
+                DeepSleep.Deep(3600000);
+                return;
+            }
+
+            var clock = new DeviceClock();
+            var storage = new InternalFlashStorage(DevicePaths.DataFile, DevicePaths.DataSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
+            var sensor = new Bme280Sensor(board);
+            var battery = new BatteryAdc(board.BatteryAdcChannel, board.BatteryDividerPermille);
+            var platform = new NodePlatform(clock, storage, sensor, battery, new Random());
+
+            var bootStore = new BootStateStore(OpenStore(DevicePaths.BootStateFile), 0);
+            BootState boot = bootStore.Load();
+            int slot = boot != null ? boot.RunningSlot : SlotLayout.SlotA;
+            bool trial = boot != null && boot.TrialSlot == slot;
+            string version = boot != null && boot.Versions[slot].Length > 0 ? boot.Versions[slot] : "0.0.0+0";
+
+            var identity = new NodeIdentity(bundle.DeviceId, version, SlotLayout.SlotName(slot), trial);
+            var app = new NodeApp(platform, identity, Defaults(bundle));
+
+            var ota = new OtaClientSettings();
+            ota.DeviceId = bundle.DeviceId;
+            ota.Board = board.Name;
+            ota.LoaderVersion = loaderVersion;
+            ota.RunningVersion = version;
+            ota.ReleasePublicKey = bundle.ReleasePublicKey;
+            app.AddExtension(new OtaClient(ota, new SlotStorage(DevicePaths.SlotParent), bootStore, OpenStore(DevicePaths.OtaCursorFile), clock));
+
+            app.Boot(wake);
+            var wifi = new WifiLink(bundle.WifiSsid, bundle.WifiPassphrase, clock);
+            var mqtt = new MqttLink(bundle.BrokerHost, bundle.BrokerPort, bundle.CaCertificate, bundle.DeviceCertificate, bundle.DevicePrivateKey);
+            new AppHost(app, wifi, mqtt).Run();
+        }
+
+        /// <summary>Core's defaults with the factory's overrides from the bundle applied (a bad override is ignored).</summary>
+        private static DeviceConfig Defaults(ProvisioningBundle bundle)
+        {
+            var defaults = new DeviceConfig();
+            if (bundle.ConfigOverrides == null) return defaults;
+            string reason;
+            DeviceConfig applied = ConfigCodec.Apply(defaults, bundle.ConfigOverrides, out reason);
+            if (applied == null) Console.WriteLine("factory configuration refused: " + reason);
+            return applied ?? defaults;
+        }
+
+        private static InternalFlashStorage OpenStore(string path)
+        {
+            return new InternalFlashStorage(path, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using NodeFirmware.HostCommon.Pki;
+using NodeFirmware.Nodectl.Audit;
+using NodeFirmware.Nodectl.Ca;
+using NodeFirmware.Nodectl.Flashing;
+
+namespace NodeFirmware.Nodectl.Provisioning;
+
+/// <summary>
+/// <c>nodectl provision (--port /dev/ttyUSB0 | --tcp host:port) --ca-dir pki --broker host:port --wifi-ssid s
+/// --wifi-pass-env VAR --release-pubkey file [--receiver url] [--tags a,b] [--board name] ...</c>
+/// See docs/provisioning.md for the factory procedure.
+/// </summary>
+public static class ProvisionCommand
+{
+    public const string WifiPassEnvDefault = "NODECTL_WIFI_PASS";
+
+    public static Command Create() => Create(() => PassphraseSource.Get(confirm: false), Environment.GetEnvironmentVariable);
+
+    /// <summary>With the CA passphrase and environment variables from given sources (tests).</summary>
+    public static Command Create(Func<string> caPassphrase, Func<string, string?> environment, ProvisioningClientOptions? clientOptions = null)
+    {
+        var port = new Option<string?>("--port") { Description = "serial port of the board, e.g. /dev/ttyUSB0" };
+        var tcp = new Option<string?>("--tcp") { Description = "host:port of a virtual node's provisioning port (instead of --port)" };
+        var baud = new Option<int>("--baud") { Description = "serial baud rate of the provisioning mode", DefaultValueFactory = _ => 115200 };
+        var caDir = new Option<string>("--ca-dir") { Description = "PKI store directory (see nodectl ca init)", Required = true };
+        var broker = new Option<string>("--broker") { Description = "MQTT broker host:port the device connects to", Required = true };
+        var ssid = new Option<string>("--wifi-ssid") { Description = "Wi-Fi network name", Required = true };
+        var passEnv = new Option<string>("--wifi-pass-env")
+        {
+            Description = "NAME of the environment variable holding the Wi-Fi passphrase (never pass secrets as arguments); empty value = open network",
+            DefaultValueFactory = _ => WifiPassEnvDefault,
+        };
+        var releaseKey = new Option<string>("--release-pubkey") { Description = "OTA release public key file (Ed25519)", Required = true };
+        var receiver = new Option<string?>("--receiver") { Description = "receiver base URL; the device is registered there (POST /api/devices)" };
+        var tags = new Option<string?>("--tags") { Description = "comma-separated tags for the registration, e.g. greenhouse-3,north" };
+        var board = new Option<string?>("--board") { Description = "board name for the registration (boards/)" };
+        var config = new Option<string[]>("--config") { Description = "initial configuration override key=value (repeatable), e.g. sample_s=30", AllowMultipleArgumentsPerToken = true };
+        var expectMac = new Option<string?>("--expect-mac") { Description = "MAC the device must report (from the label or an earlier ROM read)" };
+        var readRomMac = new Option<bool>("--read-rom-mac") { Description = "read the MAC over the ROM bootloader first, cross-check it, then reset the board into the firmware (serial only)" };
+        var factoryReset = new Option<bool>("--factory-reset") { Description = "erase an existing identity on the device first (revoke its old certificate separately)" };
+        var noReboot = new Option<bool>("--no-reboot") { Description = "leave the device in provisioning mode when done" };
+        var audit = new Option<string?>("--audit-log") { Description = "audit log (default <ca-dir>/audit.jsonl)" };
+        var station = new Option<string?>("--station") { Description = "station id for the audit log (default env NODECTL_STATION or the host name)" };
+        var days = new Option<int?>("--days") { Description = "device certificate validity in days (default 10 years)" };
+
+        var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
+        {
+            port, tcp, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, tags, board, config, expectMac, readRomMac,
+            factoryReset, noReboot, audit, station, days,
+        };
+        command.SetAction(result =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            try
+            {
+                string? portName = result.GetValue(port), tcpEndpoint = result.GetValue(tcp);
+                if ((portName is null) == (tcpEndpoint is null)) throw new ArgumentException("give exactly one of --port and --tcp");
+                if (result.GetValue(readRomMac) && portName is null) throw new ArgumentException("--read-rom-mac needs a serial --port");
+
+                var (brokerHost, brokerPort) = TcpSerialLink.ParseEndpoint(result.GetValue(broker)!);
+                string passVariable = result.GetValue(passEnv)!;
+                string wifiPass = environment(passVariable)
+                    ?? throw new ArgumentException($"environment variable {passVariable} (--wifi-pass-env) is not set; set it to the Wi-Fi passphrase, or to empty for an open network");
+                byte[]? expected = result.GetValue(expectMac) is { } macText ? DeviceIdentity.ToMac(DeviceIdentity.FromMacText(macText)) : null;
+                var settings = new ProvisionSettings
+                {
+                    BrokerHost = brokerHost,
+                    BrokerPort = brokerPort,
+                    WifiSsid = result.GetValue(ssid)!,
+                    WifiPassphrase = wifiPass,
+                    ReleasePublicKey = ReleaseKeyFile.Load(result.GetValue(releaseKey)!),
+                    ConfigOverrides = ConfigOverrides.Build(result.GetValue(config) ?? []),
+                    Tags = (result.GetValue(tags) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Board = result.GetValue(board),
+                    ExpectedMac = expected,
+                    FactoryReset = result.GetValue(factoryReset),
+                    RebootWhenDone = !result.GetValue(noReboot),
+                    CertificateValidity = result.GetValue(days) is int d ? TimeSpan.FromDays(d) : null,
+                };
+
+                var pki = new PkiStore(result.GetValue(caDir)!);
+                var log = new AuditLog(result.GetValue(audit) ?? Path.Combine(pki.Root, "audit.jsonl"),
+                    CaCommand.Station(result.GetValue(station)), AuditLog.OperatorFromEnvironment());
+                using var registry = result.GetValue(receiver) is { } url
+                    ? new ReceiverRegistry(Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"--receiver '{url}' is not a URL"))
+                    : null;
+                using var ca = pki.OpenCa(caPassphrase());
+
+                using ISerialLink link = portName is not null
+                    ? new SerialPortLink(portName, result.GetValue(baud))
+                    : OpenTcp(tcpEndpoint!);
+                if (result.GetValue(readRomMac))
+                    settings = settings with { ExpectedMac = ReadRomMac(link, expected, output) };
+
+                var client = new ProvisioningClient(link, clientOptions);
+                var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
+                output.WriteLine(outcome.Outcome == ProvisionOutcome.Provisioned
+                    ? $"provisioned {outcome.DeviceId}: certificate serial {outcome.CertSerial}, bundle sha256 {outcome.BundleSha256}"
+                    : $"{outcome.DeviceId} was already provisioned with certificate serial {outcome.CertSerial}");
+                if (outcome.RegistrationProblem is not null)
+                {
+                    error.WriteLine($"error: {outcome.DeviceId} is provisioned but NOT registered: {outcome.RegistrationProblem}; re-run to register");
+                    return 2;
+                }
+                return 0;
+            }
+            catch (ProvisioningFailedException e)
+            {
+                error.WriteLine("error: " + e.Message);
+                return 1;
+            }
+            catch (Exception e) when (e is PkiException or AuditException or ArgumentException or InvalidOperationException
+                                          or FlashingException or ProvisioningLinkException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine("error: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static TcpSerialLink OpenTcp(string endpoint)
+    {
+        var (host, port) = TcpSerialLink.ParseEndpoint(endpoint);
+        return new TcpSerialLink(host, port, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Reads the efuse MAC over the ROM bootloader, checks it against --expect-mac, and resets into the firmware.</summary>
+    private static byte[] ReadRomMac(ISerialLink link, byte[]? expected, TextWriter output)
+    {
+        var rom = new EspRomClient(link);
+        rom.Connect();
+        var mac = rom.ReadMac();
+        byte[] bytes = mac.Bytes.ToArray();
+        if (expected is not null && !expected.AsSpan().SequenceEqual(bytes))
+            throw new ArgumentException($"the chip's efuse MAC is {mac}, not the --expect-mac given");
+        output.WriteLine($"ROM bootloader: MAC {mac} ({mac.ToDeviceId()}); resetting into the firmware");
+        rom.HardReset();
+        link.DiscardInput();
+        return bytes;
+    }
+}

@@ -1,0 +1,32 @@
+namespace NodeFirmware.Nodectl.Provisioning;
+
+/// <summary>What every device provisioned in one run gets, apart from its own key and certificate.</summary>
+public sealed record ProvisionSettings
+{
+    public required string BrokerHost { get; init; }
+    public required int BrokerPort { get; init; }
+    public required string WifiSsid { get; init; }
+
+    /// <summary>Secret: goes into the bundle only, never into logs or the audit record.</summary>
+    public required string WifiPassphrase { get; init; }
+
+    public required byte[] ReleasePublicKey { get; init; }
+
+    /// <summary>CBOR map of configuration keys, or null.</summary>
+    public byte[]? ConfigOverrides { get; init; }
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? Board { get; init; }
+
+    /// <summary>The MAC read over the ROM bootloader or from the label; the device's report must match it.</summary>
+    public byte[]? ExpectedMac { get; init; }
+
+    /// <summary>Erase a committed identity first (FACTORY_RESET) instead of refusing.</summary>
+    public bool FactoryReset { get; init; }
+
+    /// <summary>Ask the device to restart into normal operation once committed.</summary>
+    public bool RebootWhenDone { get; init; } = true;
+
+    /// <summary>Device certificate validity; null for the CA's default.</summary>
+    public TimeSpan? CertificateValidity { get; init; }
+}

@@ -1,0 +1,268 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using NodeFirmware.Core.Provisioning;
+using NodeFirmware.HostCommon.Pki;
+using NodeFirmware.Nodectl.Audit;
+
+namespace NodeFirmware.Nodectl.Provisioning;
+
+/// <summary>
+/// One device, start to finish: HELLO, device id from the reported MAC (checked against the expected
+/// MAC), a fresh P-256 key pair and certificate, the bundle, PUT_BUNDLE, the returned hash checked
+/// against the local one, COMMIT, an audit record, registration with the receiver. Every run that
+/// reaches a device leaves exactly one "provision" audit record saying how far it got; registration
+/// adds a "register" record. Secrets (device key, Wi-Fi passphrase) only ever travel in the bundle.
+/// </summary>
+public sealed class Provisioner
+{
+    private readonly PkiStore _pki;
+    private readonly FleetCa _ca;
+    private readonly AuditLog _audit;
+    private readonly IDeviceRegistry? _registry;
+    private readonly TextWriter _log;
+
+    public Provisioner(PkiStore pki, FleetCa ca, AuditLog audit, IDeviceRegistry? registry, TextWriter? log = null)
+    {
+        _pki = pki;
+        _ca = ca;
+        _audit = audit;
+        _registry = registry;
+        _log = log ?? TextWriter.Null;
+    }
+
+    public ProvisionResult Provision(ProvisioningClient device, ProvisionSettings settings)
+    {
+        var run = new Run(settings);
+
+        // 1. Who is it?
+        DeviceHello hello;
+        try
+        {
+            hello = device.Hello();
+        }
+        catch (ProvisioningLinkException e)
+        {
+            throw Fail(run, "hello", $"no answer to HELLO: {e.Message}; nothing was issued", e);
+        }
+        if (hello.ProtocolVersion != ProvisioningProtocol.Version)
+            throw Fail(run, "hello", $"the device speaks provisioning protocol {hello.ProtocolVersion}, this nodectl {ProvisioningProtocol.Version}; nothing was issued");
+        run.DeviceId = DeviceIdentity.FromMac(hello.Mac);
+        if (hello.DeviceId != run.DeviceId)
+            throw Fail(run, "hello", $"the device calls itself {hello.DeviceId} but its MAC {FormatMac(hello.Mac)} makes it {run.DeviceId}; nothing was issued");
+        if (settings.ExpectedMac is not null && !settings.ExpectedMac.AsSpan().SequenceEqual(hello.Mac))
+            throw Fail(run, "hello", $"the device reports MAC {FormatMac(hello.Mac)} but the expected MAC is {FormatMac(settings.ExpectedMac)} (wrong board on this port?); nothing was issued");
+        _log.WriteLine($"{run.DeviceId}: firmware {hello.FirmwareVersion}, identity {DeviceHello.StateName(hello.State)}");
+
+        // 2. Already provisioned?
+        if (hello.State == IdentityState.Committed)
+        {
+            if (!settings.FactoryReset)
+            {
+                var resumed = TryResume(run, hello, settings);
+                if (resumed is not null) return resumed;
+                throw Fail(run, "hello", $"{run.DeviceId} is already provisioned with a certificate this PKI store did not issue to it; nothing was issued. Re-provision with --factory-reset (the old certificate should then be revoked)");
+            }
+            try
+            {
+                device.FactoryReset(run.DeviceId);
+                _log.WriteLine($"{run.DeviceId}: factory reset, old identity erased");
+            }
+            catch (ProvisioningLinkException e)
+            {
+                throw Fail(run, "reset", $"factory reset failed: {e.Message}; the old identity may still be in place; nothing was issued", e);
+            }
+        }
+
+        // 3. Check the settings with the device's own rules before anything is issued.
+        var placeholderKey = new byte[BundleValidator.MinPrivateKeySize];
+        placeholderKey[0] = 0x30;
+        var dryRun = BuildBundle(run.DeviceId, settings, PlaceholderCertificate(run.DeviceId), placeholderKey);
+        try
+        {
+            BundleValidator.Validate(BundleCodec.Decode(BundleCodec.Encode(dryRun)), run.DeviceId);
+        }
+        catch (ProvisioningException e)
+        {
+            throw Fail(run, "settings", $"the device would refuse these settings: {e.Message}; nothing was issued", e);
+        }
+
+        // 4. Key pair and certificate.
+        IssuedCredential credential;
+        try
+        {
+            credential = _pki.IssueDevice(_ca, run.DeviceId, keepKey: false, settings.CertificateValidity);
+        }
+        catch (Exception e) when (e is PkiException or CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            throw Fail(run, "issue", $"could not issue the certificate: {e.Message}; nothing was sent to the device", e);
+        }
+        using (credential)
+        {
+            var certificate = credential.Certificate;
+            run.CertSerial = certificate.SerialNumber;
+            run.CertSha256 = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+            byte[] privateKey = credential.PrivateKey.ExportPkcs8PrivateKey();
+            byte[] bundle;
+            try
+            {
+                bundle = BundleCodec.Encode(BuildBundle(run.DeviceId, settings, certificate.RawData, privateKey));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(privateKey);
+            }
+            try
+            {
+                run.BundleSha256 = Convert.ToHexStringLower(SHA256.HashData(bundle));
+                return StoreAndCommit(device, run, hello, settings, bundle);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(bundle);
+            }
+        }
+    }
+
+    private ProvisionResult StoreAndCommit(ProvisioningClient device, Run run, DeviceHello hello, ProvisionSettings settings, byte[] bundle)
+    {
+        string issued = $"certificate {run.CertSerial} was issued";
+        if (bundle.Length > hello.MaxBundleSize)
+            throw Fail(run, "store", $"{issued} but the bundle of {bundle.Length} bytes exceeds the {hello.MaxBundleSize} bytes the device stores; not sent");
+
+        // 5. Store, and check the device holds exactly what was sent.
+        byte[] deviceHash;
+        try
+        {
+            deviceHash = device.PutBundle(bundle);
+        }
+        catch (ProvisioningLinkException e)
+        {
+            throw Fail(run, "store", $"{issued} but the device did not confirm storing it: {e.Message}; it holds no committed identity. Re-run to provision (a new certificate is issued)", e);
+        }
+        byte[] localHash = SHA256.HashData(bundle);
+        if (!CryptographicOperations.FixedTimeEquals(deviceHash, localHash))
+            throw Fail(run, "verify", $"{issued} but the device reports bundle hash {Convert.ToHexStringLower(deviceHash)}, expected {run.BundleSha256}: it did not store the bundle intact; not committed. Re-run to provision");
+
+        // 6. Commit.
+        try
+        {
+            device.Commit(deviceHash);
+        }
+        catch (ProvisioningLinkException e)
+        {
+            throw Fail(run, "commit", $"{issued} and stored, but the commit was not confirmed: {e.Message}. Re-run: if the device committed, the run completes without a new certificate", e);
+        }
+        _audit.Append(run.Entry("ok", null, "committed on the device"));
+        _log.WriteLine($"{run.DeviceId}: committed, certificate serial {run.CertSerial}");
+
+        var (registered, problem) = RegisterIfAsked(run, settings);
+        if (settings.RebootWhenDone) TryReboot(device, run.DeviceId!);
+        return new ProvisionResult(run.DeviceId!, ProvisionOutcome.Provisioned, run.CertSerial!, run.CertSha256!, run.BundleSha256, registered, problem);
+    }
+
+    /// <summary>The device holds the certificate this store issued to it: an earlier run lost its last reply. Finish that run.</summary>
+    private ProvisionResult? TryResume(Run run, DeviceHello hello, ProvisionSettings settings)
+    {
+        using var local = _pki.LoadDeviceCertificate(run.DeviceId!);
+        if (local is null || hello.CertificateSha256 is null) return null;
+        if (!SHA256.HashData(local.RawData).AsSpan().SequenceEqual(hello.CertificateSha256)) return null;
+        run.CertSerial = local.SerialNumber;
+        run.CertSha256 = Convert.ToHexStringLower(hello.CertificateSha256);
+        _audit.Append(run.Entry("ok", null, "already provisioned with this store's certificate; nothing issued"));
+        _log.WriteLine($"{run.DeviceId}: already provisioned with certificate serial {run.CertSerial}; nothing issued");
+        var (registered, problem) = RegisterIfAsked(run, settings);
+        return new ProvisionResult(run.DeviceId!, ProvisionOutcome.AlreadyProvisioned, run.CertSerial, run.CertSha256, null, registered, problem);
+    }
+
+    private (bool Registered, string? Problem) RegisterIfAsked(Run run, ProvisionSettings settings)
+    {
+        if (_registry is null) return (false, null);
+        var registration = new DeviceRegistration(run.DeviceId!, run.CertSerial!, settings.Tags, settings.Board);
+        try
+        {
+            _registry.Register(registration);
+        }
+        catch (RegistrationException e)
+        {
+            _audit.Append(run.Entry("failed", "register", $"provisioned but not registered with {_registry.Name}: {e.Message}. Re-run to register", "register"));
+            _log.WriteLine($"{run.DeviceId}: NOT registered: {e.Message}");
+            return (false, e.Message);
+        }
+        _audit.Append(run.Entry("ok", null, "registered with " + _registry.Name, "register"));
+        _log.WriteLine($"{run.DeviceId}: registered with {_registry.Name}");
+        return (true, null);
+    }
+
+    private void TryReboot(ProvisioningClient device, string deviceId)
+    {
+        try
+        {
+            device.Reboot();
+        }
+        catch (ProvisioningLinkException e)
+        {
+            _log.WriteLine($"{deviceId}: the reboot request was not confirmed ({e.Message}); power-cycle the board");
+        }
+    }
+
+    private ProvisioningFailedException Fail(Run run, string stage, string message, Exception? inner = null)
+    {
+        var entry = run.Entry("failed", stage, message);
+        try
+        {
+            _audit.Append(entry);
+        }
+        catch (AuditException e)
+        {
+            message += $" (and the audit record could not be written: {e.Message})";
+        }
+        return new ProvisioningFailedException(stage, run.DeviceId, (run.DeviceId is null ? "" : run.DeviceId + ": ") + message, inner);
+    }
+
+    private ProvisioningBundle BuildBundle(string deviceId, ProvisionSettings s, byte[] certificate, byte[] privateKey) => new()
+    {
+        DeviceId = deviceId,
+        DeviceCertificate = certificate,
+        DevicePrivateKey = privateKey,
+        CaCertificate = _ca.Certificate.RawData,
+        BrokerHost = s.BrokerHost,
+        BrokerPort = s.BrokerPort,
+        WifiSsid = s.WifiSsid,
+        WifiPassphrase = s.WifiPassphrase,
+        ReleasePublicKey = s.ReleasePublicKey,
+        ConfigOverrides = s.ConfigOverrides,
+    };
+
+    private static byte[] PlaceholderCertificate(string deviceId)
+    {
+        var der = new byte[BundleValidator.MinCertificateSize + deviceId.Length];
+        der[0] = 0x30;
+        System.Text.Encoding.ASCII.GetBytes(deviceId).CopyTo(der, 8);
+        return der;
+    }
+
+    private static string FormatMac(byte[] mac) => string.Join(':', mac.Select(b => b.ToString("x2")));
+
+    /// <summary>What one run has learnt so far, for its audit record.</summary>
+    private sealed class Run(ProvisionSettings settings)
+    {
+        public string? DeviceId;
+        public string? CertSerial;
+        public string? CertSha256;
+        public string? BundleSha256;
+
+        public AuditEntry Entry(string result, string? stage, string detail, string action = "provision") => new()
+        {
+            Action = action,
+            Device = DeviceId,
+            CertSerial = CertSerial,
+            CertSha256 = CertSha256,
+            BundleSha256 = action == "provision" ? BundleSha256 : null,
+            Result = result,
+            Stage = stage,
+            Detail = detail,
+            Board = settings.Board,
+            Tags = settings.Tags,
+        };
+    }
+}

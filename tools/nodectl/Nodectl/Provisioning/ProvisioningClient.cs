@@ -1,0 +1,135 @@
+using NodeFirmware.Core.Cbor;
+using NodeFirmware.Core.Provisioning;
+using NodeFirmware.Nodectl.Flashing;
+
+namespace NodeFirmware.Nodectl.Provisioning;
+
+/// <summary>
+/// The host side of the provisioning protocol over a serial line (or a TCP stand-in for virtual nodes):
+/// one request, one reply, matched by sequence. Frames with another sequence are stale replies and
+/// are dropped; noise (boot messages) is skipped by the decoder.
+/// </summary>
+public sealed class ProvisioningClient
+{
+    private readonly ISerialLink _link;
+    private readonly ProvisioningClientOptions _options;
+    private readonly FrameDecoder _decoder;
+    private readonly byte[] _readBuffer = new byte[4096];
+    private int _sequence;
+
+    public ProvisioningClient(ISerialLink link, ProvisioningClientOptions? options = null)
+    {
+        _link = link ?? throw new ArgumentNullException(nameof(link));
+        _options = options ?? new ProvisioningClientOptions();
+        if (_options.Attempts < 1) throw new ArgumentOutOfRangeException(nameof(options), "at least one attempt");
+        _decoder = new FrameDecoder(_options.MaxPayload);
+        _sequence = Random.Shared.Next(0x10000);
+    }
+
+    /// <summary>Frames from the device that failed CRC, size or version checks.</summary>
+    public int RejectedFrames { get; private set; }
+
+    public DeviceHello Hello()
+    {
+        var reply = Exchange(MessageType.Hello, [], MessageType.HelloReply, _options.ReplyTimeout);
+        try
+        {
+            return DeviceHello.Decode(reply.Payload);
+        }
+        catch (CborException e)
+        {
+            throw new ProvisioningLinkException("the device's HELLO reply is malformed: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Sends the bundle; returns the SHA-256 the device computed over what it stored.</summary>
+    public byte[] PutBundle(byte[] bundle)
+    {
+        var reply = Exchange(MessageType.PutBundle, bundle, MessageType.Stored, _options.StorageReplyTimeout);
+        if (reply.Payload.Length != ProvisioningProtocol.HashSize)
+            throw new ProvisioningLinkException($"STORED carries {reply.Payload.Length} bytes instead of a 32-byte SHA-256");
+        return reply.Payload;
+    }
+
+    public void Commit(byte[] bundleHash) =>
+        Exchange(MessageType.Commit, bundleHash, MessageType.Committed, _options.StorageReplyTimeout);
+
+    public void Reboot() => Exchange(MessageType.Reboot, [], MessageType.Rebooting, _options.ReplyTimeout);
+
+    public void FactoryReset(string deviceId) =>
+        Exchange(MessageType.FactoryReset, System.Text.Encoding.UTF8.GetBytes("RESET " + deviceId), MessageType.ResetDone, _options.StorageReplyTimeout);
+
+    private Frame Exchange(MessageType request, byte[] payload, MessageType expected, TimeSpan timeout)
+    {
+        if (payload.Length > _options.MaxPayload)
+            throw new ProvisioningLinkException($"{request} payload of {payload.Length} bytes exceeds the protocol limit of {_options.MaxPayload}");
+        int sequence = _sequence = (_sequence + 1) & 0xFFFF;
+        byte[] frame = FrameEncoder.Encode(request, sequence, payload);
+        string? lastProblem = null;
+        for (int attempt = 1; attempt <= _options.Attempts; attempt++)
+        {
+            _link.Write(frame);
+            var reply = AwaitReply(request, sequence, timeout, ref lastProblem);
+            if (reply is null) continue;
+            if (reply.Type == MessageType.Error)
+            {
+                ErrorReply error;
+                try { error = ErrorReply.Decode(reply.Payload); }
+                catch (CborException e) { throw new ProvisioningLinkException($"the device's error reply to {request} is malformed: {e.Message}", e); }
+                if (error.Code == ErrorCode.BadFrame && attempt < _options.Attempts)
+                {
+                    lastProblem = "the device received a damaged frame";
+                    continue; // damaged on the way there: send it again
+                }
+                throw new DeviceRefusedException(request, error.Code, error.Message);
+            }
+            if (reply.Type != expected)
+                throw new ProvisioningLinkException($"the device answered {request} with {reply.Type} instead of {expected}");
+            return reply;
+        }
+        throw new ProvisioningLinkException(
+            $"no valid reply to {request} after {_options.Attempts} attempts of {timeout.TotalSeconds:0.#} s on {_link.Name}"
+            + (lastProblem is null ? " (the device is silent: is it powered, on this port and in provisioning mode?)" : $" (last: {lastProblem})"));
+    }
+
+    /// <summary>The reply with our sequence, or null on timeout (with the reason in lastProblem).</summary>
+    private Frame? AwaitReply(MessageType request, int sequence, TimeSpan timeout, ref string? lastProblem)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        long noiseAtStart = _decoder.SkippedBytes;
+        while (true)
+        {
+            FrameDecodeResult? result;
+            while ((result = _decoder.Next()) != null)
+            {
+                if (!result.IsFrame)
+                {
+                    RejectedFrames++;
+                    lastProblem = $"rejected a frame from the device: {result.Message}";
+                    continue;
+                }
+                if (result.Frame.Sequence != sequence)
+                {
+                    lastProblem = $"ignored a {result.Frame.Type} with sequence {result.Frame.Sequence} (expected {sequence})";
+                    continue;
+                }
+                return result.Frame;
+            }
+            if (_decoder.SkippedBytes - noiseAtStart > _options.MaxNoiseBytes)
+            {
+                _decoder.Reset();
+                throw new ProvisioningLinkException(
+                    $"the device sent over {_options.MaxNoiseBytes} bytes without a provisioning frame while answering {request}: it is not in provisioning mode or not speaking this protocol");
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                _decoder.Reset(); // a half-received frame will not be completed by the retry
+                if (_decoder.SkippedBytes - noiseAtStart > 0 && lastProblem is null) lastProblem = "only noise, no frames";
+                return null;
+            }
+            int n = _link.Read(_readBuffer, left);
+            if (n > 0) _decoder.Feed(_readBuffer, 0, n);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace NodeFirmware.Nodectl.Provisioning;
+
+public sealed record ProvisioningClientOptions
+{
+    /// <summary>How long to wait for the reply to one attempt of a request.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>PUT_BUNDLE and COMMIT write flash; give them longer.</summary>
+    public TimeSpan StorageReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts per request; a retry repeats the frame with the same sequence, which the device answers once.</summary>
+    public int Attempts { get; init; } = 3;
+
+    /// <summary>More noise than this while waiting for one reply means the other end is not in provisioning mode.</summary>
+    public int MaxNoiseBytes { get; init; } = 64 * 1024;
+
+    public int MaxPayload { get; init; } = NodeFirmware.Core.Provisioning.ProvisioningProtocol.DefaultMaxPayload;
+}

@@ -1,0 +1,92 @@
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Provisioning;
+
+namespace NodeSim.Provisioning;
+
+/// <summary>
+/// The virtual node in provisioning mode: Core's <see cref="ProvisioningSession"/> over simulated flash,
+/// fed with the bytes of a serial line. A REBOOT request restarts it (a new session over the same flash),
+/// as the real node does; <see cref="PowerCycle"/> does the same from outside.
+/// </summary>
+public sealed class VirtualProvisioningNode
+{
+    public const int DefaultFirstSector = 0;
+
+    private readonly object _gate = new();
+    private readonly byte[] _mac;
+
+    public VirtualProvisioningNode(byte[] mac, string firmwareVersion = "0.0.0-sim", IFlash? flash = null, int firstSector = DefaultFirstSector)
+    {
+        if (mac.Length != ProvisioningProtocol.MacSize) throw new ArgumentException("a base MAC has 6 bytes", nameof(mac));
+        _mac = (byte[])mac.Clone();
+        FirmwareVersion = firmwareVersion;
+        Flash = flash ?? new ProvisioningFlash();
+        FirstSector = firstSector;
+        Store = new IdentityStore(Flash, FirstSector);
+        Session = new ProvisioningSession(Store, _mac, FirmwareVersion);
+    }
+
+    public IFlash Flash { get; }
+    public int FirstSector { get; }
+    public string FirmwareVersion { get; }
+    public string DeviceId => Session.DeviceId;
+    public IdentityStore Store { get; private set; }
+    public ProvisioningSession Session { get; private set; }
+
+    /// <summary>Restarts asked for by REBOOT or done by <see cref="PowerCycle"/>.</summary>
+    public int Boots { get; private set; }
+
+    /// <summary>A new MAC for virtual device <paramref name="index"/>: Espressif's 24:0a:c4 prefix and the index.</summary>
+    public static byte[] MacFor(int index) =>
+        [0x24, 0x0a, 0xc4, (byte)(index >> 16), (byte)(index >> 8), (byte)index];
+
+    /// <summary>Feeds bytes from the host; returns the bytes the node sends back (empty when none).</summary>
+    public byte[] Receive(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            byte[] copy = data.ToArray();
+            Session.Receive(copy, 0, copy.Length);
+            byte[] output = Session.TakeOutput() ?? [];
+            if (Session.RebootRequested) Restart();
+            return output;
+        }
+    }
+
+    public void PowerCycle()
+    {
+        lock (_gate) Restart();
+    }
+
+    /// <summary>Serves one host over a stream (a TCP connection or a pipe) until it closes or <paramref name="ct"/> fires.</summary>
+    public async Task ServeAsync(Stream stream, CancellationToken ct)
+    {
+        lock (_gate) Session.ResetInput(); // whatever a previous host left half-sent is not this host's
+        var buffer = new byte[4096];
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                int n = await stream.ReadAsync(buffer, ct);
+                if (n == 0) return;
+                byte[] reply = Receive(buffer.AsSpan(0, n));
+                if (reply.Length > 0)
+                {
+                    await stream.WriteAsync(reply, ct);
+                    await stream.FlushAsync(ct);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the host went away or the node is stopping
+        }
+    }
+
+    private void Restart()
+    {
+        Boots++;
+        Store = new IdentityStore(Flash, FirstSector);
+        Session = new ProvisioningSession(Store, _mac, FirmwareVersion);
+    }
+}
