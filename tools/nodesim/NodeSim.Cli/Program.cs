@@ -1,6 +1,7 @@
 // nodesim: virtual NodeFirmware nodes (NodeFirmware.Core on simulated hardware) against a real broker.
 using System.Diagnostics;
 using NodeFirmware.Core.Config;
+using NodeFirmware.Core.Energy;
 using NodeFirmware.HostCommon.Boards;
 using NodeSim.Cli;
 using NodeSim.Fleet;
@@ -13,7 +14,8 @@ catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }
 string passphrase = Environment.GetEnvironmentVariable("NODESIM_CA_PASSPHRASE") ?? "nodesim demo fleet passphrase";
 var profile = BoardCatalog.Default().Load(options.Board).ToPowerProfile();
 if (profile.BatteryCapacityMilliampHours <= 0) { Console.Error.WriteLine($"board {options.Board} has no battery; pick a battery board (e.g. firebeetle-esp32)"); return 2; }
-var config = new DeviceConfig { SampleIntervalSeconds = options.SampleSeconds, ReportIntervalSeconds = options.ReportSeconds };
+// As provisioning does: the light/deep sleep threshold at the board's break-even.
+var config = EnergyModel.TunedForBoard(new DeviceConfig { SampleIntervalSeconds = options.SampleSeconds, ReportIntervalSeconds = options.ReportSeconds }, profile);
 string? invalid = ConfigValidator.Validate(config);
 if (invalid != null) { Console.Error.WriteLine("invalid configuration: " + invalid); return 2; }
 

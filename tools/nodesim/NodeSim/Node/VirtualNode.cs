@@ -1,7 +1,10 @@
 using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Node;
+using NodeFirmware.Core.Ota;
+using NodeFirmware.Core.Storage;
 using NodeSim.Hardware;
 using NodeSim.Network;
+using NodeSim.Ota;
 using NodeSim.Sensors;
 
 namespace NodeSim.Node;
@@ -9,7 +12,8 @@ namespace NodeSim.Node;
 /// <summary>
 /// NodeFirmware.Core on simulated hardware, driven by the same host loop as the device: perform what
 /// <see cref="NodeApp.Next"/> asks and report back. Deep sleep discards the application and the MQTT
-/// session (only what Core wrote to flash survives); light sleep keeps them.
+/// session (only what Core wrote to flash survives); light sleep keeps them. With OTA set up, every boot
+/// first runs the Loader's slot selection over the node's A/B slots, as the device's Loader does.
 /// </summary>
 public sealed class VirtualNode : IAsyncDisposable
 {
@@ -22,6 +26,9 @@ public sealed class VirtualNode : IAsyncDisposable
     private NodeApp? _app;
     private MqttNodeLink? _link;
     private WakeCause _nextWakeCause = WakeCause.PowerOn;
+    private readonly MemorySlotStorage? _slots;
+    private readonly SimulatedNorFlash? _bootFlash;
+    private OtaClient? _ota;
 
     public VirtualNode(VirtualNodeOptions options, long startUnixMillis)
     {
@@ -36,6 +43,12 @@ public sealed class VirtualNode : IAsyncDisposable
         _sensorAdapter = new Bme280EnvironmentSensor(() => _i2c.CreateDevice(Bme280Address), SampleWait);
         Network = new NetworkConditions(options.Seed);
         WakeAtUnixMillis = startUnixMillis;
+        if (options.Ota != null)
+        {
+            _slots = new MemorySlotStorage(options.Ota.SlotCapacityBytes);
+            _bootFlash = new SimulatedNorFlash(4 * 4096, 4096, options.Seed);
+            FactoryInstall.Install(_slots, BootStore(), options.Ota.FactoryPackage);
+        }
     }
 
     public string DeviceId => _options.DeviceId;
@@ -55,6 +68,27 @@ public sealed class VirtualNode : IAsyncDisposable
     /// <summary>The journal as the node left it when it last went to sleep.</summary>
     public JournalStats Journal { get; private set; }
 
+    /// <summary>Version, slot and trial flag of the image running (or that ran last).</summary>
+    public string FirmwareVersion { get; private set; } = "";
+    public string Slot { get; private set; } = "A";
+    public bool Trial { get; private set; }
+
+    /// <summary>Boots whose application failed at start (the Loader counts them against a trial image).</summary>
+    public int CrashedBoots { get; private set; }
+
+    /// <summary>True when the Loader found no valid slot: the node no longer runs.</summary>
+    public bool Bricked { get; private set; }
+
+    public string LastLoaderLog { get; private set; } = "";
+
+    /// <summary>The storage holding the node's application slots (OTA only).</summary>
+    public ISlotStorage? Slots => _slots;
+
+    /// <summary>The boot-state / OTA-cursor flash (OTA only); power cuts can be scripted on it.</summary>
+    public SimulatedNorFlash? BootFlash => _bootFlash;
+
+    public OtaClient? OtaClient => _ota;
+
     /// <summary>The running application; null while in deep sleep.</summary>
     public NodeApp? App => _app;
 
@@ -62,7 +96,13 @@ public sealed class VirtualNode : IAsyncDisposable
     public async Task<WakeOutcome> RunWakeAsync()
     {
         var p = _options.PowerProfile;
-        if (_app == null) Boot();
+        if (_app == null && !Boot())
+        {
+            // Nothing runs: a crashed image restarts at once (the Loader counts the attempt); no image at all stays dark.
+            await PowerDownAsync(WakeCause.Reset);
+            WakeAtUnixMillis = Bricked ? long.MaxValue : Clock.UnixTimeMillis + 1000;
+            return new WakeOutcome(WakeAtUnixMillis, true, 0, 0);
+        }
         int connections = 0, acked = 0;
         for (int step = 0; step < 10_000; step++)
         {
@@ -86,7 +126,7 @@ public sealed class VirtualNode : IAsyncDisposable
                     var j = _app.Journal;
                     Journal = new JournalStats(j.Epoch, j.NextSequence, j.ReleasedThrough, j.PendingCount, j.DroppedTotal);
                     Spend(r.DeepSleep ? EnergyPhase.DeepSleep : EnergyPhase.LightSleep, r.DeepSleep ? p.DeepSleepMilliamps : p.LightSleepMilliamps, r.SleepMilliseconds);
-                    if (r.DeepSleep) await PowerDownAsync(WakeCause.DeepSleepTimer);
+                    if (r.DeepSleep) await PowerDownAsync(_ota?.RebootRequested == true ? WakeCause.Reset : WakeCause.DeepSleepTimer);
                     WakeAtUnixMillis = Clock.UnixTimeMillis;
                     return new WakeOutcome(WakeAtUnixMillis, r.DeepSleep, connections, acked);
             }
@@ -97,16 +137,59 @@ public sealed class VirtualNode : IAsyncDisposable
     /// <summary>Power is cut: RAM and the session are gone; the node boots again at the next wake.</summary>
     public Task PowerLossAsync() => PowerDownAsync(WakeCause.PowerOn);
 
-    private void Boot()
+    /// <summary>Boots: the Loader's slot choice (with OTA), then the application. False when no application runs.</summary>
+    private bool Boot()
     {
         var p = _options.PowerProfile;
         Boots++;
         Clock.Boot();
         Spend(EnergyPhase.Boot, p.BootMilliamps, p.BootMilliseconds);
+        var behaviour = AppBehaviour.Healthy;
+        FirmwareVersion = _options.FirmwareVersion;
+        _ota = null;
+        if (_options.Ota is { } ota)
+        {
+            var decision = Loader(ota).Select(fullCheck: _nextWakeCause != WakeCause.DeepSleepTimer);
+            LastLoaderLog = decision.Log;
+            if (decision.Slot == BootState.NoSlot)
+            {
+                Bricked = true;
+                return false;
+            }
+            FirmwareVersion = decision.Manifest.Version.ToString();
+            Slot = SlotLayout.SlotName(decision.Slot);
+            Trial = decision.Trial;
+            behaviour = AppBehaviours.Read(_slots!, decision.Slot);
+            if (behaviour == AppBehaviour.Crash)
+            {
+                CrashedBoots++;
+                return false;
+            }
+            _ota = new OtaClient(new OtaClientSettings
+            {
+                DeviceId = DeviceId,
+                Board = ota.Board,
+                LoaderVersion = ota.LoaderVersion,
+                RunningVersion = FirmwareVersion,
+                ReleasePublicKey = ota.ReleasePublicKey,
+                MaxChunkSize = ota.MaxChunkSize,
+                TrialAttempts = ota.TrialAttempts,
+            }, _slots!, BootStore(), new FlashWindow(_bootFlash!, 2, 2), Clock);
+        }
+        // An image that never reads its sensor: as if the BME280 were not on the bus.
+        if (behaviour == AppBehaviour.NoSensor) _i2c.RemoveDevice(Bme280Address);
+        else if (!_i2c.Has(Bme280Address)) _i2c.Attach(Bme280Address, Sensor);
         var platform = new NodePlatform(Clock, Flash, _sensorAdapter, Battery, _random);
-        _app = new NodeApp(platform, new NodeIdentity(DeviceId, _options.FirmwareVersion, "A", false), _options.Defaults);
+        _app = new NodeApp(platform, new NodeIdentity(DeviceId, FirmwareVersion, Slot, Trial), _options.Defaults);
+        if (_ota != null) _app.AddExtension(_ota);
         _app.Boot(_nextWakeCause);
+        return true;
     }
+
+    private SlotSelector Loader(VirtualNodeOta ota) =>
+        new(BootStore(), new SlotVerifier(_slots!, new ManifestVerifier(ota.ReleasePublicKey, ota.Board, ota.LoaderVersion)));
+
+    private BootStateStore BootStore() => new(new FlashWindow(_bootFlash!, 0, 2), 0);
 
     private async Task PowerDownAsync(WakeCause cause)
     {

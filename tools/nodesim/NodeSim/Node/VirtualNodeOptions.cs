@@ -17,7 +17,11 @@ public sealed class VirtualNodeOptions
     public required PowerProfile PowerProfile { get; init; }
 
     public DeviceConfig Defaults { get; init; } = new();
+    /// <summary>The version the node reports when it has no OTA set up.</summary>
     public string FirmwareVersion { get; init; } = "1.0.0";
+
+    /// <summary>A/B slots, the Loader and the OTA client; null: a fixed image without updates.</summary>
+    public Ota.VirtualNodeOta? Ota { get; init; }
 
     /// <summary>Internal storage given to Core (config + journal), in bytes.</summary>
     public int StorageBytes { get; init; } = 64 * 4096;

@@ -33,6 +33,9 @@ public sealed class SimulatedI2cBus : I2cBus
     /// <summary>Detaches the target at the address (the part is unplugged).</summary>
     public override void RemoveDevice(int deviceAddress) => _targets.Remove(deviceAddress);
 
+    /// <summary>Whether a device answers at <paramref name="address"/> (it can be unplugged with <see cref="RemoveDevice"/>).</summary>
+    public bool Has(int address) => _targets.ContainsKey(address);
+
     internal II2cTarget Resolve(int address) =>
         _targets.TryGetValue(address, out var target)
             ? target
