@@ -1,5 +1,6 @@
 using System.Device.Adc;
 using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Sensing;
 
 namespace NodeFirmware.Device
 {
@@ -37,8 +38,7 @@ namespace NodeFirmware.Device
                 if (_channel == null) return -1;
                 long sum = 0;
                 for (int i = 0; i < Samples; i++) sum += _channel.ReadValue();
-                long pinMillivolts = sum * FullScaleMillivolts / (Samples * 4095L);
-                return (int)(pinMillivolts * _dividerPermille / 1000);
+                return BatteryVoltage.FromAdc(sum, Samples, 4095, FullScaleMillivolts, _dividerPermille);
             }
         }
     }

@@ -19,6 +19,9 @@ namespace NodeFirmware.Device
 
         public const string OtaCursorFile = "I:\\nodefw\\ota.bin";
 
+        /// <summary>The rollback policy (Core's RollbackPolicyCodec), written by nodectl at provisioning; absent means defaults.</summary>
+        public const string RollbackPolicyFile = "I:\\nodefw\\rollback.cbor";
+
         /// <summary>The provisioning bundle (Core's IdentityStore).</summary>
         public const string IdentityFile = "I:\\nodefw\\identity.bin";
 

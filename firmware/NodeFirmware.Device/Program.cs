@@ -60,6 +60,9 @@ namespace NodeFirmware.Device
             ota.LoaderVersion = loaderVersion;
             ota.RunningVersion = version;
             ota.ReleasePublicKey = bundle.ReleasePublicKey;
+            string policyProblem;
+            ota.Rollback = RollbackPolicyFile.Load(out policyProblem);
+            if (policyProblem != null) Console.WriteLine("rollback policy: " + policyProblem);
             app.AddExtension(new OtaClient(ota, new SlotStorage(DevicePaths.SlotParent), bootStore, OpenStore(DevicePaths.OtaCursorFile), clock));
 
             app.Boot(wake);

@@ -74,6 +74,9 @@ namespace NodeFirmware.Core.Ota
             if (settings.DeviceId == null || settings.Board == null) throw new ArgumentException("device id and board are required");
             if (settings.MaxChunkSize < 1 || settings.MaxChunkSize > OtaMessages.MaxChunkSize) throw new ArgumentException("MaxChunkSize out of range");
             if (settings.Window < 1) throw new ArgumentException("Window must be at least 1");
+            if (settings.Rollback == null) throw new ArgumentException("Rollback policy is required");
+            string policyProblem = settings.Rollback.Problem();
+            if (policyProblem != null) throw new ArgumentException("rollback policy: " + policyProblem);
             _settings = settings;
             _slots = slots;
             _bootStore = bootStore;
@@ -161,7 +164,7 @@ namespace NodeFirmware.Core.Ota
             if (signal == NodeHealthSignal.SensorRead) _sensorRead = true;
             else if (signal == NodeHealthSignal.BrokerReached) _brokerReached = true;
             else if (signal == NodeHealthSignal.TelemetryAcknowledged) _telemetryAcked = true;
-            if (!(_confirmPending && _sensorRead && _brokerReached && _telemetryAcked)) return;
+            if (!(_confirmPending && _settings.Rollback.IsHealthy(_sensorRead, _brokerReached, _telemetryAcked))) return;
             try
             {
                 Confirm();

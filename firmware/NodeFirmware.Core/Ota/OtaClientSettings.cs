@@ -36,7 +36,14 @@ namespace NodeFirmware.Core.Ota
         /// <summary>Wakes in a row on which the cloud did not answer before the update fails.</summary>
         public int MaxStalls = 5;
 
-        /// <summary>Boots a new image gets to confirm itself before the Loader reverts it.</summary>
-        public int TrialAttempts = BootState.DefaultMaxAttempts;
+        /// <summary>Trial boots and the health signals a new image needs before it confirms itself.</summary>
+        public RollbackPolicy Rollback = new RollbackPolicy();
+
+        /// <summary>Boots a new image gets to confirm itself before the Loader reverts it (the policy's MaxTrialBoots).</summary>
+        public int TrialAttempts
+        {
+            get { return Rollback.MaxTrialBoots; }
+            set { Rollback.MaxTrialBoots = value; }
+        }
     }
 }

@@ -84,3 +84,15 @@ namespace nanoFramework.M2Mqtt.Messages {
   public class MqttMsgPublishedEventArgs : EventArgs { public ushort MessageId { get; set; } public bool IsPublished { get; set; } }
   public class MqttMsgPublishEventArgs : EventArgs { public string Topic { get; internal set; } public byte[] Message { get; internal set; } }
 }
+namespace nanoFramework.TestFramework {
+  [AttributeUsage(AttributeTargets.Class)] public sealed class TestClassAttribute : Attribute {}
+  [AttributeUsage(AttributeTargets.Method)] public sealed class TestMethodAttribute : Attribute {}
+  [AttributeUsage(AttributeTargets.Method)] public sealed class SetupAttribute : Attribute {}
+  [AttributeUsage(AttributeTargets.Method)] public sealed class CleanupAttribute : Attribute {}
+  public static class Assert {
+    public static void IsTrue(bool c) {} public static void IsTrue(bool c, string m) {}
+    public static void IsNull(object o) {}
+    public static void AreEqual(int e, int a) {} public static void AreEqual(byte e, byte a) {}
+    public static void ThrowsException(Type t, Action a) {}
+  }
+}

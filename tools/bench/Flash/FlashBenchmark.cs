@@ -9,7 +9,9 @@ namespace NodeFirmware.Bench.Flash;
 /// Flashes a firmware-sized image into the simulated ESP32 ROM loader over the in-memory link, deflated and plain,
 /// and turns the bytes on the wire into time at a baud rate (8N1: 10 bits per byte, both directions, since every
 /// command waits for its answer). The ROM's own erase/write time is not modelled.
-/// Options: --size BYTES (1572864), --baud N (921600), --block BYTES (1024, the ROM's block size).
+/// Then compares `nodectl flash` with esptool-js on the same image (<see cref="EsptoolJsComparison"/>).
+/// Options: --size BYTES (1572864), --baud N (921600), --block BYTES (16384, nodectl's default),
+/// --image FILE (default: 1.5 MB of a real machine-code binary, see <see cref="BenchImage"/>).
 /// </summary>
 public static class FlashBenchmark
 {
@@ -17,8 +19,11 @@ public static class FlashBenchmark
     {
         int size = Option(args, "--size", 1536 * 1024);
         int baud = Option(args, "--baud", 921600);
-        int block = Option(args, "--block", RomProtocol.FLASH_WRITE_SIZE);
-        var image = new FlashImage(0x10000, FirmwareLike(size), "app.bin");
+        int block = Option(args, "--block", new EspRomClientOptions().FlashBlockSize);
+        int imageArg = Array.IndexOf(args, "--image");
+        var (data, source) = BenchImage.Load(imageArg >= 0 && imageArg + 1 < args.Length ? args[imageArg + 1] : null, size);
+        var image = new FlashImage(0x10000, data, "app.bin");
+        Console.WriteLine($"image: {size} bytes of {source}");
 
         // Warm-up so JIT time is not counted in the first figure.
         Measure(new FlashImage(0x10000, FirmwareLike(64 * 1024), "warm-up.bin"), baud, block, compress: true, print: false);
@@ -27,6 +32,7 @@ public static class FlashBenchmark
             Measure(image, baud, block, compress, print: true);
         }
 
+        EsptoolJsComparison.Run(data, source);
         return 0;
     }
 

@@ -12,17 +12,47 @@ public class BoardCatalogTests
     private static readonly BoardCatalog Catalog = new(RepoFiles.Root);
 
     [Fact]
-    public void Both_shipped_boards_load_and_validate()
+    public void Every_shipped_board_loads_and_validates()
     {
-        Assert.Contains("esp32-devkitc-v4", Catalog.Names());
-        Assert.Contains("firebeetle-esp32", Catalog.Names());
+        Assert.Equal(new[] { "esp32-devkitc-v4", "esp32-s3-devkitc-1", "feather-esp32", "firebeetle-esp32" }, Catalog.Names());
         foreach (var board in Catalog.LoadAll())
         {
-            Assert.Equal("esp32", board.File.Chip);
+            Assert.Contains(board.File.Chip, BoardValidator.KnownChips);
+            Assert.Contains(board.File.NanoFrameworkTarget, NanoFrameworkTargets.For(board.File.Chip));
             Assert.True(board.Partitions.EndOfLastPartition <= board.File.FlashSizeBytes);
             Assert.NotNull(board.Partitions.Find("config"));
             Assert.NotNull(board.Partitions.Find("deploy"));
+            Assert.Null(StorageBudget.Check(board.File.AppSizeBytes, board.Partitions.Get("config").Size));
         }
+    }
+
+    [Fact]
+    public void The_schema_file_is_not_a_board()
+    {
+        Assert.DoesNotContain("board.schema", Catalog.Names());
+        Assert.Throws<BoardFileException>(() => Catalog.Load("board.schema"));
+    }
+
+    [Fact]
+    public void Feather_senses_its_battery_on_a13_through_a_two_to_one_divider()
+    {
+        var b = Catalog.Load("feather-esp32");
+        Assert.Equal(35, b.File.Battery!.AdcPin);
+        Assert.Equal(7, b.BatteryAdcChannel);
+        Assert.Equal(2.0, b.File.Battery.DividerRatio);
+        Assert.Equal(13, b.File.LedPin);
+        Assert.Equal("ESP32_REV0", b.File.NanoFrameworkTarget);
+    }
+
+    [Fact]
+    public void S3_devkit_uses_the_s3_boot_layout_and_8_mb_table()
+    {
+        var b = Catalog.Load("esp32-s3-devkitc-1");
+        Assert.Equal("esp32s3", b.File.Chip);
+        Assert.Equal(8L * 1024 * 1024, b.File.FlashSizeBytes);
+        Assert.Equal(0x0u, b.FlashLayout.Image("bootloader").Offset);
+        Assert.Equal(b.Partitions.Get("deploy").Offset, b.FlashLayout.Image("deployment").Offset);
+        Assert.Equal(0, b.File.FactoryPin.Gpio);
     }
 
     [Fact]
@@ -107,6 +137,9 @@ public class BoardCatalogTests
     [InlineData("ledPin", 7, "SPI flash")]
     [InlineData("ledPin", 36, "input-only")]
     [InlineData("ledPin", 24, "does not exist")]
+    [InlineData("nanoFrameworkTarget", "ESP32_S3", "not a nanoFramework target for esp32")]
+    [InlineData("appSizeBytes", 1000, "not a multiple of 4096")]
+    [InlineData("appSizeBytes", 1048576, "cannot hold 2 x 1048576-byte app slots")]
     public void Top_level_mistakes_are_named(string field, object value, string expected)
     {
         Assert.Contains(expected, Refusal(j => j[field] = JsonValue.Create(value)));
@@ -120,6 +153,10 @@ public class BoardCatalogTests
         Assert.Contains("\"0x76\" or \"0x77\"", Refusal(j => j["bme280"]!["address"] = "0x40"));
         Assert.Contains("same pin", Refusal(j => j["bme280"]!["sclPin"] = 21));
         Assert.Contains("input-only", Refusal(j => j["bme280"]!["sdaPin"] = 35));
+        Assert.Contains("factoryPin.gpio GPIO2 is also ledPin", Refusal(j => j["factoryPin"]!["gpio"] = 2));
+        Assert.Contains("no internal pull-up", Refusal(j => j["factoryPin"]!["gpio"] = 36));
+        Assert.Contains("factoryPin.source is empty", Refusal(j => j["factoryPin"]!["source"] = ""));
+        Assert.Contains("nanoFrameworkTargetSource is empty", Refusal(j => j["nanoFrameworkTargetSource"] = " "));
     }
 
     [Fact]
@@ -133,9 +170,27 @@ public class BoardCatalogTests
     }
 
     [Fact]
+    public void Pins_are_checked_against_the_boards_chip()
+    {
+        // GPIO8 is an ordinary pin on the S3 but carries the SPI flash on the ESP32.
+        Assert.Contains("bme280.sdaPin GPIO8 is wired to the SPI flash", Refusal(j => j["bme280"]!["sdaPin"] = 8));
+        string s3 = Refusal(j =>
+        {
+            j["chip"] = "esp32s3";
+            j["nanoFrameworkTarget"] = "ESP32_S3";
+        });
+        Assert.Contains("battery.adcPin GPIO34 is wired to the SPI flash", s3);
+        Assert.Contains("not an ADC1 pin (1-10)", s3);
+        Assert.Contains("bme280.sclPin GPIO22 does not exist on the esp32s3", s3);
+        Assert.DoesNotContain("sdaPin", s3);
+    }
+
+    [Fact]
     public void Missing_and_unknown_json_members_are_refused()
     {
         Assert.Contains("tlsHandshakeMilliamps", Refusal(j => j["powerProfile"]!.AsObject().Remove("tlsHandshakeMilliamps")));
+        Assert.Contains("factoryPin", Refusal(j => j.Remove("factoryPin")));
+        Assert.Contains("appSizeBytes", Refusal(j => j.Remove("appSizeBytes")));
         Assert.Contains("flashSize", Refusal(j => j["flashSize"] = "4MB"));
         Assert.Contains("test.json", Assert.Throws<BoardFileException>(() => Catalog.Parse("{ not json", "test.json", "x")).Message);
     }

@@ -13,7 +13,7 @@ namespace NodeFirmware.HostCommon.Tests.Boards;
 public class DeviceProjectTests
 {
     private static readonly XNamespace Msbuild = "http://schemas.microsoft.com/developer/msbuild/2003";
-    private static readonly string[] Projects = { "NodeFirmware.Device", "NodeFirmware.Loader" };
+    private static readonly string[] Projects = { "NodeFirmware.Device", "NodeFirmware.Loader", "NodeFirmware.Device.Tests" };
 
     private static string ProjectDir(string project) => RepoFiles.PathOf("firmware", project);
 
@@ -41,9 +41,18 @@ public class DeviceProjectTests
         return end < 0 ? markdown[start..] : markdown[start..end];
     }
 
+    [Fact]
+    public void Device_tests_use_the_applications_libraries_plus_the_test_framework()
+    {
+        var tests = Packages("NodeFirmware.Device.Tests");
+        Assert.Contains(tests, p => p.Id == "nanoFramework.TestFramework");
+        Assert.Equal(Packages("NodeFirmware.Device"), tests.Where(p => p.Id != "nanoFramework.TestFramework").ToList());
+    }
+
     [Theory]
     [InlineData("NodeFirmware.Device")]
     [InlineData("NodeFirmware.Loader")]
+    [InlineData("NodeFirmware.Device.Tests")]
     public void Every_package_is_documented_with_its_version(string project)
     {
         var documented = DocumentedPackages();
@@ -64,6 +73,7 @@ public class DeviceProjectTests
     [Theory]
     [InlineData("NodeFirmware.Device")]
     [InlineData("NodeFirmware.Loader")]
+    [InlineData("NodeFirmware.Device.Tests")]
     public void References_match_packages_config_one_to_one(string project)
     {
         var packages = Packages(project);
@@ -72,7 +82,7 @@ public class DeviceProjectTests
         var referenced = new HashSet<string>();
         foreach (string hint in hintPaths!)
         {
-            var m = Regex.Match(hint!, @"^\.\.\\packages\\(?<pkg>[^\\]+)\\lib\\(netnano1\.0\\)?(?<dll>[^\\]+)\.dll$");
+            var m = Regex.Match(hint!, @"^\.\.\\packages\\(?<pkg>[^\\]+)\\lib\\(netnano1\.0\\)?(?<dll>[^\\]+)\.(dll|exe)$");
             Assert.True(m.Success, $"{project}: HintPath '{hint}' is not ..\\packages\\<id>.<version>\\lib\\<assembly>.dll");
             var match = packages.FirstOrDefault(p => m.Groups["pkg"].Value == p.Id + "." + p.Version);
             Assert.True(match.Id != null, $"{project}: HintPath '{hint}' names a package/version not in packages.config");
@@ -84,6 +94,7 @@ public class DeviceProjectTests
     [Theory]
     [InlineData("NodeFirmware.Device")]
     [InlineData("NodeFirmware.Loader")]
+    [InlineData("NodeFirmware.Device.Tests")]
     public void Every_compile_item_exists(string project)
     {
         var items = Nfproj(project).Descendants(Msbuild + "Compile").Select(c => (string)c.Attribute("Include")!).ToList();
@@ -169,11 +180,11 @@ public class DeviceProjectTests
     {
         string code = File.ReadAllText(Path.Combine(ProjectDir("NodeFirmware.Device"), "BoardPins.cs"));
         var factories = Regex.Matches(code, @"public static BoardPins \w+\(\)\s*\{(?<body>.*?)return b;", RegexOptions.Singleline);
-        Assert.Equal(2, factories.Count);
+        Assert.Equal(new BoardsCatalogNames().All.Count(), factories.Count);
         var seen = new HashSet<string>();
         foreach (Match f in factories)
         {
-            var fields = Regex.Matches(f.Groups["body"].Value, @"b\.(\w+) = (""[^""]*""|-?0x[0-9A-Fa-f]+|-?\d+);")
+            var fields = Regex.Matches(f.Groups["body"].Value, @"b\.(\w+) = (""[^""]*""|-?0x[0-9A-Fa-f]+|-?\d+|true|false);")
                 .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim('"'));
             string name = fields["Name"];
             seen.Add(name);
@@ -191,11 +202,15 @@ public class DeviceProjectTests
             }
             else
             {
-                Assert.Equal(NodeFirmware.HostCommon.Boards.Esp32Pins.Adc1Channel(battery.GetProperty("adcPin").GetInt32()), int.Parse(fields["BatteryAdcChannel"]));
                 Assert.Equal((int)Math.Round(battery.GetProperty("dividerRatio").GetDouble() * 1000), int.Parse(fields["BatteryDividerPermille"]));
             }
             var led = root.GetProperty("ledPin");
             Assert.Equal(led.ValueKind == JsonValueKind.Null ? -1 : led.GetInt32(), int.Parse(fields["LedPin"]));
+            var factory = root.GetProperty("factoryPin");
+            Assert.Equal(factory.GetProperty("gpio").GetInt32(), int.Parse(fields["FactoryPin"]));
+            Assert.Equal(factory.GetProperty("activeLow").GetBoolean(), bool.Parse(fields["FactoryPinActiveLow"]));
+            Assert.Equal(NodeFirmware.HostCommon.Boards.ChipPins.For(root.GetProperty("chip").GetString()!)!.Adc1Channel(
+                battery.ValueKind == JsonValueKind.Null ? -1 : battery.GetProperty("adcPin").GetInt32()), int.Parse(fields["BatteryAdcChannel"]));
         }
         Assert.Equal(new BoardsCatalogNames().All.Order(), seen.Order());
     }

@@ -27,7 +27,7 @@ public sealed class Board
     public int Bme280Address { get; }
 
     /// <summary>ADC1 channel of the battery sense pin, or -1 without one.</summary>
-    public int BatteryAdcChannel => File.Battery == null ? -1 : Esp32Pins.Adc1Channel(File.Battery.AdcPin);
+    public int BatteryAdcChannel => File.Battery == null ? -1 : ChipPins.For(File.Chip)!.Adc1Channel(File.Battery.AdcPin);
 
     /// <summary>Core's power profile, the input of <see cref="EnergyModel"/>.</summary>
     public PowerProfile ToPowerProfile()

@@ -28,14 +28,21 @@ public sealed class BoardCatalog
     public string BoardsDirectory { get; }
     public string PartitionTablesDirectory { get; }
 
+    /// <summary>boards/board.schema.json: the JSON schema of a board file, not a board.</summary>
+    public const string SchemaFileName = "board.schema.json";
+
+    public string SchemaPath => Path.Combine(BoardsDirectory, SchemaFileName);
+
     public IReadOnlyList<string> Names() =>
         Directory.Exists(BoardsDirectory)
-            ? Directory.GetFiles(BoardsDirectory, "*.json").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(BoardsDirectory, "*.json")
+                .Where(p => !p.EndsWith(".schema.json", StringComparison.Ordinal))
+                .Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToList()
             : Array.Empty<string>();
 
     public Board Load(string name)
     {
-        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains(".."))
+        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains("..") || name.EndsWith(".schema", StringComparison.Ordinal))
             throw new BoardFileException($"'{name}' is not a board name");
         string path = Path.Combine(BoardsDirectory, name + ".json");
         if (!File.Exists(path))
@@ -66,12 +73,15 @@ public sealed class BoardCatalog
         try
         {
             table = PartitionCsv.Parse(File.ReadAllText(tablePath));
-            table.Validate(PartitionLayout.Esp32(file.FlashSizeBytes));
+            table.Validate(PartitionLayout.ForChip(file.Chip, file.FlashSizeBytes));
         }
         catch (PartitionTableException e)
         {
             throw new BoardFileException($"{path}: partition table {file.PartitionTable}: {e.Message}", e);
         }
+        var config = table.Find("config") ?? throw new BoardFileException($"{path}: partition table {file.PartitionTable} has no 'config' partition (LittleFS I:\\)");
+        if (StorageBudget.Check(file.AppSizeBytes, config.Size) is string tooSmall)
+            throw new BoardFileException($"{path}: appSizeBytes: {tooSmall}");
         string layoutPath = Path.Combine(PartitionTablesDirectory, file.FlashLayout);
         if (!File.Exists(layoutPath)) throw new BoardFileException($"{path}: flashLayout '{file.FlashLayout}' not found in {PartitionTablesDirectory}");
         var layout = FlashLayout.Parse(File.ReadAllText(layoutPath), layoutPath, table, file.FlashSizeBytes);

@@ -12,6 +12,10 @@ public sealed class BoardFile
     public string Description { get; set; } = "";
     [JsonRequired] public string Chip { get; set; } = "";
     public string Module { get; set; } = "";
+
+    /// <summary>The nanoFramework firmware target to flash with nanoff (e.g. ESP32_REV3, ESP32_S3).</summary>
+    [JsonRequired] public string NanoFrameworkTarget { get; set; } = "";
+    [JsonRequired] public string NanoFrameworkTargetSource { get; set; } = "";
     [JsonRequired] public long FlashSizeBytes { get; set; }
 
     /// <summary>File name under bootloader-config/.</summary>
@@ -19,6 +23,10 @@ public sealed class BoardFile
 
     /// <summary>File name under bootloader-config/: which image is flashed where.</summary>
     [JsonRequired] public string FlashLayout { get; set; } = "";
+
+    /// <summary>Budget for one application slot (Device.pe with Core, plus manifest): what the storage must fit twice.</summary>
+    [JsonRequired] public long AppSizeBytes { get; set; }
+    [JsonRequired] public string AppSizeSource { get; set; } = "";
 
     [JsonRequired] public Bme280Wiring Bme280 { get; set; } = new();
 
@@ -28,6 +36,9 @@ public sealed class BoardFile
     /// <summary>GPIO of a user LED, null when the board has none.</summary>
     public int? LedPin { get; set; }
     public string LedSource { get; set; } = "";
+
+    /// <summary>The input held at boot to enter factory (provisioning) mode.</summary>
+    [JsonRequired] public FactoryPin FactoryPin { get; set; } = new();
 
     [JsonRequired] public PowerProfileFile PowerProfile { get; set; } = new();
 }
@@ -41,6 +52,15 @@ public sealed class Bme280Wiring
 
     /// <summary>"0x76" (SDO to GND) or "0x77" (SDO to VDDIO).</summary>
     [JsonRequired] public string Address { get; set; } = "";
+    [JsonRequired] public string Source { get; set; } = "";
+}
+
+public sealed class FactoryPin
+{
+    [JsonRequired] public int Gpio { get; set; }
+
+    /// <summary>True when the pin reads low while held (a button to GND with a pull-up).</summary>
+    [JsonRequired] public bool ActiveLow { get; set; }
     [JsonRequired] public string Source { get; set; } = "";
 }
 

@@ -14,5 +14,16 @@ public sealed record PartitionLayout(uint TableOffset = PartitionLayout.DefaultT
 
     public uint FirstFreeOffset => TableOffset + TableSectorSize;
 
+    /// <summary>The ESP32-S3 (like the C3 and later) boots its second stage from offset 0.</summary>
+    public const uint Esp32S3BootloaderOffset = 0x0;
+
     public static PartitionLayout Esp32(long flashSize) => new(FlashSize: flashSize);
+
+    /// <summary>The layout for a board file's "chip" value.</summary>
+    public static PartitionLayout ForChip(string chip, long flashSize) => chip switch
+    {
+        "esp32" => Esp32(flashSize),
+        "esp32s3" => new(BootloaderOffset: Esp32S3BootloaderOffset, FlashSize: flashSize),
+        _ => throw new PartitionTableException($"no boot layout known for chip '{chip}'"),
+    };
 }

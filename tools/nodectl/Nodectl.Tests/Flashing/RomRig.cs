@@ -12,6 +12,7 @@ internal sealed class RomRig : IDisposable
         SyncTimeout = TimeSpan.FromMilliseconds(50),
         ConnectAttempts = 3,
         Sleep = _ => { },
+        FlashBlockSize = RomProtocol.FLASH_WRITE_SIZE, // many blocks per test image, so faults can hit a middle one
     };
 
     public RomRig(SimulatedRomOptions? simOptions = null, EspRomClientOptions? clientOptions = null, bool wireControlLines = true, bool wireDtr = true)

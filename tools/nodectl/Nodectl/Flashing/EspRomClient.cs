@@ -258,7 +258,7 @@ public sealed class EspRomClient
             int length = Math.Min(blockSize, data.Length - start);
             block.AsSpan().Fill(0xFF); // the last block is padded to the block size with 0xFF
             data.AsSpan(start, length).CopyTo(block);
-            SendBlock(RomCommand.FLASH_DATA, block, seq, blockTimeout, image);
+            SendBlock(RomCommand.FLASH_DATA, block, seq, blocks, blockTimeout, image);
             sent += block.Length;
             progress?.Invoke(new FlashProgress(index, count, image.Name, start + length, data.Length, "writing"));
         }
@@ -290,7 +290,7 @@ public sealed class EspRomClient
             int start = seq * blockSize;
             int length = Math.Min(blockSize, compressed.Length - start);
             var timeout = _options.ScaledTimeout(_options.EraseWriteSecondsPerMb, inflatedPerBlock[seq]);
-            SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, timeout, image);
+            SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, blocks, timeout, image);
             written += inflatedPerBlock[seq];
             progress?.Invoke(new FlashProgress(index, count, image.Name, Math.Min(written, data.Length), data.Length, "writing"));
         }
@@ -298,13 +298,46 @@ public sealed class EspRomClient
         return compressed.Length;
     }
 
-    private void SendBlock(RomCommand command, byte[] block, int seq, TimeSpan timeout, FlashImage image)
+    /// <summary>Errors name the step: "FLASH_DEFL_DATA block 18/92 (seq 17) of app.bin".</summary>
+    private void SendBlock(RomCommand command, byte[] block, int seq, int blocks, TimeSpan timeout, FlashImage image)
     {
         var payload = RomProtocol.DataCommand(block, (uint)seq);
         uint checksum = RomProtocol.Checksum(block);
-        Retry(
-            $"{command} block {seq} of {image.Name}",
-            () => Channel.Execute(command, payload, checksum, timeout, $" block {seq} of {image.Name}"));
+        string step = $" block {seq + 1}/{blocks} (seq {seq}) of {image.Name}";
+        Retry($"{command}{step}", () => Channel.Execute(command, payload, checksum, timeout, step));
+    }
+
+    /// <summary>
+    /// Reads flash back with READ_FLASH_SLOW, 64 bytes per command as the ROM loader allows (slow: one round trip
+    /// per 64 bytes). Errors name the block that failed.
+    /// </summary>
+    public byte[] ReadFlash(uint address, int length, Action<long>? progress = null)
+    {
+        EnsureConnected();
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var data = new byte[length];
+        int block = RomProtocol.READ_FLASH_SLOW_BLOCK;
+        int blocks = (length + block - 1) / block;
+        for (int i = 0; i < blocks; i++)
+        {
+            int at = i * block;
+            int n = Math.Min(block, length - at);
+            uint from = address + (uint)at;
+            string step = $" block {i + 1}/{blocks} at 0x{from:X}";
+            var response = Retry(
+                $"READ_FLASH_SLOW{step}",
+                () => Channel.Execute(RomCommand.READ_FLASH_SLOW, RomProtocol.Words(from, (uint)n), 0, _options.DefaultTimeout, step));
+            var payload = response.Payload(Channel.StatusLength);
+            if (payload.Length < n)
+            {
+                throw new RomProtocolException($"READ_FLASH_SLOW{step} answered with {payload.Length} data bytes, {n} were asked for");
+            }
+
+            payload[..n].CopyTo(data.AsSpan(at));
+            progress?.Invoke(at + n);
+        }
+
+        return data;
     }
 
     /// <summary>Retries a timed-out, garbled or checksum-rejected command; other ROM errors are final.</summary>
@@ -349,7 +382,7 @@ public sealed class EspRomClient
         if (actual != expected)
         {
             throw new FlashVerificationException(
-                $"{image.Name} at 0x{image.Offset:X}: flash MD5 {actual} does not match the image's {expected}");
+                $"SPI_FLASH_MD5 verification of {image.Name} at 0x{image.Offset:X}: flash MD5 {actual} does not match the image's {expected}");
         }
 
         return actual;
@@ -405,15 +438,25 @@ public sealed class EspRomClient
         return padded;
     }
 
+    /// <summary>zlib at level 9, default and "filtered" strategies; the smaller wins (fewer bytes on a slow line).</summary>
     private static byte[] Deflate(byte[] data)
     {
-        using var output = new MemoryStream();
-        using (var zlib = new ZLibStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        byte[]? best = null;
+        foreach (var strategy in new[] { ZLibCompressionStrategy.Default, ZLibCompressionStrategy.Filtered })
         {
-            zlib.Write(data);
+            using var output = new MemoryStream();
+            using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = 9, CompressionStrategy = strategy }, leaveOpen: true))
+            {
+                zlib.Write(data);
+            }
+
+            if (best is null || output.Length < best.Length)
+            {
+                best = output.ToArray();
+            }
         }
 
-        return output.ToArray();
+        return best!;
     }
 
     private void EnsureConnected()

@@ -24,6 +24,10 @@ public static class FlashCommand
         };
         var verify = new Option<bool>("--verify") { Description = "Check each image with SPI_FLASH_MD5 after writing" };
         var noCompress = new Option<bool>("--no-compress") { Description = "Send plain FLASH_DATA blocks instead of deflated ones" };
+        var flashSize = new Option<string?>("--flash-size")
+        {
+            Description = "Flash size of the board, e.g. 4MB or 4194304 (boards/*.json flashSizeBytes); skips reading the JEDEC id",
+        };
         var noReset = new Option<bool>("--no-reset") { Description = "Leave the chip in the ROM loader instead of hard-resetting it" };
 
         var command = new Command("flash", "Write images to an ESP32 over its ROM serial bootloader");
@@ -33,6 +37,7 @@ public static class FlashCommand
         command.Options.Add(verify);
         command.Options.Add(noCompress);
         command.Options.Add(noReset);
+        command.Options.Add(flashSize);
         command.SetAction(parseResult =>
         {
             var specs = parseResult.GetValue(images) ?? Array.Empty<string>();
@@ -50,7 +55,8 @@ public static class FlashCommand
                     parseResult.GetValue(baud),
                     Compress: !parseResult.GetValue(noCompress),
                     Verify: parseResult.GetValue(verify),
-                    ResetAfter: !parseResult.GetValue(noReset));
+                    ResetAfter: !parseResult.GetValue(noReset),
+                    FlashSize: parseResult.GetValue(flashSize) is { } text ? ParseFlashSize(text) : null);
             }
             catch (FlashingException e)
             {
@@ -68,6 +74,20 @@ public static class FlashCommand
             WithPort(parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, AnsiConsole.Console)));
         command.Subcommands.Add(readMac);
         return command;
+    }
+
+    /// <summary>"4MB", "16MB", "512KB" or a byte count; a power of two the ROM can address (256 KB to 64 MB).</summary>
+    public static uint ParseFlashSize(string text)
+    {
+        string t = text.Trim().ToUpperInvariant();
+        ulong unit = t.EndsWith("MB") ? 1024UL * 1024 : t.EndsWith("KB") ? 1024UL : 1UL;
+        string digits = unit == 1 ? t : t[..^2];
+        if (!ulong.TryParse(digits, out ulong number) || number * unit is var bytes && (bytes < 256 * 1024 || bytes > 64 * 1024 * 1024 || (bytes & (bytes - 1)) != 0))
+        {
+            throw new FlashingException($"--flash-size '{text}' is not a power-of-two size from 256KB to 64MB, e.g. 4MB");
+        }
+
+        return (uint)(number * unit);
     }
 
     private static Option<string> PortOption() => new("--port")

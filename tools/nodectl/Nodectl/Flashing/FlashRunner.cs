@@ -2,8 +2,8 @@ using Spectre.Console;
 
 namespace NodeFirmware.Nodectl.Flashing;
 
-/// <summary>What "nodectl flash" was asked to do.</summary>
-public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true);
+/// <summary>What "nodectl flash" was asked to do. A known <paramref name="FlashSize"/> (the board's) skips the JEDEC id read.</summary>
+public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null);
 
 /// <summary>
 /// The flash and read-mac workflows over a connected link, with a progress bar. Returns a process exit code;
@@ -16,15 +16,14 @@ public static class FlashRunner
         return Guard(console, () =>
         {
             var mac = Prepare(client, console);
-            var flashId = client.ReadFlashId();
-            if (FlashSizeFromJedec(flashId) is { } size)
+            if (request.FlashSize is { } known)
             {
-                client.SetFlashParameters(size);
-                console.MarkupLineInterpolated($"Flash: JEDEC id 0x{flashId:X6}, {size / (1024 * 1024.0):0.##} MB");
+                client.SetFlashParameters(known);
+                console.MarkupLineInterpolated($"Flash: {known / (1024 * 1024.0):0.##} MB (given)");
             }
             else
             {
-                console.MarkupLineInterpolated($"[yellow]Flash: JEDEC id 0x{flashId:X6} does not say its size; keeping the ROM's default[/]");
+                DetectFlashSize(client, console);
             }
 
             if (request.BaudRate != client.Channel.Link.BaudRate)
@@ -67,6 +66,20 @@ public static class FlashRunner
 
             console.MarkupLineInterpolated($"Device id: {mac.ToDeviceId()}");
         });
+    }
+
+    private static void DetectFlashSize(EspRomClient client, IAnsiConsole console)
+    {
+        var flashId = client.ReadFlashId();
+        if (FlashSizeFromJedec(flashId) is { } size)
+        {
+            client.SetFlashParameters(size);
+            console.MarkupLineInterpolated($"Flash: JEDEC id 0x{flashId:X6}, {size / (1024 * 1024.0):0.##} MB");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[yellow]Flash: JEDEC id 0x{flashId:X6} does not say its size; keeping the ROM's default[/]");
+        }
     }
 
     public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true)

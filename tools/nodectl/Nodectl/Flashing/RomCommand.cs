@@ -14,6 +14,7 @@ public enum RomCommand : byte
     READ_REG = 0x0A,
     SPI_SET_PARAMS = 0x0B,
     SPI_ATTACH = 0x0D,
+    READ_FLASH_SLOW = 0x0E,
     CHANGE_BAUDRATE = 0x0F,
     FLASH_DEFL_BEGIN = 0x10,
     FLASH_DEFL_DATA = 0x11,

@@ -21,6 +21,15 @@ public static class RomProtocol
     /// <summary>Largest flash block the ROM loader takes per FLASH_DATA/FLASH_DEFL_DATA (esptool's ROM FLASH_WRITE_SIZE).</summary>
     public const int FLASH_WRITE_SIZE = 0x400;
 
+    /// <summary>
+    /// The block esptool-js sends to the ROM loader (its FLASH_WRITE_SIZE, stub or not): 16 times fewer round trips
+    /// than <see cref="FLASH_WRITE_SIZE"/>. nodectl's default; --block 1024 goes back to esptool.py's size.
+    /// </summary>
+    public const int LARGE_FLASH_WRITE_SIZE = 0x4000;
+
+    /// <summary>Most bytes one READ_FLASH_SLOW returns; the ROM always answers with a buffer of this size.</summary>
+    public const int READ_FLASH_SLOW_BLOCK = 64;
+
     /// <summary>Largest RAM block per MEM_DATA (esptool's ESP_RAM_BLOCK).</summary>
     public const int ESP_RAM_BLOCK = 0x1800;
 

@@ -21,7 +21,8 @@ public static class ProvisionCommand
     public static Command Create(Func<string> caPassphrase, Func<string, string?> environment, ProvisioningClientOptions? clientOptions = null)
     {
         var port = new Option<string?>("--port") { Description = "serial port of the board, e.g. /dev/ttyUSB0" };
-        var tcp = new Option<string?>("--tcp") { Description = "host:port of a virtual node's provisioning port (instead of --port)" };
+        var tcp = new Option<string?>("--tcp") { Description = "host:port of a virtual node's provisioning port (instead of --port); host:port1,port2,... provisions several in one run" };
+        var tcpRange = new Option<string?>("--tcp-range") { Description = "host:firstPort-lastPort: provision every virtual node on those ports in one run" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate of the provisioning mode", DefaultValueFactory = _ => 115200 };
         var caDir = new Option<string>("--ca-dir") { Description = "PKI store directory (see nodectl ca init)", Required = true };
         var broker = new Option<string>("--broker") { Description = "MQTT broker host:port the device connects to", Required = true };
@@ -46,7 +47,7 @@ public static class ProvisionCommand
 
         var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
         {
-            port, tcp, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, tags, board, config, expectMac, readRomMac,
+            port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, tags, board, config, expectMac, readRomMac,
             factoryReset, noReboot, audit, station, days,
         };
         command.SetAction(result =>
@@ -55,9 +56,11 @@ public static class ProvisionCommand
             var error = result.InvocationConfiguration.Error;
             try
             {
-                string? portName = result.GetValue(port), tcpEndpoint = result.GetValue(tcp);
-                if ((portName is null) == (tcpEndpoint is null)) throw new ArgumentException("give exactly one of --port and --tcp");
+                string? portName = result.GetValue(port);
+                var targets = TcpTargets.Parse(result.GetValue(tcp), result.GetValue(tcpRange));
+                if ((portName is null) == (targets.Count == 0)) throw new ArgumentException("give exactly one of --port and --tcp (or --tcp-range)");
                 if (result.GetValue(readRomMac) && portName is null) throw new ArgumentException("--read-rom-mac needs a serial --port");
+                if (targets.Count > 1 && result.GetValue(expectMac) is not null) throw new ArgumentException("--expect-mac names one device; it cannot be used with several --tcp targets");
 
                 var (brokerHost, brokerPort) = TcpSerialLink.ParseEndpoint(result.GetValue(broker)!);
                 string passVariable = result.GetValue(passEnv)!;
@@ -88,23 +91,34 @@ public static class ProvisionCommand
                     : null;
                 using var ca = pki.OpenCa(caPassphrase());
 
-                using ISerialLink link = portName is not null
-                    ? new SerialPortLink(portName, result.GetValue(baud))
-                    : OpenTcp(tcpEndpoint!);
-                if (result.GetValue(readRomMac))
-                    settings = settings with { ExpectedMac = ReadRomMac(link, expected, output) };
-
-                var client = new ProvisioningClient(link, clientOptions);
-                var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
-                output.WriteLine(outcome.Outcome == ProvisionOutcome.Provisioned
-                    ? $"provisioned {outcome.DeviceId}: certificate serial {outcome.CertSerial}, bundle sha256 {outcome.BundleSha256}"
-                    : $"{outcome.DeviceId} was already provisioned with certificate serial {outcome.CertSerial}");
-                if (outcome.RegistrationProblem is not null)
+                if (portName is not null)
                 {
-                    error.WriteLine($"error: {outcome.DeviceId} is provisioned but NOT registered: {outcome.RegistrationProblem}; re-run to register");
-                    return 2;
+                    using ISerialLink serial = new SerialPortLink(portName, result.GetValue(baud));
+                    if (result.GetValue(readRomMac))
+                        settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output) };
+                    return ProvisionOne(serial, settings, pki, ca, log, registry, clientOptions, output, error);
                 }
-                return 0;
+
+                int failed = 0, unregistered = 0;
+                foreach (var (host, tcpPort) in targets)
+                {
+                    try
+                    {
+                        using var link = new TcpSerialLink(host, tcpPort, TimeSpan.FromSeconds(5));
+                        if (ProvisionOne(link, settings, pki, ca, log, registry, clientOptions, output, error) != 0) unregistered++;
+                    }
+                    catch (Exception e) when (targets.Count > 1 && e is ProvisioningFailedException or ProvisioningLinkException or FlashingException or IOException)
+                    {
+                        // one bad board does not stop the line: report it, go on, fail the run at the end
+                        error.WriteLine($"error: {host}:{tcpPort}: {e.Message}");
+                        failed++;
+                    }
+                }
+
+                if (targets.Count > 1)
+                    output.WriteLine($"{targets.Count - failed} of {targets.Count} devices provisioned" + (unregistered > 0 ? $", {unregistered} NOT registered" : ""));
+                // 1: some device failed; 2: all provisioned but some not registered (re-run registers them)
+                return failed > 0 ? 1 : unregistered > 0 ? 2 : 0;
             }
             catch (ProvisioningFailedException e)
             {
@@ -121,10 +135,21 @@ public static class ProvisionCommand
         return command;
     }
 
-    private static TcpSerialLink OpenTcp(string endpoint)
+    /// <summary>Provisions the device on <paramref name="link"/>; 0 when done, 2 when provisioned but not registered.</summary>
+    private static int ProvisionOne(ISerialLink link, ProvisionSettings settings, PkiStore pki, FleetCa ca, AuditLog log,
+        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, TextWriter output, TextWriter error)
     {
-        var (host, port) = TcpSerialLink.ParseEndpoint(endpoint);
-        return new TcpSerialLink(host, port, TimeSpan.FromSeconds(5));
+        var client = new ProvisioningClient(link, clientOptions);
+        var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
+        output.WriteLine(outcome.Outcome == ProvisionOutcome.Provisioned
+            ? $"provisioned {outcome.DeviceId}: certificate serial {outcome.CertSerial}, bundle sha256 {outcome.BundleSha256}"
+            : $"{outcome.DeviceId} was already provisioned with certificate serial {outcome.CertSerial}");
+        if (outcome.RegistrationProblem is not null)
+        {
+            error.WriteLine($"error: {outcome.DeviceId} is provisioned but NOT registered: {outcome.RegistrationProblem}; re-run to register");
+            return 2;
+        }
+        return 0;
     }
 
     /// <summary>Reads the efuse MAC over the ROM bootloader, checks it against --expect-mac, and resets into the firmware.</summary>

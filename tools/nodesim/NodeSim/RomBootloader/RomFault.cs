@@ -23,6 +23,9 @@ public enum RomFault
 
     /// <summary>The chip resets instead of processing the command and boots the application from flash.</summary>
     ResetMidTransfer,
+
+    /// <summary>SPI_FLASH_MD5 answers with a well-formed digest that is not the flash's (one hex digit changed).</summary>
+    WrongMd5,
 }
 
 /// <summary>

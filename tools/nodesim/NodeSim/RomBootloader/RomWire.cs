@@ -19,6 +19,7 @@ public static class RomWire
     public const byte READ_REG = 0x0A;
     public const byte SPI_SET_PARAMS = 0x0B;
     public const byte SPI_ATTACH = 0x0D;
+    public const byte READ_FLASH_SLOW = 0x0E;
     public const byte CHANGE_BAUDRATE = 0x0F;
     public const byte FLASH_DEFL_BEGIN = 0x10;
     public const byte FLASH_DEFL_DATA = 0x11;
@@ -37,6 +38,9 @@ public static class RomWire
     public const byte ESP_CHECKSUM_MAGIC = 0xEF;
     public const int FLASH_SECTOR_SIZE = 0x1000;
     public const int ESP_ROM_BAUD = 115200;
+
+    /// <summary>Most bytes one READ_FLASH_SLOW returns (esptool's ROM read limit per command).</summary>
+    public const int READ_FLASH_SLOW_BLOCK = 64;
 
     public static byte Checksum(ReadOnlySpan<byte> data)
     {

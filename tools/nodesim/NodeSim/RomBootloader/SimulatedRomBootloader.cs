@@ -60,6 +60,9 @@ public sealed class SimulatedRomBootloader : IDisposable
 
     public int DroppedFrames => _receiver.DroppedFrames;
 
+    /// <summary>Bytes and round trips on the chip's UART, for benchmarks.</summary>
+    public RomTrafficCounters Traffic { get; } = new();
+
     /// <summary>Control lines from the host. RTS asserted alone pulls EN low; DTR asserted alone pulls IO0 low.</summary>
     public void SetSignals(bool dtr, bool rts)
     {
@@ -95,6 +98,7 @@ public sealed class SimulatedRomBootloader : IDisposable
     {
         lock (_gate)
         {
+            Traffic.CountFromHost(bytes.Length);
             if (State is not (RomChipState.DownloadMode or RomChipState.Synced))
             {
                 return;
@@ -168,6 +172,8 @@ public sealed class SimulatedRomBootloader : IDisposable
             return; // not a request: the ROM ignores it
         }
 
+        Traffic.CountRequest(frame[1]);
+
         byte command = frame[1];
         int size = BinaryPrimitives.ReadUInt16LittleEndian(frame.AsSpan(2));
         uint checksum = BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(4));
@@ -203,6 +209,11 @@ public sealed class SimulatedRomBootloader : IDisposable
             : Execute(command, data, checksum);
         foreach (var response in responses)
         {
+            if (fault == RomFault.WrongMd5 && command == RomWire.SPI_FLASH_MD5 && response.Length >= 8 + 32 + 4)
+            {
+                response[8] = response[8] == (byte)'0' ? (byte)'1' : (byte)'0';
+            }
+
             var wire = RomWire.SlipEncode(response);
             if (fault == RomFault.DropResponseByte)
             {
@@ -291,6 +302,10 @@ public sealed class SimulatedRomBootloader : IDisposable
 
             case RomWire.SPI_FLASH_MD5:
                 error = Md5(data, out payload);
+                break;
+
+            case RomWire.READ_FLASH_SLOW:
+                error = ReadFlashSlow(data, out payload);
                 break;
 
             case RomWire.MEM_BEGIN:
@@ -461,6 +476,32 @@ public sealed class SimulatedRomBootloader : IDisposable
         return 0;
     }
 
+    /// <summary>Address and length (at most 64); the ROM always answers with a 64-byte buffer, read bytes first.</summary>
+    private byte ReadFlashSlow(byte[] data, out byte[] payload)
+    {
+        payload = Array.Empty<byte>();
+        if (data.Length != 8)
+        {
+            return RomWire.ERR_INVALID_MESSAGE;
+        }
+
+        if (!_spiAttached)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        uint address = Word(data, 0);
+        uint length = Word(data, 4);
+        if (length > RomWire.READ_FLASH_SLOW_BLOCK || !Flash.Contains(address, length))
+        {
+            return RomWire.ERR_FLASH_READ_LENGTH;
+        }
+
+        payload = new byte[RomWire.READ_FLASH_SLOW_BLOCK];
+        Flash.Read(address, (int)length).CopyTo(payload);
+        return 0;
+    }
+
     private byte MemBlock(byte[] data, uint checksum)
     {
         if (_memDownload is null)
@@ -535,6 +576,7 @@ public sealed class SimulatedRomBootloader : IDisposable
 
     private void Emit(byte[] bytes)
     {
+        Traffic.CountToHost(bytes.Length);
         _transmit(_chipBaud == _hostBaud ? bytes : Noise(bytes.Length));
     }
 
