@@ -5,6 +5,7 @@ public static class BenchmarkRegistry
 {
     public static SortedDictionary<string, Func<string[], int>> All() => new()
     {
+        ["ingest"] = Ingest.IngestBenchmark.Run,
         ["ota"] = Ota.OtaBenchmark.Run,
         ["flash"] = Flash.FlashBenchmark.Run,
         ["energy"] = Energy.EnergyBenchmark.Run,

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The main job, end to end on embedded defaults: a demo fleet CA and device certificates, Mosquitto with
-# mutual TLS, a few virtual nodes (NodeFirmware.Core on simulated hardware) for half a virtual day with an
-# outage, the telemetry arriving decoded, and the energy each node spent.
-# Options are passed to `nodesim run` (see tools/nodesim/README.md), e.g. --nodes 10 --hours 48.
+# mutual TLS, the receiver storing into SQLite, a few virtual nodes (NodeFirmware.Core on simulated
+# hardware) for half a virtual day with an outage, the telemetry arriving decoded, what the receiver
+# stored, and the energy each node spent.
+# Options go to `nodesim run` (tools/nodesim/README.md), e.g. --nodes 10 --hours 48, or --keep-running to
+# keep the receiver and its page up afterwards. DEMO_HTTP_PORT sets the page's port (default 8080).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/scripts/setup.sh --demo
 echo "== build"
 dotnet build tools/nodesim/NodeSim.Cli -c Release -nologo -clp:ErrorsOnly -v:q
+dotnet build tools/receiver/Receiver -c Release -nologo -clp:ErrorsOnly -v:q
+port="${DEMO_HTTP_PORT:-8080}"
+receiver="env Logging__LogLevel__Default=Warning dotnet $PWD/tools/receiver/Receiver/bin/Release/net10.0/Receiver.dll serve --store sqlite:{dir}/receiver.db \
+  --broker {host}:{port} --ca {pki}/ca/ca.crt --cert {pki}/services/receiver/client.crt --key {pki}/services/receiver/client.key \
+  --report-period 900 --http 127.0.0.1:$port"
 echo "== demo"
-exec dotnet tools/nodesim/NodeSim.Cli/bin/Release/net10.0/NodeSim.Cli.dll run --dir .demo --nodes 3 --hours 12 --outage-hours 2 "$@"
+exec dotnet tools/nodesim/NodeSim.Cli/bin/Release/net10.0/NodeSim.Cli.dll run --dir .demo --nodes 3 --hours 12 --outage-hours 2 \
+  --receiver "$receiver" --receiver-url "http://127.0.0.1:$port" "$@"

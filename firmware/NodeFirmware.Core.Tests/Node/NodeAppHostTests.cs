@@ -25,13 +25,14 @@ public class NodeAppHostTests
         public int Boots;
         public int Connects;
         public NodeApp App = null!;
+        public DeviceConfig Defaults = new();
 
         public void BootNode(WakeCause cause)
         {
             Boots++;
             Clock.BootMillis = Clock.UnixTimeMillis;
             var platform = new NodePlatform(Clock, Flash, Sensor, Battery, Random);
-            App = new NodeApp(platform, new NodeIdentity("esp32-00aa00bb00cc", "1.0.0", "A", false), new DeviceConfig());
+            App = new NodeApp(platform, new NodeIdentity("esp32-00aa00bb00cc", "1.0.0", "A", false), Defaults);
             App.Boot(cause);
         }
 
@@ -126,6 +127,23 @@ public class NodeAppHostTests
         Assert.Equal(keys.Count, keys.Distinct().Count());
         Assert.InRange(keys.Count, h.Sensor.Measurements - 15, h.Sensor.Measurements);
         Assert.Equal(0, (int)h.App.Journal.DroppedTotal);
+    }
+
+    [Fact]
+    public void In_light_sleep_an_outage_loses_nothing_and_the_node_reconnects_after_it()
+    {
+        // Sampling every minute below the deep-sleep break-even: the application stays up between samples.
+        var h = new Harness { Defaults = new DeviceConfig { LightSleepBelowSeconds = 92 } };
+        long start = h.Clock.UnixTimeMillis;
+        h.RunUntil(start + 3600_000L);
+        h.BrokerUp = false;
+        h.RunUntil(start + 7 * 3600_000L);
+        h.BrokerUp = true;
+        h.RunUntil(start + 9 * 3600_000L);
+        var keys = h.TelemetryKeys();
+        Assert.Equal(1, h.Boots);
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.InRange(keys.Count, h.Sensor.Measurements - 15, h.Sensor.Measurements);
     }
 
     [Fact]

@@ -348,7 +348,7 @@ namespace NodeFirmware.Core.Node
             // so samples keep their cadence instead of drifting by the boot time every cycle.
             if (deep) r.SleepMilliseconds = IntMath.Max(MinimumSleepMilliseconds, r.SleepMilliseconds - _bootMilliseconds);
             r.DeepSleep = deep;
-            _linkFailedThisWake = _linkFailedThisWake && !deep;
+            _linkFailedThisWake = false; // the sleep is the pause after a failure; back-off decides the next attempt
             return r;
         }
 

@@ -23,8 +23,8 @@ public static class EnergyReport
             double sleep = b.SpentMah(EnergyPhase.DeepSleep) + b.SpentMah(EnergyPhase.LightSleep);
             double life = perDay > 0 ? profile.BatteryCapacityMilliampHours * profile.BatteryUsableFraction / perDay : 0;
             Console.WriteLine($"  {n.DeviceId,-20}{total,9:0.00}{perDay,9:0.00}{Share(b.SpentMah(EnergyPhase.Boot), total),7}{Share(b.SpentMah(EnergyPhase.Sample), total),7}{Share(radio, total),7}{Share(sleep, total),7}{b.Millivolts,7} mV{life,8:0}");
-        Console.WriteLine($"  (sleeps under {config.LightSleepBelowSeconds} s are light sleeps: below this board's deep-sleep break-even)");
         }
+        Console.WriteLine($"  (sleeps under {config.LightSleepBelowSeconds} s are light sleeps: below this board's deep-sleep break-even)");
         Console.WriteLine($"  energy model for this config: {predicted.TotalMahPerDay:0.00} mAh/day, {predicted.BatteryLifeDays:0} days");
     }
 

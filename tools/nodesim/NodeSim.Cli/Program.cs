@@ -30,10 +30,12 @@ if (options.ReceiverCommand != null)
         .Replace("{pki}", cloud.Pki.Root).Replace("{dir}", Path.GetFullPath(options.Directory));
     receiver = Process.Start(new ProcessStartInfo("bash", ["-c", "exec " + command]) { UseShellExecute = false });
     Console.WriteLine($"receiver: started (pid {receiver?.Id})");
-    await Task.Delay(TimeSpan.FromSeconds(3));
+    if (options.ReceiverUrl != null && !await ReceiverView.WaitUntilUpAsync(options.ReceiverUrl, TimeSpan.FromSeconds(30)))
+        Console.WriteLine($"receiver: no answer from {options.ReceiverUrl} yet; going on");
+    await Task.Delay(TimeSpan.FromSeconds(2)); // its MQTT session subscribes right after it starts
 }
 
-await using var printer = await TelemetryPrinter.StartAsync(cloud.Endpoint, cloud.ReceiverIdentity(), options.ShowReadings);
+await using var printer = await TelemetryPrinter.StartAsync(cloud.Endpoint, cloud.ObserverIdentity(), options.ShowReadings);
 long hour = 3600_000L;
 long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)(options.Hours * hour);
 await using var fleet = new VirtualFleet(start);
@@ -41,9 +43,11 @@ var random = new Random(1);
 for (int i = 0; i < options.Nodes; i++)
 {
     string id = $"esp32-02000000{i:x4}";
+    var certificate = cloud.IssueDevice(id);
+    if (receiver != null && options.ReceiverUrl != null) await ReceiverView.RegisterAsync(options.ReceiverUrl, id, certificate.SerialNumber, options.Board);
     var node = fleet.Add(new VirtualNodeOptions
     {
-        DeviceId = id, Certificate = cloud.IssueDevice(id), Broker = cloud.Endpoint, PowerProfile = profile, Defaults = config, Seed = i + 1,
+        DeviceId = id, Certificate = certificate, Broker = cloud.Endpoint, PowerProfile = profile, Defaults = config, Seed = i + 1,
     }, random.Next(options.SampleSeconds * 1000));
     node.Environment.Set(18 + 6 * random.NextDouble(), 35 + 30 * random.NextDouble(), 98_000 + 5_000 * random.NextDouble());
     node.Environment.TemperatureNoiseSigma = 0.05;
@@ -62,6 +66,11 @@ foreach (var n in fleet.Nodes)
     Console.WriteLine($"  {n.DeviceId}: sampled {n.Journal.Sampled}, acknowledged {n.Journal.ReleasedThrough}, at the broker {printer.DistinctReadings(n.DeviceId)}, still in the journal {n.Journal.Pending}, boots {n.Boots}, connections {n.Connections}, failed {n.ConnectFailures}");
 EnergyReport.Print(fleet.Nodes, profile, config, options.Hours, bytesPerBatch: 60 + 8 * options.ReportSeconds / options.SampleSeconds);
 
+if (receiver != null && options.ReceiverUrl != null)
+{
+    await Task.Delay(2000); // the last batches reach the store
+    await ReceiverView.PrintAsync(options.ReceiverUrl);
+}
 if (receiver != null)
 {
     if (options.KeepRunning)

@@ -32,7 +32,8 @@ public sealed class LocalFleetBroker : IDisposable
         var pki = new PkiStore(Path.Combine(directory, "pki"));
         var ca = pki.HasCa ? pki.OpenCa(passphrase) : pki.CreateCa(fleetName, passphrase, kdfIterations: kdfIterations);
         if (!File.Exists(pki.BrokerCertificatePath)) pki.IssueBroker(ca).Dispose();
-        if (!File.Exists(pki.ServiceCertificatePath(ServiceIdentity.Receiver))) pki.IssueService(ca, ServiceIdentity.Receiver).Dispose();
+        foreach (var service in new[] { ServiceIdentity.Receiver, ObserverName })
+            if (!File.Exists(pki.ServiceCertificatePath(service))) pki.IssueService(ca, service).Dispose();
         var config = new MosquittoConfig
         {
             RunDirectory = Path.Combine(directory, "broker"),
@@ -40,6 +41,7 @@ public sealed class LocalFleetBroker : IDisposable
             CertFile = pki.BrokerCertificatePath,
             KeyFile = pki.BrokerKeyPath,
             CrlFile = pki.CrlPath,
+            ReceiverIdentities = [ServiceIdentity.Receiver, ObserverName],
         };
         return new LocalFleetBroker(pki, ca, MosquittoInstance.Start(config));
     }
@@ -51,7 +53,15 @@ public sealed class LocalFleetBroker : IDisposable
         return credential.WithPrivateKey();
     }
 
+    /// <summary>
+    /// The identity tools that watch the fleet use beside the receiver (the broker makes the certificate's
+    /// name the client id, so two programs with one identity would take each other's session over).
+    /// </summary>
+    public const string ObserverName = "observer";
+
     public X509Certificate2 ReceiverIdentity() => Pki.LoadServiceIdentity(ServiceIdentity.Receiver);
+
+    public X509Certificate2 ObserverIdentity() => Pki.LoadServiceIdentity(ObserverName);
 
     public void Dispose()
     {

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeFirmware.Receiver.Ingest;
+using NodeFirmware.Receiver.Metrics;
+using NodeFirmware.Receiver.Storage.Sqlite;
+using NodeFirmware.Receiver.Tests.Support;
+using NodeFirmware.Receiver.Validation;
+
+namespace NodeFirmware.Receiver.Tests.Ingest;
+
+public sealed class IngestWriterTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly ReceiverMetrics _metrics = new();
+    private InterceptingStore _store = null!;
+    private IngestWriter _writer = null!;
+    private IngestClassifier _classifier = null!;
+    private readonly List<string> _acked = new();
+
+    public async Task InitializeAsync()
+    {
+        _store = new InterceptingStore(new SqliteTelemetryStore(_dir.File("r.db")));
+        await _store.MigrateAsync();
+        _writer = new IngestWriter(_store, _metrics, TimeProvider.System, NullLogger<IngestWriter>.Instance, retryInitial: TimeSpan.FromMilliseconds(5));
+        _classifier = new IngestClassifier(new TelemetryValidator(), _metrics);
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+    public void Dispose() => _dir.Dispose();
+
+    private void Enqueue(string name, string topic, byte[] payload)
+    {
+        var now = DateTimeOffset.UtcNow;
+        _writer.Enqueue(new PendingMessage(topic, payload, now, _classifier.Classify(topic, payload, now), _ =>
+        {
+            lock (_acked) _acked.Add(name);
+            return Task.CompletedTask;
+        }));
+    }
+
+    private static byte[] Telemetry(uint seq, int count = 3) => Batches.Encode(count, seq, Batches.Now - 600);
+
+    private async Task WaitForAcks(int n)
+    {
+        for (int i = 0; i < 1000 && _acked.Count < n; i++) await Task.Delay(10);
+        Assert.Equal(n, _acked.Count);
+    }
+
+    [Fact]
+    public async Task Messages_are_acknowledged_in_order_only_after_their_commit()
+    {
+        var release = new TaskCompletionSource();
+        var writing = new TaskCompletionSource();
+        _store.BeforeWrite = async _ => { writing.TrySetResult(); await release.Task; };
+        using var cts = new CancellationTokenSource();
+        var run = _writer.RunAsync(cts.Token);
+
+        var topic = "nodes/" + Batches.DeviceId + "/telemetry";
+        Enqueue("a", topic, Telemetry(0));
+        Enqueue("b", topic, Telemetry(3));
+        Enqueue("c", topic, Telemetry(6));
+        await writing.Task;
+        await Task.Delay(50);
+        Assert.Empty(_acked);
+        Assert.Equal(0, await _store.CountReadingsAsync());
+
+        release.SetResult();
+        await WaitForAcks(3);
+        Assert.Equal(["a", "b", "c"], _acked);
+        Assert.Equal(9, await _store.CountReadingsAsync());
+        Assert.Equal(9, _metrics.ReadingsStored);
+        Assert.Equal(0, _metrics.Pending);
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_failing_store_is_retried_and_nothing_is_acknowledged_until_it_works()
+    {
+        int failures = 0;
+        _store.BeforeWrite = _ => ++failures <= 2 ? throw new IOException("disk unplugged") : Task.CompletedTask;
+        using var cts = new CancellationTokenSource();
+        var run = _writer.RunAsync(cts.Token);
+        Enqueue("a", "nodes/" + Batches.DeviceId + "/telemetry", Telemetry(0));
+        await WaitForAcks(1);
+        Assert.Equal(2, _metrics.StoreErrors);
+        Assert.Equal(3, await _store.CountReadingsAsync());
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_message_the_store_keeps_refusing_is_quarantined_and_does_not_block_the_others()
+    {
+        const string poison = "esp32-badbadbadbad";
+        _store.BeforeWrite = b => b.Telemetry.Any(t => t.DeviceId == poison) ? throw new InvalidOperationException("constraint") : Task.CompletedTask;
+        using var cts = new CancellationTokenSource();
+        var run = _writer.RunAsync(cts.Token);
+        Enqueue("good1", "nodes/" + Batches.DeviceId + "/telemetry", Telemetry(0));
+        Enqueue("poison", "nodes/" + poison + "/telemetry", Batches.Encode(2, 0, Batches.Now - 600, deviceId: poison));
+        Enqueue("good2", "nodes/" + Batches.DeviceId + "/telemetry", Telemetry(3));
+        await WaitForAcks(3);
+        Assert.Equal(6, await _store.CountReadingsAsync());
+        var q = Assert.Single(await _store.ListQuarantineAsync(10));
+        Assert.Equal("store-error", q.Reason);
+        Assert.Equal("nodes/" + poison + "/telemetry", q.Topic);
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
+    public async Task Bad_payloads_are_quarantined_and_acknowledged_and_statuses_stored()
+    {
+        using var cts = new CancellationTokenSource();
+        var run = _writer.RunAsync(cts.Token);
+        Enqueue("garbage", "nodes/" + Batches.DeviceId + "/telemetry", [0xFF, 0x00]);
+        Enqueue("mismatch", "nodes/esp32-000000000001/telemetry", Telemetry(0));
+        Enqueue("status", "nodes/" + Batches.DeviceId + "/status", Core.Telemetry.StatusEncoder.Encode(new Core.Telemetry.NodeStatus { FirmwareVersion = "2.0.0" }));
+        Enqueue("topic", "nodes/" + Batches.DeviceId + "/elsewhere", [0xA0]);
+        await WaitForAcks(4);
+        var reasons = (await _store.ListQuarantineAsync(10)).Select(q => q.Reason).Order().ToList();
+        Assert.Equal(["device-mismatch", "invalid-topic", "malformed-cbor"], reasons);
+        Assert.Equal("2.0.0", (await _store.GetDeviceAsync(Batches.DeviceId))!.Firmware);
+        Assert.Equal(1, _metrics.QuarantinedByReason["device-mismatch"]);
+        Assert.Equal(2, _metrics.ReceivedByKind["telemetry"]);
+        Assert.Equal(1, _metrics.ReceivedByKind["status"]);
+        Assert.Equal(1, _metrics.ReceivedByKind["other"]);
+        cts.Cancel();
+        await run;
+    }
+}

@@ -1,0 +1,228 @@
+using NodeFirmware.Receiver.Storage;
+using NodeFirmware.Receiver.Tests.Support;
+
+namespace NodeFirmware.Receiver.Tests.Storage;
+
+/// <summary>What every <see cref="ITelemetryStore"/> must do; run against SQLite and PostgreSQL.</summary>
+public abstract class TelemetryStoreContract : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
+    private const string Dev = "esp32-a1b2c3d4e5f6";
+    private const string Other = "esp32-0000000000aa";
+
+    protected ITelemetryStore Store { get; private set; } = null!;
+
+    /// <summary>A new, empty store (not migrated). <paramref name="reuse"/>: open the same database as before.</summary>
+    protected abstract Task<ITelemetryStore> OpenStoreAsync(bool reuse);
+
+    public async Task InitializeAsync()
+    {
+        Store = await OpenStoreAsync(reuse: false);
+        await Store.MigrateAsync();
+    }
+
+    public async Task DisposeAsync() => await Store.DisposeAsync();
+
+    [Fact]
+    public async Task Duplicates_are_ignored_and_counted()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        var first = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 100, 10, t, T0)));
+        Assert.Equal(new WriteResult(10, 0, 0, 0), first);
+
+        var again = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 100, 10, t, T0.AddSeconds(5))));
+        Assert.Equal(0, again.Inserted);
+        Assert.Equal(10, again.Duplicates);
+
+        var overlapping = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 105, 10, t + 300, T0.AddSeconds(9))));
+        Assert.Equal(5, overlapping.Inserted);
+        Assert.Equal(5, overlapping.Duplicates);
+
+        // Same sequence in a new boot epoch is a different reading.
+        var newEpoch = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 2, 100, 3, t + 2000, T0.AddSeconds(20))));
+        Assert.Equal(3, newEpoch.Inserted);
+
+        Assert.Equal(18, await Store.CountReadingsAsync(Dev));
+        var counts = await Store.GetCountsAsync();
+        Assert.Equal(18, counts.Readings);
+        Assert.Equal(15, counts.DuplicatesIgnored);
+        var readings = await Store.QueryReadingsAsync(Dev, 0, long.MaxValue, 1000);
+        Assert.Equal(18, readings.Select(r => r.Key).Distinct().Count());
+        Assert.All(readings, r => Assert.Equal(4, r.Values.Count)); // values were not stored twice either
+    }
+
+    [Fact]
+    public async Task A_message_redelivered_within_one_batch_is_stored_once()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        var message = Records.Message(Dev, 1, 1, 4, t, T0);
+        var result = await Store.WriteAsync(Records.Batch(message, message, Records.Message(Other, 1, 1, 2, t, T0)));
+        Assert.Equal(6, result.Inserted);
+        Assert.Equal(4, result.Duplicates);
+        Assert.Equal(4, await Store.CountReadingsAsync(Dev));
+        Assert.Equal(2, await Store.CountReadingsAsync(Other));
+    }
+
+    [Fact]
+    public async Task Range_queries_are_half_open_ordered_and_limited()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 10, t, T0), Records.Message(Other, 1, 0, 10, t, T0)));
+        var middle = await Store.QueryReadingsAsync(Dev, t + 60, t + 240, 100);
+        Assert.Equal([1L, 2, 3], middle.Select(r => r.Key.Sequence));
+        Assert.All(middle, r => Assert.Equal(Dev, r.Key.DeviceId));
+        var temperature = middle[1].Values.Single(v => v.Channel == "temperature");
+        Assert.Equal(20.2, temperature.Value, 10);
+        Assert.Equal("Cel", temperature.Unit);
+        Assert.Equal([0L, 1], (await Store.QueryReadingsAsync(Dev, t, t + 10_000, 2)).Select(r => r.Key.Sequence));
+        Assert.Empty(await Store.QueryReadingsAsync(Dev, t + 10_000, t + 20_000, 100));
+    }
+
+    [Fact]
+    public async Task Buckets_hold_average_minimum_maximum_and_count_per_channel()
+    {
+        // Bucket width 600 s; buckets start at multiples of 600. Readings at +0, +100, +500 | +600, +1100 | +1300.
+        long t = T0.ToUnixTimeSeconds() / 600 * 600;
+        double[] temps = [10, 20, 60, -5, 5, 7];
+        long[] offsets = [0, 100, 500, 600, 1100, 1300];
+        var records = offsets.Select((o, k) => Records.Reading(Dev, 1, k, t + o, temps[k], humidity: 40 + k)).ToList();
+        await Store.WriteAsync(Records.Batch(new ReceivedTelemetry(Dev, records, null, T0)));
+
+        var buckets = await Store.QueryBucketsAsync(Dev, t, t + 1800, 600);
+        var temp = buckets.Where(b => b.Channel == "temperature").ToList();
+        Assert.Equal([t, t + 600, t + 1200], temp.Select(b => b.Start));
+        Assert.Equal([3L, 2, 1], temp.Select(b => b.Count));
+        Assert.Equal(30, temp[0].Average, 9);
+        Assert.Equal(10, temp[0].Min);
+        Assert.Equal(60, temp[0].Max);
+        Assert.Equal(0, temp[1].Average, 9);
+        Assert.Equal(-5, temp[1].Min);
+        Assert.Equal(5, temp[1].Max);
+        Assert.Equal(7, temp[2].Average, 9);
+        Assert.Equal("Cel", temp[0].Unit);
+
+        var humidity = buckets.Where(b => b.Channel == "humidity").ToList();
+        Assert.Equal(41, humidity[0].Average, 9); // 40, 41, 42
+        Assert.Equal(["battery", "humidity", "pressure", "temperature"], buckets.Select(b => b.Channel).Distinct().Order());
+
+        // The range is half-open and applies before bucketing.
+        var partial = await Store.QueryBucketsAsync(Dev, t + 100, t + 600, 600);
+        var first = partial.Single(b => b.Channel == "temperature");
+        Assert.Equal(2, first.Count);
+        Assert.Equal(40, first.Average, 9);
+    }
+
+    [Fact]
+    public async Task Quarantine_keeps_the_raw_bytes_and_the_reason()
+    {
+        var payload = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var batch = new WriteBatch();
+        batch.Quarantine.Add(new QuarantineEntry(0, T0, "nodes/x/telemetry", "malformed-cbor", "bad", payload));
+        batch.Quarantine.Add(new QuarantineEntry(0, T0.AddSeconds(1), "nodes/y/telemetry", "out-of-range", "too hot", [0xA0]));
+        batch.Quarantine.Add(new QuarantineEntry(0, T0.AddSeconds(2), "nodes/y/telemetry", "out-of-range", "too cold", []));
+        var result = await Store.WriteAsync(batch);
+        Assert.Equal(3, result.Quarantined);
+
+        var entries = await Store.ListQuarantineAsync(10);
+        Assert.Equal(3, entries.Count);
+        var first = entries.Single(e => e.Reason == "malformed-cbor");
+        Assert.Equal(payload, first.Payload);
+        Assert.Equal("nodes/x/telemetry", first.Topic);
+        Assert.Equal(T0, first.ReceivedAt);
+        Assert.Equal("too cold", entries[0].Message); // newest first
+        Assert.Empty(entries[0].Payload);
+        var counts = await Store.GetCountsAsync();
+        Assert.Equal(1, counts.QuarantinedByReason["malformed-cbor"]);
+        Assert.Equal(2, counts.QuarantinedByReason["out-of-range"]);
+        Assert.Equal(0, counts.Readings);
+    }
+
+    [Fact]
+    public async Task Registration_revocation_and_reprovisioning()
+    {
+        await Store.RegisterDeviceAsync(new DeviceRegistration(Dev, "0A1B", ["site:lab", "floor:2"], "esp32-devkitc"), T0);
+        var d = await Store.GetDeviceAsync(Dev);
+        Assert.NotNull(d);
+        Assert.True(d.IsRegistered);
+        Assert.False(d.IsRevoked);
+        Assert.Equal(["site:lab", "floor:2"], d.Tags);
+        Assert.Equal("esp32-devkitc", d.Board);
+        Assert.Equal(T0, d.RegisteredAt);
+
+        Assert.True(await Store.RevokeDeviceAsync(Dev, T0.AddHours(1)));
+        Assert.Equal(T0.AddHours(1), (await Store.GetDeviceAsync(Dev))!.RevokedAt);
+        Assert.False(await Store.RevokeDeviceAsync("esp32-ffffffffffff", T0));
+
+        await Store.RegisterDeviceAsync(new DeviceRegistration(Dev, "0A1B", [], "esp32-devkitc"), T0.AddHours(2));
+        Assert.True((await Store.GetDeviceAsync(Dev))!.IsRevoked); // same certificate: still revoked
+        await Store.RegisterDeviceAsync(new DeviceRegistration(Dev, "0C0D", [], "esp32-devkitc"), T0.AddHours(3));
+        var reprovisioned = (await Store.GetDeviceAsync(Dev))!;
+        Assert.False(reprovisioned.IsRevoked);
+        Assert.Equal("0C0D", reprovisioned.CertSerial);
+        Assert.Equal(T0, reprovisioned.RegisteredAt);
+        Assert.Null(await Store.GetDeviceAsync("esp32-ffffffffffff"));
+    }
+
+    [Fact]
+    public async Task Telemetry_and_status_move_a_device_forward_never_back()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        await Store.RegisterDeviceAsync(new DeviceRegistration(Dev, null, [], null), T0);
+        await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 3, t, T0.AddMinutes(5), batteryMv: 3800)));
+        await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 50, 1, t - 1000, T0.AddMinutes(1), batteryMv: 4100)));
+        var d = (await Store.GetDeviceAsync(Dev))!;
+        Assert.Equal(T0.AddMinutes(5), d.LastSeen);
+        Assert.Equal(3800, d.BatteryMillivolts);
+        Assert.Equal(t + 120, d.LastReadingTime);
+
+        var status = new WriteBatch();
+        status.Statuses.Add(Records.Status(Dev, "online", T0.AddMinutes(6), fw: "1.5.0"));
+        await Store.WriteAsync(status);
+        var stale = new WriteBatch();
+        stale.Statuses.Add(Records.Status(Dev, "offline", T0.AddMinutes(2)));
+        await Store.WriteAsync(stale);
+        d = (await Store.GetDeviceAsync(Dev))!;
+        Assert.Equal("online", d.State);
+        Assert.Equal("1.5.0", d.Firmware);
+        Assert.Equal(T0.AddMinutes(6), d.LastSeen);
+
+        // A device that was never registered but sent data (its certificate was valid) is listed, unregistered.
+        await Store.WriteAsync(Records.Batch(Records.Message(Other, 1, 0, 1, t, T0)));
+        var other = (await Store.ListDevicesAsync()).Single(x => x.Id == Other);
+        Assert.False(other.IsRegistered);
+        Assert.Equal(2, (await Store.ListDevicesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Commands_and_ota_outcomes_are_counted()
+    {
+        await Store.RecordCommandSentAsync("c1", Dev, T0);
+        await Store.RecordCommandSentAsync("c2", Dev, T0);
+        await Store.RecordCommandSentAsync("c3", Dev, T0);
+        Assert.True(await Store.RecordCommandAckAsync("c1", true, T0.AddSeconds(1)));
+        Assert.True(await Store.RecordCommandAckAsync("c2", false, T0.AddSeconds(1)));
+        Assert.False(await Store.RecordCommandAckAsync("c1", true, T0.AddSeconds(2))); // acked once
+        Assert.False(await Store.RecordCommandAckAsync("nope", true, T0));
+        await Store.RecordOtaOutcomeAsync("2025-11", Dev, true, T0);
+        await Store.RecordOtaOutcomeAsync("2025-11", Other, false, T0);
+        await Store.RecordOtaOutcomeAsync("2025-11", Other, true, T0.AddHours(1)); // retried, now succeeded
+        var c = await Store.GetCountsAsync();
+        Assert.Equal((3L, 2L, 1L), (c.CommandsSent, c.CommandsAcked, c.CommandsSucceeded));
+        Assert.Equal((2L, 2L), (c.OtaFinished, c.OtaSucceeded));
+    }
+
+    [Fact]
+    public async Task Migrating_again_and_reopening_keeps_the_data()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 5, t, T0)));
+        await Store.MigrateAsync();
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(reuse: true);
+        await Store.MigrateAsync();
+        Assert.Equal(5, await Store.CountReadingsAsync());
+        Assert.Equal(5, (await Store.GetCountsAsync()).Readings);
+        var again = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 5, t, T0)));
+        Assert.Equal(5, again.Duplicates);
+    }
+}

@@ -1,0 +1,231 @@
+using NodeFirmware.Receiver.Model;
+
+namespace NodeFirmware.Receiver.Decoding;
+
+/// <summary>
+/// Decodes a telemetry batch, version 1 (docs/formats/README.md) with System.Formats.Cbor, independently of the
+/// firmware's own CBOR code, and expands it into readings. Any defect throws <see cref="PayloadRejected"/>.
+/// </summary>
+public static class TelemetryBatchDecoder
+{
+    private const string Payload = "telemetry batch";
+
+    public static TelemetryBatch Decode(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.Length == 0) throw new PayloadRejected(RejectReason.Empty, "the telemetry payload is empty");
+        if (payload.Length > TelemetryLimits.MaxPayloadBytes)
+            throw new PayloadRejected(RejectReason.TooLarge, $"the telemetry payload is {payload.Length} bytes (at most {TelemetryLimits.MaxPayloadBytes})");
+        return CborErrors.Guard(Payload, () => DecodeFields(new StrictCborReader(payload)).Expand());
+    }
+
+    private static BatchFields DecodeFields(StrictCborReader r)
+    {
+        var f = new BatchFields();
+        int pairs = r.ReadMapStart(Payload);
+        if (pairs > 8) throw new PayloadRejected(RejectReason.UnknownField, $"the batch map has {pairs} entries; version 1 has at most 8");
+        for (int i = 0; i < pairs; i++)
+        {
+            string key = r.ReadText("a batch key", 8);
+            switch (key)
+            {
+                case "v": f.Version = r.ReadUnsigned("v (schema version)", int.MaxValue); break;
+                case "d": f.DeviceId = r.ReadText("d (device id)", TelemetryLimits.MaxDeviceIdLength); break;
+                case "e": f.Epoch = r.ReadUnsigned("e (boot epoch)", TelemetryLimits.MaxEpoch); break;
+                case "s": f.Sequence = r.ReadUnsigned("s (first sequence)", TelemetryLimits.MaxSequence); break;
+                case "t": f.Time = r.ReadUnsigned("t (first time)", TelemetryLimits.MaxUnixTime); break;
+                case "dt": f.Deltas = ReadDeltas(r); break;
+                case "c": f.Channels = ReadChannels(r); break;
+                case "f": f.Faults = ReadFaults(r); break;
+                default: throw new PayloadRejected(RejectReason.UnknownField, $"unknown batch field '{DeviceIds.Printable(key)}'");
+            }
+        }
+        r.ReadMapEnd();
+        if (r.BytesRemaining != 0) throw new PayloadRejected(RejectReason.TrailingData, $"{r.BytesRemaining} bytes follow the batch map");
+        return f;
+    }
+
+    private static long[] ReadDeltas(StrictCborReader r)
+    {
+        int count = r.ReadArrayStart("dt");
+        RequireReadingCount(count, "dt");
+        var deltas = new long[count];
+        for (int k = 0; k < count; k++) deltas[k] = r.ReadInteger("dt", k);
+        r.ReadArrayEnd();
+        return deltas;
+    }
+
+    private static List<ChannelFields> ReadChannels(StrictCborReader r)
+    {
+        int count = r.ReadArrayStart("c (channels)");
+        if (count > TelemetryLimits.MaxChannels)
+            throw new PayloadRejected(RejectReason.LimitExceeded, $"the batch has {count} channels (at most {TelemetryLimits.MaxChannels})");
+        var channels = new List<ChannelFields>(count);
+        for (int i = 0; i < count; i++) channels.Add(ReadChannel(r, i));
+        r.ReadArrayEnd();
+        return channels;
+    }
+
+    private static ChannelFields ReadChannel(StrictCborReader r, int index)
+    {
+        string where = ChannelNames[index];
+        int pairs = r.ReadMapStart(where);
+        if (pairs > 4) throw new PayloadRejected(RejectReason.UnknownField, $"{where} has {pairs} entries; a channel has 4 (n, u, x, d)");
+        var c = new ChannelFields();
+        for (int i = 0; i < pairs; i++)
+        {
+            string key = r.ReadText(where + " key", 8);
+            switch (key)
+            {
+                case "n": c.Name = r.ReadText(where + ".n (name)", TelemetryLimits.MaxChannelNameLength); break;
+                case "u": c.Unit = r.ReadText(where + ".u (unit)", TelemetryLimits.MaxUnitLength); break;
+                case "x":
+                    long x = r.ReadInteger(where + ".x (exponent)");
+                    if (x < TelemetryLimits.MinExponent || x > TelemetryLimits.MaxExponent)
+                        throw new PayloadRejected(RejectReason.OutOfRange, $"{where}.x = {x} is outside {TelemetryLimits.MinExponent}..{TelemetryLimits.MaxExponent}");
+                    c.Exponent = (int)x;
+                    break;
+                case "d":
+                    string dataName = where + ".d";
+                    int count = r.ReadArrayStart(dataName);
+                    RequireReadingCount(count, dataName);
+                    var data = new long?[count];
+                    for (int k = 0; k < count; k++) data[k] = r.ReadIntegerOrNull(dataName, k);
+                    r.ReadArrayEnd();
+                    c.Data = data;
+                    break;
+                default: throw new PayloadRejected(RejectReason.UnknownField, $"unknown field '{DeviceIds.Printable(key)}' in {where}");
+            }
+        }
+        r.ReadMapEnd();
+        if (c.Name is null) throw Missing($"{where}.n");
+        if (c.Unit is null) throw Missing($"{where}.u");
+        if (c.Exponent is null) throw Missing($"{where}.x");
+        if (c.Data is null) throw Missing($"{where}.d");
+        if (c.Name.Length == 0) throw new PayloadRejected(RejectReason.WrongType, $"{where}.n is empty");
+        return c;
+    }
+
+    private static List<(long Sequence, string Code)> ReadFaults(StrictCborReader r)
+    {
+        int count = r.ReadArrayStart("f (faults)");
+        RequireReadingCount(count, "f");
+        var faults = new List<(long, string)>(count);
+        for (int i = 0; i < count; i++)
+        {
+            int n = r.ReadArrayStart("a fault");
+            if (n != 2) throw new PayloadRejected(RejectReason.InvalidFault, $"f[{i}] has {n} items; a fault is [sequence, code]");
+            long seq = r.ReadUnsigned("a fault's sequence", TelemetryLimits.MaxSequence + TelemetryLimits.MaxReadings);
+            string code = r.ReadText("a fault's code", TelemetryLimits.MaxFaultCodeLength);
+            if (code.Length == 0) throw new PayloadRejected(RejectReason.InvalidFault, $"f[{i}] has an empty code");
+            r.ReadArrayEnd();
+            faults.Add((seq, code));
+        }
+        r.ReadArrayEnd();
+        return faults;
+    }
+
+    private static void RequireReadingCount(int count, string what)
+    {
+        if (count > TelemetryLimits.MaxReadings)
+            throw new PayloadRejected(RejectReason.LimitExceeded, $"{what} has {count} entries (at most {TelemetryLimits.MaxReadings} readings)");
+    }
+
+    private static readonly string[] ChannelNames = Enumerable.Range(0, TelemetryLimits.MaxChannels).Select(i => $"c[{i}]").ToArray();
+
+    private static PayloadRejected Missing(string what) => new(RejectReason.MissingField, what + " is missing");
+
+    private sealed class ChannelFields
+    {
+        public string? Name;
+        public string? Unit;
+        public int? Exponent;
+        public long?[]? Data;
+    }
+
+    private sealed class BatchFields
+    {
+        public long? Version;
+        public string? DeviceId;
+        public long? Epoch;
+        public long? Sequence;
+        public long? Time;
+        public long[]? Deltas;
+        public List<ChannelFields>? Channels;
+        public List<(long Sequence, string Code)>? Faults;
+
+        public TelemetryBatch Expand()
+        {
+            if (Version is null) throw Missing("v (schema version)");
+            if (Version != TelemetryLimits.SchemaVersion)
+                throw new PayloadRejected(RejectReason.UnsupportedVersion, $"schema version {Version} is not supported (expected {TelemetryLimits.SchemaVersion})");
+            if (DeviceId is null) throw Missing("d (device id)");
+            DeviceIds.Require(DeviceId, "d");
+            if (Epoch is null) throw Missing("e (boot epoch)");
+            if (Sequence is null) throw Missing("s (first sequence)");
+            if (Time is null) throw Missing("t (first time)");
+            if (Deltas is null) throw Missing("dt");
+            if (Channels is null) throw Missing("c (channels)");
+
+            int n = Deltas.Length;
+            if (n == 0) throw new PayloadRejected(RejectReason.LengthMismatch, "the batch has no readings");
+            if (Sequence.Value + n - 1 > TelemetryLimits.MaxSequence)
+                throw new PayloadRejected(RejectReason.ValueOverflow, $"sequence {Sequence} + {n} readings passes {TelemetryLimits.MaxSequence}");
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var c in Channels)
+            {
+                if (c.Data!.Length != n)
+                    throw new PayloadRejected(RejectReason.LengthMismatch, $"channel '{c.Name}' has {c.Data.Length} values for {n} readings");
+                if (!names.Add(c.Name!))
+                    throw new PayloadRejected(RejectReason.DuplicateField, $"channel '{c.Name}' appears twice");
+            }
+            var faultBySequence = IndexFaults(n);
+
+            var columns = Channels.Select(c => new ChannelColumn(c.Name!, c.Unit!, c.Exponent!.Value)).ToArray();
+            var sums = new long[Channels.Count];
+            var readings = new DecodedReading[n];
+            long time = Time.Value;
+            for (int k = 0; k < n; k++)
+            {
+                if (!TryAdd(time, Deltas[k], out time))
+                    throw new PayloadRejected(RejectReason.ValueOverflow, $"the time of reading {k} overflows a 64-bit integer");
+                var values = new List<ChannelValue>(Channels.Count);
+                for (int c = 0; c < Channels.Count; c++)
+                {
+                    long? delta = Channels[c].Data![k];
+                    if (delta is null) continue;
+                    if (!TryAdd(sums[c], delta.Value, out sums[c]))
+                        throw new PayloadRejected(RejectReason.ValueOverflow, $"channel '{columns[c].Name}' overflows a 64-bit integer at reading {k}");
+                    values.Add(new ChannelValue(columns[c].Name, columns[c].Unit, Scale(sums[c], columns[c].Exponent)));
+                }
+                long sequence = Sequence.Value + k;
+                faultBySequence.TryGetValue(sequence, out string? fault);
+                readings[k] = new DecodedReading(new ReadingKey(DeviceId, Epoch.Value, sequence), time, values, fault);
+            }
+            return new TelemetryBatch((int)Version.Value, DeviceId, Epoch.Value, Sequence.Value, Time.Value, columns, readings);
+        }
+
+        private Dictionary<long, string> IndexFaults(int n)
+        {
+            var bySequence = new Dictionary<long, string>();
+            if (Faults is null) return bySequence;
+            foreach (var (seq, code) in Faults)
+            {
+                if (seq < Sequence || seq >= Sequence + n)
+                    throw new PayloadRejected(RejectReason.InvalidFault, $"fault for sequence {seq} is outside the batch ({Sequence}..{Sequence + n - 1})");
+                if (!bySequence.TryAdd(seq, code))
+                    throw new PayloadRejected(RejectReason.InvalidFault, $"two faults for sequence {seq}");
+            }
+            return bySequence;
+        }
+
+        private static bool TryAdd(long a, long b, out long sum)
+        {
+            sum = unchecked(a + b);
+            return ((a ^ sum) & (b ^ sum)) >= 0;
+        }
+
+        // Dividing by the power of ten (rather than multiplying by 10^-x) gives the double nearest the decimal value.
+        private static double Scale(long scaled, int exponent) =>
+            exponent >= 0 ? scaled * Math.Pow(10, exponent) : scaled / Math.Pow(10, -exponent);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using NodeFirmware.Receiver.Api;
+using NodeFirmware.Receiver.Ingest;
+using NodeFirmware.Receiver.Metrics;
+using NodeFirmware.Receiver.Storage;
+using NodeFirmware.Receiver.Validation;
+
+namespace NodeFirmware.Receiver.Hosting;
+
+/// <summary>The receiver's services. Everything is resolved lazily from options, so a test can replace any of them.</summary>
+public static class ReceiverServices
+{
+    public static void Add(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ReceiverOptions>(configuration.GetSection(ReceiverOptions.Section));
+        services.Configure<MqttIngestOptions>(configuration.GetSection(ReceiverOptions.Section + ":Broker"));
+        services.Configure<ValidationOptions>(configuration.GetSection(ReceiverOptions.Section + ":Validation"));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ReceiverMetrics>();
+        services.AddSingleton<ITelemetryStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            return TelemetryStoreFactory.Create(o.Store, o.SqliteSynchronous);
+        });
+        services.AddSingleton(sp => new TelemetryValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
+        services.AddSingleton<IngestClassifier>();
+        services.AddSingleton(sp => new IngestWriter(
+            sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<ReceiverMetrics>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IngestWriter>>(), sp.GetRequiredService<IOptions<MqttIngestOptions>>().Value.MaxMessagesPerCommit));
+        services.AddSingleton<ICrlPublisher>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            if (string.IsNullOrWhiteSpace(o.PkiDirectory)) return new NoCrlPublisher();
+            var passphrase = !string.IsNullOrWhiteSpace(o.CaPassphraseFile)
+                ? PkiCrlPublisher.PassphraseFromFile(o.CaPassphraseFile)
+                : () => Environment.GetEnvironmentVariable("NODEFIRMWARE_CA_PASSPHRASE")
+                        ?? throw new InvalidOperationException("set Receiver:CaPassphraseFile or NODEFIRMWARE_CA_PASSPHRASE to sign CRLs");
+            return new PkiCrlPublisher(o.PkiDirectory, passphrase);
+        });
+        services.AddSingleton<IBrokerControl>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            return string.IsNullOrWhiteSpace(o.BrokerPidFile) ? new NoBrokerControl() : new PidFileBrokerControl(o.BrokerPidFile);
+        });
+
+        services.AddHostedService<StoreMigration>();
+        services.AddHostedService<MqttIngestService>();
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        ApiEndpoints.Map(app);
+    }
+}

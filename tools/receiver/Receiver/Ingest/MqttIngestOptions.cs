@@ -1,0 +1,50 @@
+namespace NodeFirmware.Receiver.Ingest;
+
+/// <summary>How the ingest reaches the broker. Bound from the "Receiver:Broker" configuration section.</summary>
+public sealed class MqttIngestOptions
+{
+    /// <summary>host:port of the broker's TLS listener; empty = no ingest (API and page only).</summary>
+    public string? Address { get; set; }
+
+    /// <summary>PEM files: the fleet CA that signed the broker's certificate; the receiver's certificate and key.</summary>
+    public string? CaFile { get; set; }
+    public string? CertFile { get; set; }
+    public string? KeyFile { get; set; }
+
+    /// <summary>Fixed per receiver instance so the broker keeps its session (and unacknowledged messages) across restarts.</summary>
+    public string ClientId { get; set; } = "receiver-1";
+
+    /// <summary>
+    /// The shared-subscription group: receivers in one group split the telemetry between them. Empty (the default)
+    /// subscribes without sharing. Mosquitto 2.0.11 (Debian 12) does not persist shared subscriptions, so after a
+    /// broker restart, telemetry published before the receiver has re-subscribed is lost; a plain subscription is
+    /// part of the persistent session and survives. Use a group for several receivers on a broker that persists them
+    /// (Mosquitto ≥ 2.0.19), see docs/receiver.md.
+    /// </summary>
+    public string ShareGroup { get; set; } = "";
+
+    /// <summary>How long the broker keeps the session while the receiver is away.</summary>
+    public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>The most unacknowledged messages the broker may have in flight to this receiver (MQTT 5 Receive Maximum).</summary>
+    public ushort ReceiveMaximum { get; set; } = 1000;
+
+    public int MaxMessagesPerCommit { get; set; } = IngestWriter.DefaultMaxMessagesPerCommit;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Address);
+
+    public (string Host, int Port) ParseAddress()
+    {
+        var address = Address ?? "";
+        int colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address[(colon + 1)..], out int port) || port is <= 0 or > 65535)
+            throw new ArgumentException($"broker address '{address}' must be host:port");
+        return (address[..colon], port);
+    }
+
+    public string TelemetryFilter => string.IsNullOrWhiteSpace(ShareGroup) ? "nodes/+/telemetry" : $"$share/{ShareGroup}/nodes/+/telemetry";
+    /// <summary>The telemetry filter of the other mode (shared vs plain), removed from a resumed session.</summary>
+    public string OtherTelemetryFilter => string.IsNullOrWhiteSpace(ShareGroup) ? "$share/receivers/nodes/+/telemetry" : "nodes/+/telemetry";
+
+    public const string StatusFilter = "nodes/+/status";
+}

@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Security.Authentication;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace NodeFirmware.Receiver.Ingest;
+
+/// <summary>
+/// Takes telemetry and status from the broker: MQTT 5, persistent session (clean start off, session expiry, fixed
+/// client id), the telemetry through a shared subscription, QoS 1 with manual acknowledgement — a message is
+/// acknowledged only after the commit that stored it (see <see cref="IngestWriter"/>). Reconnects with back-off;
+/// no payload can stop it (bad ones go to quarantine).
+/// </summary>
+public sealed class MqttIngestService(
+    IOptions<MqttIngestOptions> options,
+    IngestClassifier classifier,
+    IngestWriter writer,
+    Metrics.ReceiverMetrics metrics,
+    TimeProvider clock,
+    ILogger<MqttIngestService> log) : BackgroundService
+{
+    private readonly MqttIngestOptions _options = options.Value;
+    private readonly AckGate _gate = new();
+    private int _generation;
+    private TaskCompletionSource _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        if (!_options.IsConfigured)
+        {
+            log.LogInformation("no broker configured: ingest is off (API and page only)");
+            return;
+        }
+        var (host, port) = _options.ParseAddress();
+        var tls = BrokerTls.Load(_options.CaFile ?? "", _options.CertFile ?? "", _options.KeyFile ?? "");
+        var writerTask = Task.Run(() => writer.RunAsync(stop), CancellationToken.None);
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        client.DisconnectedAsync += e =>
+        {
+            _gate.ConnectionLost();
+            metrics.BrokerConnected(false);
+            _connectionLost.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        var clientOptions = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(_options.ClientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+            .WithReceiveMaximum(_options.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithTlsOptions(o => o
+                .UseTls()
+                .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+                .WithClientCertificates([tls.ClientCertificate])
+                .WithCertificateValidationHandler(e => tls.ValidateServer(e.Certificate, e.SslPolicyErrors)))
+            .Build();
+
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                _connectionLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _generation = await _gate.BeginConnectionAsync(stop);
+                var result = await client.ConnectAsync(clientOptions, stop);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                // Subscribing again on a resumed session is harmless and repairs a session the broker lost.
+                var subscribe = new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                    .WithTopicFilter(f => f.WithTopic(MqttIngestOptions.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                    .Build();
+                var granted = await client.SubscribeAsync(subscribe, stop);
+                foreach (var item in granted.Items)
+                {
+                    if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
+                        log.LogError("subscription {Topic} was answered {Code}: check the broker's ACL for the receiver", item.TopicFilter.Topic, item.ResultCode);
+                }
+                // A session kept from a run with the other subscription mode would otherwise deliver everything twice.
+                if (result.IsSessionPresent) await client.UnsubscribeAsync(_options.OtherTelemetryFilter, stop);
+                metrics.BrokerConnected(true);
+                log.LogInformation("connected to {Host}:{Port} as {ClientId} (session present: {Present})", host, port, _options.ClientId, result.IsSessionPresent);
+                backoff.Reset();
+                await _connectionLost.Task.WaitAsync(stop);
+                log.LogWarning("lost the broker connection; reconnecting");
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning("broker {Host}:{Port} not reachable: {Message}", host, port, e.Message);
+            }
+            _gate.ConnectionLost();
+            metrics.BrokerConnected(false);
+            try
+            {
+                await Task.Delay(backoff.Next(), clock, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        try
+        {
+            if (client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogDebug(e, "disconnecting from the broker failed");
+        }
+        await writerTask;
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        int generation = _generation;
+        var message = e.ApplicationMessage;
+        var payload = message.Payload.ToArray();
+        var receivedAt = clock.GetUtcNow();
+        var addTo = classifier.Classify(message.Topic, payload, receivedAt);
+        writer.Enqueue(new PendingMessage(message.Topic, payload, receivedAt, addTo,
+            ct => _gate.AcknowledgeAsync(generation, e.AcknowledgeAsync, ct)));
+        return Task.CompletedTask;
+    }
+}

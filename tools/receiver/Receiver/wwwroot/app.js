@@ -1,0 +1,173 @@
+'use strict';
+// The fleet page: a table of devices and, for the selected one, charts drawn on <canvas> from /api data.
+// No libraries: the receiver runs on machines without internet access.
+
+const DATA_COLOR = '#0072b2';        // the line colour; nothing else on the page uses it
+const BAND_COLOR = 'rgba(0, 114, 178, 0.18)';
+const AXIS_COLOR = '#999';
+const TEXT_COLOR = '#555';
+const REFRESH_MS = 10000;
+
+// Channel name -> how to show it: the API gives values in the batch's SenML unit.
+const CHANNELS = {
+  temperature: { convert: (v, u) => u === 'K' ? v - 273.15 : v, digits: 1 },
+  humidity: { convert: (v) => v, digits: 0 },
+  pressure: { convert: (v, u) => u === 'Pa' ? v / 100 : v, digits: 0 },
+  battery: { convert: (v, u) => u === 'mV' ? v / 1000 : v, digits: 2 },
+};
+
+let selected = null;
+let devices = [];
+
+async function getJson(url) {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+  return response.json();
+}
+
+function ago(iso) {
+  if (!iso) return 'never';
+  const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (s < 90) return Math.round(s) + ' s ago';
+  if (s < 5400) return Math.round(s / 60) + ' min ago';
+  if (s < 172800) return Math.round(s / 3600) + ' h ago';
+  return Math.round(s / 86400) + ' d ago';
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function renderDevices() {
+  const body = document.getElementById('devices');
+  body.replaceChildren();
+  document.getElementById('no-devices').hidden = devices.length > 0;
+  for (const d of devices) {
+    const tr = document.createElement('tr');
+    if (d.id === selected) tr.className = 'selected';
+    tr.appendChild(cell(d.id, d.revoked ? 'revoked' : ''));
+    const stateTd = document.createElement('td');
+    const state = document.createElement('span');
+    const name = d.revoked ? 'revoked' : (d.state || 'unknown');
+    state.className = 'state state-' + (['online', 'offline', 'sleeping'].includes(name) ? name : 'unknown');
+    state.textContent = name;
+    stateTd.appendChild(state);
+    tr.appendChild(stateTd);
+    tr.appendChild(cell(d.firmware || '–'));
+    tr.appendChild(cell(ago(d.lastSeen)));
+    tr.appendChild(cell(d.batteryMillivolts == null ? '–' : (d.batteryMillivolts / 1000).toFixed(2) + ' V'));
+    tr.addEventListener('click', () => { selected = d.id; renderDevices(); refreshCharts(); });
+    body.appendChild(tr);
+  }
+}
+
+function niceRange(min, max) {
+  if (min === max) { const pad = Math.abs(min) * 0.05 || 1; return [min - pad, max + pad]; }
+  const pad = (max - min) * 0.08;
+  return [min - pad, max + pad];
+}
+
+function formatTime(t, span) {
+  const d = new Date(t * 1000);
+  const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  return span >= 86400 ? d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ' + hm : hm;
+}
+
+function drawChart(canvas, series, from, to) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  canvas.width = Math.max(1, Math.round(width * ratio));
+  canvas.height = Math.max(1, Math.round(height * ratio));
+  const g = canvas.getContext('2d');
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.clearRect(0, 0, width, height);
+  g.font = '11px system-ui, sans-serif';
+  const left = 48, right = 10, top = 8, bottom = 22;
+  const plotW = width - left - right, plotH = height - top - bottom;
+
+  g.strokeStyle = AXIS_COLOR;
+  g.lineWidth = 1;
+  g.strokeRect(left + 0.5, top + 0.5, plotW, plotH);
+
+  const channel = canvas.dataset.channel;
+  const rule = CHANNELS[channel];
+  const points = series ? series.points.map(p => ({
+    t: p.t,
+    avg: rule.convert(p.avg, series.unit),
+    min: rule.convert(p.min, series.unit),
+    max: rule.convert(p.max, series.unit),
+  })) : [];
+  if (points.length === 0) {
+    g.fillStyle = TEXT_COLOR;
+    g.textAlign = 'center';
+    g.fillText('no data', left + plotW / 2, top + plotH / 2);
+    return;
+  }
+  const [lo, hi] = niceRange(Math.min(...points.map(p => p.min)), Math.max(...points.map(p => p.max)));
+  const x = t => left + (t - from) / (to - from) * plotW;
+  const y = v => top + plotH - (v - lo) / (hi - lo) * plotH;
+
+  g.fillStyle = TEXT_COLOR;
+  g.textAlign = 'right';
+  for (let i = 0; i <= 4; i++) {
+    const v = lo + (hi - lo) * i / 4;
+    g.fillText(v.toFixed(rule.digits), left - 4, y(v) + 4);
+  }
+  g.textAlign = 'left';
+  g.fillText(formatTime(from, to - from), left, height - 6);
+  g.textAlign = 'center';
+  g.fillText(formatTime((from + to) / 2, to - from), left + plotW / 2, height - 6);
+  g.textAlign = 'right';
+  g.fillText(formatTime(to, to - from), left + plotW, height - 6);
+
+  g.fillStyle = BAND_COLOR;
+  g.beginPath();
+  points.forEach((p, i) => i === 0 ? g.moveTo(x(p.t), y(p.max)) : g.lineTo(x(p.t), y(p.max)));
+  for (let i = points.length - 1; i >= 0; i--) g.lineTo(x(points[i].t), y(points[i].min));
+  g.closePath();
+  g.fill();
+
+  g.strokeStyle = DATA_COLOR;
+  g.fillStyle = DATA_COLOR;
+  g.lineWidth = 2;
+  g.beginPath();
+  points.forEach((p, i) => i === 0 ? g.moveTo(x(p.t), y(p.avg)) : g.lineTo(x(p.t), y(p.avg)));
+  g.stroke();
+  if (points.length < 3) points.forEach(p => { g.beginPath(); g.arc(x(p.t), y(p.avg), 3, 0, 2 * Math.PI); g.fill(); });
+}
+
+async function refreshCharts() {
+  const canvases = document.querySelectorAll('#charts canvas');
+  document.getElementById('device-title').textContent = selected || 'No device selected';
+  if (!selected) { canvases.forEach(c => drawChart(c, null, 0, 1)); return; }
+  const span = Number(document.getElementById('range').value);
+  const to = Math.floor(Date.now() / 1000) + 60;
+  const from = to - span;
+  const data = await getJson(`/api/devices/${encodeURIComponent(selected)}/telemetry?from=${from}&to=${to}`);
+  canvases.forEach(c => drawChart(c, data.series.find(s => s.channel === c.dataset.channel), data.from, data.to));
+}
+
+async function refresh() {
+  const status = document.getElementById('status');
+  try {
+    devices = await getJson('/api/devices');
+    if (!selected || !devices.some(d => d.id === selected)) {
+      const withData = devices.filter(d => d.lastReadingTime != null)
+        .sort((a, b) => b.lastReadingTime - a.lastReadingTime);
+      selected = (withData[0] || devices[0] || {}).id || null;
+    }
+    renderDevices();
+    await refreshCharts();
+    status.textContent = devices.length + ' devices · updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    status.textContent = 'update failed: ' + e.message;
+  }
+}
+
+document.getElementById('range').addEventListener('change', refreshCharts);
+window.addEventListener('resize', refreshCharts);
+refresh();
+setInterval(refresh, REFRESH_MS);
