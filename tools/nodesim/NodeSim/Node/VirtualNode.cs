@@ -29,6 +29,8 @@ public sealed class VirtualNode : IAsyncDisposable
     private readonly MemorySlotStorage? _slots;
     private readonly SimulatedNorFlash? _bootFlash;
     private OtaClient? _ota;
+    private bool _sensorConnected = true;
+    private bool _imageIgnoresSensor;
 
     public VirtualNode(VirtualNodeOptions options, long startUnixMillis)
     {
@@ -67,6 +69,28 @@ public sealed class VirtualNode : IAsyncDisposable
 
     /// <summary>The journal as the node left it when it last went to sleep.</summary>
     public JournalStats Journal { get; private set; }
+
+    /// <summary>
+    /// Whether the BME280 is plugged in. Unplugging it is a missing ACK on the I2C bus, as on the board;
+    /// plugging it back powers the part up again.
+    /// </summary>
+    public bool SensorConnected
+    {
+        get => _sensorConnected;
+        set
+        {
+            if (value && !_sensorConnected) Sensor.PowerOnReset();
+            _sensorConnected = value;
+            WireSensor();
+        }
+    }
+
+    private void WireSensor()
+    {
+        bool onBus = _sensorConnected && !_imageIgnoresSensor;
+        if (onBus && !_i2c.Has(Bme280Address)) _i2c.Attach(Bme280Address, Sensor);
+        else if (!onBus) _i2c.RemoveDevice(Bme280Address);
+    }
 
     /// <summary>Version, slot and trial flag of the image running (or that ran last).</summary>
     public string FirmwareVersion { get; private set; } = "";
@@ -177,8 +201,8 @@ public sealed class VirtualNode : IAsyncDisposable
             }, _slots!, BootStore(), new FlashWindow(_bootFlash!, 2, 2), Clock);
         }
         // An image that never reads its sensor: as if the BME280 were not on the bus.
-        if (behaviour == AppBehaviour.NoSensor) _i2c.RemoveDevice(Bme280Address);
-        else if (!_i2c.Has(Bme280Address)) _i2c.Attach(Bme280Address, Sensor);
+        _imageIgnoresSensor = behaviour == AppBehaviour.NoSensor;
+        WireSensor();
         var platform = new NodePlatform(Clock, Flash, _sensorAdapter, Battery, _random);
         _app = new NodeApp(platform, new NodeIdentity(DeviceId, FirmwareVersion, Slot, Trial), _options.Defaults);
         if (_ota != null) _app.AddExtension(_ota);
