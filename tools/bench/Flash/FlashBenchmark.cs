@@ -26,7 +26,7 @@ public static class FlashBenchmark
         Console.WriteLine($"image: {size} bytes of {source}");
 
         // Warm-up so JIT time is not counted in the first figure.
-        Measure(new FlashImage(0x10000, FirmwareLike(64 * 1024), "warm-up.bin"), baud, block, compress: true, print: false);
+        Measure(new FlashImage(0x10000, FirmwareLikeImage.Create(2024, 64 * 1024), "warm-up.bin"), baud, block, compress: true, print: false);
         foreach (bool compress in new[] { true, false })
         {
             Measure(image, baud, block, compress, print: true);
@@ -83,48 +83,6 @@ public static class FlashBenchmark
         }
 
         sim.Dispose();
-    }
-
-    /// <summary>
-    /// Stand-in for a firmware image: instruction-like patterns, random bytes and zero tables, mixed so that zlib
-    /// shrinks it to roughly 60 %, about what ESP32 application images compress to.
-    /// </summary>
-    private static byte[] FirmwareLike(int size)
-    {
-        var random = new Random(2024);
-        var bytes = new byte[size];
-        var patterns = new byte[64][];
-        for (int i = 0; i < patterns.Length; i++)
-        {
-            patterns[i] = new byte[random.Next(3, 12)];
-            random.NextBytes(patterns[i]);
-        }
-
-        int at = 0;
-        while (at < size)
-        {
-            int choice = random.Next(10);
-            if (choice < 3)
-            {
-                var p = patterns[random.Next(patterns.Length)];
-                int n = Math.Min(p.Length, size - at);
-                p.AsSpan(0, n).CopyTo(bytes.AsSpan(at));
-                at += n;
-            }
-            else if (choice < 9)
-            {
-                int n = Math.Min(random.Next(4, 16), size - at);
-                random.NextBytes(bytes.AsSpan(at, n));
-                at += n;
-            }
-            else
-            {
-                int n = Math.Min(random.Next(8, 64), size - at);
-                at += n; // zero-filled tables
-            }
-        }
-
-        return bytes;
     }
 
     private static int Option(string[] args, string name, int fallback)

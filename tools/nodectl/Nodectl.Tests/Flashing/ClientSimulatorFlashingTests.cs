@@ -16,19 +16,6 @@ public class ClientSimulatorFlashingTests
         return bytes;
     }
 
-    /// <summary>Data that compresses somewhat, like firmware: runs of repeated words between random bytes.</summary>
-    private static byte[] FirmwareLike(int length, int seed)
-    {
-        var random = new Random(seed);
-        var bytes = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
-            bytes[i] = random.Next(4) == 0 ? (byte)random.Next(256) : (byte)(i / 64);
-        }
-
-        return bytes;
-    }
-
     private static void AssertFlashedExactly(ReadOnlySpan<byte> before, ReadOnlySpan<byte> after, FlashImage image)
     {
         int start = (int)image.Offset;
@@ -52,7 +39,7 @@ public class ClientSimulatorFlashingTests
             var before = Pattern(SmallFlash, seed + 1);
             rig.Sim.Flash.Load(0, before);
             rig.Ready();
-            var image = new FlashImage((uint)(sector * 0x1000), FirmwareLike(length, seed), "random.bin");
+            var image = new FlashImage((uint)(sector * 0x1000), FirmwareLikeImage.Create(seed, length), "random.bin");
 
             var results = rig.Client.WriteFlash(new[] { image }, compress, verify: true);
 
@@ -67,8 +54,8 @@ public class ClientSimulatorFlashingTests
     public void Two_images_at_bootloader_and_app_offsets()
     {
         using var rig = new RomRig().Ready();
-        var bootloader = new FlashImage(0x1000, FirmwareLike(26_000, 1), "bootloader.bin");
-        var app = new FlashImage(0x10000, FirmwareLike(200_000, 2), "app.bin");
+        var bootloader = new FlashImage(0x1000, FirmwareLikeImage.Create(1, 26_000), "bootloader.bin");
+        var app = new FlashImage(0x10000, FirmwareLikeImage.Create(2, 200_000), "app.bin");
         var progress = new List<FlashProgress>();
 
         rig.Client.WriteFlash(new[] { bootloader, app }, compress: true, verify: true, progress.Add);
@@ -82,7 +69,7 @@ public class ClientSimulatorFlashingTests
     [Fact]
     public void Compression_sends_fewer_bytes_for_compressible_images()
     {
-        var image = new FlashImage(0x10000, FirmwareLike(100_000, 3), "app.bin");
+        var image = new FlashImage(0x10000, FirmwareLikeImage.Create(3, 100_000), "app.bin");
         using var plain = new RomRig().Ready();
         using var deflated = new RomRig().Ready();
         long plainBefore = plain.Link.BytesToPeer;

@@ -79,18 +79,6 @@ public class EsptoolJsCrossCheckTests
         }
     }
 
-    private static byte[] FirmwareLike(int length, int seed)
-    {
-        var random = new Random(seed);
-        var bytes = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
-            bytes[i] = random.Next(3) == 0 ? (byte)random.Next(256) : (byte)(i / 100);
-        }
-
-        return bytes;
-    }
-
     [NodeFact]
     public void Esptool_js_flashes_the_simulated_rom_compressed() => CrossCheck("compress");
 
@@ -104,8 +92,8 @@ public class EsptoolJsCrossCheckTests
         string temp = Directory.CreateTempSubdirectory("esptool-js-check-").FullName;
         try
         {
-            var bootloader = FirmwareLike(21_001, 1);
-            var app = FirmwareLike(90_000, 2);
+            var bootloader = FirmwareLikeImage.Create(1, 21_001);
+            var app = FirmwareLikeImage.Create(2, 90_000);
             File.WriteAllBytes(Path.Combine(temp, "bootloader.bin"), bootloader);
             File.WriteAllBytes(Path.Combine(temp, "app.bin"), app);
             var mac = new byte[] { 0x24, 0x6F, 0x28, 0xAB, 0xCD, 0xEF };

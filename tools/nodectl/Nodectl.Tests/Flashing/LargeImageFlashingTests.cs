@@ -15,13 +15,13 @@ public class LargeImageFlashingTests
         FlashBlockSize = new EspRomClientOptions().FlashBlockSize,
     };
 
-    private static readonly FlashImage App = new(0x10000, FirmwareSizedImage.Create(seed: 8), "app.bin");
+    private static readonly FlashImage App = new(0x10000, FirmwareLikeImage.Create(seed: 8), "app.bin");
 
     [Fact]
     public void A_1_5_MB_image_reads_back_identical_over_read_flash_slow()
     {
         using var rig = new RomRig(clientOptions: DefaultBlocks).Ready();
-        Assert.Equal(FirmwareSizedImage.Size, App.Data.Length);
+        Assert.Equal(FirmwareLikeImage.Size, App.Data.Length);
 
         var result = rig.Client.WriteFlash(new[] { App }, compress: true, verify: true)[0];
         var readBack = rig.Client.ReadFlash(App.Offset, App.Data.Length);
@@ -41,7 +41,7 @@ public class LargeImageFlashingTests
         rig.Client.WriteFlash(new[] { App }, compress: false, verify: true);
 
         Assert.True(rig.Sim.Flash.Read(App.Offset, App.Data.Length).SequenceEqual(App.Data));
-        Assert.Equal(FirmwareSizedImage.Size / 0x4000, rig.Sim.Traffic.RequestsFor(RomWire.FLASH_DATA));
+        Assert.Equal(FirmwareLikeImage.Size / 0x4000, rig.Sim.Traffic.RequestsFor(RomWire.FLASH_DATA));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class LargeImageFlashingTests
     public void A_garbled_read_back_names_the_read_block()
     {
         using var rig = new RomRig(clientOptions: DefaultBlocks).Ready();
-        var small = new FlashImage(0x20000, FirmwareSizedImage.Create(seed: 9, size: 8192), "nvs.bin");
+        var small = new FlashImage(0x20000, FirmwareLikeImage.Create(seed: 9, size: 8192), "nvs.bin");
         rig.Client.WriteFlash(new[] { small }, compress: true, verify: false);
         rig.Sim.Fault = new RomFaultPlan(RomFault.ReplyGarbage, RomWire.READ_FLASH_SLOW, Skip: 5, Count: int.MaxValue);
 

@@ -1,10 +1,10 @@
-namespace NodeFirmware.Nodectl.Tests.Flashing;
+namespace NodeSim.RomBootloader;
 
 /// <summary>
-/// A 1.5 MB stand-in for an application image that deflates like one (to roughly 60 %): repeated instruction-like
+/// A stand-in for an application image (1.5 MB by default) for flashing tests and benchmarks that deflates like one (to roughly 60 %): repeated instruction-like
 /// byte patterns, literal-pool-like random runs and zeroed tables.
 /// </summary>
-internal static class FirmwareSizedImage
+public static class FirmwareLikeImage
 {
     public const int Size = 1536 * 1024;
 
