@@ -47,6 +47,7 @@ namespace NodeFirmware.Core.Ota
         private bool _downloading;
         private bool _resumeTried;
         private bool _confirmPending;
+        private bool _resultQueued;
         private bool _sensorRead;
         private bool _brokerReached;
         private bool _telemetryAcked;
@@ -105,7 +106,11 @@ namespace NodeFirmware.Core.Ota
 
         public bool KeepConnected { get { return _downloading; } }
 
-        public bool WantsHealthCheckNow { get { return _confirmPending; } }
+        /// <summary>
+        /// A trial image wants its health proven, and a result (e.g. "rolled back", found at boot) wants out: both
+        /// ask for a connection in this wake, because a deep sleep before it would lose what is only in RAM.
+        /// </summary>
+        public bool WantsHealthCheckNow { get { return _confirmPending || _resultQueued; } }
 
         public bool RebootRequested { get { return _rebootRequested; } }
 
@@ -157,6 +162,7 @@ namespace NodeFirmware.Core.Ota
             }
             foreach (object p in _outbound) into.Add(p);
             _outbound.Clear();
+            _resultQueued = false;
         }
 
         public void OnHealthSignal(NodeHealthSignal signal)
@@ -602,6 +608,7 @@ namespace NodeFirmware.Core.Ota
 
         private void QueueResult(string campaignId, bool ok, string error)
         {
+            _resultQueued = true;
             _outbound.Add(new PendingPublish(_resultTopic, OtaMessages.EncodeResult(campaignId, ok, _settings.RunningVersion, error), false));
         }
 

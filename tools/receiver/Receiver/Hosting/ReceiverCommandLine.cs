@@ -21,6 +21,8 @@ public static class ReceiverCommandLine
         ["--pki"] = ("Receiver:PkiDirectory", "PKI store directory, to update the CRL on revocation"),
         ["--ca-passphrase-file"] = ("Receiver:CaPassphraseFile", "file with the CA key passphrase (or NODEFIRMWARE_CA_PASSPHRASE)"),
         ["--broker-pid-file"] = ("Receiver:BrokerPidFile", "pid file of the broker to SIGHUP after a revocation"),
+        ["--firmware-repo"] = ("Receiver:FirmwareRepository", "firmware repository folder (nodectl firmware publish --repo) for OTA campaigns"),
+        ["--release-pub"] = ("Receiver:ReleasePublicKey", "release public key (release.pub): campaigns verify packages before offering them"),
     };
 
     public static string Usage =>

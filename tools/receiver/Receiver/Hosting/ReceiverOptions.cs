@@ -25,6 +25,12 @@ public sealed class ReceiverOptions
     /// <summary>A file holding the CA key's passphrase (the CRL is signed with the CA key).</summary>
     public string? CaPassphraseFile { get; set; }
 
+    /// <summary>The firmware repository folder (`nodectl firmware publish --repo`) campaigns take packages from by version.</summary>
+    public string? FirmwareRepository { get; set; }
+
+    /// <summary>The release public key file (release.pub); campaigns then check each package's signature before offering it.</summary>
+    public string? ReleasePublicKey { get; set; }
+
     /// <summary>The running broker's pid file: a revocation sends it SIGHUP so it reloads the CRL.</summary>
     public string? BrokerPidFile { get; set; }
 }

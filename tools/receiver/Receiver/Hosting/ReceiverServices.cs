@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using NodeFirmware.Receiver.Api;
 using NodeFirmware.Receiver.Ingest;
 using NodeFirmware.Receiver.Metrics;
+using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Validation;
 
@@ -45,8 +46,26 @@ public static class ReceiverServices
             return string.IsNullOrWhiteSpace(o.BrokerPidFile) ? new NoBrokerControl() : new PidFileBrokerControl(o.BrokerPidFile);
         });
 
+        // OTA campaigns: their own tables beside the telemetry; finished devices feed the OTA SLI (ota_results).
+        services.AddSingleton<ICampaignStore>(sp => CampaignStoreFactory.Create(sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.Store));
+        services.AddSingleton<CampaignMqttBridge>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            var telemetry = sp.GetRequiredService<ITelemetryStore>();
+            return new CampaignEngine(
+                sp.GetRequiredService<ICampaignStore>(), sp.GetRequiredService<CampaignMqttBridge>(), sp.GetRequiredService<TimeProvider>(),
+                string.IsNullOrWhiteSpace(o.FirmwareRepository) ? null : new FirmwareRepositoryReader(o.FirmwareRepository),
+                (campaign, device, ok, at) => telemetry.RecordOtaOutcomeAsync(campaign, device, ok, at),
+                sp.GetRequiredService<ILogger<CampaignEngine>>())
+            {
+                ReleasePublicKey = string.IsNullOrWhiteSpace(o.ReleasePublicKey) ? null : FirmwareRepositoryReader.ReadReleasePublicKey(o.ReleasePublicKey),
+            };
+        });
+
         services.AddHostedService<StoreMigration>();
         services.AddHostedService<MqttIngestService>();
+        services.AddHostedService<CampaignService>();
     }
 
     public static void MapEndpoints(WebApplication app)
@@ -54,5 +73,6 @@ public static class ReceiverServices
         app.UseDefaultFiles();
         app.UseStaticFiles();
         ApiEndpoints.Map(app);
+        CampaignEndpoints.Map(app);
     }
 }

@@ -19,7 +19,8 @@ public sealed class MqttIngestService(
     IngestWriter writer,
     Metrics.ReceiverMetrics metrics,
     TimeProvider clock,
-    ILogger<MqttIngestService> log) : BackgroundService
+    ILogger<MqttIngestService> log,
+    Ota.CampaignMqttBridge? campaigns = null) : BackgroundService
 {
     private readonly MqttIngestOptions _options = options.Value;
     private readonly AckGate _gate = new();
@@ -41,6 +42,7 @@ public sealed class MqttIngestService(
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += e =>
         {
+            campaigns?.Detach();
             _gate.ConnectionLost();
             metrics.BrokerConnected(false);
             _connectionLost.TrySetResult();
@@ -76,9 +78,12 @@ public sealed class MqttIngestService(
                 // Subscribing again on a resumed session is harmless and repairs a session the broker lost.
                 var subscribe = new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                    .WithTopicFilter(f => f.WithTopic(MqttIngestOptions.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                    .Build();
-                var granted = await client.SubscribeAsync(subscribe, stop);
+                    .WithTopicFilter(f => f.WithTopic(MqttIngestOptions.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                // OTA campaigns share this connection: the broker allows one session per receiver identity.
+                if (campaigns is not null)
+                    foreach (var filter in Ota.CampaignMqttBridge.Filters)
+                        subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                var granted = await client.SubscribeAsync(subscribe.Build(), stop);
                 foreach (var item in granted.Items)
                 {
                     if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
@@ -87,6 +92,7 @@ public sealed class MqttIngestService(
                 // A session kept from a run with the other subscription mode would otherwise deliver everything twice.
                 if (result.IsSessionPresent) await client.UnsubscribeAsync(_options.OtherTelemetryFilter, stop);
                 metrics.BrokerConnected(true);
+                if (campaigns is not null) await campaigns.AttachAsync(client);
                 log.LogInformation("connected to {Host}:{Port} as {ClientId} (session present: {Present})", host, port, _options.ClientId, result.IsSessionPresent);
                 backoff.Reset();
                 await _connectionLost.Task.WaitAsync(stop);
@@ -129,6 +135,12 @@ public sealed class MqttIngestService(
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        if (campaigns is not null && Ota.CampaignMqttBridge.Accepts(e.ApplicationMessage.Topic))
+        {
+            // Acknowledged on receipt: devices repeat results and re-ask chunks, and campaign state is in the store.
+            campaigns.Enqueue(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+            return Task.CompletedTask;
+        }
         e.AutoAcknowledge = false;
         int generation = _generation;
         var message = e.ApplicationMessage;

@@ -150,6 +150,38 @@ async function refreshCharts() {
   canvases.forEach(c => drawChart(c, data.series.find(s => s.channel === c.dataset.channel), data.from, data.to));
 }
 
+// OTA campaigns (/api/campaigns): state and device counts, the halt reason as the state's tooltip.
+function renderCampaigns(campaigns) {
+  document.getElementById('campaigns-box').hidden = campaigns.length === 0;
+  const body = document.getElementById('campaigns');
+  body.replaceChildren();
+  for (const c of campaigns) {
+    const tr = document.createElement('tr');
+    tr.className = 'campaign';
+    tr.appendChild(cell(c.name, ''));
+    tr.lastChild.title = c.id;
+    tr.appendChild(cell(c.targetVersion));
+    const stateTd = document.createElement('td');
+    const state = document.createElement('span');
+    state.className = 'campaign-state campaign-' + c.state;
+    state.textContent = c.state;
+    if (c.stateReason) state.title = c.stateReason;
+    stateTd.appendChild(state);
+    tr.appendChild(stateTd);
+    const n = c.counts;
+    tr.appendChild(cell(n.succeeded + ' / ' + (n.failed + n.rolledBack) + ' / ' + n.total));
+    body.appendChild(tr);
+  }
+}
+
+async function refreshCampaigns() {
+  try {
+    renderCampaigns(await getJson('/api/campaigns'));
+  } catch (e) {
+    // The fleet view stays useful without the campaign list.
+  }
+}
+
 async function refresh() {
   const status = document.getElementById('status');
   try {
@@ -161,6 +193,7 @@ async function refresh() {
     }
     renderDevices();
     await refreshCharts();
+    await refreshCampaigns();
     status.textContent = devices.length + ' devices · updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     status.textContent = 'update failed: ' + e.message;

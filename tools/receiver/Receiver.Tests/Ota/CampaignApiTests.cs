@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NodeFirmware.Receiver.Ota;
+using NodeFirmware.Receiver.Tests.Support;
+
+namespace NodeFirmware.Receiver.Tests.Ota;
+
+/// <summary>The campaign API on the receiver in-process (no broker: campaigns are stored, offers go nowhere).</summary>
+public sealed class CampaignApiTests : IDisposable
+{
+    private readonly ReceiverFactory _factory = new();
+    private readonly HttpClient _http;
+
+    public CampaignApiTests() => _http = _factory.CreateClient();
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<List<string>> RegisterAsync(int n, string board)
+    {
+        var ids = Enumerable.Range(0, n).Select(i => $"esp32-{board.GetHashCode() & 0xffff:x4}{i:x8}").ToList();
+        foreach (var id in ids) await Json(await _http.PostAsJsonAsync("/api/devices", new { id, board, tags = new[] { "site:lab" } }), HttpStatusCode.Created);
+        return ids;
+    }
+
+    [Fact]
+    public async Task Create_list_show_abort_a_campaign_and_its_outcomes_feed_the_ota_sli()
+    {
+        var ids = await RegisterAsync(20, OtaTestPackages.Board);
+        await RegisterAsync(3, "other-board");
+        var created = await Json(await _http.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "lab rollout", package = OtaTestPackages.Make("2.0.0"), board = OtaTestPackages.Board, tags = new[] { "site:lab" },
+            canaryPercent = 10, successThreshold = 0.5, windowSeconds = 3600,
+        }), HttpStatusCode.Created);
+        string id = created.GetProperty("id").GetString()!;
+        Assert.Equal(("canary", "2.0.0", 20, 2), (created.GetProperty("state").GetString(), created.GetProperty("targetVersion").GetString(),
+            created.GetProperty("counts").GetProperty("total").GetInt32(), created.GetProperty("canary").GetProperty("total").GetInt32()));
+        var devices = created.GetProperty("devices").EnumerateArray().ToList();
+        Assert.Equal(ids.Order(), devices.Select(d => d.GetProperty("deviceId").GetString()!).Order());
+        string canary = devices.First(d => d.GetProperty("wave").GetString() == "canary").GetProperty("deviceId").GetString()!;
+
+        // A device reports (as the campaign client would hand it over from the broker).
+        var engine = _factory.Services.GetRequiredService<CampaignEngine>();
+        await engine.Progress(canary, id, "downloading", 5000, 10_000);
+        var shown = await Json(await _http.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK);
+        var progress = shown.GetProperty("devices").EnumerateArray().Single(d => d.GetProperty("deviceId").GetString() == canary);
+        Assert.Equal(("downloading", 50.0), (progress.GetProperty("state").GetString(), progress.GetProperty("percent").GetDouble()));
+        await engine.Result(canary, id, true, "2.0.0");
+
+        var list = await Json(await _http.GetAsync("/api/campaigns"), HttpStatusCode.OK);
+        var summary = list.EnumerateArray().Single(c => c.GetProperty("id").GetString() == id);
+        Assert.Equal(1, summary.GetProperty("counts").GetProperty("succeeded").GetInt32());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("devices").ValueKind);
+
+        var sli = await Json(await _http.GetAsync("/api/sli"), HttpStatusCode.OK);
+        Assert.Equal((1, 1), (sli.GetProperty("ota").GetProperty("good").GetInt32(), sli.GetProperty("ota").GetProperty("total").GetInt32()));
+
+        var aborted = await Json(await _http.PostAsync($"/api/campaigns/{id}/abort", null), HttpStatusCode.OK);
+        Assert.Equal("aborted", aborted.GetProperty("state").GetString());
+        Assert.Contains("already aborted", (await Json(await _http.PostAsync($"/api/campaigns/{id}/abort", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
+        Assert.Contains("only a draft or a halted", (await Json(await _http.PostAsync($"/api/campaigns/{id}/resume", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_requests_and_unknown_campaigns_get_their_reason()
+    {
+        await RegisterAsync(2, OtaTestPackages.Board);
+        var bad = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("2.0.0"), canaryPercent = 0 }), HttpStatusCode.BadRequest);
+        Assert.Contains("canaryPercent", bad.GetProperty("error").GetString());
+        var empty = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("2.0.0"), board = "no-such-board" }), HttpStatusCode.BadRequest);
+        Assert.Contains("not built for board", empty.GetProperty("error").GetString());
+        var noRepo = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { version = "2.0.0" }), HttpStatusCode.BadRequest);
+        Assert.Contains("no firmware repository", noRepo.GetProperty("error").GetString());
+        await Json(await _http.GetAsync("/api/campaigns/c-nope"), HttpStatusCode.NotFound);
+        await Json(await _http.PostAsync("/api/campaigns/c-nope/resume", null), HttpStatusCode.NotFound);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _factory.Dispose();
+    }
+}

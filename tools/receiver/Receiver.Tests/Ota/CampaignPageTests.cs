@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using NodeFirmware.Receiver.Ota;
+using NodeFirmware.Receiver.Tests.Support;
+
+namespace NodeFirmware.Receiver.Tests.Ota;
+
+/// <summary>The fleet page lists the campaigns of a real receiver process: name, version, state and counts.</summary>
+public sealed class CampaignPageTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task The_page_shows_each_campaign_with_its_state_and_counts()
+    {
+        string db = _dir.File("campaigns.db");
+        await using (var store = new SqliteCampaignStore(db))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, new RecordingPublisher(), TimeProvider.System);
+            var fleet = Enumerable.Range(0, 10).Select(i => new CohortDevice($"esp32-{i:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
+            var c = await engine.CreateAsync(new CampaignRequest { Name = "spring-rollout", Package = OtaTestPackages.Make("2.1.0"), SuccessThreshold = 1 }, fleet);
+            await engine.Result(c.InWave(CampaignEngine.CanaryWave).Single().DeviceId, c.Id, false, "1.0.0", "rolled-back: no sensor");
+        }
+        using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db]);
+        string dom = await DumpDomAsync(receiver.BaseAddress);
+        int row = dom.IndexOf("spring-rollout", StringComparison.Ordinal);
+        Assert.True(row >= 0, "the campaign is not on the page:\n" + dom);
+        string rest = dom[row..];
+        Assert.Contains("2.1.0", rest);
+        Assert.Contains(">halted<", rest);
+        Assert.Contains("0 / 1 / 10", rest);
+        Assert.DoesNotContain("id=\"campaigns-box\" hidden", dom);
+    }
+
+    private async Task<string> DumpDomAsync(Uri url)
+    {
+        var psi = new ProcessStartInfo(Chromium.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=" + _dir.File("chromium-profile"), "--virtual-time-budget=5000", "--dump-dom", url.ToString(),
+        }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start Chromium");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("Chromium did not dump the page in 90 s");
+        }
+        return await stdout;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}

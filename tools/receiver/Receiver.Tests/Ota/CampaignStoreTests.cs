@@ -1,0 +1,107 @@
+using NodeFirmware.Receiver.Ota;
+using NodeFirmware.Receiver.Tests.Support;
+
+namespace NodeFirmware.Receiver.Tests.Ota;
+
+/// <summary>A campaign survives a receiver restart: what one engine stored, a new engine loads and continues.</summary>
+public abstract class CampaignStoreContract
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    protected abstract Task<ICampaignStore> OpenAsync(bool reuse);
+
+    [Fact]
+    public async Task A_restarted_engine_continues_the_campaign_where_the_last_one_stopped()
+    {
+        var time = new FixedTimeProvider(T0);
+        var wire = new RecordingPublisher();
+        var fleet = Enumerable.Range(0, 10).Select(i => new CohortDevice($"esp32-{i:x12}", OtaTestPackages.Board, "1.0.0", ["site-a"])).ToList();
+        byte[] package = OtaTestPackages.Make("2.0.0", 1000, 2000);
+        string id, canary;
+        await using (var store = await OpenAsync(reuse: false))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, wire, time);
+            var c = await engine.CreateAsync(new CampaignRequest
+            {
+                Name = "spring", Package = package, Cohort = new CohortFilter(OtaTestPackages.Board, "1.0.0", ["site-a"]),
+                CanaryPercent = 10, SuccessThreshold = 0.5, Window = TimeSpan.FromMinutes(90), AllowDowngrade = true, ChunkSize = 512,
+            }, fleet);
+            id = c.Id;
+            canary = c.InWave(CampaignEngine.CanaryWave).Single().DeviceId;
+            time.Now = T0.AddMinutes(1);
+            await engine.Progress(canary, id, "downloading", 1500, 3000);
+        }
+
+        await using (var store = await OpenAsync(reuse: true))
+        {
+            await store.MigrateAsync(); // again, as every start does
+            var engine = new CampaignEngine(store, wire, time);
+            await engine.LoadAsync();
+            var c = (await engine.GetAsync(id))!;
+            Assert.Equal(("spring", "2.0.0", CampaignState.Canary, 10), (c.Name, c.TargetVersion, c.State, c.Devices.Count));
+            Assert.Equal((10.0, 0.5, TimeSpan.FromMinutes(90), true, 512), (c.CanaryPercent, c.SuccessThreshold, c.Window, c.AllowDowngrade, c.ChunkSize));
+            Assert.Equal(["site-a"], c.Cohort.Tags!);
+            Assert.Equal(package, c.Package);
+            Assert.Equal(T0, c.CreatedAt);
+            var d = c.Devices[canary];
+            Assert.Equal((DeviceOtaState.Downloading, 1500L, 3000L, (DateTimeOffset?)T0), (d.State, d.Done, d.Total, d.OfferedAt));
+            // It serves chunks from the stored package and finishes the campaign.
+            await engine.Request(canary, id, 1, 0, 512);
+            Assert.Single(wire.Chunks(canary));
+            await engine.Result(canary, id, true, "2.0.0");
+            foreach (var rest in c.InWave(CampaignEngine.RestWave)) await engine.Result(rest.DeviceId, id, false, "1.0.0", "storage: slot full");
+            Assert.Equal(CampaignState.Halted, (await engine.GetAsync(id))!.State);
+        }
+
+        await using (var store = await OpenAsync(reuse: true))
+        {
+            var engine = new CampaignEngine(store, wire, time);
+            await engine.LoadAsync();
+            var c = (await engine.GetAsync(id))!;
+            Assert.Equal(CampaignState.Halted, c.State);
+            Assert.StartsWith("rollout: 5 of 9 failed", c.StateReason); // the fifth failure halted it; the rest still reported
+            Assert.All(c.InWave(CampaignEngine.RestWave), d => Assert.Equal((DeviceOtaState.Failed, "storage: slot full"), (d.State, d.Reason)));
+            Assert.Equal(("2.0.0", (DateTimeOffset?)T0.AddMinutes(1)), (c.Devices[canary].ReportedFirmware, c.Devices[canary].FinishedAt));
+        }
+    }
+}
+
+public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("campaign-store-").FullName;
+
+    protected override Task<ICampaignStore> OpenAsync(bool reuse) =>
+        Task.FromResult<ICampaignStore>(new SqliteCampaignStore(Path.Combine(_dir, "receiver.db")));
+
+    [Fact]
+    public async Task The_campaign_tables_live_beside_the_telemetry_in_the_same_file()
+    {
+        string path = Path.Combine(_dir, "shared.db");
+        await using var telemetry = NodeFirmware.Receiver.Storage.TelemetryStoreFactory.Create("sqlite:" + path);
+        await telemetry.MigrateAsync();
+        await using var campaigns = CampaignStoreFactory.Create("sqlite:" + path);
+        await campaigns.MigrateAsync();
+        await telemetry.MigrateAsync();
+        Assert.Empty(await campaigns.LoadAllAsync());
+        Assert.Equal(0, await telemetry.CountReadingsAsync());
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresCampaignStoreTests(PostgresFixture postgres) : CampaignStoreContract
+{
+    private string? _connectionString;
+
+    protected override async Task<ICampaignStore> OpenAsync(bool reuse)
+    {
+        if (!reuse || _connectionString is null) _connectionString = await postgres.NewDatabaseAsync();
+        return new PostgresCampaignStore(_connectionString);
+    }
+}

@@ -1,0 +1,49 @@
+namespace NodeFirmware.Receiver.Ota;
+
+/// <summary>A campaign as the engine holds and stores it: what it installs, on whom, its rules and where it stands.</summary>
+public sealed class Campaign
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string TargetVersion { get; init; }
+    public required CohortFilter Cohort { get; init; }
+    public required double CanaryPercent { get; init; }
+    public required double SuccessThreshold { get; init; }
+    public required TimeSpan Window { get; init; }
+    public required bool AllowDowngrade { get; init; }
+    public required int ChunkSize { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The signed .nfw package; the campaign serves chunks from it.</summary>
+    public required byte[] Package { get; init; }
+
+    public CampaignState State { get; set; } = CampaignState.Draft;
+    public string? StateReason { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The devices chosen when the campaign was created, by id.</summary>
+    public Dictionary<string, CampaignDevice> Devices { get; init; } = new(StringComparer.Ordinal);
+
+    public bool IsActive => State is CampaignState.Canary or CampaignState.Rolling;
+
+    public IEnumerable<CampaignDevice> InWave(int wave) => Devices.Values.Where(d => d.Wave == wave);
+
+    public CampaignCounts Counts() => CampaignCounts.Of(Devices.Values);
+}
+
+/// <summary>How many devices of a campaign (or wave) are in each state.</summary>
+public sealed record CampaignCounts(int Total, int Waiting, int InFlight, int Succeeded, int Failed, int RolledBack, int Cancelled)
+{
+    public static CampaignCounts Of(IEnumerable<CampaignDevice> devices)
+    {
+        var list = devices.ToList();
+        return new CampaignCounts(
+            list.Count,
+            list.Count(d => d.State == DeviceOtaState.Waiting),
+            list.Count(d => d.State.IsInFlight()),
+            list.Count(d => d.State == DeviceOtaState.Succeeded),
+            list.Count(d => d.State == DeviceOtaState.Failed),
+            list.Count(d => d.State == DeviceOtaState.RolledBack),
+            list.Count(d => d.State == DeviceOtaState.Cancelled));
+    }
+}

@@ -1,0 +1,452 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeFirmware.Core.Ota;
+
+namespace NodeFirmware.Receiver.Ota;
+
+/// <summary>
+/// Runs OTA campaigns (docs/formats/firmware-package.md, "OTA topics"): offers the package (retained) to each
+/// device of the current wave, answers its chunk requests, follows its progress and result, clears its offer
+/// once it finished, and moves the campaign draft → canary → rolling → completed. More failures in a wave than
+/// the success threshold allows halt the campaign: no further wave is offered, devices already offered finish.
+/// A failure is a result with ok = false, a device that reports another version than the target after its trial
+/// (rolled back), or no result within the window. Every change is written to the store before it takes effect
+/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped.
+/// </summary>
+public sealed class CampaignEngine
+{
+    public const int CanaryWave = 0;
+    public const int RestWave = 1;
+
+    private readonly ICampaignStore _store;
+    private readonly ICampaignPublisher _publisher;
+    private readonly TimeProvider _time;
+    private readonly FirmwareRepositoryReader? _repository;
+    private readonly Func<string, string, bool, DateTimeOffset, Task>? _outcomes;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<string, Campaign> _campaigns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CampaignPackage> _packages = new(StringComparer.Ordinal);
+
+    /// <param name="outcomes">Told (campaign, device, succeeded, at) once per finished device; feeds the OTA SLI.</param>
+    public CampaignEngine(ICampaignStore store, ICampaignPublisher publisher, TimeProvider time, FirmwareRepositoryReader? repository = null,
+        Func<string, string, bool, DateTimeOffset, Task>? outcomes = null, ILogger? log = null)
+    {
+        _store = store;
+        _publisher = publisher;
+        _time = time;
+        _repository = repository;
+        _outcomes = outcomes;
+        _log = log ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// The fleet's release public key: when set, every package's signature is checked (as the device will) before a
+    /// campaign is created; when not, a repository package published without a signature check is refused.
+    /// </summary>
+    public byte[]? ReleasePublicKey { get; init; }
+
+    /// <summary>Reads every campaign from the store (after a restart).</summary>
+    public async Task LoadAsync(CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            _campaigns.Clear();
+            _packages.Clear();
+            foreach (var c in await _store.LoadAllAsync(ct))
+            {
+                _campaigns[c.Id] = c;
+                _packages[c.Id] = CampaignPackage.Parse(c.Package);
+            }
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Snapshots, newest first.</summary>
+    public async Task<IReadOnlyList<Campaign>> ListAsync(CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try { return _campaigns.Values.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Select(CampaignCopy.Of).ToList(); }
+        finally { _lock.Release(); }
+    }
+
+    public async Task<Campaign?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try { return _campaigns.TryGetValue(id, out var c) ? CampaignCopy.Of(c) : null; }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>
+    /// Creates a campaign over the devices of <paramref name="fleet"/> that match its cohort and do not run the
+    /// target version already, and starts it unless the request says otherwise. Throws <see cref="ArgumentException"/>
+    /// for a bad request, an unreadable package or an empty cohort.
+    /// </summary>
+    public async Task<Campaign> CreateAsync(CampaignRequest request, IEnumerable<CohortDevice> fleet, CancellationToken ct = default)
+    {
+        request.Validate();
+        bool signatureChecked = false;
+        byte[] bytes;
+        if (request.Package is not null) bytes = request.Package;
+        else
+        {
+            if (_repository is null) throw new ArgumentException("this receiver has no firmware repository configured; send the package bytes instead");
+            (bytes, var entry) = _repository.LoadWithEntry(request.Version!);
+            signatureChecked = entry.SignatureChecked;
+        }
+        var package = CampaignPackage.Parse(bytes);
+        if (ReleasePublicKey is { } key)
+        {
+            string checkBoard = request.Cohort.Board ?? package.Manifest.Boards[0];
+            if (package.VerifyProblem(key, checkBoard) is { } problem) throw new ArgumentException($"package {package.Version} refused: {problem}");
+        }
+        else if (request.Version is not null && !signatureChecked)
+            throw new ArgumentException($"version {request.Version} was published without --pubkey and no release key is configured to check it (Receiver:ReleasePublicKey)");
+        if (request.Version is not null && package.Version != ParseVersion(request.Version))
+            throw new ArgumentException($"the repository's package for {request.Version} contains version {package.Version}");
+        var now = _time.GetUtcNow();
+        string id = $"c{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4])}";
+        var cohort = fleet.Where(request.Cohort.Matches).Where(d => d.Firmware != package.Version).Select(d => d.Id).Distinct().ToList();
+        if (request.Cohort.Board is { } board && !package.Manifest.SupportsBoard(board))
+            throw new ArgumentException($"package {package.Version} is not built for board '{board}' (it lists {string.Join(", ", package.Manifest.Boards)})");
+        if (cohort.Count == 0) throw new ArgumentException("the cohort is empty: no device matches it that does not already run " + package.Version);
+        var canary = CanaryPolicy.PickCanary(id, cohort, request.CanaryPercent);
+        var campaign = new Campaign
+        {
+            Id = id,
+            Name = request.Name.Length > 0 ? request.Name : "update to " + package.Version,
+            TargetVersion = package.Version,
+            Cohort = request.Cohort,
+            CanaryPercent = request.CanaryPercent,
+            SuccessThreshold = request.SuccessThreshold,
+            Window = request.Window,
+            AllowDowngrade = request.AllowDowngrade,
+            ChunkSize = request.ChunkSize,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Package = bytes,
+        };
+        foreach (var device in cohort)
+            campaign.Devices[device] = new CampaignDevice { DeviceId = device, Wave = canary.Contains(device) ? CanaryWave : RestWave };
+
+        await _lock.WaitAsync(ct);
+        try
+        {
+            await _store.SaveCampaignAsync(campaign, ct);
+            _campaigns[id] = campaign;
+            _packages[id] = package;
+            _log.LogInformation("campaign {Id}: {Version} to {Devices} devices, canary {Canary}", id, package.Version, cohort.Count, canary.Count);
+            if (request.Start) await StartLockedAsync(campaign, ct);
+            return CampaignCopy.Of(campaign);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Draft → canary; a halted campaign continues with all devices not offered yet (rolling).</summary>
+    public async Task<Campaign> ResumeAsync(string id, CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            var c = Find(id);
+            switch (c.State)
+            {
+                case CampaignState.Draft:
+                    await StartLockedAsync(c, ct);
+                    break;
+                case CampaignState.Halted:
+                    await SetStateAsync(c, CampaignState.Rolling, "resumed", ct);
+                    foreach (var d in c.Devices.Values.Where(d => d.State == DeviceOtaState.Waiting).ToList()) await OfferAsync(c, d, ct);
+                    await EvaluateAsync(c, ct);
+                    break;
+                default:
+                    throw new InvalidOperationException($"campaign {id} is {c.State.ToString().ToLowerInvariant()}; only a draft or a halted campaign can be resumed");
+            }
+            return CampaignCopy.Of(c);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Stops for good: every unfinished device's offer is cleared and no more chunks are served.</summary>
+    public async Task<Campaign> AbortAsync(string id, CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            var c = Find(id);
+            if (c.State is CampaignState.Completed or CampaignState.Aborted)
+                throw new InvalidOperationException($"campaign {id} is already {c.State.ToString().ToLowerInvariant()}");
+            await SetStateAsync(c, CampaignState.Aborted, "aborted by operator", ct);
+            foreach (var d in c.Devices.Values.Where(d => !d.State.IsFinished()).ToList())
+            {
+                bool offered = d.State != DeviceOtaState.Waiting;
+                d.State = DeviceOtaState.Cancelled;
+                d.Reason = "campaign aborted";
+                d.FinishedAt = _time.GetUtcNow();
+                await _store.SaveDeviceAsync(c.Id, d, ct);
+                if (offered) await ClearOfferAsync(d.DeviceId, ct);
+            }
+            return CampaignCopy.Of(c);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>One message from nodes/+/ota/req|progress|result. Bad payloads are logged and dropped, never thrown.</summary>
+    public async Task HandleAsync(string topic, byte[] payload, CancellationToken ct = default)
+    {
+        if (OtaTopics.Parse(topic) is not { } t) return;
+        try
+        {
+            switch (t.Kind)
+            {
+                case "req": await AnswerRequestAsync(t.DeviceId, payload, ct); break;
+                case "progress": await OnProgressAsync(t.DeviceId, OtaReports.DecodeProgress(payload), ct); break;
+                case "result": await OnResultAsync(t.DeviceId, OtaReports.DecodeResult(payload), ct); break;
+            }
+        }
+        catch (FormatException e)
+        {
+            _log.LogWarning("{Topic}: {Problem}", topic, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// How long an offered device may stay without a result before its offer is published again. A device whose
+    /// session survives its reboots is not sent the retained offer anew, and an offer it sees again with a campaign it
+    /// already finished is answered with that result (docs/formats/firmware-package.md), so the repeat recovers a
+    /// result the device lost (e.g. a rollback it noted at boot and lost in deep sleep before connecting).
+    /// While the device downloads or runs its trial, the repeated offer changes nothing.
+    /// </summary>
+    public TimeSpan RepeatOfferAfter { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Fails every offered device whose window has passed without a result, repeats overdue offers
+    /// (<see cref="RepeatOfferAfter"/>), then re-evaluates the campaign.
+    /// </summary>
+    public async Task TickAsync(CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            var now = _time.GetUtcNow();
+            foreach (var c in _campaigns.Values.Where(c => c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted).ToList())
+            {
+                bool changed = false;
+                foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight() && d.OfferedAt + c.Window <= now).ToList())
+                {
+                    await FinishAsync(c, d, DeviceOtaState.Failed, $"timeout: no result within {c.Window}", d.ReportedFirmware, ct);
+                    changed = true;
+                }
+                foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight() && (d.OfferRepeatedAt ?? d.OfferedAt) + RepeatOfferAfter <= now).ToList())
+                {
+                    d.OfferRepeatedAt = now;
+                    await _store.SaveDeviceAsync(c.Id, d, ct);
+                    await PublishOfferAsync(c, d.DeviceId, ct);
+                }
+                if (changed) await EvaluateAsync(c, ct);
+            }
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Publishes the offer again to every device still expected to finish (after the broker connection was (re)made).</summary>
+    public async Task RepublishOffersAsync(CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            foreach (var c in _campaigns.Values.Where(c => c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted))
+                foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight()))
+                    await PublishOfferAsync(c, d.DeviceId, ct);
+        }
+        finally { _lock.Release(); }
+    }
+
+    // ---- wire ----------------------------------------------------------------------------------
+
+    private async Task AnswerRequestAsync(string deviceId, byte[] payload, CancellationToken ct)
+    {
+        var q = CampaignChunkServer.DecodeRequest(payload);
+        CampaignPackage? package;
+        int chunkSize;
+        await _lock.WaitAsync(ct);
+        try
+        {
+            if (!_campaigns.TryGetValue(q.CampaignId, out var c) || c.State is CampaignState.Draft or CampaignState.Aborted ||
+                !c.Devices.TryGetValue(deviceId, out var d) || d.State is DeviceOtaState.Waiting or DeviceOtaState.Cancelled)
+            {
+                _log.LogDebug("{Device} asked for a chunk of {Campaign}, which is not serving it", deviceId, q.CampaignId);
+                return;
+            }
+            package = _packages[c.Id];
+            chunkSize = c.ChunkSize;
+        }
+        finally { _lock.Release(); }
+        byte[]? chunk = CampaignChunkServer.Answer(package, q, chunkSize);
+        if (chunk is null)
+        {
+            _log.LogWarning("{Device} asked for file {File} at {Offset}, outside package {Campaign}", deviceId, q.FileIndex, q.Offset, q.CampaignId);
+            return;
+        }
+        await PublishAsync(OtaTopics.Chunk(deviceId), chunk, retain: false, ct);
+    }
+
+    /// <summary>
+    /// A message the broker did not take is logged, not thrown: the state is stored first, lost chunks are asked for
+    /// again, results are repeated, and offers are published again on reconnection (<see cref="RepublishOffersAsync"/>)
+    /// and when overdue.
+    /// </summary>
+    private async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken ct)
+    {
+        try { await _publisher.PublishAsync(topic, payload, retain, ct); }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _log.LogWarning("publishing to {Topic} failed: {Message}", topic, e.Message);
+        }
+    }
+
+    private async Task OnProgressAsync(string deviceId, OtaProgressReport p, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            _log.LogDebug("{Device} progress {Campaign} {State} {Done}/{Total}", deviceId, p.Campaign, p.State, p.Done, p.Total);
+            if (!_campaigns.TryGetValue(p.Campaign, out var c) || !c.Devices.TryGetValue(deviceId, out var d) || d.State.IsFinished()) return;
+            if (p.State == OtaClient.StateTrial) d.State = DeviceOtaState.Trial; // its "done" and "total" are 0
+            else
+            {
+                d.State = DeviceOtaState.Downloading;
+                d.Done = p.Done;
+                d.Total = p.Total;
+            }
+            if (p.State == OtaClient.StateStalled) d.Reason = "stalled (the device will try again)";
+            await _store.SaveDeviceAsync(c.Id, d, ct);
+        }
+        finally { _lock.Release(); }
+    }
+
+    private async Task OnResultAsync(string deviceId, OtaResultReport r, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            if (!_campaigns.TryGetValue(r.Campaign, out var c) || !c.Devices.TryGetValue(deviceId, out var d)) return;
+            if (d.State.IsFinished())
+            {
+                // The device repeats its result on every connection until the retained offer is gone.
+                await ClearOfferAsync(deviceId, ct);
+                return;
+            }
+            if (r.Ok && r.Firmware == c.TargetVersion)
+                await FinishAsync(c, d, DeviceOtaState.Succeeded, null, r.Firmware, ct);
+            else if (r.Ok)
+                await FinishAsync(c, d, DeviceOtaState.RolledBack, $"rolled-back: runs {r.Firmware} after its trial, not {c.TargetVersion}", r.Firmware, ct);
+            else if (r.ErrorCode == OtaFailure.RolledBack)
+                await FinishAsync(c, d, DeviceOtaState.RolledBack, r.Error, r.Firmware, ct);
+            else
+                await FinishAsync(c, d, DeviceOtaState.Failed, r.Error ?? "failed without a reason", r.Firmware, ct);
+            await EvaluateAsync(c, ct);
+        }
+        finally { _lock.Release(); }
+    }
+
+    // ---- state (called under the lock) -------------------------------------------------------------------
+
+    private Campaign Find(string id) =>
+        _campaigns.TryGetValue(id, out var c) ? c : throw new KeyNotFoundException($"no campaign '{id}'");
+
+    private static string ParseVersion(string text)
+    {
+        try { return FirmwareVersion.Parse(text).ToString(); }
+        catch (FormatException e) { throw new ArgumentException("version: " + e.Message, e); }
+    }
+
+    private async Task StartLockedAsync(Campaign c, CancellationToken ct)
+    {
+        await SetStateAsync(c, CampaignState.Canary, null, ct);
+        foreach (var d in c.InWave(CanaryWave).ToList()) await OfferAsync(c, d, ct);
+    }
+
+    private async Task OfferAsync(Campaign c, CampaignDevice d, CancellationToken ct)
+    {
+        var package = _packages[c.Id];
+        d.State = DeviceOtaState.Offered;
+        d.OfferedAt = _time.GetUtcNow();
+        d.Total = package.TotalSize;
+        d.Reason = null;
+        d.OfferRepeatedAt = null;
+        await _store.SaveDeviceAsync(c.Id, d, ct);
+        await PublishOfferAsync(c, d.DeviceId, ct);
+    }
+
+    private Task PublishOfferAsync(Campaign c, string deviceId, CancellationToken ct)
+    {
+        var package = _packages[c.Id];
+        byte[] offer = OtaMessages.EncodeOffer(new OtaOffer
+        {
+            CampaignId = c.Id, Manifest = package.ManifestBytes, Signature = package.Signature,
+            AllowDowngrade = c.AllowDowngrade, ChunkSize = c.ChunkSize,
+        });
+        return PublishAsync(OtaTopics.Offer(deviceId), offer, retain: true, ct);
+    }
+
+    private Task ClearOfferAsync(string deviceId, CancellationToken ct) => PublishAsync(OtaTopics.Offer(deviceId), [], retain: true, ct);
+
+    private async Task FinishAsync(Campaign c, CampaignDevice d, DeviceOtaState state, string? reason, string? firmware, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        d.State = state;
+        d.Reason = reason;
+        d.ReportedFirmware = firmware;
+        d.FinishedAt = now;
+        if (state == DeviceOtaState.Succeeded) d.Done = d.Total;
+        await _store.SaveDeviceAsync(c.Id, d, ct);
+        await ClearOfferAsync(d.DeviceId, ct);
+        _log.LogInformation("campaign {Id}: {Device} {State} {Reason}", c.Id, d.DeviceId, state, reason);
+        if (_outcomes is not null && (state.IsFailure() || state == DeviceOtaState.Succeeded))
+        {
+            try { await _outcomes(c.Id, d.DeviceId, state == DeviceOtaState.Succeeded, now); }
+            catch (Exception e) { _log.LogWarning(e, "recording the OTA outcome of {Device} failed", d.DeviceId); }
+        }
+    }
+
+    private async Task SetStateAsync(Campaign c, CampaignState state, string? reason, CancellationToken ct)
+    {
+        c.State = state;
+        c.StateReason = reason;
+        c.UpdatedAt = _time.GetUtcNow();
+        await _store.SaveStateAsync(c, ct);
+        _log.LogInformation("campaign {Id}: {State} {Reason}", c.Id, state, reason);
+    }
+
+    private async Task EvaluateAsync(Campaign c, CancellationToken ct)
+    {
+        if (c.State == CampaignState.Canary)
+        {
+            var canary = c.InWave(CanaryWave).ToList();
+            int failures = canary.Count(d => d.State.IsFailure());
+            int allowed = CanaryPolicy.AllowedFailures(canary.Count, c.SuccessThreshold);
+            if (failures > allowed)
+            {
+                await SetStateAsync(c, CampaignState.Halted, $"canary: {failures} of {canary.Count} failed, the success threshold {c.SuccessThreshold:0.##} allows {allowed}", ct);
+                return;
+            }
+            if (!canary.All(d => d.State.IsFinished())) return;
+            await SetStateAsync(c, CampaignState.Rolling, null, ct);
+            foreach (var d in c.InWave(RestWave).Where(d => d.State == DeviceOtaState.Waiting).ToList()) await OfferAsync(c, d, ct);
+        }
+        if (c.State == CampaignState.Rolling)
+        {
+            var rest = c.InWave(RestWave).ToList();
+            int failures = rest.Count(d => d.State.IsFailure());
+            int allowed = CanaryPolicy.AllowedFailures(rest.Count, c.SuccessThreshold);
+            if (failures > allowed)
+            {
+                await SetStateAsync(c, CampaignState.Halted, $"rollout: {failures} of {rest.Count} failed, the success threshold {c.SuccessThreshold:0.##} allows {allowed}", ct);
+                return;
+            }
+            if (c.Devices.Values.All(d => d.State.IsFinished())) await SetStateAsync(c, CampaignState.Completed, null, ct);
+        }
+    }
+}

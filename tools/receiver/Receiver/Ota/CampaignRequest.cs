@@ -1,0 +1,47 @@
+namespace NodeFirmware.Receiver.Ota;
+
+/// <summary>
+/// What an operator asks for (POST /api/campaigns). The package comes from a firmware repository folder
+/// (<see cref="Version"/> looked up in its index.json, docs/formats/firmware-package.md) or as raw .nfw bytes.
+/// </summary>
+public sealed record CampaignRequest
+{
+    public string Name { get; init; } = "";
+
+    /// <summary>The version to install, looked up in the engine's firmware repository.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>A whole .nfw package instead of a repository version.</summary>
+    public byte[]? Package { get; init; }
+
+    public CohortFilter Cohort { get; init; } = new();
+
+    /// <summary>Share of the cohort in the canary wave, 0 &lt; p ≤ 100; at least one device.</summary>
+    public double CanaryPercent { get; init; } = 10;
+
+    /// <summary>Share of a wave's devices that must succeed, 0..1; more failures than it allows halt the campaign.</summary>
+    public double SuccessThreshold { get; init; } = 0.9;
+
+    /// <summary>How long an offered device has to report its result before it counts as failed.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromHours(24);
+
+    public bool AllowDowngrade { get; init; }
+
+    /// <summary>The largest chunk the campaign serves (the offer's "cs").</summary>
+    public int ChunkSize { get; init; } = 4096;
+
+    /// <summary>Start at once (draft → canary); false leaves a draft.</summary>
+    public bool Start { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first thing wrong.</summary>
+    public void Validate()
+    {
+        if (Version is null == Package is null) throw new ArgumentException("a campaign needs exactly one of 'version' (from the firmware repository) or 'package' (bytes)");
+        if (!(CanaryPercent > 0 && CanaryPercent <= 100)) throw new ArgumentException($"canaryPercent must be in (0, 100], not {CanaryPercent}");
+        if (!(SuccessThreshold >= 0 && SuccessThreshold <= 1)) throw new ArgumentException($"successThreshold must be in [0, 1], not {SuccessThreshold}");
+        if (Window <= TimeSpan.Zero) throw new ArgumentException($"window must be positive, not {Window}");
+        if (ChunkSize is < 1 or > NodeFirmware.Core.Ota.OtaMessages.MaxChunkSize)
+            throw new ArgumentException($"chunkSize must be 1..{NodeFirmware.Core.Ota.OtaMessages.MaxChunkSize}, not {ChunkSize}");
+        if (Name.Length > 100) throw new ArgumentException("name must be at most 100 characters");
+    }
+}

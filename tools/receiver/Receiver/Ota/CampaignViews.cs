@@ -1,0 +1,54 @@
+namespace NodeFirmware.Receiver.Ota;
+
+/// <summary>POST /api/campaigns. The package is a repository version or base64 .nfw bytes; the cohort is board, firmware, tags.</summary>
+public sealed record CreateCampaignBody(
+    string? Name, string? Version, byte[]? Package, string? Board, string? Firmware, IReadOnlyList<string>? Tags,
+    double? CanaryPercent, double? SuccessThreshold, int? WindowSeconds, bool? AllowDowngrade, int? ChunkSize, bool? Start)
+{
+    public CampaignRequest ToRequest()
+    {
+        var defaults = new CampaignRequest();
+        return new CampaignRequest
+        {
+            Name = Name ?? "",
+            Version = Version,
+            Package = Package,
+            Cohort = new CohortFilter(Board, Firmware, Tags is { Count: > 0 } ? Tags : null),
+            CanaryPercent = CanaryPercent ?? defaults.CanaryPercent,
+            SuccessThreshold = SuccessThreshold ?? defaults.SuccessThreshold,
+            Window = WindowSeconds is { } s ? TimeSpan.FromSeconds(s) : defaults.Window,
+            AllowDowngrade = AllowDowngrade ?? false,
+            ChunkSize = ChunkSize ?? defaults.ChunkSize,
+            Start = Start ?? true,
+        };
+    }
+}
+
+public sealed record CampaignCountsView(int Total, int Waiting, int InFlight, int Succeeded, int Failed, int RolledBack, int Cancelled);
+
+public sealed record CampaignDeviceView(
+    string DeviceId, string Wave, string State, double Percent, long Done, long Total, string? Reason, string? ReportedFirmware,
+    DateTimeOffset? OfferedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>A campaign for the API and the page; <see cref="Devices"/> only for a single campaign.</summary>
+public sealed record CampaignView(
+    string Id, string Name, string TargetVersion, string State, string? StateReason, CohortFilter Cohort, double CanaryPercent,
+    double SuccessThreshold, int WindowSeconds, bool AllowDowngrade, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    CampaignCountsView Counts, CampaignCountsView Canary, IReadOnlyList<CampaignDeviceView>? Devices)
+{
+    public static CampaignView From(Campaign c, bool withDevices)
+    {
+        static CampaignCountsView View(CampaignCounts n) => new(n.Total, n.Waiting, n.InFlight, n.Succeeded, n.Failed, n.RolledBack, n.Cancelled);
+        return new CampaignView(
+            c.Id, c.Name, c.TargetVersion, Lower(c.State), c.StateReason, c.Cohort, c.CanaryPercent, c.SuccessThreshold,
+            (int)c.Window.TotalSeconds, c.AllowDowngrade, c.CreatedAt, c.UpdatedAt,
+            View(c.Counts()), View(CampaignCounts.Of(c.InWave(CampaignEngine.CanaryWave))),
+            withDevices
+                ? c.Devices.Values.OrderBy(d => d.Wave).ThenBy(d => d.DeviceId, StringComparer.Ordinal).Select(d => new CampaignDeviceView(
+                    d.DeviceId, d.Wave == CampaignEngine.CanaryWave ? "canary" : "rest", Lower(d.State), d.Percent, d.Done, d.Total,
+                    d.Reason, d.ReportedFirmware, d.OfferedAt, d.FinishedAt)).ToList()
+                : null);
+    }
+
+    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,126 @@
+using System.Data.Common;
+using System.Text.Json;
+using NodeFirmware.Receiver.Storage;
+
+namespace NodeFirmware.Receiver.Ota;
+
+/// <summary>
+/// Campaigns in SQL, in their own tables (campaigns, campaign_devices) beside the telemetry store's. The schema is
+/// created with IF NOT EXISTS, so several receivers may migrate at once. Times are Unix milliseconds.
+/// </summary>
+public abstract class SqlCampaignStore : ICampaignStore
+{
+    private const string DeviceColumns = "device_id, wave, state, done, total, reason, reported_firmware, offered_at, finished_at, offer_repeated_at";
+
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>The dialect's CREATE TABLE IF NOT EXISTS statements.</summary>
+    protected abstract string Schema { get; }
+
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        await using var cmd = db.Command(Schema);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task SaveCampaignAsync(Campaign c, CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        await using (var cmd = db.Command("""
+            INSERT INTO campaigns (id, name, target_version, cohort, canary_percent, success_threshold, window_ms, allow_downgrade,
+                                   chunk_size, created_at, package, state, state_reason, updated_at)
+            VALUES (@id, @name, @target, @cohort, @canary, @threshold, @window, @downgrade, @chunk, @created, @package, @state, @reason, @updated)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, state_reason = excluded.state_reason, updated_at = excluded.updated_at
+            """, tx))
+        {
+            cmd.With("@id", c.Id).With("@name", c.Name).With("@target", c.TargetVersion)
+               .With("@cohort", JsonSerializer.Serialize(c.Cohort)).With("@canary", c.CanaryPercent).With("@threshold", c.SuccessThreshold)
+               .With("@window", (long)c.Window.TotalMilliseconds).With("@downgrade", c.AllowDowngrade ? 1 : 0).With("@chunk", c.ChunkSize)
+               .With("@created", c.CreatedAt.ToUnixTimeMilliseconds()).With("@package", c.Package).With("@state", c.State.ToString())
+               .With("@reason", c.StateReason).With("@updated", c.UpdatedAt.ToUnixTimeMilliseconds());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var d in c.Devices.Values) await UpsertDeviceAsync(db, tx, c.Id, d, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task SaveStateAsync(Campaign c, CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        await using var cmd = db.Command("UPDATE campaigns SET state = @state, state_reason = @reason, updated_at = @updated WHERE id = @id")
+            .With("@state", c.State.ToString()).With("@reason", c.StateReason).With("@updated", c.UpdatedAt.ToUnixTimeMilliseconds()).With("@id", c.Id);
+        if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"campaign {c.Id} was never saved");
+    }
+
+    public async Task SaveDeviceAsync(string campaignId, CampaignDevice device, CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        await UpsertDeviceAsync(db, null, campaignId, device, ct);
+    }
+
+    private static async Task UpsertDeviceAsync(DbConnection db, DbTransaction? tx, string campaignId, CampaignDevice d, CancellationToken ct)
+    {
+        await using var cmd = db.Command($"""
+            INSERT INTO campaign_devices (campaign_id, {DeviceColumns})
+            VALUES (@campaign, @device, @wave, @state, @done, @total, @reason, @fw, @offered, @finished, @repeated)
+            ON CONFLICT (campaign_id, device_id) DO UPDATE SET state = excluded.state, done = excluded.done, total = excluded.total,
+                reason = excluded.reason, reported_firmware = excluded.reported_firmware, offered_at = excluded.offered_at,
+                finished_at = excluded.finished_at, offer_repeated_at = excluded.offer_repeated_at
+            """, tx);
+        cmd.With("@campaign", campaignId).With("@device", d.DeviceId).With("@wave", d.Wave).With("@state", d.State.ToString())
+           .With("@done", d.Done).With("@total", d.Total).With("@reason", d.Reason).With("@fw", d.ReportedFirmware)
+           .With("@offered", d.OfferedAt?.ToUnixTimeMilliseconds()).With("@finished", d.FinishedAt?.ToUnixTimeMilliseconds())
+           .With("@repeated", d.OfferRepeatedAt?.ToUnixTimeMilliseconds());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Campaign>> LoadAllAsync(CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        var campaigns = new Dictionary<string, Campaign>(StringComparer.Ordinal);
+        await using (var cmd = db.Command("""
+            SELECT id, name, target_version, cohort, canary_percent, success_threshold, window_ms, allow_downgrade, chunk_size,
+                   created_at, package, state, state_reason, updated_at FROM campaigns
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                var c = new Campaign
+                {
+                    Id = r.GetString(0), Name = r.GetString(1), TargetVersion = r.GetString(2),
+                    Cohort = JsonSerializer.Deserialize<CohortFilter>(r.GetString(3)) ?? new CohortFilter(),
+                    CanaryPercent = r.GetDouble(4), SuccessThreshold = r.GetDouble(5), Window = TimeSpan.FromMilliseconds(Convert.ToInt64(r.GetValue(6))),
+                    AllowDowngrade = Convert.ToInt64(r.GetValue(7)) != 0, ChunkSize = Convert.ToInt32(r.GetValue(8)),
+                    CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10),
+                    State = Enum.Parse<CampaignState>(r.GetString(11)), StateReason = r.NullableString(12), UpdatedAt = Time(Convert.ToInt64(r.GetValue(13))),
+                };
+                campaigns[c.Id] = c;
+            }
+        }
+        await using (var cmd = db.Command($"SELECT campaign_id, {DeviceColumns} FROM campaign_devices"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                if (!campaigns.TryGetValue(r.GetString(0), out var c)) continue;
+                var d = new CampaignDevice
+                {
+                    DeviceId = r.GetString(1), Wave = Convert.ToInt32(r.GetValue(2)), State = Enum.Parse<DeviceOtaState>(r.GetString(3)),
+                    Done = Convert.ToInt64(r.GetValue(4)), Total = Convert.ToInt64(r.GetValue(5)), Reason = r.NullableString(6),
+                    ReportedFirmware = r.NullableString(7), OfferedAt = NullableTime(r.NullableInt64(8)), FinishedAt = NullableTime(r.NullableInt64(9)),
+                    OfferRepeatedAt = NullableTime(r.NullableInt64(10)),
+                };
+                c.Devices[d.DeviceId] = d;
+            }
+        }
+        return campaigns.Values.ToList();
+    }
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    private static DateTimeOffset? NullableTime(long? ms) => ms is { } v ? Time(v) : null;
+
+    public abstract ValueTask DisposeAsync();
+}

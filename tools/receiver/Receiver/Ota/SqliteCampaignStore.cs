@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using NodeFirmware.Receiver.Storage;
+
+namespace NodeFirmware.Receiver.Ota;
+
+/// <summary>Campaigns in the receiver's SQLite file (its own tables), durable like the telemetry (synchronous=FULL).</summary>
+public sealed class SqliteCampaignStore : SqlCampaignStore
+{
+    private readonly string _connectionString;
+
+    public SqliteCampaignStore(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the SQLite campaign store needs a file path", nameof(path));
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    protected override string Schema => """
+        CREATE TABLE IF NOT EXISTS campaigns (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, target_version TEXT NOT NULL, cohort TEXT NOT NULL,
+            canary_percent REAL NOT NULL, success_threshold REAL NOT NULL, window_ms INTEGER NOT NULL, allow_downgrade INTEGER NOT NULL,
+            chunk_size INTEGER NOT NULL, created_at INTEGER NOT NULL, package BLOB NOT NULL,
+            state TEXT NOT NULL, state_reason TEXT, updated_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS campaign_devices (
+            campaign_id TEXT NOT NULL, device_id TEXT NOT NULL, wave INTEGER NOT NULL, state TEXT NOT NULL,
+            done INTEGER NOT NULL, total INTEGER NOT NULL, reason TEXT, reported_firmware TEXT,
+            offered_at INTEGER, finished_at INTEGER, offer_repeated_at INTEGER,
+            PRIMARY KEY (campaign_id, device_id)) WITHOUT ROWID;
+        """;
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var dir = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var cmd = connection.Command("PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;");
+        await cmd.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+}
