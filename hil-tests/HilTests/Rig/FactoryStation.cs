@@ -36,7 +36,7 @@ public static class FactoryStation
         BrokerPort = brokerPort,
         WifiSsid = "hil-rig",
         WifiPassphrase = "hil rig wifi passphrase",
-        ReleasePublicKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(),
+        ReleasePublicKey = Support.HilRelease.PublicKey,
         ConfigOverrides = ConfigOverrides.Build(config ?? ["sample_s=60", "report_s=300"]),
         Tags = ["hil"],
         Board = board,

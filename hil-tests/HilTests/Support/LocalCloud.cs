@@ -95,6 +95,7 @@ public sealed class LocalCloud : ICloudControl, IAsyncDisposable
             "--cert", Pki.ServiceCertificatePath(ServiceIdentity.Receiver),
             "--key", Pki.ServiceKeyPath(ServiceIdentity.Receiver),
             "--client-id", "hil-receiver",
+            "--release-pub", HilRelease.PublicKeyFile(),
         };
         var receiver = await ReceiverHost.StartAsync(args);
         try

@@ -1,3 +1,5 @@
+using NodeSim.Ota;
+using NodeFirmware.HilTests.Support;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -27,12 +29,14 @@ public sealed class SimulatedBoard : IAsyncDisposable
     private readonly BrokerEndpoint _broker;
     private readonly PowerProfile _profile;
     private readonly int _seed;
+    private readonly string _boardName;
     private readonly List<string> _console = new();
     private bool _powered = true;
     private bool _appRunning;
 
     public SimulatedBoard(byte[] mac, BrokerEndpoint broker, PowerProfile profile, long startUnixMillis, Action<byte[]> toHost, int seed = 1)
     {
+        _boardName = profile.Name;
         _toHost = toHost;
         _broker = broker;
         _profile = profile;
@@ -41,6 +45,9 @@ public sealed class SimulatedBoard : IAsyncDisposable
         Rom = new SimulatedRomBootloader(bytes => _toHost(bytes), new SimulatedRomOptions { Mac = mac, FlashSize = 4 * 1024 * 1024 });
         Provisioning = new VirtualProvisioningNode(mac, "1.0.0");
     }
+
+    /// <summary>The application version the factory puts in slot A.</summary>
+    public const string FactoryVersion = "1.0.0";
 
     public SimulatedRomBootloader Rom { get; }
     public VirtualProvisioningNode Provisioning { get; }
@@ -171,6 +178,13 @@ public sealed class SimulatedBoard : IAsyncDisposable
             PowerProfile = _profile,
             Defaults = defaults,
             Seed = _seed,
+            // The factory image in slot A is signed with the release key whose public half was provisioned.
+            Ota = new VirtualNodeOta
+            {
+                ReleasePublicKey = bundle.ReleasePublicKey,
+                Board = _boardName,
+                FactoryPackage = HilRelease.Package(FactoryVersion, _boardName),
+            },
         }, NowUnixMillis);
         _appRunning = true;
         Print($"app: identity {bundle.DeviceId} committed, node running ({why})");

@@ -49,7 +49,7 @@ public sealed class VirtualRig : IRig
 
     public RigCapabilities Capabilities =>
         RigCapabilities.VirtualTime | RigCapabilities.SensorEnvironment | RigCapabilities.SensorDisconnect |
-        RigCapabilities.BatteryControl | RigCapabilities.NetworkCut | RigCapabilities.PowerMonitor | RigCapabilities.CloudChaos;
+        RigCapabilities.BatteryControl | RigCapabilities.NetworkCut | RigCapabilities.PowerMonitor | RigCapabilities.CloudChaos | RigCapabilities.Ota;
 
     public LocalCloud LocalCloud { get; }
     public SimulatedBoard Board { get; }
@@ -141,8 +141,49 @@ public sealed class VirtualRig : IRig
     }
 
     /// <summary>Pending: the virtual node's OTA host loop and the receiver's campaigns are not in the tree yet.</summary>
-    public Task<OtaOutcome> OfferFirmwareAsync(byte[] signedPackage, OtaFault fault = OtaFault.None) =>
-        throw new RigCapabilityMissingException(Name, RigCapabilities.Ota);
+    /// <summary>
+    /// Offers the package through a receiver campaign and runs the board until the campaign has a verdict for it
+    /// (or six virtual hours pass). <see cref="OtaFault.PowerCutDuringDownload"/> cuts the power at a write of the
+    /// download's progress on the node's storage, then powers it up again.
+    /// </summary>
+    public async Task<OtaOutcome> OfferFirmwareAsync(byte[] signedPackage, OtaFault fault = OtaFault.None)
+    {
+        var node = RequireNode();
+        string deviceId = RequireDeviceId();
+        string before = node.FirmwareVersion;
+        using var campaigns = new CampaignClient(LocalCloud.ReceiverUrl);
+        string campaign = await campaigns.StartAsync(signedPackage, "hil-" + fault);
+        bool cutArmed = fault == OtaFault.PowerCutDuringDownload;
+        long deadline = NowUnixMillis + 6 * 3600_000L;
+        string? deviceState = null;
+        while (NowUnixMillis < deadline)
+        {
+            if (cutArmed)
+            {
+                // The boot-state flash is written when the offer is accepted and as the download's cursor
+                // advances: the third write from now falls inside the download.
+                node.BootFlash!.CutAtWrite = node.BootFlash.Writes + 2;
+                cutArmed = false;
+            }
+            try
+            {
+                await RunForAsync(TimeSpan.FromMinutes(5));
+            }
+            catch (NodeSim.Hardware.PowerCutException)
+            {
+                PowerCuts++;
+                node.BootFlash!.CutAtWrite = -1;
+                await node.PowerLossAsync();
+            }
+            (_, deviceState, _) = await campaigns.DeviceAsync(campaign, deviceId);
+            if (deviceState is "succeeded" or "failed" or "rolledback" or "cancelled") break;
+        }
+        bool rolledBack = deviceState != "succeeded" && node.FirmwareVersion == before;
+        return new OtaOutcome(node.FirmwareVersion, node.Slot, rolledBack);
+    }
+
+    /// <summary>Power cuts the OTA scenarios injected.</summary>
+    public int PowerCuts { get; private set; }
 
     private NodeSim.Node.VirtualNode RequireNode() =>
         Board.Node ?? throw new InvalidOperationException("the board runs no node yet: flash an application and provision it first");
