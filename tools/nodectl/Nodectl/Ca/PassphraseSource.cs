@@ -1,3 +1,5 @@
+using NodeFirmware.Nodectl.Secrets;
+
 namespace NodeFirmware.Nodectl.Ca;
 
 /// <summary>
@@ -15,24 +17,9 @@ public static class PassphraseSource
         if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
         if (Console.IsInputRedirected)
             throw new InvalidOperationException($"no CA passphrase: set {EnvironmentVariable} or run on a terminal to be asked");
-        string first = Prompt("CA passphrase: ");
-        if (confirm && Prompt("repeat the CA passphrase: ") != first)
+        string first = HiddenPrompt.Read("CA passphrase: ");
+        if (confirm && HiddenPrompt.Read("repeat the CA passphrase: ") != first)
             throw new InvalidOperationException("the two passphrases differ");
         return first;
-    }
-
-    private static string Prompt(string label)
-    {
-        Console.Error.Write(label);
-        var chars = new List<char>();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter) break;
-            if (key.Key == ConsoleKey.Backspace) { if (chars.Count > 0) chars.RemoveAt(chars.Count - 1); continue; }
-            if (!char.IsControl(key.KeyChar)) chars.Add(key.KeyChar);
-        }
-        Console.Error.WriteLine();
-        return new string(chars.ToArray());
     }
 }

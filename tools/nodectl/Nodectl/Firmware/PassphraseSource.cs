@@ -1,3 +1,5 @@
+using NodeFirmware.Nodectl.Secrets;
+
 namespace NodeFirmware.Nodectl.Firmware;
 
 /// <summary>
@@ -16,8 +18,8 @@ public static class PassphraseSource
         if (!string.IsNullOrEmpty(fromEnvironment)) return Check(fromEnvironment, confirm);
         if (Console.IsInputRedirected)
             throw new FirmwareToolException($"no passphrase: set {variable} or run on an interactive terminal");
-        string first = Prompt("release key passphrase: ");
-        if (confirm && Prompt("repeat the passphrase: ") != first) throw new FirmwareToolException("the passphrases differ");
+        string first = HiddenPrompt.Read("release key passphrase: ");
+        if (confirm && HiddenPrompt.Read("repeat the passphrase: ") != first) throw new FirmwareToolException("the passphrases differ");
         return Check(first, confirm);
     }
 
@@ -26,20 +28,5 @@ public static class PassphraseSource
         if (creating && passphrase.Length < MinimumLength)
             throw new FirmwareToolException($"the passphrase must have at least {MinimumLength} characters");
         return passphrase;
-    }
-
-    private static string Prompt(string label)
-    {
-        Console.Error.Write(label);
-        var chars = new List<char>();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter) break;
-            if (key.Key == ConsoleKey.Backspace) { if (chars.Count > 0) chars.RemoveAt(chars.Count - 1); }
-            else if (!char.IsControl(key.KeyChar)) chars.Add(key.KeyChar);
-        }
-        Console.Error.WriteLine();
-        return new string(chars.ToArray());
     }
 }
