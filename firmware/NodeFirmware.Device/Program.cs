@@ -29,13 +29,18 @@ namespace NodeFirmware.Device
             BoardPins board = BoardPins.Current;
             var led = new StatusLed(board.LedPin);
 
+            var bootStore = new BootStateStore(OpenStore(DevicePaths.BootStateFile), 0);
+            BootState boot = bootStore.Load();
+            int slot = boot != null ? boot.RunningSlot : SlotLayout.SlotA;
+            bool trial = boot != null && boot.TrialSlot == slot;
+            string version = boot != null && boot.Versions[slot].Length > 0 ? boot.Versions[slot] : "0.0.0+0";
+
             ProvisioningBundle bundle = DeviceIdentity.LoadBundle();
             if (bundle == null)
             {
-                // Serial provisioning mode is not implemented on the device yet (docs/device-apis.md).
-                Console.WriteLine("not provisioned: no identity bundle in " + DevicePaths.IdentityFile);
-                led.Blink(10, 200);
-                DeepSleep.Deep(3600000);
+                // Not provisioned: wait for the factory fixture on the provisioning UART; it reboots us when done.
+                Console.WriteLine("not provisioned: provisioning mode on COM2 (GPIO" + ProvisioningMode.RxPin + " RX, GPIO" + ProvisioningMode.TxPin + " TX)");
+                ProvisioningMode.Run(version, led);
                 return;
             }
 
@@ -45,11 +50,6 @@ namespace NodeFirmware.Device
             var battery = new BatteryAdc(board.BatteryAdcChannel, board.BatteryDividerPermille);
             var platform = new NodePlatform(clock, storage, sensor, battery, new Random());
 
-            var bootStore = new BootStateStore(OpenStore(DevicePaths.BootStateFile), 0);
-            BootState boot = bootStore.Load();
-            int slot = boot != null ? boot.RunningSlot : SlotLayout.SlotA;
-            bool trial = boot != null && boot.TrialSlot == slot;
-            string version = boot != null && boot.Versions[slot].Length > 0 ? boot.Versions[slot] : "0.0.0+0";
 
             var identity = new NodeIdentity(bundle.DeviceId, version, SlotLayout.SlotName(slot), trial);
             var app = new NodeApp(platform, identity, Defaults(bundle));

@@ -15,6 +15,11 @@ namespace System.IO {
   public static class Directory { public static bool Exists(string p) => false; public static DirectoryInfo CreateDirectory(string p) => null; public static string[] GetFiles(string p) => null; }
   public static class Path { public static string GetDirectoryName(string p) => null; public static string GetFileName(string p) => null; }
 }
+namespace System.IO.Ports {
+  public enum Parity { None, Odd, Even, Mark, Space }
+  public enum StopBits { None, One, Two, OnePointFive }
+  public class SerialPort : IDisposable { public SerialPort(string portName, int baudRate = 9600, Parity parity = Parity.None, int dataBits = 8, StopBits stopBits = StopBits.One) {} public void Open() {} public void Close() {} public int BytesToRead => 0; public int Read(byte[] b, int o, int c) => 0; public void Write(byte[] b, int o, int c) {} public void Dispose() {} }
+}
 namespace System.Threading {
   public struct CancellationToken {}
   public class CancellationTokenSource { public CancellationTokenSource(int ms) {} public CancellationToken Token => default(CancellationToken); }
@@ -47,7 +52,7 @@ namespace nanoFramework.Runtime.Native { public enum RebootOption { NormalReboot
 namespace System { public static partial class Environment { public static long TickCount64 => 0; } }
 namespace nanoFramework.Hardware.Esp32 {
   public enum EspNativeError { OK = 0 }
-  public enum DeviceFunction { I2C1_DATA, I2C1_CLOCK, I2C2_DATA, I2C2_CLOCK }
+  public enum DeviceFunction { I2C1_DATA, I2C1_CLOCK, I2C2_DATA, I2C2_CLOCK, COM2_TX, COM2_RX }
   public class Configuration { public static void SetPinFunction(int pin, DeviceFunction f) {} }
   public class Sleep { public enum WakeupCause { Undefined = 0, Ext0 = 2, Ext1, Timer, TouchPad, Ulp, Gpio, Uart, Wifi, CoCpu, CoCpuTrapTrig, Bt }
     public static EspNativeError EnableWakeupByTimer(TimeSpan t) => 0; public static EspNativeError StartLightSleep() => 0; public static void StartDeepSleep() {} public static WakeupCause GetWakeupCause() => 0; }
