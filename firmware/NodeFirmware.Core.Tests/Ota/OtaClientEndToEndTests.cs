@@ -282,6 +282,30 @@ public class OtaClientEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void A_rollback_result_survives_wakes_without_a_connection_and_goes_out_once()
+    {
+        var device = NewDevice();
+        var cloud = new FakeCloud();
+        cloud.Offer("c-sick", _v2);
+        device.Session(cloud);
+        for (int boot = 1; boot <= device.TrialAttempts; boot++)
+        {
+            device.Boot();
+            device.Session(cloud, healthy: false);
+        }
+        cloud.RetainedOffer = null; // the campaign does not offer again: only the device's own memory can report
+        device.Boot();               // the Loader reverts; the result is recorded here...
+        Assert.True(device.Client!.WantsHealthCheckNow, "a result waiting to go out asks for a connection in this wake");
+        device.Boot();               // ...but the node sleeps before any connection (an outage)
+        device.Boot();
+        device.Session(cloud);
+        Assert.StartsWith(OtaFailure.RolledBack, cloud.Results.Single().Err);
+        device.Boot();
+        device.Session(cloud);
+        Assert.Single(cloud.Results); // handed out once, not on every wake after
+    }
+
+    [Fact]
     public void A_silent_cloud_stalls_the_download_and_after_enough_wakes_fails_it()
     {
         var device = NewDevice();

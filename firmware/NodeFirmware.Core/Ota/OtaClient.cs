@@ -154,6 +154,11 @@ namespace NodeFirmware.Core.Ota
                     QueueProgress(StateTrial, 0, 0);
                 }
                 if (_downloading) Pump();
+                if (_resultQueued && !_cursor.LastReported)
+                {
+                    _cursor.LastReported = true;
+                    SaveCursor();
+                }
             }
             catch (Exception e)
             {
@@ -186,6 +191,12 @@ namespace NodeFirmware.Core.Ota
 
         private void RecoverAfterBoot()
         {
+            // A result recorded before a reboot or deep sleep that no session took yet: it goes out on this wake.
+            if (!_cursor.LastReported && _cursor.LastCampaignId.Length > 0)
+            {
+                QueueResult(_cursor.LastCampaignId, _cursor.LastOk, _cursor.LastError);
+                _lastResultRepeated = true;
+            }
             if (_boot.TrialSlot != BootState.NoSlot)
             {
                 // The Loader leaves a trial in the state only when it loaded it: this image is the trial.
@@ -565,6 +576,7 @@ namespace NodeFirmware.Core.Ota
             _cursor.LastOk = ok;
             _cursor.LastError = ok ? "" : error;
             _cursor.LastVersion = _settings.RunningVersion;
+            _cursor.LastReported = false;
             SaveCursor();
             _lastResultRepeated = true;
             QueueResult(campaignId, ok, error);

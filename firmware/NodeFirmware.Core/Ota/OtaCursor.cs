@@ -34,5 +34,8 @@ namespace NodeFirmware.Core.Ota
         public bool LastOk;
         public string LastError = "";
         public string LastVersion = "";
+
+        /// <summary>False from the moment a result is recorded until it has been handed to a connected session.</summary>
+        public bool LastReported = true;
     }
 }

@@ -3,7 +3,7 @@ using NodeFirmware.Core.Cbor;
 namespace NodeFirmware.Core.Ota
 {
     /// <summary>
-    /// CBOR form of <see cref="OtaCursor"/>: { "v": 1, "ph", "c", "md", "slot", "f", "ff", "st", "cs", "lc", "lok", "lerr", "lfw" }.
+    /// CBOR form of <see cref="OtaCursor"/>: { "v": 1, "ph", "c", "md", "slot", "f", "ff", "st", "cs", "lc", "lok", "lerr", "lfw", "lrep" } ("lrep" absent: reported).
     /// </summary>
     public static class OtaCursorCodec
     {
@@ -12,7 +12,7 @@ namespace NodeFirmware.Core.Ota
         public static byte[] Encode(OtaCursor c)
         {
             var w = new CborWriter(160);
-            w.WriteStartMap(13);
+            w.WriteStartMap(14);
             w.WriteText("v"); w.WriteUInt64(FormatVersion);
             w.WriteText("ph"); w.WriteInt32(c.Phase);
             w.WriteText("c"); w.WriteText(c.CampaignId);
@@ -26,6 +26,7 @@ namespace NodeFirmware.Core.Ota
             w.WriteText("lok"); w.WriteBoolean(c.LastOk);
             w.WriteText("lerr"); w.WriteText(c.LastError);
             w.WriteText("lfw"); w.WriteText(c.LastVersion);
+            w.WriteText("lrep"); w.WriteBoolean(c.LastReported);
             return w.ToArray();
         }
 
@@ -51,6 +52,7 @@ namespace NodeFirmware.Core.Ota
                 else if (key == "lok") c.LastOk = r.ReadBoolean();
                 else if (key == "lerr") c.LastError = r.ReadText();
                 else if (key == "lfw") c.LastVersion = r.ReadText();
+                else if (key == "lrep") c.LastReported = r.ReadBoolean();
                 else r.SkipValue();
             }
             if (c.Phase < OtaCursor.Idle || c.Phase > OtaCursor.Installed) throw new CborException("ota cursor: unknown phase");
