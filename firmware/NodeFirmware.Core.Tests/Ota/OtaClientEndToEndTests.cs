@@ -153,6 +153,32 @@ public class OtaClientEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void A_lost_answer_overtaken_by_a_later_one_is_asked_for_again_at_once()
+    {
+        var device = NewDevice();
+        var cloud = new FakeCloud();
+        cloud.Offer("c-overtaken", _v2);
+        var client = device.Client!;
+        client.OnHealthSignal(NodeFirmware.Core.Node.NodeHealthSignal.BrokerReached);
+        client.OnMessage("nodes/" + OtaDevice.DeviceId + "/ota/offer", cloud.RetainedOffer!);
+        var first = Requests(client);
+        Assert.True(first.Count >= 2, "a window of requests");
+        device.Clock.Advance(100);
+        foreach (var (payload, request) in first.Skip(1)) // the answer to the first request is lost on the way
+            client.OnMessage("nodes/" + OtaDevice.DeviceId + "/ota/chunk", cloud.Answer(payload)!);
+        var next = Requests(client); // the clock is nowhere near the chunk timeout
+        Assert.Contains(next, r => r.Request.Offset == first[0].Request.Offset && r.Request.FileIndex == first[0].Request.FileIndex);
+    }
+
+    private static List<(byte[] Payload, OtaChunkRequest Request)> Requests(OtaClient client)
+    {
+        var outbox = new System.Collections.ArrayList();
+        client.TakeOutbound(outbox);
+        return outbox.Cast<NodeFirmware.Core.Node.PendingPublish>().Where(p => p.Topic.EndsWith("/ota/req"))
+            .Select(p => (p.Payload, OtaMessages.DecodeRequest(p.Payload))).ToList();
+    }
+
+    [Fact]
     public void A_damaged_chunk_is_asked_for_again_and_the_update_succeeds()
     {
         var device = NewDevice();

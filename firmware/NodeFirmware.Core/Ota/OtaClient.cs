@@ -58,6 +58,7 @@ namespace NodeFirmware.Core.Ota
         private int _writeOffset;
         private int _nextRequestOffset;
         private int _lastProgressTenth = -1;
+        private long _requestSequence;
 
         private class Outstanding
         {
@@ -66,6 +67,9 @@ namespace NodeFirmware.Core.Ota
             public long SentAt;
             public int Retries;
             public bool Received;
+
+            /// <summary>Order of the latest request sent for this chunk (answers come back in request order).</summary>
+            public long Sequence;
         }
 
         /// <param name="cursorFlash">Two sectors of its own for the download cursor.</param>
@@ -465,6 +469,7 @@ namespace NodeFirmware.Core.Ota
                 QueueRequest(o);
                 return;
             }
+            RequestAgainWhatWasOvertaken(o);
             if (chunk.Offset != _writeOffset)
             {
                 o.Received = true;
@@ -487,6 +492,22 @@ namespace NodeFirmware.Core.Ota
             else
             {
                 ReportProgress();
+            }
+        }
+
+        /// <summary>
+        /// The cloud answers requests in the order they were made, over one session: an answer that overtook an
+        /// earlier request means that request's answer was lost, so it is asked for again now rather than after
+        /// the timeout. Not counted as a retry: a reordering link costs a duplicate, never a stall.
+        /// </summary>
+        private void RequestAgainWhatWasOvertaken(Outstanding answered)
+        {
+            long now = _clock.UptimeMillis;
+            foreach (Outstanding p in _outstanding)
+            {
+                if (p.Received || p.Sequence >= answered.Sequence) continue;
+                p.SentAt = now;
+                QueueRequest(p);
             }
         }
 
@@ -604,6 +625,7 @@ namespace NodeFirmware.Core.Ota
 
         private void QueueRequest(Outstanding o)
         {
+            o.Sequence = ++_requestSequence;
             var q = new OtaChunkRequest();
             q.CampaignId = _cursor.CampaignId;
             q.FileIndex = _cursor.FileIndex;
