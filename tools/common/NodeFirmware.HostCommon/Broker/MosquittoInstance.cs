@@ -182,20 +182,29 @@ public sealed class MosquittoInstance : IDisposable
         WaitUntilAccepting();
     }
 
+    private const int StartGraceMillis = 200;
+
+    private void ThrowIfExited()
+    {
+        if (!_process!.HasExited) return;
+        _process.WaitForExit(); // flush the redirected streams
+        throw new BrokerException($"mosquitto exited with code {_process.ExitCode} during start on port {Port}.\n{Diagnostics()}");
+    }
+
     private void WaitUntilAccepting()
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < _startTimeout)
         {
-            if (_process!.HasExited)
-            {
-                _process.WaitForExit(); // flush the redirected streams
-                throw new BrokerException($"mosquitto exited with code {_process.ExitCode} during start on port {Port}.\n{Diagnostics()}");
-            }
+            ThrowIfExited();
             try
             {
                 using var probe = new TcpClient();
                 probe.Connect(Host, Port);
+                // Mosquitto opens its listening socket before it loads the TLS files, so a bad key can still end it
+                // just after the port accepted: only a broker still running a moment later has started.
+                Thread.Sleep(StartGraceMillis);
+                ThrowIfExited();
                 return;
             }
             catch (SocketException)
