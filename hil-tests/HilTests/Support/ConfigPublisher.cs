@@ -1,9 +1,7 @@
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using NodeFirmware.HostCommon.Pki;
 using NodeSim.Network;
 
 namespace NodeFirmware.HilTests.Support;
@@ -26,16 +24,12 @@ public sealed class ConfigPublisher(BrokerEndpoint broker, X509Certificate2 iden
     {
         if (_client is { IsConnected: true }) return _client;
         _client?.Dispose();
-        var trust = new FleetTrust(broker.FleetCa);
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+            .WithFleetBroker(broker, identity)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId("hil-config-" + Guid.NewGuid().ToString("N")[..8])
             .WithCleanSession(true)
-            .WithTlsOptions(tls => tls.UseTls().WithSslProtocols(SslProtocols.Tls12)
-                .WithClientCertificates(new[] { identity })
-                .WithCertificateValidationHandler(e => trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
             .Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await client.ConnectAsync(options, timeout.Token);

@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Protocol;
-using NodeFirmware.HostCommon.Pki;
 using NodeSim.Network;
 using NodeSim.Telemetry;
 
@@ -23,17 +21,14 @@ public sealed class TelemetryPrinter : IAsyncDisposable
     public static async Task<TelemetryPrinter> StartAsync(BrokerEndpoint broker, X509Certificate2 identity, int show)
     {
         var p = new TelemetryPrinter(show);
-        var trust = new FleetTrust(broker.FleetCa);
         p._client.ApplicationMessageReceivedAsync += e =>
         {
             p.Print(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
             return Task.CompletedTask;
         };
         await p._client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+            .WithFleetBroker(broker, identity)
             .WithClientId("nodesim-watch")
-            .WithTlsOptions(t => t.UseTls().WithSslProtocols(SslProtocols.Tls12).WithClientCertificates(new[] { identity })
-                .WithCertificateValidationHandler(e => trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
             .Build());
         await p._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("nodes/+/telemetry", MqttQualityOfServiceLevel.AtLeastOnce).Build());
         return p;

@@ -1,6 +1,6 @@
+using NodeSim.Network;
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Security.Authentication;
 using MQTTnet;
 using MQTTnet.Protocol;
 using NodeFirmware.Core.Config;
@@ -93,7 +93,6 @@ public class ProvisionedFleetConnectsTests
     {
         var readings = new ConcurrentDictionary<string, int>();
         using var client = new MqttClientFactory().CreateMqttClient();
-        var trust = new FleetTrust(cloud.Endpoint.FleetCa);
         client.ApplicationMessageReceivedAsync += e =>
         {
             foreach (var reading in TelemetryBatchReader.Read(e.ApplicationMessage.Payload.ToArray()))
@@ -105,10 +104,8 @@ public class ProvisionedFleetConnectsTests
         };
         using var receiver = cloud.ReceiverIdentity();
         await client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer(cloud.Endpoint.Host, cloud.Endpoint.Port)
+            .WithFleetBroker(cloud.Endpoint, receiver)
             .WithClientId("fleet-check-" + Guid.NewGuid().ToString("N")[..8])
-            .WithTlsOptions(t => t.UseTls().WithSslProtocols(SslProtocols.Tls12).WithClientCertificates(new[] { receiver })
-                .WithCertificateValidationHandler(e => trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
             .Build());
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("nodes/+/telemetry", MqttQualityOfServiceLevel.AtLeastOnce).Build());
 

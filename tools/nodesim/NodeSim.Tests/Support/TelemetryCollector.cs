@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Protocol;
-using NodeFirmware.HostCommon.Pki;
 using NodeSim.Network;
 using NodeSim.Telemetry;
 
@@ -23,7 +21,6 @@ public sealed class TelemetryCollector : IAsyncDisposable
     public static async Task<TelemetryCollector> StartAsync(BrokerEndpoint broker, X509Certificate2 identity)
     {
         var c = new TelemetryCollector();
-        var trust = new FleetTrust(broker.FleetCa);
         c._client.ApplicationMessageReceivedAsync += e =>
         {
             Interlocked.Increment(ref c._messages);
@@ -31,10 +28,8 @@ public sealed class TelemetryCollector : IAsyncDisposable
             return Task.CompletedTask;
         };
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+            .WithFleetBroker(broker, identity)
             .WithClientId("collector-" + Guid.NewGuid().ToString("N")[..8])
-            .WithTlsOptions(t => t.UseTls().WithSslProtocols(SslProtocols.Tls12).WithClientCertificates(new[] { identity })
-                .WithCertificateValidationHandler(e => trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
             .Build();
         await c._client.ConnectAsync(options);
         await c._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("nodes/+/telemetry", MqttQualityOfServiceLevel.AtLeastOnce).Build());

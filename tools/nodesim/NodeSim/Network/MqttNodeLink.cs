@@ -6,7 +6,6 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using NodeFirmware.Core.Link;
-using NodeFirmware.HostCommon.Pki;
 
 namespace NodeSim.Network;
 
@@ -21,7 +20,6 @@ public sealed class MqttNodeLink : IAsyncDisposable
 
     private readonly BrokerEndpoint _broker;
     private readonly X509Certificate2 _clientCertificate;
-    private readonly FleetTrust _trust;
     private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _inbound = new();
     private IMqttClient? _client;
 
@@ -30,7 +28,6 @@ public sealed class MqttNodeLink : IAsyncDisposable
         if (!clientCertificateWithKey.HasPrivateKey) throw new ArgumentException("the node's certificate needs its private key", nameof(clientCertificateWithKey));
         _broker = broker;
         _clientCertificate = clientCertificateWithKey;
-        _trust = new FleetTrust(broker.FleetCa);
     }
 
     public bool IsConnected => _client?.IsConnected == true;
@@ -49,7 +46,6 @@ public sealed class MqttNodeLink : IAsyncDisposable
             return Task.CompletedTask;
         };
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(_broker.Host, _broker.Port)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(clientId)
             .WithCleanSession(cleanSession)
@@ -57,11 +53,7 @@ public sealed class MqttNodeLink : IAsyncDisposable
             .WithTimeout(OperationTimeout)
             .WithWillTopic(willTopic).WithWillPayload(willPayload).WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTlsOptions(tls => tls
-                .UseTls()
-                .WithSslProtocols(SslProtocols.Tls12)
-                .WithClientCertificates(new[] { _clientCertificate })
-                .WithCertificateValidationHandler(e => _trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
+            .WithFleetBroker(_broker, _clientCertificate)
             .Build();
         try
         {
