@@ -6,19 +6,27 @@ namespace NodeFirmware.Core.Crypto
     /// </summary>
     public class EdwardsArithmetic
     {
+        // Field constants are written out as limbs (Field25519's layout) rather than computed in a static
+        // constructor: nanoCLR runs static constructors eagerly in its own order, so computing them would read
+        // Field25519's statics before they exist. Crypto/ConstantsTests recomputes each one on .NET.
+
         /// <summary>d = -121665 / 121666.</summary>
-        private static readonly long[] D;
+        private static readonly long[] D = { 56195235, 13857412, 51736253, 6949390, 114729, 24766616, 60832955, 30306712, 48412415, 21499315 };
 
         /// <summary>2 d, used by the addition formula.</summary>
-        private static readonly long[] D2;
+        private static readonly long[] D2 = { 45281625, 27714825, 36363642, 13898781, 229458, 15978800, 54557047, 27058993, 29715967, 9444199 };
 
         /// <summary>sqrt(-1) = 2^((p-1)/4).</summary>
-        private static readonly long[] SqrtMinusOne;
+        private static readonly long[] SqrtMinusOne = { 34513072, 25610706, 9377949, 3500415, 12389472, 33281959, 41962654, 31548777, 326685, 11406482 };
 
         /// <summary>The base point B: y = 4/5, x even. Its encoding is 0x58 followed by 31 bytes 0x66.</summary>
-        private static readonly byte[] BaseEncoding;
+        private static readonly byte[] BaseEncoding =
+        {
+            0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+            0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+        };
 
-        private static readonly long[] One = Field25519.FromInt(1);
+        private static readonly long[] One = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
         private readonly long[] _a = Field25519.New();
         private readonly long[] _b = Field25519.New();
@@ -28,20 +36,6 @@ namespace NodeFirmware.Core.Crypto
         private readonly long[] _f = Field25519.New();
         private readonly long[] _g = Field25519.New();
         private readonly long[] _h = Field25519.New();
-
-        static EdwardsArithmetic()
-        {
-            D = Field25519.FromInt(121666);
-            Field25519.Invert(D, D);
-            Field25519.Mul(D, D, Field25519.FromInt(-121665));
-            D2 = Field25519.New();
-            Field25519.Add(D2, D, D);
-            SqrtMinusOne = Field25519.FromInt(2);
-            Field25519.Pow(SqrtMinusOne, SqrtMinusOne, Field25519.Exponents.PMinus1Over4);
-            BaseEncoding = new byte[32];
-            for (int i = 1; i < 32; i++) BaseEncoding[i] = 0x66;
-            BaseEncoding[0] = 0x58;
-        }
 
         /// <summary>A new copy of the base point B.</summary>
         public EdwardsPoint BasePoint()

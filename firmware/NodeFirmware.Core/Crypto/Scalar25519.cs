@@ -14,8 +14,8 @@ namespace NodeFirmware.Core.Crypto
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
         };
 
-        /// <summary>The order as eight little-endian 32-bit words.</summary>
-        private static readonly uint[] LWords = ToWords(L, 0, Size);
+        /// <summary>The order as eight little-endian 32-bit words (the bytes above, regrouped).</summary>
+        private static readonly uint[] LWords = { 0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de, 0, 0, 0, 0x10000000 };
 
         /// <summary>True when the 32 bytes at <paramref name="offset"/> encode an integer below L (a canonical S).</summary>
         public static bool IsCanonical(byte[] s, int offset)
@@ -78,17 +78,6 @@ namespace NodeFirmware.Core.Crypto
                 borrow = v < 0 ? 1 : 0;
                 r[i] = (uint)v;
             }
-        }
-
-        private static uint[] ToWords(byte[] b, int offset, int count)
-        {
-            var w = new uint[count / 4];
-            for (int i = 0; i < w.Length; i++)
-            {
-                int k = offset + 4 * i;
-                w[i] = (uint)(b[k] | (b[k + 1] << 8) | (b[k + 2] << 16) | (b[k + 3] << 24));
-            }
-            return w;
         }
     }
 }

@@ -3,7 +3,8 @@ namespace NodeFirmware.Core.Util
     /// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as used by zlib and Ethernet.</summary>
     public static class Crc32
     {
-        private static readonly uint[] Table = BuildTable();
+        // Built on first use, not by a static initializer (docs/firmware-core-rules.md, "Static state").
+        private static uint[] _table;
 
         public static uint Compute(byte[] data, int offset, int count)
         {
@@ -13,10 +14,12 @@ namespace NodeFirmware.Core.Util
         /// <summary>Continues a CRC over more bytes; start with 0.</summary>
         public static uint Append(uint crc, byte[] data, int offset, int count)
         {
+            uint[] table = _table;
+            if (table == null) _table = table = BuildTable();
             uint c = ~crc;
             for (int i = offset; i < offset + count; i++)
             {
-                c = Table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+                c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
             }
             return ~c;
         }
