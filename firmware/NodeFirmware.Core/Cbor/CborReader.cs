@@ -182,6 +182,8 @@ namespace NodeFirmware.Core.Cbor
             int size = info == 24 ? 1 : info == 25 ? 2 : info == 26 ? 4 : info == 27 ? 8 : -1;
             if (size < 0) throw new CborException("reserved or indefinite-length item");
             Need(1 + size);
+            // RFC 8949, section 3.3: a simple value below 32 has a one-byte form only.
+            if (info == 24 && _data[_position + 1] < 32) throw new CborException("two-byte simple value below 32");
             _position += 1 + size;
         }
 

@@ -2,12 +2,18 @@ using System;
 
 namespace NodeFirmware.Core.Util
 {
-    /// <summary>Strict UTF-8 encoding and decoding; nanoFramework's mscorlib has no System.Text.Encoding.</summary>
+    /// <summary>
+    /// Strict UTF-8 encoding and decoding; nanoFramework's mscorlib has no System.Text.Encoding.
+    /// Strings are read through ToCharArray, never the indexer: on nanoCLR, whose strings are UTF-8 inside,
+    /// s[i] returns the high surrogate for both halves of a character above U+FFFF (firmware/vectors/cbor.vec,
+    /// "\ud800\udd51", caught it), while ToCharArray gives both halves right.
+    /// </summary>
     public static class Utf8
     {
-        public static byte[] GetBytes(string s)
+        public static byte[] GetBytes(string text)
         {
-            var buffer = new byte[GetByteCount(s)];
+            char[] s = text.ToCharArray();
+            var buffer = new byte[Count(s)];
             int n = 0;
             for (int i = 0; i < s.Length; i++)
             {
@@ -26,7 +32,12 @@ namespace NodeFirmware.Core.Util
             return buffer;
         }
 
-        public static int GetByteCount(string s)
+        public static int GetByteCount(string text)
+        {
+            return Count(text.ToCharArray());
+        }
+
+        private static int Count(char[] s)
         {
             int count = 0;
             for (int i = 0; i < s.Length; i++)

@@ -1,0 +1,47 @@
+using NodeFirmware.Core.Energy;
+
+namespace NodeFirmware.Core.Vectors.Checks
+{
+    /// <summary>
+    /// A power profile ("profile: BOOT_MS BOOT_MA SAMPLE_MS SAMPLE_MA WIFI_MS WIFI_MA TLS_MS TLS_MA PUB_MS_MSG
+    /// PUB_MS_KB RADIO_MA LIGHT_MA DEEP_MA CAPACITY_MAH", decimals as integer micro-units: 1500000 = 1.5), a
+    /// configuration ("config:" as in the scheduler's vectors) and the batch size in bytes. Expect: the mAh per
+    /// day of each phase and in total, in micro-mAh, and the battery life in hundredths of a day.
+    /// </summary>
+    public static class EnergyCheck
+    {
+        public static string Compute(Vector v)
+        {
+            PowerProfile p = Profile(v);
+            DutyCycle d = EnergyModel.ForConfig(Configs.FromVector(v), v.Int("batch_bytes"));
+            EnergyEstimate e = EnergyModel.Estimate(p, d);
+            return "boot " + Micro(e.BootMah) + " sample " + Micro(e.SampleMah) + " connect " + Micro(e.ConnectMah)
+                + " publish " + Micro(e.PublishMah) + " listen " + Micro(e.ListenMah) + " sleep " + Micro(e.SleepMah)
+                + " total " + Micro(e.TotalMahPerDay) + " days_x100 " + (long)(e.BatteryLifeDays * 100 + 0.5);
+        }
+
+        private static PowerProfile Profile(Vector v)
+        {
+            string[] f = Fields.Split(v.Text("profile"), 14, v.Name + ".profile");
+            var p = new PowerProfile();
+            p.BootMilliseconds = Unit(f[0]); p.BootMilliamps = Unit(f[1]);
+            p.SampleMilliseconds = Unit(f[2]); p.SampleMilliamps = Unit(f[3]);
+            p.WifiConnectMilliseconds = Unit(f[4]); p.WifiConnectMilliamps = Unit(f[5]);
+            p.TlsHandshakeMilliseconds = Unit(f[6]); p.TlsHandshakeMilliamps = Unit(f[7]);
+            p.PublishMillisecondsPerMessage = Unit(f[8]); p.PublishMillisecondsPerKilobyte = Unit(f[9]);
+            p.RadioActiveMilliamps = Unit(f[10]); p.LightSleepMilliamps = Unit(f[11]); p.DeepSleepMilliamps = Unit(f[12]);
+            p.BatteryCapacityMilliampHours = Unit(f[13]);
+            return p;
+        }
+
+        private static double Unit(string micro)
+        {
+            return HexText.ParseLong(micro, "profile") / 1000000.0;
+        }
+
+        private static long Micro(double mah)
+        {
+            return (long)(mah * 1000000 + 0.5);
+        }
+    }
+}

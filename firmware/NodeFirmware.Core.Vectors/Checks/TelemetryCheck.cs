@@ -1,0 +1,37 @@
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Telemetry;
+
+namespace NodeFirmware.Core.Vectors.Checks
+{
+    /// <summary>
+    /// device, epoch, and one "reading: SEQ TIME FAULT CENTI_C CENTI_RH PASCAL MILLIVOLTS" line per reading
+    /// (FAULT a <see cref="SensorFault"/> number, MILLIVOLTS -1 for none). Expect: the batch in hex.
+    /// </summary>
+    public static class TelemetryCheck
+    {
+        public static string Compute(Vector v)
+        {
+            string[] lines = v.All("reading");
+            var readings = new Reading[lines.Length];
+            for (int i = 0; i < lines.Length; i++) readings[i] = Parse(lines[i], v.Name);
+            byte[] batch = TelemetryBatchEncoder.Encode(v.Text("device"), (uint)v.Long("epoch"), readings, 0, readings.Length);
+            return HexText.Encode(batch);
+        }
+
+        private static Reading Parse(string line, string what)
+        {
+            string[] f = Fields.Split(line, 7, what + ".reading");
+            var r = new Reading();
+            r.Sequence = (uint)HexText.ParseLong(f[0], what);
+            r.UnixTime = (uint)HexText.ParseLong(f[1], what);
+            r.Fault = (SensorFault)(int)HexText.ParseLong(f[2], what);
+            var s = new EnvironmentSample();
+            s.CentiCelsius = (int)HexText.ParseLong(f[3], what);
+            s.CentiPercentRh = (int)HexText.ParseLong(f[4], what);
+            s.Pascal = (int)HexText.ParseLong(f[5], what);
+            r.Sample = s;
+            r.BatteryMillivolts = (int)HexText.ParseLong(f[6], what);
+            return r;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The nano lane: Core's tests on the real nanoFramework runtime (docs/nano-lane.md).
+# Builds firmware/NodeFirmware.Core.NanoTests, turns the assemblies into .pe files with MetadataProcessor and runs
+# them on nanoCLR with nanoFramework.TestFramework's launcher. The runner exits 0 whatever happens and prints
+# nothing for an uncaught exception, so this script decides: any "Test failed" line, a missing summary line, a
+# missing "Done.", or a run past the timeout is a failure. Last line: "nano: N passed, N failed".
+#   test-nano.sh              run the lane (skips with one line when NANOCLR_HOME has no runtime)
+#   test-nano.sh --self-test  also prove that a wrong vector, a thrown exception and a hang each turn it red
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+home=${NANOCLR_HOME:-$HOME/.cache/nanoclr}
+runner=$home/bin/nanoclr
+mdp=$home/mdp/nanoFramework.Tools.MetadataProcessor.Console.dll
+lib=$home/lib
+timeout_s=${NANO_TIMEOUT_SECONDS:-300}
+
+for needed in "$runner" "$mdp" "$lib/mscorlib.pe" "$lib/mscorlib.dll" "$lib/nanoFramework.TestFramework.dll" \
+              "$lib/nanoFramework.TestFramework.pe" "$lib/nanoFramework.UnitTestLauncher.pe"; do
+  if [ ! -e "$needed" ]; then
+    echo "nano: skipped: no nanoCLR toolchain at $home ($needed missing; set NANOCLR_HOME, see docs/nano-lane.md)"
+    exit 0
+  fi
+done
+
+# MetadataProcessor orders types with the current culture; invariant globalization changes the .pe it writes.
+unset DOTNET_SYSTEM_GLOBALIZATION_INVARIANT
+
+# build_and_run OUT_DIR [FAULT]: prints the launcher's lines; sets $passed, $failed and $problem.
+build_and_run() {
+  local out=$1 fault=${2:-}
+  rm -rf "$out" && mkdir -p "$out"
+  if ! dotnet build firmware/NodeFirmware.Core.NanoTests -c Release -nologo -clp:ErrorsOnly \
+        -p:NanoClrHome="$home" -p:NanoFault="$fault" -o "$out/dll" > "$out/build.log" 2>&1; then
+    cat "$out/build.log"; problem="the nano test project did not build"; passed=0; failed=0; return
+  fi
+  local dll hints=(-loadHints mscorlib "$lib/mscorlib.dll" -loadHints nanoFramework.TestFramework "$lib/nanoFramework.TestFramework.dll")
+  for dll in NodeFirmware.Core.Nano NodeFirmware.Core.Vectors NFUnitTest; do
+    if ! dotnet "$mdp" "${hints[@]}" -parse "$out/dll/$dll.dll" -compile "$out/$dll.pe" false > "$out/mdp-$dll.log" 2>&1; then
+      cat "$out/mdp-$dll.log"; problem="MetadataProcessor could not convert $dll.dll"; passed=0; failed=0; return
+    fi
+    hints+=(-loadHints "$dll" "$out/dll/$dll.dll")
+  done
+  local status=0
+  timeout --kill-after=10 "$timeout_s" "$runner" "$lib/mscorlib.pe" "$lib/nanoFramework.TestFramework.pe" \
+    "$lib/nanoFramework.UnitTestLauncher.pe" "$out/NodeFirmware.Core.Nano.pe" "$out/NodeFirmware.Core.Vectors.pe" \
+    "$out/NFUnitTest.pe" > "$out/run.log" 2>&1 || status=$?
+  tr -d '\r' < "$out/run.log" | sed -n '/^Ready\.$/,$p' | grep -v '^Ready\.$' > "$out/output.log"
+  grep -E '^(Test (passed|failed|skipped),|vector failed|vectors: |nano-vectors: )' "$out/output.log"
+  passed=$(grep -c '^Test passed,' "$out/output.log")
+  failed=$(grep -c '^Test failed,' "$out/output.log")
+  local files
+  files=$(ls firmware/vectors/*.vec | wc -l)
+  [ "$fault" = vector ] && files=$((files + 1))
+  problem=""
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then problem="nanoCLR did not finish within ${timeout_s} s"
+  elif [ "$status" != 0 ]; then problem="nanoCLR ended with status $status"
+  elif [ "$failed" -gt 0 ]; then problem="$failed test(s) failed"
+  elif ! grep -q "^nano-vectors: files $files of $files, cases [0-9]*, failed 0$" "$out/output.log"; then
+    problem="no summary line for all $files vector files: the run stopped early or an exception went unreported"
+  elif ! grep -q '^Done\.$' "$out/output.log"; then problem="nanoCLR did not reach the end of the program"
+  elif [ "$passed" -eq 0 ]; then problem="no test ran"
+  fi
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [ "${1:-}" = "--self-test" ]; then
+  for fault in vector throw hang; do
+    [ "$fault" = hang ] && timeout_s=${NANO_SELFTEST_HANG_SECONDS:-20}
+    build_and_run "$work/fault-$fault" "$fault" > /dev/null
+    if [ -z "$problem" ]; then
+      echo "nano: self-test FAILED: an injected '$fault' fault passed the lane"; echo "nano: 0 passed, 1 failed"; exit 1
+    fi
+    echo "nano: self-test: injected '$fault' fault is caught: $problem"
+  done
+  timeout_s=${NANO_TIMEOUT_SECONDS:-300}
+fi
+
+start=$(date +%s)
+build_and_run "$work/lane"
+echo "nano: ran in $(( $(date +%s) - start )) s on $(readlink -f "$runner")"
+if [ -n "$problem" ]; then
+  echo "nano: FAILED: $problem (runner output: $work/lane/output.log)"
+  sed -n '1,200p' "$work/lane/output.log" | grep -v '^Test passed,' | tail -40
+  echo "nano: $passed passed, $((failed > 0 ? failed : 1)) failed"
+  exit 1
+fi
+echo "nano: $passed passed, $failed failed"
