@@ -10,5 +10,6 @@ public static class BenchmarkRegistry
         ["flash"] = Flash.FlashBenchmark.Run,
         ["energy"] = Energy.EnergyBenchmark.Run,
         ["wire"] = Wire.WireBenchmark.Run,
+        ["nano"] = Nano.NanoBenchmark.Run,
     };
 }

@@ -9,42 +9,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-home=${NANOCLR_HOME:-$HOME/.cache/nanoclr}
-runner=$home/bin/nanoclr
-mdp=$home/mdp/nanoFramework.Tools.MetadataProcessor.Console.dll
-lib=$home/lib
+. tools/scripts/nano-env.sh
 timeout_s=${NANO_TIMEOUT_SECONDS:-300}
-
-for needed in "$runner" "$mdp" "$lib/mscorlib.pe" "$lib/mscorlib.dll" "$lib/nanoFramework.TestFramework.dll" \
-              "$lib/nanoFramework.TestFramework.pe" "$lib/nanoFramework.UnitTestLauncher.pe"; do
-  if [ ! -e "$needed" ]; then
-    echo "nano: skipped: no nanoCLR toolchain at $home ($needed missing; set NANOCLR_HOME, see docs/nano-lane.md)"
-    exit 0
-  fi
-done
-
-# MetadataProcessor orders types with the current culture; invariant globalization changes the .pe it writes.
-unset DOTNET_SYSTEM_GLOBALIZATION_INVARIANT
+if [ -n "$nano_missing" ]; then
+  echo "nano: skipped: no nanoCLR toolchain at $nano_home ($nano_missing missing; set NANOCLR_HOME, see docs/nano-lane.md)"
+  exit 0
+fi
 
 # build_and_run OUT_DIR [FAULT]: prints the launcher's lines; sets $passed, $failed and $problem.
 build_and_run() {
   local out=$1 fault=${2:-}
-  rm -rf "$out" && mkdir -p "$out"
-  if ! dotnet build firmware/NodeFirmware.Core.NanoTests -c Release -nologo -clp:ErrorsOnly \
-        -p:NanoClrHome="$home" -p:NanoFault="$fault" -o "$out/dll" > "$out/build.log" 2>&1; then
-    cat "$out/build.log"; problem="the nano test project did not build"; passed=0; failed=0; return
+  rm -rf "$out"
+  if ! bash tools/scripts/nano-pe.sh firmware/NodeFirmware.Core.NanoTests "$out" -p:NanoFault="$fault" > "$out.pe-list" 2> "$out.errors"; then
+    cat "$out.errors"; problem=$(tail -1 "$out.errors"); passed=0; failed=0; return
   fi
-  local dll hints=(-loadHints mscorlib "$lib/mscorlib.dll" -loadHints nanoFramework.TestFramework "$lib/nanoFramework.TestFramework.dll")
-  for dll in NodeFirmware.Core.Nano NodeFirmware.Core.Vectors NFUnitTest; do
-    if ! dotnet "$mdp" "${hints[@]}" -parse "$out/dll/$dll.dll" -compile "$out/$dll.pe" false > "$out/mdp-$dll.log" 2>&1; then
-      cat "$out/mdp-$dll.log"; problem="MetadataProcessor could not convert $dll.dll"; passed=0; failed=0; return
-    fi
-    hints+=(-loadHints "$dll" "$out/dll/$dll.dll")
-  done
   local status=0
-  timeout --kill-after=10 "$timeout_s" "$runner" "$lib/mscorlib.pe" "$lib/nanoFramework.TestFramework.pe" \
-    "$lib/nanoFramework.UnitTestLauncher.pe" "$out/NodeFirmware.Core.Nano.pe" "$out/NodeFirmware.Core.Vectors.pe" \
-    "$out/NFUnitTest.pe" > "$out/run.log" 2>&1 || status=$?
+  timeout --kill-after=10 "$timeout_s" "$nano_runner" "$nano_lib/mscorlib.pe" "$nano_lib/nanoFramework.TestFramework.pe" \
+    "$nano_lib/nanoFramework.UnitTestLauncher.pe" $(cat "$out.pe-list") > "$out/run.log" 2>&1 || status=$?
   tr -d '\r' < "$out/run.log" | sed -n '/^Ready\.$/,$p' | grep -v '^Ready\.$' > "$out/output.log"
   grep -E '^(Test (passed|failed|skipped),|vector failed|vectors: |nano-vectors: )' "$out/output.log"
   passed=$(grep -c '^Test passed,' "$out/output.log")
@@ -80,10 +61,10 @@ fi
 
 start=$(date +%s)
 build_and_run "$work/lane"
-echo "nano: ran in $(( $(date +%s) - start )) s on $(readlink -f "$runner")"
+echo "nano: ran in $(( $(date +%s) - start )) s on $(readlink -f "$nano_runner")"
 if [ -n "$problem" ]; then
-  echo "nano: FAILED: $problem (runner output: $work/lane/output.log)"
-  sed -n '1,200p' "$work/lane/output.log" | grep -v '^Test passed,' | tail -40
+  echo "nano: FAILED: $problem"
+  [ -f "$work/lane/output.log" ] && grep -v '^Test passed,' "$work/lane/output.log" | tail -40
   echo "nano: $passed passed, $((failed > 0 ? failed : 1)) failed"
   exit 1
 fi
