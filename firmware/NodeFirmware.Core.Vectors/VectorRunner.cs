@@ -57,6 +57,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "scheduler") return SchedulerCheck.Compute(v);
             if (kind == "energy") return EnergyCheck.Compute(v);
             if (kind == "journal") return JournalCheck.Compute(v);
+            if (kind == "node") return NodeCheck.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }

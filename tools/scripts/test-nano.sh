@@ -34,7 +34,14 @@ build_and_run() {
   files=$(ls firmware/vectors/*.vec | wc -l)
   [ "$fault" = vector ] && files=$((files + 1))
   problem=""
-  if [ "$status" = 124 ] || [ "$status" = 137 ]; then problem="nanoCLR did not finish within ${timeout_s} s"
+  # MetadataProcessor writes a broken .pe without a word when a table outgrows its 16-bit offsets; nanoCLR then
+  # lists the assembly under a wrong name and runs nothing from it.
+  local pe missing_asm=""
+  for pe in $(cat "$out.pe-list"); do
+    tr -d '\r' < "$out/run.log" | grep -q "Assembly: $(basename "$pe" .pe) (" || missing_asm="$missing_asm $(basename "$pe")"
+  done
+  if [ -n "$missing_asm" ]; then problem="nanoCLR did not load:$missing_asm (a .pe table over 64 KB?)"
+  elif [ "$status" = 124 ] || [ "$status" = 137 ]; then problem="nanoCLR did not finish within ${timeout_s} s"
   elif [ "$status" != 0 ]; then problem="nanoCLR ended with status $status"
   elif [ "$failed" -gt 0 ]; then problem="$failed test(s) failed"
   elif ! grep -q "^nano-vectors: files $files of $files, cases [0-9]*, failed 0$" "$out/output.log"; then

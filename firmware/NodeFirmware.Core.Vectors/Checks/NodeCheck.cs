@@ -1,0 +1,129 @@
+using System;
+using NodeFirmware.Core.Config;
+using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Link;
+using NodeFirmware.Core.Node;
+using NodeFirmware.Core.Util;
+
+namespace NodeFirmware.Core.Vectors.Checks
+{
+    /// <summary>
+    /// NodeApp driven the way the device's host loop drives it (firmware/NodeFirmware.Device/AppHost.cs), on virtual
+    /// hardware and an in-memory broker, for "hours" of virtual time: "config:" (factory defaults, diagnostic
+    /// notation), "battery_mv:", "outage: FROM_MIN TO_MIN" (the broker unreachable), "sensor_fault: FROM_MIN TO_MIN",
+    /// "inbound: AT_MIN TOPIC_SUFFIX DIAGNOSTIC" (a message the broker delivers at the first connection after AT_MIN).
+    /// Expect: counts of boots, connections, failed connections, messages by topic, what is still in the journal,
+    /// and the first 8 bytes of SHA-256 over everything published (topic, retain flag, payload), in order.
+    /// </summary>
+    public static class NodeCheck
+    {
+        private const long Minute = 60000;
+
+        public static string Compute(Vector v)
+        {
+            var clock = new VirtualClock();
+            long start = clock.UnixMillis;
+            var flash = new CutFlash(16 * 4096, 4096);
+            var sensor = new ScriptedSensor(clock);
+            var battery = new FixedBattery();
+            battery.Millivolts = v.IntOr("battery_mv", 4000);
+            var random = new SequenceRandom(5);
+            if (v.Has("sensor_fault"))
+            {
+                string[] f = Fields.Split(v.Text("sensor_fault"), 2, v.Name + ".sensor_fault");
+                sensor.FailFromMillis = start + HexText.ParseLong(f[0], v.Name) * Minute;
+                sensor.FailUntilMillis = start + HexText.ParseLong(f[1], v.Name) * Minute;
+            }
+            long outageFrom = -1, outageUntil = -1;
+            if (v.Has("outage"))
+            {
+                string[] f = Fields.Split(v.Text("outage"), 2, v.Name + ".outage");
+                outageFrom = start + HexText.ParseLong(f[0], v.Name) * Minute;
+                outageUntil = start + HexText.ParseLong(f[1], v.Name) * Minute;
+            }
+            string[] inbound = v.All("inbound");
+            var delivered = new bool[inbound.Length];
+            DeviceConfig defaults = Configs.FromVector(v);
+            var identity = new NodeIdentity("esp32-00aa00bb00cc", "1.0.0", "A", false);
+
+            int boots = 1, connects = 0, failed = 0, telemetry = 0, status = 0, other = 0;
+            var digest = new Sha256();
+            NodeApp app = Boot(clock, flash, sensor, battery, random, identity, defaults, WakeCause.PowerOn);
+            long end = start + v.Long("hours") * 60 * Minute;
+            int steps = 0;
+            while (clock.UnixMillis < end)
+            {
+                if (++steps > 1000000) return "exception: NodeApp made no progress";
+                HostRequest r = app.Next();
+                bool brokerUp = clock.UnixMillis < outageFrom || clock.UnixMillis >= outageUntil;
+                switch (r.Kind)
+                {
+                    case HostRequestKind.Connect:
+                        clock.UnixMillis += 1500;
+                        if (!brokerUp) { failed++; app.OnConnectFailed("broker unreachable"); break; }
+                        connects++;
+                        app.OnConnected();
+                        Deliver(app, inbound, delivered, clock.UnixMillis - start, v.Name);
+                        break;
+                    case HostRequestKind.Publish:
+                        foreach (OutboundMessage m in r.Messages)
+                        {
+                            clock.UnixMillis += 20;
+                            if (!brokerUp) { app.OnLinkLost("connection lost"); break; }
+                            byte[] head = Utf8.GetBytes(m.Topic + (m.Retain ? " r " : " - "));
+                            digest.Update(head);
+                            digest.Update(m.Payload);
+                            if (m.Topic.IndexOf("/telemetry") > 0) telemetry++;
+                            else if (m.Topic.IndexOf("/status") > 0) status++;
+                            else other++;
+                            app.OnPublishAcked(m.Token);
+                        }
+                        break;
+                    case HostRequestKind.Listen:
+                        clock.UnixMillis += r.ListenMilliseconds;
+                        break;
+                    case HostRequestKind.Disconnect:
+                        break;
+                    case HostRequestKind.Sleep:
+                        clock.UnixMillis += r.SleepMilliseconds;
+                        if (r.DeepSleep)
+                        {
+                            boots++;
+                            app = Boot(clock, flash, sensor, battery, random, identity, defaults, WakeCause.DeepSleepTimer);
+                        }
+                        break;
+                    default:
+                        return "exception: unknown host request " + (int)r.Kind;
+                }
+            }
+            var head8 = new byte[8];
+            Array.Copy(digest.Final(), head8, 8);
+            return "boots " + boots + " connects " + connects + " failed " + failed + " telemetry " + telemetry + " status " + status
+                + " other " + other + " pending " + app.Journal.PendingCount + " config_rev " + app.Config.Revision + " digest " + HexText.Encode(head8);
+        }
+
+        private static NodeApp Boot(VirtualClock clock, CutFlash flash, ScriptedSensor sensor, FixedBattery battery, SequenceRandom random,
+            NodeIdentity identity, DeviceConfig defaults, WakeCause cause)
+        {
+            clock.BootMillis = clock.UnixMillis;
+            var app = new NodeApp(new NodePlatform(clock, flash, sensor, battery, random), identity, defaults);
+            app.Boot(cause);
+            return app;
+        }
+
+        private static void Deliver(NodeApp app, string[] inbound, bool[] delivered, long sinceStart, string name)
+        {
+            for (int i = 0; i < inbound.Length; i++)
+            {
+                if (delivered[i]) continue;
+                string line = inbound[i];
+                int a = line.IndexOf(' ');
+                int b = line.IndexOf(' ', a + 1);
+                if (sinceStart < HexText.ParseLong(line.Substring(0, a), name) * Minute) continue;
+                delivered[i] = true;
+                app.OnMessage("nodes/esp32-00aa00bb00cc/" + line.Substring(a + 1, b - a - 1), CborDiagnostic.Write(line.Substring(b + 1)));
+            }
+        }
+    }
+}
