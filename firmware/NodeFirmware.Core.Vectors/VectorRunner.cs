@@ -58,6 +58,8 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "energy") return EnergyCheck.Compute(v);
             if (kind == "journal") return JournalCheck.Compute(v);
             if (kind == "node") return NodeCheck.Compute(v);
+            if (kind == "sensing") return SensingCheck.Compute(v);
+            if (kind == "rollback-policy") return RollbackPolicyCheck.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }
