@@ -6,6 +6,7 @@ namespace NodeFirmware.Loader
     /// </summary>
     public static class LoaderVersion
     {
-        public const int Value = 1;
+        /// <summary>2: boot state version 2 and the anti-rollback floor (bootloader-config/boot-policy.md).</summary>
+        public const int Value = 2;
     }
 }

@@ -12,7 +12,7 @@ public class BootStateMachineTests
     {
         var s = FactoryA();
         BootStateMachine.OnInstallStarted(s, SlotLayout.SlotB);
-        BootStateMachine.OnInstallComplete(s, SlotLayout.SlotB, "1.1.0", maxAttempts);
+        BootStateMachine.OnInstallComplete(s, SlotLayout.SlotB, "1.1.0", 0, maxAttempts);
         return s;
     }
 
@@ -84,7 +84,7 @@ public class BootStateMachineTests
         Assert.Throws<InvalidOperationException>(() => BootStateMachine.OnInstallStarted(s, SlotLayout.SlotA));
         var t = WithTrialB();
         Assert.Throws<InvalidOperationException>(() => BootStateMachine.OnInstallStarted(t, SlotLayout.SlotB));
-        Assert.Throws<InvalidOperationException>(() => BootStateMachine.OnInstallComplete(s, SlotLayout.SlotA, "2.0.0", 3));
+        Assert.Throws<InvalidOperationException>(() => BootStateMachine.OnInstallComplete(s, SlotLayout.SlotA, "2.0.0", 0, 3));
     }
 
     [Fact]

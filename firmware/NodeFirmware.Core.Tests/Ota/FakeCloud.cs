@@ -33,7 +33,7 @@ public sealed class FakeCloud
     public List<(string Campaign, bool Ok, string Fw, string? Err)> Results { get; } = new();
     public List<(string Campaign, string State, long Done, long Total)> Progress { get; } = new();
 
-    public void Offer(string campaignId, TestImage image, bool allowDowngrade = false, int chunkSize = 512)
+    public void Offer(string campaignId, TestImage image, TestAuthorization? authorization = null, int chunkSize = 512)
     {
         CampaignId = campaignId;
         Image = image;
@@ -42,9 +42,22 @@ public sealed class FakeCloud
             CampaignId = campaignId,
             Manifest = image.Manifest,
             Signature = image.Signature,
-            AllowDowngrade = allowDowngrade,
+            Authorization = authorization?.Document,
+            AuthorizationSignature = authorization?.Signature,
             ChunkSize = chunkSize,
         });
+        Offers.Add((RetainedOffer, image));
+    }
+
+    /// <summary>Every offer made so far, byte for byte, with the image it offered: what a replaying attacker recorded.</summary>
+    public List<(byte[] Payload, TestImage Image)> Offers { get; } = new();
+
+    /// <summary>Puts a recorded offer back as the retained one (a replay); chunks are then served from its image.</summary>
+    public void Replay((byte[] Payload, TestImage Image) recorded)
+    {
+        RetainedOffer = recorded.Payload;
+        Image = recorded.Image;
+        CampaignId = OtaMessages.DecodeOffer(recorded.Payload).CampaignId;
     }
 
     /// <summary>The chunk answering <paramref name="requestPayload"/>, or null when it is lost.</summary>

@@ -14,6 +14,7 @@ public class ManifestCodecTests : IDisposable
         Version = new FirmwareVersion(1, 5, 0, 12),
         Boards = new[] { "esp32-devkitc-v4", "firebeetle-esp32" },
         MinLoaderVersion = 2,
+        SecurityVersion = 3,
         CreatedUnixTime = 1_764_028_800,
         KeyId = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 },
         Files = new[]
@@ -31,6 +32,7 @@ public class ManifestCodecTests : IDisposable
         Assert.Equal("1.5.0+12", back.Version.ToString());
         Assert.Equal(m.Boards, back.Boards);
         Assert.Equal(2, back.MinLoaderVersion);
+        Assert.Equal(3, back.SecurityVersion);
         Assert.Equal(1_764_028_800, back.CreatedUnixTime);
         Assert.Equal(m.KeyId, back.KeyId);
         Assert.Equal(m.Files.Select(f => (f.Name, f.Size, Convert.ToHexString(f.Sha256))), back.Files.Select(f => (f.Name, f.Size, Convert.ToHexString(f.Sha256))));
@@ -42,21 +44,22 @@ public class ManifestCodecTests : IDisposable
     {
         var r = new System.Formats.Cbor.CborReader(ManifestCodec.Encode(Sample()), System.Formats.Cbor.CborConformanceMode.Strict);
         int n = r.ReadStartMap() ?? -1;
-        Assert.Equal(7, n);
+        Assert.Equal(8, n);
         var keys = new List<string>();
         for (int i = 0; i < n; i++)
         {
             keys.Add(r.ReadTextString());
             r.SkipValue();
         }
-        Assert.Equal(new[] { "v", "fw", "boards", "loader", "t", "kid", "files" }, keys);
+        Assert.Equal(new[] { "v", "fw", "svn", "boards", "loader", "t", "kid", "files" }, keys);
     }
 
-    private static byte[] Build(Action<System.Formats.Cbor.CborWriter> extra, int extraPairs = 0, string? skip = null, bool duplicateV = false)
+    /// <summary>A version 1 manifest by hand; with <paramref name="version"/> set, "v" (skipped by <paramref name="skip"/>) is written last with it.</summary>
+    private static byte[] Build(Action<System.Formats.Cbor.CborWriter> extra, int extraPairs = 0, string? skip = null, bool duplicateV = false, uint? version = null)
     {
         var w = new System.Formats.Cbor.CborWriter(System.Formats.Cbor.CborConformanceMode.Lax);
         var keys = new[] { "v", "fw", "boards", "loader", "t", "kid", "files" }.Where(k => k != skip).ToArray();
-        w.WriteStartMap(keys.Length + extraPairs + (duplicateV ? 1 : 0));
+        w.WriteStartMap(keys.Length + extraPairs + (duplicateV ? 1 : 0) + (version is null ? 0 : 1));
         foreach (var k in keys)
         {
             w.WriteTextString(k);
@@ -80,6 +83,7 @@ public class ManifestCodecTests : IDisposable
             }
         }
         if (duplicateV) { w.WriteTextString("v"); w.WriteUInt32(1); }
+        if (version is { } v) { w.WriteTextString("v"); w.WriteUInt32(v); }
         extra(w);
         w.WriteEndMap();
         return w.Encode();
@@ -89,6 +93,29 @@ public class ManifestCodecTests : IDisposable
     public void The_hand_built_reference_manifest_decodes()
     {
         Assert.Equal("a.pe", ManifestCodec.Decode(Build(_ => { })).Files[0].Name);
+    }
+
+    /// <summary>Build() makes a version 1 manifest; this turns it into version 2 with the given "svn" (or none).</summary>
+    private static byte[] Version2(int? svn, bool keepVersion1 = false) => Build(w =>
+    {
+        if (svn is { } s) { w.WriteTextString("svn"); w.WriteUInt32((uint)s); }
+    }, extraPairs: svn is null ? 0 : 1, skip: "v", version: keepVersion1 ? 1u : 2u);
+
+    [Fact]
+    public void A_version_1_manifest_reads_as_security_version_0_and_version_2_needs_svn()
+    {
+        Assert.Equal(0, ManifestCodec.Decode(Build(_ => { })).SecurityVersion);
+        Assert.Equal(7, ManifestCodec.Decode(Version2(7)).SecurityVersion);
+        Assert.Contains("'svn'", Assert.Throws<CborException>(() => ManifestCodec.Decode(Version2(null))).Message);
+        Assert.Contains("'svn' needs format version 2", Assert.Throws<CborException>(() => ManifestCodec.Decode(Version2(7, keepVersion1: true))).Message);
+    }
+
+    [Fact]
+    public void A_negative_svn_and_an_unknown_format_version_are_refused()
+    {
+        var negative = Build(w => { w.WriteTextString("svn"); w.WriteInt32(-1); }, extraPairs: 1, skip: "v", version: 2);
+        Assert.Throws<CborException>(() => ManifestCodec.Decode(negative));
+        Assert.Contains("format version 3", Assert.Throws<CborException>(() => ManifestCodec.Decode(Build(_ => { }, skip: "v", version: 3))).Message);
     }
 
     [Theory]

@@ -258,7 +258,7 @@ public class OtaClientEndToEndTests : IDisposable
     }
 
     [Fact]
-    public void A_downgrade_is_refused_unless_the_campaign_allows_it()
+    public void A_downgrade_is_refused_without_a_signed_authorization_and_installed_with_one()
     {
         var device = NewDevice();
         var older = _release.MakeImage("0.9.5", new[] { 800 }, seed: 7);
@@ -273,7 +273,7 @@ public class OtaClientEndToEndTests : IDisposable
         device.Session(cloud);
         Assert.StartsWith(OtaFailure.NotNewer, cloud.Results.Last().Err);
 
-        cloud.Offer("c-down-allowed", older, allowDowngrade: true);
+        cloud.Offer("c-down-allowed", older, _release.Authorize(older, counter: 1));
         RunUntilResult(device, cloud, "c-down-allowed");
         Assert.True(cloud.Results.Last().Ok);
         Assert.Equal("0.9.5", device.RunningVersion);

@@ -49,7 +49,7 @@ public sealed class OtaDevice
     public void Manufacture(TestImage image)
     {
         image.WriteTo(Memory, SlotLayout.SlotA);
-        BootStore.Save(BootState.Factory(SlotLayout.SlotA, image.Version));
+        BootStore.Save(BootState.Factory(SlotLayout.SlotA, image.Version, ManifestCodec.Decode(image.Manifest).SecurityVersion));
     }
 
     /// <summary>Power on: the Loader picks and verifies a slot; the loaded image starts its OTA client.</summary>

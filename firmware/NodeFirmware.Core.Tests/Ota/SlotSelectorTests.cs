@@ -18,7 +18,7 @@ public class SlotSelectorTests : IDisposable
         v2.WriteTo(device.Memory, SlotLayout.SlotB);
         var s = device.BootStore.Load()!;
         BootStateMachine.OnInstallStarted(s, SlotLayout.SlotB);
-        BootStateMachine.OnInstallComplete(s, SlotLayout.SlotB, v2.Version, 2);
+        BootStateMachine.OnInstallComplete(s, SlotLayout.SlotB, v2.Version, 0, 2);
         device.BootStore.Save(s);
         return (device, v1, v2);
     }

@@ -25,7 +25,7 @@ public sealed class TestRelease : IDisposable
     public void Dispose() => _key.Dispose();
 
     /// <summary>A signed image with <paramref name="fileSizes"/> files of random bytes.</summary>
-    public TestImage MakeImage(string version, int[] fileSizes, int seed, string[] boards = null, int minLoader = 1, byte[] keyId = null)
+    public TestImage MakeImage(string version, int[] fileSizes, int seed, string[] boards = null, int minLoader = 1, byte[] keyId = null, int svn = 0)
     {
         var random = new Random(seed);
         var contents = new byte[fileSizes.Length][];
@@ -41,12 +41,41 @@ public sealed class TestRelease : IDisposable
             Version = FirmwareVersion.Parse(version),
             Boards = boards ?? new[] { Board },
             MinLoaderVersion = minLoader,
+            SecurityVersion = svn,
             CreatedUnixTime = 1_764_000_000,
             KeyId = keyId ?? KeyId,
             Files = files,
         };
         byte[] bytes = ManifestCodec.Encode(manifest);
         return new TestImage(bytes, Sign(bytes), contents);
+    }
+}
+
+/// <summary>A downgrade authorization as an offer carries it: the encoded document and its signature.</summary>
+public sealed record TestAuthorization(byte[] Document, byte[] Signature);
+
+public static class TestReleaseAuthorizations
+{
+    /// <summary>
+    /// Signs a downgrade authorization for <paramref name="image"/> with the release key (the context-prefixed bytes,
+    /// as nodectl does); <paramref name="tweak"/> may change any field before encoding.
+    /// </summary>
+    public static TestAuthorization Authorize(this TestRelease release, TestImage image, long counter, string[]? devices = null,
+        string[]? from = null, long expires = 0, Action<DowngradeAuthorization>? tweak = null)
+    {
+        var a = new DowngradeAuthorization
+        {
+            KeyId = release.KeyId,
+            TargetVersion = FirmwareVersion.Parse(image.Version),
+            ManifestSha256 = System.Security.Cryptography.SHA256.HashData(image.Manifest),
+            DeviceIds = devices ?? new[] { OtaDevice.DeviceId },
+            FromVersions = (from ?? Array.Empty<string>()).Select(FirmwareVersion.Parse).ToArray(),
+            Counter = counter,
+            ExpiresUnixTime = expires,
+        };
+        tweak?.Invoke(a);
+        byte[] document = DowngradeAuthorizationCodec.Encode(a);
+        return new TestAuthorization(document, release.Sign(DowngradeAuthorizationCodec.SignedBytes(document)));
     }
 }
 

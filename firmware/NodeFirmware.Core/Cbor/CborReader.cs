@@ -67,6 +67,30 @@ namespace NodeFirmware.Core.Cbor
             throw Unexpected("integer");
         }
 
+        /// <summary>An integer in 0..int.MaxValue: a negative one (e.g. -1) is refused, never wrapped.</summary>
+        public int ReadNonNegativeInt32()
+        {
+            if (PeekMajorType() == CborMajorType.NegativeInteger) throw new CborException("negative integer where an unsigned one is required");
+            ulong v = ReadUInt64();
+            if (v > int.MaxValue) throw new CborException("integer out of range");
+            return (int)v;
+        }
+
+        /// <summary>An unsigned integer up to 4294967295; a negative one is refused, never wrapped.</summary>
+        public uint ReadUInt32()
+        {
+            if (PeekMajorType() == CborMajorType.NegativeInteger) throw new CborException("negative integer where an unsigned one is required");
+            ulong v = ReadUInt64();
+            if (v > 0xFFFFFFFF) throw new CborException("integer out of 32-bit unsigned range");
+            return (uint)v;
+        }
+
+        /// <summary>Throws unless the whole input was consumed: one top-level item, nothing after it.</summary>
+        public void ExpectEnd(string what)
+        {
+            if (_position != _end) throw new CborException(what + ": " + (_end - _position) + " trailing byte(s) after the top-level item");
+        }
+
         public int ReadInt32()
         {
             long v = ReadInt64();

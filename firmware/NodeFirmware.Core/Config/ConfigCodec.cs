@@ -4,7 +4,8 @@ namespace NodeFirmware.Core.Config
 {
     /// <summary>
     /// The CBOR form of a configuration (docs/formats/config.md): a map of short text keys to integers.
-    /// A desired configuration may carry only some keys; the others keep their current values.
+    /// A desired configuration may carry only some keys; the others keep their current values. Decoding is strict:
+    /// a duplicate key, bytes after the map, and a negative or out-of-range number refuse the whole document.
     /// </summary>
     public static class ConfigCodec
     {
@@ -38,17 +39,18 @@ namespace NodeFirmware.Core.Config
             {
                 if (payload == null || payload.Length > 1024) { reason = "config payload missing or over 1024 bytes"; return null; }
                 var r = new CborReader(payload);
-                int pairs = r.ReadStartMap();
-                for (int p = 0; p < pairs; p++)
+                var keys = new CborMapKeys(r, "config", Keys.Length);
+                while (keys.Next())
                 {
-                    string key = r.ReadText();
+                    string key = keys.Key;
                     int index = IndexOf(key);
                     if (index < 0) { reason = "unknown key '" + key + "'"; return null; }
-                    long value = r.ReadInt64();
-                    if (value < int.MinValue || value > uint.MaxValue) { reason = key + " out of range"; return null; }
+                    if (r.PeekMajorType() == CborMajorType.NegativeInteger) { reason = key + " must not be negative"; return null; }
+                    // "rev" is a uint32; every other value is a non-negative int.
+                    long value = index == 0 ? (long)r.ReadUInt32() : r.ReadNonNegativeInt32();
                     Set(next, index, value);
                 }
-                if (!r.AtEnd) { reason = "trailing bytes after the config map"; return null; }
+                r.ExpectEnd("config");
             }
             catch (CborException e)
             {
@@ -89,7 +91,7 @@ namespace NodeFirmware.Core.Config
 
         private static void Set(DeviceConfig c, int i, long v)
         {
-            int n = v > int.MaxValue ? int.MaxValue : (int)v;
+            int n = (int)v; // rev aside, the decoder admits only 0..int.MaxValue
             switch (i)
             {
                 case 0: c.Revision = (uint)v; break;

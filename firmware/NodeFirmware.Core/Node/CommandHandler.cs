@@ -9,7 +9,12 @@ namespace NodeFirmware.Core.Node
         public const string SampleNow = "sample-now";
         public const string Reboot = "reboot";
 
-        /// <summary>Reads {"id": text, "op": text, ...}; false with a reason when malformed.</summary>
+        public const int MaxCommandSize = 512;
+
+        /// <summary>
+        /// Reads {"id": text, "op": text, ...}; false with a reason when malformed. Other keys are ignored, but a
+        /// duplicate key or bytes after the map make the whole command malformed.
+        /// </summary>
         public static bool TryDecode(byte[] payload, out string id, out string op, out string error)
         {
             id = "";
@@ -17,16 +22,16 @@ namespace NodeFirmware.Core.Node
             error = null;
             try
             {
-                if (payload.Length > 512) { error = "command over 512 bytes"; return false; }
+                if (payload == null || payload.Length > MaxCommandSize) { error = "command missing or over " + MaxCommandSize + " bytes"; return false; }
                 var r = new CborReader(payload);
-                int pairs = r.ReadStartMap();
-                for (int i = 0; i < pairs; i++)
+                var keys = new CborMapKeys(r, "command", 16);
+                while (keys.Next())
                 {
-                    string key = r.ReadText();
-                    if (key == "id") id = r.ReadText();
-                    else if (key == "op") op = r.ReadText();
+                    if (keys.Key == "id") id = r.ReadText();
+                    else if (keys.Key == "op") op = r.ReadText();
                     else r.SkipValue();
                 }
+                r.ExpectEnd("command");
                 if (op.Length == 0) { error = "command without op"; return false; }
                 return true;
             }

@@ -16,6 +16,8 @@ namespace NodeFirmware.Core.Ota
             MaxAttempts = DefaultMaxAttempts;
             Verdicts = new SlotVerdict[SlotLayout.SlotCount];
             Versions = new string[] { "", "" };
+            SecurityVersions = new int[SlotLayout.SlotCount];
+            HighestVersion = "";
         }
 
         /// <summary>The confirmed slot: loaded whenever there is no trial.</summary>
@@ -35,13 +37,37 @@ namespace NodeFirmware.Core.Ota
         /// <summary>Firmware version per slot as text ("1.5.0+12"), "" when unknown or empty.</summary>
         public string[] Versions;
 
+        /// <summary>Security version (manifest "svn") per slot, as recorded when the slot was installed; 0 when unknown.</summary>
+        public int[] SecurityVersions;
+
+        /// <summary>
+        /// Anti-rollback floor: the highest security version of any image confirmed on this device. No offer below
+        /// it is accepted, and the Loader boots no slot below it. Only ever raised (on confirm).
+        /// </summary>
+        public int SecurityFloor;
+
+        /// <summary>The newest version ever confirmed here ("" when unknown): an offer at or below it is not an upgrade.</summary>
+        public string HighestVersion;
+
+        /// <summary>The highest downgrade-authorization counter used; an authorization must carry a larger one.</summary>
+        public long DowngradeCounter;
+
         /// <summary>The state the factory writes: one verified image in <paramref name="slot"/>, the other slot empty.</summary>
         public static BootState Factory(int slot, string version)
+        {
+            return Factory(slot, version, 0);
+        }
+
+        /// <summary>As <see cref="Factory(int, string)"/>, with the image's security version, which becomes the floor.</summary>
+        public static BootState Factory(int slot, string version, int securityVersion)
         {
             var s = new BootState();
             s.ActiveSlot = slot;
             s.Verdicts[slot] = SlotVerdict.Valid;
             s.Versions[slot] = version;
+            s.SecurityVersions[slot] = securityVersion;
+            s.SecurityFloor = securityVersion;
+            s.HighestVersion = version;
             return s;
         }
 
@@ -58,10 +84,14 @@ namespace NodeFirmware.Core.Ota
             c.TrialSlot = TrialSlot;
             c.Attempts = Attempts;
             c.MaxAttempts = MaxAttempts;
+            c.SecurityFloor = SecurityFloor;
+            c.HighestVersion = HighestVersion;
+            c.DowngradeCounter = DowngradeCounter;
             for (int i = 0; i < SlotLayout.SlotCount; i++)
             {
                 c.Verdicts[i] = Verdicts[i];
                 c.Versions[i] = Versions[i];
+                c.SecurityVersions[i] = SecurityVersions[i];
             }
             return c;
         }
@@ -69,7 +99,8 @@ namespace NodeFirmware.Core.Ota
         public override string ToString()
         {
             return "active " + SlotLayout.SlotName(ActiveSlot) + ", trial " + SlotLayout.SlotName(TrialSlot) + " " + Attempts + "/" + MaxAttempts
-                + ", A " + VerdictName(Verdicts[0]) + " " + Versions[0] + ", B " + VerdictName(Verdicts[1]) + " " + Versions[1];
+                + ", A " + VerdictName(Verdicts[0]) + " " + Versions[0] + ", B " + VerdictName(Verdicts[1]) + " " + Versions[1]
+                + ", floor " + SecurityFloor + ", downgrade counter " + DowngradeCounter;
         }
 
         public static string VerdictName(SlotVerdict v)

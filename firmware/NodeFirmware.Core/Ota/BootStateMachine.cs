@@ -64,29 +64,56 @@ namespace NodeFirmware.Core.Ota
             if (s.TrialSlot != BootState.NoSlot) throw new InvalidOperationException("a trial is pending confirmation");
             s.Verdicts[slot] = SlotVerdict.Empty;
             s.Versions[slot] = "";
+            s.SecurityVersions[slot] = 0;
+        }
+
+        /// <summary>
+        /// A downgrade authorization with <paramref name="counter"/> is spent: recorded with the "install started" write,
+        /// so it cannot be used again after any reboot or power cut. Counters only go up.
+        /// </summary>
+        public static void OnDowngradeAuthorizationUsed(BootState s, long counter)
+        {
+            if (counter <= s.DowngradeCounter || counter > 0xFFFFFFFFL) throw new ArgumentOutOfRangeException("counter");
+            s.DowngradeCounter = counter;
         }
 
         /// <summary>Every file of <paramref name="slot"/> verified: it boots as a trial from the next boot on.</summary>
-        public static void OnInstallComplete(BootState s, int slot, string version, int maxAttempts)
+        public static void OnInstallComplete(BootState s, int slot, string version, int securityVersion, int maxAttempts)
         {
             CheckSlot(slot);
             if (slot == s.ActiveSlot) throw new InvalidOperationException("cannot make the active slot a trial");
             if (maxAttempts < 1 || maxAttempts > BootStateCodec.MaxAttemptsLimit) throw new ArgumentOutOfRangeException("maxAttempts");
+            if (securityVersion < s.SecurityFloor) throw new InvalidOperationException("security version " + securityVersion + " is below the floor " + s.SecurityFloor);
             s.Verdicts[slot] = SlotVerdict.Trial;
             s.Versions[slot] = version;
+            s.SecurityVersions[slot] = securityVersion;
             s.TrialSlot = slot;
             s.Attempts = 0;
             s.MaxAttempts = maxAttempts;
         }
 
-        /// <summary>The trial image is healthy: it becomes the active, valid slot; the previous one stays valid as fallback.</summary>
+        /// <summary>
+        /// The trial image is healthy: it becomes the active, valid slot; the previous one stays valid as fallback.
+        /// The floor rises to the new image's security version (as MCUboot raises its security counter on confirm),
+        /// so the Loader no longer boots a fallback whose manifest is below it. The newest version confirmed is remembered.
+        /// </summary>
         public static void OnAppConfirm(BootState s)
         {
             if (s.TrialSlot == BootState.NoSlot) throw new InvalidOperationException("no trial to confirm");
+            int svn = s.SecurityVersions[s.TrialSlot];
+            if (svn > s.SecurityFloor) s.SecurityFloor = svn;
+            RaiseHighestVersion(s, s.Versions[s.TrialSlot]);
             s.Verdicts[s.TrialSlot] = SlotVerdict.Valid;
             s.ActiveSlot = s.TrialSlot;
             s.TrialSlot = BootState.NoSlot;
             s.Attempts = 0;
+        }
+
+        private static void RaiseHighestVersion(BootState s, string version)
+        {
+            FirmwareVersion confirmed, highest;
+            if (!FirmwareVersion.TryParse(version, out confirmed)) return;
+            if (!FirmwareVersion.TryParse(s.HighestVersion, out highest) || confirmed.CompareTo(highest) > 0) s.HighestVersion = version;
         }
 
         private static void CheckSlot(int slot)

@@ -7,7 +7,8 @@ namespace NodeFirmware.Core.Ota
     /// </summary>
     public class FirmwareManifest
     {
-        public const int FormatVersion = 1;
+        /// <summary>The version Core writes; version 1 (no "svn", read as security version 0) is still read.</summary>
+        public const int FormatVersion = 2;
 
         public FirmwareManifest()
         {
@@ -17,6 +18,12 @@ namespace NodeFirmware.Core.Ota
         }
 
         public FirmwareVersion Version;
+
+        /// <summary>
+        /// Anti-rollback security version (0..999999999): a device refuses, and its Loader will not boot, an image
+        /// whose security version is below the floor it raised when it confirmed an earlier image.
+        /// </summary>
+        public int SecurityVersion;
 
         /// <summary>Board identifiers (the file names under boards/) the image runs on.</summary>
         public string[] Boards;

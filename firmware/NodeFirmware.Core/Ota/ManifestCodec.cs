@@ -5,9 +5,10 @@ namespace NodeFirmware.Core.Ota
 {
     /// <summary>
     /// The CBOR form of a <see cref="FirmwareManifest"/> (docs/formats/firmware-package.md):
-    /// { "v": 1, "fw": [major, minor, patch, build], "boards": [text, ...], "loader": uint, "t": uint,
+    /// { "v": 2, "fw": [major, minor, patch, build], "svn": uint, "boards": [text, ...], "loader": uint, "t": uint,
     ///   "kid": bstr .size 8, "files": [ { "n": text, "sz": uint, "h": bstr .size 32 }, ... ] }.
     /// Decoding is strict: every key present exactly once, no other key, limits enforced, nothing after the map.
+    /// A version 1 manifest is the same without "svn" and reads as security version 0.
     /// </summary>
     public static class ManifestCodec
     {
@@ -22,12 +23,13 @@ namespace NodeFirmware.Core.Ota
             string problem = Check(m);
             if (problem != null) throw new ArgumentException("manifest not encodable: " + problem);
             var w = new CborWriter(256);
-            w.WriteStartMap(7);
+            w.WriteStartMap(8);
             w.WriteText("v"); w.WriteUInt64(FirmwareManifest.FormatVersion);
             w.WriteText("fw");
             w.WriteStartArray(4);
             w.WriteUInt64((ulong)m.Version.Major); w.WriteUInt64((ulong)m.Version.Minor);
             w.WriteUInt64((ulong)m.Version.Patch); w.WriteUInt64((ulong)m.Version.Build);
+            w.WriteText("svn"); w.WriteUInt64((ulong)m.SecurityVersion);
             w.WriteText("boards");
             w.WriteStartArray(m.Boards.Length);
             foreach (string b in m.Boards) w.WriteText(b);
@@ -61,6 +63,7 @@ namespace NodeFirmware.Core.Ota
             var r = new CborReader(data, offset, count);
             var m = new FirmwareManifest();
             int seen = 0;
+            ulong format = 0;
             int pairs = r.ReadStartMap();
             for (int i = 0; i < pairs; i++)
             {
@@ -72,8 +75,11 @@ namespace NodeFirmware.Core.Ota
                 switch (key)
                 {
                     case "v":
-                        ulong v = r.ReadUInt64();
-                        if (v != FirmwareManifest.FormatVersion) throw new CborException("manifest: format version " + v + " not supported");
+                        format = r.ReadUInt64();
+                        if (format != 1 && format != FirmwareManifest.FormatVersion) throw new CborException("manifest: format version " + format + " not supported");
+                        break;
+                    case "svn":
+                        m.SecurityVersion = ReadSmall(r, "svn");
                         break;
                     case "fw":
                         if (r.ReadStartArray() != 4) throw new CborException("manifest: fw must be [major, minor, patch, build]");
@@ -102,8 +108,10 @@ namespace NodeFirmware.Core.Ota
                         break;
                 }
             }
-            if (seen != AllKeys) throw new CborException("manifest: missing key(s)" + MissingKeys(seen));
-            if (!r.AtEnd) throw new CborException("manifest: trailing bytes after the map");
+            if ((seen & AllKeysOfVersion1) != AllKeysOfVersion1) throw new CborException("manifest: missing key(s)" + MissingKeys(seen));
+            if (format == 1 && (seen & SvnBit) != 0) throw new CborException("manifest: 'svn' needs format version 2");
+            if (format == FirmwareManifest.FormatVersion && (seen & SvnBit) == 0) throw new CborException("manifest: missing key(s) 'svn'");
+            r.ExpectEnd("manifest");
             return m;
         }
 
@@ -127,6 +135,7 @@ namespace NodeFirmware.Core.Ota
             if (m.Boards == null || m.Boards.Length < 1 || m.Boards.Length > MaxBoards) return "1 to " + MaxBoards + " boards expected";
             foreach (string b in m.Boards) if (!IsValidName(b)) return "invalid board name '" + b + "'";
             if (m.MinLoaderVersion < 0) return "negative loader version";
+            if (m.SecurityVersion < 0 || m.SecurityVersion > 999999999) return "security version must be 0..999999999";
             if (m.CreatedUnixTime < 0) return "negative created time";
             if (m.KeyId == null || m.KeyId.Length != 8) return "key id must be 8 bytes";
             if (m.Files == null || m.Files.Length < 1 || m.Files.Length > MaxFiles) return "1 to " + MaxFiles + " files expected";
@@ -142,7 +151,8 @@ namespace NodeFirmware.Core.Ota
             return null;
         }
 
-        private const int AllKeys = 0x7F;
+        private const int AllKeysOfVersion1 = 0x7F;
+        private const int SvnBit = 0x80;
 
         private static int KeyBit(string key)
         {
@@ -155,6 +165,7 @@ namespace NodeFirmware.Core.Ota
                 case "t": return 0x10;
                 case "kid": return 0x20;
                 case "files": return 0x40;
+                case "svn": return SvnBit;
                 default: return 0;
             }
         }

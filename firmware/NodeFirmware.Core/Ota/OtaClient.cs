@@ -11,7 +11,7 @@ namespace NodeFirmware.Core.Ota
 {
     /// <summary>
     /// The device side of an over-the-air update (docs/formats/firmware-package.md, "OTA topics"):
-    /// offer → checks (signature, board, Loader, version) → download into the inactive slot chunk by chunk,
+    /// offer → checks (signature, board, Loader, anti-rollback floor, version or a signed downgrade authorization) → download into the inactive slot chunk by chunk,
     /// resumable across reboots → SHA-256 of every file → slot marked trial → reboot → the new image confirms
     /// itself once healthy (sensor read, broker reached, telemetry acknowledged) → result.
     /// It never marks a slot trial that did not verify, and reports every refusal or failure with a reason.
@@ -30,6 +30,7 @@ namespace NodeFirmware.Core.Ota
         private readonly DualCopyStore _cursorStore;
         private readonly IClock _clock;
         private readonly ManifestVerifier _manifests;
+        private readonly DowngradeAuthorizationVerifier _downgrades;
         private readonly SlotVerifier _slotVerifier;
         private readonly FirmwareVersion _running;
         private readonly string _offerTopic;
@@ -89,6 +90,7 @@ namespace NodeFirmware.Core.Ota
             _running = FirmwareVersion.Parse(settings.RunningVersion);
             _manifests = new ManifestVerifier(settings.ReleasePublicKey, settings.Board, settings.LoaderVersion);
             _slotVerifier = new SlotVerifier(slots, _manifests);
+            _downgrades = new DowngradeAuthorizationVerifier(settings.ReleasePublicKey, settings.DeviceId);
             string prefix = "nodes/" + settings.DeviceId + "/ota/";
             _offerTopic = prefix + "offer";
             _chunkTopic = prefix + "chunk";
@@ -262,36 +264,71 @@ namespace NodeFirmware.Core.Ota
                 return;
             }
             byte[] digest = Sha256.Hash(offer.Manifest);
+            if (_cursor.Phase == OtaCursor.Downloading && offer.CampaignId == _cursor.CampaignId && ReleaseKey.SameBytes(digest, _cursor.ManifestDigest))
+            {
+                if (!_downloading) Resume();
+                return;
+            }
+            FirmwareManifest m;
+            DowngradeAuthorization authorization;
+            string refusal = Evaluate(offer, digest, out m, out authorization);
             if (_cursor.Phase == OtaCursor.Downloading)
             {
-                if (offer.CampaignId == _cursor.CampaignId && ReleaseKey.SameBytes(digest, _cursor.ManifestDigest))
+                if (refusal != null)
                 {
-                    if (!_downloading) Resume();
+                    // Only an acceptable offer replaces the download in progress: a replayed or bad one cannot cancel it.
+                    QueueResult(offer.CampaignId, false, refusal);
                     return;
                 }
                 Fail(OtaFailure.Format(OtaFailure.Superseded, "by campaign " + offer.CampaignId));
             }
-            string reason;
-            FirmwareManifest m = _manifests.Verify(offer.Manifest, 0, offer.Manifest.Length, offer.Signature, out reason);
-            if (m == null)
+            if (refusal != null)
             {
-                RecordResult(offer.CampaignId, false, reason);
+                RecordResult(offer.CampaignId, false, refusal);
                 return;
             }
-            if (!offer.AllowDowngrade && m.Version.CompareTo(_running) <= 0)
-            {
-                RecordResult(offer.CampaignId, false, OtaFailure.Format(OtaFailure.NotNewer, "offered " + m.Version + ", running " + _running + ", campaign does not allow a downgrade"));
-                return;
-            }
-            Begin(offer, m, digest);
+            Begin(offer, m, digest, authorization);
         }
 
-        private void Begin(OtaOffer offer, FirmwareManifest m, byte[] digest)
+        /// <summary>
+        /// Null when the offer may be installed, else the reason: the manifest's signature and fit, the anti-rollback
+        /// floor (no exception), and for a version not newer than anything confirmed here a signed downgrade authorization.
+        /// </summary>
+        private string Evaluate(OtaOffer offer, byte[] digest, out FirmwareManifest m, out DowngradeAuthorization authorization)
+        {
+            authorization = null;
+            string reason;
+            m = _manifests.Verify(offer.Manifest, 0, offer.Manifest.Length, offer.Signature, out reason);
+            if (m == null) return reason;
+            if (m.SecurityVersion < _boot.SecurityFloor)
+                return OtaFailure.Format(OtaFailure.BelowFloor, "offered " + m.Version + " has security version " + m.SecurityVersion
+                    + ", this device's floor is " + _boot.SecurityFloor + "; no authorization goes below it");
+            FirmwareVersion newest = NewestConfirmed();
+            if (m.Version.CompareTo(newest) > 0) return null;
+            string context = "offered " + m.Version + ", running " + _running + (newest != _running ? ", newest confirmed " + newest : "");
+            if (offer.Authorization == null)
+                return OtaFailure.Format(OtaFailure.NotNewer, context + "; a downgrade needs a signed authorization");
+            authorization = _downgrades.Verify(offer.Authorization, offer.AuthorizationSignature, digest, m.Version, _running,
+                _boot.DowngradeCounter, _clock.UnixTimeSeconds, _clock.IsTimeValid, out reason);
+            return authorization == null ? reason + " (" + context + ")" : null;
+        }
+
+        /// <summary>The running version or the newest ever confirmed, whichever is higher: only above it is an offer an upgrade.</summary>
+        private FirmwareVersion NewestConfirmed()
+        {
+            FirmwareVersion highest;
+            if (FirmwareVersion.TryParse(_boot.HighestVersion, out highest) && highest.CompareTo(_running) > 0) return highest;
+            return _running;
+        }
+
+        private void Begin(OtaOffer offer, FirmwareManifest m, byte[] digest, DowngradeAuthorization authorization)
         {
             int target = SlotLayout.Other(_boot.ActiveSlot);
             try
             {
-                // Boot state first: from here on the slot holds nothing loadable until it verified.
+                // Boot state first: from here on the slot holds nothing loadable until it verified, and a downgrade
+                // authorization is spent in the same write.
+                if (authorization != null) BootStateMachine.OnDowngradeAuthorizationUsed(_boot, authorization.Counter);
                 BootStateMachine.OnInstallStarted(_boot, target);
                 _bootStore.Save(_boot);
                 _slots.EraseSlot(target);
@@ -550,7 +587,12 @@ namespace NodeFirmware.Core.Ota
                 Fail(OtaFailure.Format(OtaFailure.VerifyFailed, reason));
                 return;
             }
-            BootStateMachine.OnInstallComplete(_boot, _cursor.TargetSlot, m.Version.ToString(), _settings.TrialAttempts);
+            if (m.SecurityVersion < _boot.SecurityFloor)
+            {
+                Fail(OtaFailure.Format(OtaFailure.BelowFloor, "security version " + m.SecurityVersion + ", floor " + _boot.SecurityFloor));
+                return;
+            }
+            BootStateMachine.OnInstallComplete(_boot, _cursor.TargetSlot, m.Version.ToString(), m.SecurityVersion, _settings.TrialAttempts);
             _bootStore.Save(_boot);
             _cursor.Phase = OtaCursor.Installed;
             SaveCursor();

@@ -10,6 +10,8 @@ namespace NodeFirmware.Core.Ota
         public const string BoardMismatch = "board-mismatch";
         public const string LoaderTooOld = "loader-too-old";
         public const string NotNewer = "not-newer";
+        public const string BadAuthorization = "bad-authorization";
+        public const string BelowFloor = "below-floor";
         public const string Busy = "busy";
         public const string Superseded = "superseded";
         public const string ChunkCorrupt = "chunk-corrupt";

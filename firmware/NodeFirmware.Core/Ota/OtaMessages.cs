@@ -4,8 +4,9 @@ namespace NodeFirmware.Core.Ota
 {
     /// <summary>
     /// CBOR payloads of the nodes/{id}/ota/* topics (docs/formats/firmware-package.md, "OTA topics").
-    /// Decoders skip unknown keys (the cloud may add some) but require the ones they need; they throw
-    /// <see cref="CborException"/> naming what is wrong.
+    /// Decoders skip unknown keys (the cloud may add some) but require the ones they need, and refuse a
+    /// duplicate key, bytes after the map, a negative number for an unsigned field and oversized payloads;
+    /// they throw <see cref="CborException"/> naming what is wrong.
     /// </summary>
     public static class OtaMessages
     {
@@ -14,36 +15,47 @@ namespace NodeFirmware.Core.Ota
 
         public static byte[] EncodeOffer(OtaOffer o)
         {
-            var w = new CborWriter(o.Manifest.Length + 128);
-            w.WriteStartMap(5);
+            bool authorized = o.Authorization != null;
+            var w = new CborWriter(o.Manifest.Length + (authorized ? o.Authorization.Length + 192 : 128));
+            w.WriteStartMap(authorized ? 6 : 4);
             w.WriteText("c"); w.WriteText(o.CampaignId);
             w.WriteText("m"); w.WriteBytes(o.Manifest);
             w.WriteText("sig"); w.WriteBytes(o.Signature);
-            w.WriteText("dg"); w.WriteBoolean(o.AllowDowngrade);
             w.WriteText("cs"); w.WriteInt32(o.ChunkSize);
+            if (authorized)
+            {
+                w.WriteText("auth"); w.WriteBytes(o.Authorization);
+                w.WriteText("asig"); w.WriteBytes(o.AuthorizationSignature);
+            }
             return w.ToArray();
         }
 
+        /// <summary>The largest offer accepted: a manifest, an authorization, both signatures and the small fields.</summary>
+        public const int MaxOfferSize = ManifestCodec.MaxEncodedSize + DowngradeAuthorizationCodec.MaxEncodedSize + 512;
+
         public static OtaOffer DecodeOffer(byte[] payload)
         {
-            if (payload == null || payload.Length > ManifestCodec.MaxEncodedSize + 512) throw new CborException("offer: missing or too large");
+            if (payload == null || payload.Length > MaxOfferSize) throw new CborException("offer: missing or too large");
             var r = new CborReader(payload);
             var o = new OtaOffer();
             o.ChunkSize = -1;
-            int pairs = r.ReadStartMap();
-            for (int i = 0; i < pairs; i++)
+            var keys = new CborMapKeys(r, "offer", 16);
+            while (keys.Next())
             {
-                string key = r.ReadText();
+                string key = keys.Key;
                 if (key == "c") o.CampaignId = ReadCampaignId(r);
                 else if (key == "m") o.Manifest = r.ReadBytes();
                 else if (key == "sig") o.Signature = r.ReadBytes();
-                else if (key == "dg") o.AllowDowngrade = r.ReadBoolean();
-                else if (key == "cs") o.ChunkSize = r.ReadInt32();
+                else if (key == "cs") o.ChunkSize = r.ReadNonNegativeInt32();
+                else if (key == "auth") o.Authorization = r.ReadBytes();
+                else if (key == "asig") o.AuthorizationSignature = r.ReadBytes();
                 else r.SkipValue();
             }
+            r.ExpectEnd("offer");
             if (o.CampaignId == null) throw new CborException("offer: no campaign id 'c'");
             if (o.Manifest == null || o.Signature == null) throw new CborException("offer: 'm' and 'sig' are required");
             if (o.ChunkSize < 1 || o.ChunkSize > MaxChunkSize) throw new CborException("offer: chunk size 'cs' must be 1.." + MaxChunkSize);
+            if ((o.Authorization == null) != (o.AuthorizationSignature == null)) throw new CborException("offer: 'auth' and 'asig' go together");
             return o;
         }
 
@@ -58,21 +70,25 @@ namespace NodeFirmware.Core.Ota
             return w.ToArray();
         }
 
+        public const int MaxRequestSize = 256;
+
         public static OtaChunkRequest DecodeRequest(byte[] payload)
         {
+            if (payload == null || payload.Length > MaxRequestSize) throw new CborException("request: missing or too large");
             var r = new CborReader(payload);
             var q = new OtaChunkRequest();
             q.FileIndex = -1; q.Offset = -1; q.Length = -1;
-            int pairs = r.ReadStartMap();
-            for (int i = 0; i < pairs; i++)
+            var keys = new CborMapKeys(r, "request", 8);
+            while (keys.Next())
             {
-                string key = r.ReadText();
+                string key = keys.Key;
                 if (key == "c") q.CampaignId = ReadCampaignId(r);
-                else if (key == "f") q.FileIndex = r.ReadInt32();
-                else if (key == "o") q.Offset = r.ReadInt32();
-                else if (key == "n") q.Length = r.ReadInt32();
+                else if (key == "f") q.FileIndex = r.ReadNonNegativeInt32();
+                else if (key == "o") q.Offset = r.ReadNonNegativeInt32();
+                else if (key == "n") q.Length = r.ReadNonNegativeInt32();
                 else r.SkipValue();
             }
+            r.ExpectEnd("request");
             if (q.CampaignId == null || q.FileIndex < 0 || q.Offset < 0 || q.Length < 1 || q.Length > MaxChunkSize)
                 throw new CborException("request: 'c', 'f', 'o' and 'n' (1.." + MaxChunkSize + ") are required");
             return q;
@@ -96,25 +112,19 @@ namespace NodeFirmware.Core.Ota
             var r = new CborReader(payload);
             var c = new OtaChunk();
             c.FileIndex = -1; c.Offset = -1;
-            bool haveCrc = false;
-            int pairs = r.ReadStartMap();
-            for (int i = 0; i < pairs; i++)
+            var keys = new CborMapKeys(r, "chunk", 8);
+            while (keys.Next())
             {
-                string key = r.ReadText();
+                string key = keys.Key;
                 if (key == "c") c.CampaignId = ReadCampaignId(r);
-                else if (key == "f") c.FileIndex = r.ReadInt32();
-                else if (key == "o") c.Offset = r.ReadInt32();
+                else if (key == "f") c.FileIndex = r.ReadNonNegativeInt32();
+                else if (key == "o") c.Offset = r.ReadNonNegativeInt32();
                 else if (key == "d") c.Data = r.ReadBytes();
-                else if (key == "crc")
-                {
-                    ulong crc = r.ReadUInt64();
-                    if (crc > 0xFFFFFFFF) throw new CborException("chunk: crc out of range");
-                    c.Crc = (uint)crc;
-                    haveCrc = true;
-                }
+                else if (key == "crc") c.Crc = r.ReadUInt32();
                 else r.SkipValue();
             }
-            if (c.CampaignId == null || c.FileIndex < 0 || c.Offset < 0 || c.Data == null || !haveCrc)
+            r.ExpectEnd("chunk");
+            if (c.CampaignId == null || c.FileIndex < 0 || c.Offset < 0 || c.Data == null || !keys.Has("crc"))
                 throw new CborException("chunk: 'c', 'f', 'o', 'd' and 'crc' are required");
             return c;
         }

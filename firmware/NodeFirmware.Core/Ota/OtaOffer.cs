@@ -9,8 +9,12 @@ namespace NodeFirmware.Core.Ota
         public byte[] Manifest;
         public byte[] Signature;
 
-        /// <summary>The campaign's decision: install even when the offered version is not newer.</summary>
-        public bool AllowDowngrade;
+        /// <summary>
+        /// For a downgrade only: the encoded <see cref="DowngradeAuthorization"/> ("auth") and its release-key
+        /// signature ("asig"); null otherwise. Nothing unsigned in the offer can allow a downgrade.
+        /// </summary>
+        public byte[] Authorization;
+        public byte[] AuthorizationSignature;
 
         /// <summary>The largest chunk the cloud serves; the device asks for at most min(this, its own limit).</summary>
         public int ChunkSize;

@@ -3,7 +3,8 @@ namespace NodeFirmware.Core.Ota
     /// <summary>
     /// The Loader's decision on each boot: which slot to load. Every change to the boot state (an attempt
     /// counted, a slot marked invalid, a revert) is persisted before the slot is loaded, so a crash of the
-    /// loaded image cannot lose it. A slot is loaded only after <see cref="SlotVerifier"/> passed it.
+    /// loaded image cannot lose it. A slot is loaded only after <see cref="SlotVerifier"/> passed it and its
+    /// manifest's security version is not below the boot state's anti-rollback floor.
     /// </summary>
     public class SlotSelector
     {
@@ -55,6 +56,8 @@ namespace NodeFirmware.Core.Ota
                 FirmwareManifest m = quick ? _verifier.QuickCheck(slot, out reason) : _verifier.Verify(slot, out reason);
                 if (m != null && state.Versions[slot].Length > 0 && state.Versions[slot] != m.Version.ToString())
                     reason = OtaFailure.Format(OtaFailure.VerifyFailed, "slot holds " + m.Version + ", boot state expects " + state.Versions[slot]);
+                else if (m != null && m.SecurityVersion < state.SecurityFloor)
+                    reason = OtaFailure.Format(OtaFailure.BelowFloor, "slot holds " + m.Version + " with security version " + m.SecurityVersion + ", the floor is " + state.SecurityFloor);
                 if (reason == null)
                 {
                     decision.Slot = slot;
@@ -73,9 +76,15 @@ namespace NodeFirmware.Core.Ota
             return decision;
         }
 
-        /// <summary>No readable boot state (first boot after the factory): adopt the first slot that verifies, A before B.</summary>
+        /// <summary>
+        /// No readable boot state (first boot after the factory, or both copies lost): adopt the slot that verifies
+        /// with the highest security version, then the highest version (A on a tie). Its security version becomes
+        /// the floor, so losing the record cannot lower the floor below what the slots themselves prove.
+        /// </summary>
         private BootState Discover(SlotDecision decision)
         {
+            int best = BootState.NoSlot;
+            FirmwareManifest bestManifest = null;
             for (int slot = 0; slot < SlotLayout.SlotCount; slot++)
             {
                 string reason;
@@ -85,14 +94,27 @@ namespace NodeFirmware.Core.Ota
                     decision.Log += "no boot state; slot " + SlotLayout.SlotName(slot) + " unusable (" + reason + "); ";
                     continue;
                 }
-                BootState s = BootState.Factory(slot, m.Version.ToString());
-                int other = SlotLayout.Other(slot);
-                s.Verdicts[other] = SlotVerdict.Empty;
-                decision.Log += "no boot state; adopted slot " + SlotLayout.SlotName(slot) + "; ";
-                return s;
+                if (bestManifest == null || IsAbove(m, bestManifest))
+                {
+                    best = slot;
+                    bestManifest = m;
+                }
             }
-            decision.Log += "no boot state and no bootable slot";
-            return null;
+            if (bestManifest == null)
+            {
+                decision.Log += "no boot state and no bootable slot";
+                return null;
+            }
+            BootState s = BootState.Factory(best, bestManifest.Version.ToString(), bestManifest.SecurityVersion);
+            s.Verdicts[SlotLayout.Other(best)] = SlotVerdict.Empty;
+            decision.Log += "no boot state; adopted slot " + SlotLayout.SlotName(best) + "; ";
+            return s;
+        }
+
+        private static bool IsAbove(FirmwareManifest a, FirmwareManifest b)
+        {
+            if (a.SecurityVersion != b.SecurityVersion) return a.SecurityVersion > b.SecurityVersion;
+            return a.Version.CompareTo(b.Version) > 0;
         }
     }
 }

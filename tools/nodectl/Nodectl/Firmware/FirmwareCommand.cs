@@ -3,8 +3,9 @@ using System.CommandLine;
 namespace NodeFirmware.Nodectl.Firmware;
 
 /// <summary>
-/// <c>nodectl firmware keygen|sign|verify|publish</c>: the release key, signed packages for A/B OTA and the
-/// firmware repository the receiver's campaigns serve from (docs/formats/firmware-package.md).
+/// <c>nodectl firmware keygen|sign|verify|publish|authorize-downgrade</c>: the release key, signed packages for A/B
+/// OTA, the firmware repository the receiver's campaigns serve from, and signed downgrade authorizations
+/// (docs/formats/firmware-package.md).
 /// </summary>
 public static class FirmwareCommand
 {
@@ -15,6 +16,7 @@ public static class FirmwareCommand
         command.Subcommands.Add(Sign());
         command.Subcommands.Add(Verify());
         command.Subcommands.Add(Publish());
+        command.Subcommands.Add(DowngradeAuthorizationCommand.Create(PassphraseEnv));
         return command;
     }
 
@@ -54,13 +56,15 @@ public static class FirmwareCommand
         var boards = new Option<string[]>("--board") { Description = "board the image runs on (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var files = new Option<string[]>("--files") { Description = ".pe files, in load order", Required = true, AllowMultipleArgumentsPerToken = true };
         var minLoader = new Option<int>("--min-loader") { Description = "oldest Loader version that can load it", DefaultValueFactory = _ => 1 };
+        var svn = new Option<int>("--svn") { Description = "security version (anti-rollback): devices that confirmed an image never accept a lower one", DefaultValueFactory = _ => 0 };
         var created = new Option<long?>("--created") { Description = "creation time, Unix seconds (default: SOURCE_DATE_EPOCH or now)" };
         var output = new Option<string>("--out") { Description = "package file to write (.nfw)", Required = true };
         var passphraseEnv = PassphraseEnv();
-        var command = new Command("sign", "build and sign a firmware package") { key, version, boards, files, minLoader, created, output, passphraseEnv };
+        var command = new Command("sign", "build and sign a firmware package") { key, version, boards, files, minLoader, svn, created, output, passphraseEnv };
         command.SetAction(result => Run(result, () =>
         {
             if (result.GetValue(minLoader) < 0) throw new FirmwareToolException("--min-loader must not be negative");
+            if (result.GetValue(svn) is < 0 or > 999_999_999) throw new FirmwareToolException("--svn must be 0..999999999");
             string passphrase = PassphraseSource.Get(result.GetValue(passphraseEnv)!, confirm: false);
             using var secret = ReleaseKeyStore.Load(result.GetValue(key)!, passphrase, out byte[] publicKey);
             var request = new PackageSigner.Request(
@@ -68,7 +72,8 @@ public static class FirmwareCommand
                 result.GetValue(boards)!,
                 result.GetValue(files)!,
                 result.GetValue(minLoader),
-                result.GetValue(created) ?? PackageSigner.DefaultCreatedTime());
+                result.GetValue(created) ?? PackageSigner.DefaultCreatedTime(),
+                result.GetValue(svn));
             byte[] package = PackageSigner.Sign(secret, publicKey, request);
             string outPath = result.GetValue(output)!;
             File.WriteAllBytes(outPath, package);
@@ -117,13 +122,13 @@ public static class FirmwareCommand
         return command;
     }
 
-    private static byte[] ReadPackage(string path)
+    internal static byte[] ReadPackage(string path)
     {
         if (!File.Exists(path)) throw new FirmwareToolException($"package {path} does not exist");
         return File.ReadAllBytes(path);
     }
 
-    private static int Run(ParseResult result, Action action)
+    internal static int Run(ParseResult result, Action action)
     {
         try
         {

@@ -47,6 +47,7 @@ public static class PackageInspector
         output.WriteLine($"version      {m.Version}");
         output.WriteLine($"boards       {string.Join(", ", m.Boards)}");
         output.WriteLine($"min loader   {m.MinLoaderVersion}");
+        output.WriteLine($"svn          {m.SecurityVersion}");
         output.WriteLine($"created      {DateTimeOffset.FromUnixTimeSeconds(m.CreatedUnixTime):yyyy-MM-dd HH:mm:ss}Z");
         output.WriteLine($"key id       {Convert.ToHexStringLower(m.KeyId)}");
         output.WriteLine($"files        {m.Files.Length}, {m.TotalSize} bytes");

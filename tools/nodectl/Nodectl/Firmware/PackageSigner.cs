@@ -7,7 +7,9 @@ namespace NodeFirmware.Nodectl.Firmware;
 /// <summary>Builds a signed firmware package (.nfw) from .pe files: manifest (Core's codec), Ed25519 signature, files.</summary>
 public static class PackageSigner
 {
-    public sealed record Request(string Version, IReadOnlyList<string> Boards, IReadOnlyList<string> Files, int MinLoaderVersion, long CreatedUnixTime);
+    /// <param name="SecurityVersion">The manifest's anti-rollback "svn" (default 0); raise it for a release that fixes a vulnerability.</param>
+    public sealed record Request(string Version, IReadOnlyList<string> Boards, IReadOnlyList<string> Files, int MinLoaderVersion, long CreatedUnixTime,
+        int SecurityVersion = 0);
 
     public static byte[] Sign(Key key, byte[] publicKey, Request request)
     {
@@ -38,6 +40,7 @@ public static class PackageSigner
             Version = version,
             Boards = request.Boards.ToArray(),
             MinLoaderVersion = request.MinLoaderVersion,
+            SecurityVersion = request.SecurityVersion,
             CreatedUnixTime = request.CreatedUnixTime,
             KeyId = ReleaseKey.KeyId(publicKey),
             Files = entries,

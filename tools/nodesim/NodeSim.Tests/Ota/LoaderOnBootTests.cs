@@ -39,7 +39,7 @@ public class LoaderOnBootTests
             var content = parsed.FileContent(package, i);
             node.Slots.Write(slot, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
         }
-        BootStateMachine.OnInstallComplete(state, slot, version, 3);
+        BootStateMachine.OnInstallComplete(state, slot, version, parsed.Manifest.SecurityVersion, 3);
         store.Save(state);
     }
 

@@ -15,9 +15,9 @@ public sealed class TestFirmware : IDisposable
     public byte[] PublicKey => _key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
 
     /// <summary>A package with an application file of <paramref name="appBytes"/> bytes and the given behaviour.</summary>
-    public byte[] Package(string version, AppBehaviour behaviour = AppBehaviour.Healthy, int appBytes = 20_000, string board = Board)
+    public byte[] Package(string version, AppBehaviour behaviour = AppBehaviour.Healthy, int appBytes = 20_000, string board = Board, int svn = 0)
     {
-        string folder = Path.Combine(_dir.Path, version + "-" + behaviour + "-" + board);
+        string folder = Path.Combine(_dir.Path, version + "-" + behaviour + "-" + board + "-" + svn);
         Directory.CreateDirectory(folder);
         var app = new byte[appBytes];
         new Random(version.GetHashCode()).NextBytes(app);
@@ -25,8 +25,12 @@ public sealed class TestFirmware : IDisposable
         File.WriteAllBytes(appPath, app);
         string behaviourPath = Path.Combine(folder, AppBehaviours.FileName);
         File.WriteAllBytes(behaviourPath, AppBehaviours.File(behaviour));
-        return PackageSigner.Sign(_key, PublicKey, new PackageSigner.Request(version, [board], [appPath, behaviourPath], 1, 1_764_000_000));
+        return PackageSigner.Sign(_key, PublicKey, new PackageSigner.Request(version, [board], [appPath, behaviourPath], 1, 1_764_000_000, svn));
     }
+
+    /// <summary>A downgrade authorization file (.nfa) for <paramref name="package"/>, made by nodectl's signer with this release key.</summary>
+    public byte[] AuthorizeDowngrade(byte[] package, IReadOnlyList<string> devices, long counter) =>
+        DowngradeAuthorizer.Authorize(_key, PublicKey, package, new DowngradeAuthorizer.Request(devices, [], counter, 0));
 
     public VirtualNodeOta Ota(byte[] factoryPackage) => new() { ReleasePublicKey = PublicKey, Board = Board, FactoryPackage = factoryPackage };
 

@@ -3,7 +3,10 @@ using NodeFirmware.Core.Ota;
 
 namespace NodeSim.Ota;
 
-/// <summary>What the factory line does for slot A: the package's manifest (with its signature) and files, and a boot state naming it.</summary>
+/// <summary>
+/// What the factory line does for slot A: the package's manifest (with its signature) and files, and a boot state
+/// naming it, whose anti-rollback floor starts at the image's security version.
+/// </summary>
 public static class FactoryInstall
 {
     public static FirmwareManifest Install(ISlotStorage slots, BootStateStore boot, byte[] package)
@@ -20,7 +23,7 @@ public static class FactoryInstall
             byte[] content = parsed.FileContent(package, i);
             slots.Write(slot, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
         }
-        boot.Save(BootState.Factory(slot, parsed.Manifest.Version.ToString()));
+        boot.Save(BootState.Factory(slot, parsed.Manifest.Version.ToString(), parsed.Manifest.SecurityVersion));
         return parsed.Manifest;
     }
 }

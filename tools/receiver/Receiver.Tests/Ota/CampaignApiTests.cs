@@ -77,6 +77,8 @@ public sealed class CampaignApiTests : IDisposable
         Assert.Contains("not built for board", empty.GetProperty("error").GetString());
         var noRepo = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { version = "2.0.0" }), HttpStatusCode.BadRequest);
         Assert.Contains("no firmware repository", noRepo.GetProperty("error").GetString());
+        var legacy = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("0.5.0"), allowDowngrade = true }), HttpStatusCode.BadRequest);
+        Assert.Contains("downgradeAuthorization", legacy.GetProperty("error").GetString());
         await Json(await _http.GetAsync("/api/campaigns/c-nope"), HttpStatusCode.NotFound);
         await Json(await _http.PostAsync("/api/campaigns/c-nope/resume", null), HttpStatusCode.NotFound);
     }

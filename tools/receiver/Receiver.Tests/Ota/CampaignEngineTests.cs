@@ -47,8 +47,47 @@ public class CampaignEngineTests
         Assert.Equal(2, canary.Count);
         Assert.Equal(canary.Order(), _wire.Retained.Keys.Select(t => OtaTopics.Parse(t)!.Value.DeviceId).Order());
         var offer = OtaMessages.DecodeOffer(_wire.Retained[OtaTopics.Offer(canary[0])]);
-        Assert.Equal((c.Id, false, 4096), (offer.CampaignId, offer.AllowDowngrade, offer.ChunkSize));
+        Assert.Equal((c.Id, 4096, (byte[]?)null), (offer.CampaignId, offer.ChunkSize, offer.Authorization));
         Assert.Equal("2.0.0", ManifestCodec.Decode(offer.Manifest).Version.ToString());
+    }
+
+    [Fact]
+    public async Task A_downgrade_campaign_forwards_its_authorization_in_every_offer_and_only_to_the_devices_it_names()
+    {
+        var engine = Engine();
+        var fleet = Fleet(6, firmware: "2.0.0");
+        byte[] package = OtaTestPackages.Make("1.5.0");
+        byte[] file = OtaTestPackages.Authorization(package, [fleet[1].Id, fleet[4].Id], counter: 9);
+        var c = await engine.CreateAsync(Request("1.5.0", canary: 100) with
+        {
+            Package = package, Cohort = new CohortFilter(OtaTestPackages.Board, "2.0.0"), DowngradeAuthorization = file,
+        }, fleet);
+        Assert.Equal([fleet[1].Id, fleet[4].Id], c.Devices.Keys.Order());
+        Assert.True(c.IsDowngrade);
+        var parsed = DowngradeAuthorizationFile.Parse(file);
+        foreach (var id in c.Devices.Keys)
+        {
+            var offer = OtaMessages.DecodeOffer(_wire.Retained[OtaTopics.Offer(id)]);
+            Assert.Equal(parsed.Document, offer.Authorization);
+            Assert.Equal(parsed.Signature, offer.AuthorizationSignature);
+        }
+    }
+
+    [Fact]
+    public async Task A_downgrade_authorization_for_another_package_expired_malformed_or_naming_nobody_is_refused()
+    {
+        var fleet = Fleet(3, firmware: "2.0.0");
+        byte[] package = OtaTestPackages.Make("1.5.0");
+        CampaignRequest With(byte[] auth) => Request("1.5.0") with { Package = package, Cohort = new CohortFilter(OtaTestPackages.Board, "2.0.0"), DowngradeAuthorization = auth };
+        var ids = fleet.Select(d => d.Id).ToArray();
+        var other = OtaTestPackages.Authorization(OtaTestPackages.Make("1.4.0"), ids);
+        Assert.Contains("not for this package", (await Assert.ThrowsAsync<ArgumentException>(() => Engine().CreateAsync(With(other), fleet))).Message);
+        var expired = OtaTestPackages.Authorization(package, ids, tweak: a => a.ExpiresUnixTime = T0.AddDays(-1).ToUnixTimeSeconds());
+        Assert.Contains("expired", (await Assert.ThrowsAsync<ArgumentException>(() => Engine().CreateAsync(With(expired), fleet))).Message);
+        Assert.Contains("NFA1", (await Assert.ThrowsAsync<ArgumentException>(() => Engine().CreateAsync(With([1, 2, 3, 4, 5, 6, 7, 8]), fleet))).Message);
+        var nobody = OtaTestPackages.Authorization(package, ["esp32-elsewhere"]);
+        Assert.Contains("names", (await Assert.ThrowsAsync<ArgumentException>(() => Engine().CreateAsync(With(nobody), fleet))).Message);
+        Assert.Empty(_wire.Retained);
     }
 
     [Fact]

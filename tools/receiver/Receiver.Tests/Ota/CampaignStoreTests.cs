@@ -1,3 +1,4 @@
+using NodeFirmware.Core.Ota;
 using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Tests.Support;
 
@@ -25,7 +26,8 @@ public abstract class CampaignStoreContract
             var c = await engine.CreateAsync(new CampaignRequest
             {
                 Name = "spring", Package = package, Cohort = new CohortFilter(OtaTestPackages.Board, "1.0.0", ["site-a"]),
-                CanaryPercent = 10, SuccessThreshold = 0.5, Window = TimeSpan.FromMinutes(90), AllowDowngrade = true, ChunkSize = 512,
+                CanaryPercent = 10, SuccessThreshold = 0.5, Window = TimeSpan.FromMinutes(90), ChunkSize = 512,
+                DowngradeAuthorization = OtaTestPackages.Authorization(package, fleet.Select(d => d.Id).ToArray(), counter: 3),
             }, fleet);
             id = c.Id;
             canary = c.InWave(CampaignEngine.CanaryWave).Single().DeviceId;
@@ -40,7 +42,8 @@ public abstract class CampaignStoreContract
             await engine.LoadAsync();
             var c = (await engine.GetAsync(id))!;
             Assert.Equal(("spring", "2.0.0", CampaignState.Canary, 10), (c.Name, c.TargetVersion, c.State, c.Devices.Count));
-            Assert.Equal((10.0, 0.5, TimeSpan.FromMinutes(90), true, 512), (c.CanaryPercent, c.SuccessThreshold, c.Window, c.AllowDowngrade, c.ChunkSize));
+            Assert.Equal((10.0, 0.5, TimeSpan.FromMinutes(90), true, 512), (c.CanaryPercent, c.SuccessThreshold, c.Window, c.IsDowngrade, c.ChunkSize));
+            Assert.Equal(3, DowngradeAuthorizationFile.Parse(c.DowngradeAuthorization!).Authorization.Counter);
             Assert.Equal(["site-a"], c.Cohort.Tags!);
             Assert.Equal(package, c.Package);
             Assert.Equal(T0, c.CreatedAt);

@@ -31,4 +31,17 @@ public static class OtaTestPackages
         };
         return FirmwarePackage.Build(ManifestCodec.Encode(manifest), new byte[64], files);
     }
+
+    /// <summary>A downgrade authorization file (.nfa) for <paramref name="package"/>, with a zero signature like the packages here.</summary>
+    public static byte[] Authorization(byte[] package, string[] devices, long counter = 1, Action<DowngradeAuthorization>? tweak = null)
+    {
+        var parsed = FirmwarePackage.Parse(package);
+        var a = new DowngradeAuthorization
+        {
+            KeyId = new byte[8], TargetVersion = parsed.Manifest.Version, ManifestSha256 = SHA256.HashData(parsed.ManifestBytes),
+            DeviceIds = devices, FromVersions = [], Counter = counter,
+        };
+        tweak?.Invoke(a);
+        return DowngradeAuthorizationFile.Build(DowngradeAuthorizationCodec.Encode(a), new byte[64]);
+    }
 }

@@ -10,7 +10,10 @@ public sealed class Campaign
     public required double CanaryPercent { get; init; }
     public required double SuccessThreshold { get; init; }
     public required TimeSpan Window { get; init; }
-    public required bool AllowDowngrade { get; init; }
+    /// <summary>The signed downgrade authorization file (.nfa) forwarded in each offer, or null for an upgrade.</summary>
+    public byte[]? DowngradeAuthorization { get; init; }
+
+    public bool IsDowngrade => DowngradeAuthorization is not null;
     public required int ChunkSize { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using System.Security.Cryptography;
 using NodeFirmware.Core.Ota;
 
 namespace NodeFirmware.Receiver.Ota;
@@ -105,12 +106,16 @@ public sealed class CampaignEngine
             throw new ArgumentException($"version {request.Version} was published without --pubkey and no release key is configured to check it (Receiver:ReleasePublicKey)");
         if (request.Version is not null && package.Version != ParseVersion(request.Version))
             throw new ArgumentException($"the repository's package for {request.Version} contains version {package.Version}");
+        var authorization = request.DowngradeAuthorization is { } file ? CheckAuthorization(file, package) : null;
         var now = _time.GetUtcNow();
         string id = $"c{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4])}";
-        var cohort = fleet.Where(request.Cohort.Matches).Where(d => d.Firmware != package.Version).Select(d => d.Id).Distinct().ToList();
+        var cohort = fleet.Where(request.Cohort.Matches).Where(d => d.Firmware != package.Version)
+            .Where(d => authorization is null || Covers(authorization.Authorization, d)).Select(d => d.Id).Distinct().ToList();
         if (request.Cohort.Board is { } board && !package.Manifest.SupportsBoard(board))
             throw new ArgumentException($"package {package.Version} is not built for board '{board}' (it lists {string.Join(", ", package.Manifest.Boards)})");
-        if (cohort.Count == 0) throw new ArgumentException("the cohort is empty: no device matches it that does not already run " + package.Version);
+        if (cohort.Count == 0)
+            throw new ArgumentException("the cohort is empty: no device matches it that does not already run " + package.Version
+                + (authorization is null ? "" : " and that the downgrade authorization names"));
         var canary = CanaryPolicy.PickCanary(id, cohort, request.CanaryPercent);
         var campaign = new Campaign
         {
@@ -121,7 +126,7 @@ public sealed class CampaignEngine
             CanaryPercent = request.CanaryPercent,
             SuccessThreshold = request.SuccessThreshold,
             Window = request.Window,
-            AllowDowngrade = request.AllowDowngrade,
+            DowngradeAuthorization = request.DowngradeAuthorization,
             ChunkSize = request.ChunkSize,
             CreatedAt = now,
             UpdatedAt = now,
@@ -142,6 +147,32 @@ public sealed class CampaignEngine
         }
         finally { _lock.Release(); }
     }
+
+    /// <summary>
+    /// A downgrade authorization must be well formed, name this package (version and manifest SHA-256), and verify with
+    /// the release key when the receiver has one: what the devices will check, so a bad one fails here and not on the fleet.
+    /// </summary>
+    private DowngradeAuthorizationFile CheckAuthorization(byte[] file, CampaignPackage package)
+    {
+        DowngradeAuthorizationFile parsed;
+        try { parsed = DowngradeAuthorizationFile.Parse(file); }
+        catch (FormatException e) { throw new ArgumentException(e.Message, e); }
+        var a = parsed.Authorization;
+        if (a.TargetVersion.ToString() != package.Version || !a.ManifestSha256.AsSpan().SequenceEqual(SHA256.HashData(package.ManifestBytes)))
+            throw new ArgumentException($"the downgrade authorization is for {a.TargetVersion} with another manifest, not for this package {package.Version}");
+        if (ReleasePublicKey is { } key)
+        {
+            if (!a.KeyId.AsSpan().SequenceEqual(ReleaseKey.KeyId(key)) ||
+                !NodeFirmware.Core.Crypto.Ed25519.Verify(key, DowngradeAuthorizationCodec.SignedBytes(parsed.Document), parsed.Signature))
+                throw new ArgumentException("the downgrade authorization is not signed by the release key");
+        }
+        if (a.ExpiresUnixTime != 0 && a.ExpiresUnixTime < _time.GetUtcNow().ToUnixTimeSeconds())
+            throw new ArgumentException($"the downgrade authorization expired at {DateTimeOffset.FromUnixTimeSeconds(a.ExpiresUnixTime):u}");
+        return parsed;
+    }
+
+    private static bool Covers(DowngradeAuthorization a, CohortDevice d) =>
+        FirmwareVersion.TryParse(d.Firmware ?? "", out var running) ? a.Covers(d.Id, running) : a.FromVersions.Length == 0 && a.Covers(d.Id, new FirmwareVersion(0, 0, 0, 0));
 
     /// <summary>Draft → canary; a halted campaign continues with all devices not offered yet (rolling).</summary>
     public async Task<Campaign> ResumeAsync(string id, CancellationToken ct = default)
@@ -383,10 +414,11 @@ public sealed class CampaignEngine
     private Task PublishOfferAsync(Campaign c, string deviceId, CancellationToken ct)
     {
         var package = _packages[c.Id];
+        var authorization = c.DowngradeAuthorization is { } file ? DowngradeAuthorizationFile.Parse(file) : null;
         byte[] offer = OtaMessages.EncodeOffer(new OtaOffer
         {
-            CampaignId = c.Id, Manifest = package.ManifestBytes, Signature = package.Signature,
-            AllowDowngrade = c.AllowDowngrade, ChunkSize = c.ChunkSize,
+            CampaignId = c.Id, Manifest = package.ManifestBytes, Signature = package.Signature, ChunkSize = c.ChunkSize,
+            Authorization = authorization?.Document, AuthorizationSignature = authorization?.Signature,
         });
         return PublishAsync(OtaTopics.Offer(deviceId), offer, retain: true, ct);
     }

@@ -25,7 +25,11 @@ public sealed record CampaignRequest
     /// <summary>How long an offered device has to report its result before it counts as failed.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromHours(24);
 
-    public bool AllowDowngrade { get; init; }
+    /// <summary>
+    /// For a downgrade: the signed authorization file (.nfa) from <c>nodectl firmware authorize-downgrade</c>. It is
+    /// forwarded in every offer ("auth", "asig"); devices install a version that is not newer only with it.
+    /// </summary>
+    public byte[]? DowngradeAuthorization { get; init; }
 
     /// <summary>The largest chunk the campaign serves (the offer's "cs").</summary>
     public int ChunkSize { get; init; } = 4096;

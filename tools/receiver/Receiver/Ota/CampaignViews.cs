@@ -1,9 +1,13 @@
 namespace NodeFirmware.Receiver.Ota;
 
-/// <summary>POST /api/campaigns. The package is a repository version or base64 .nfw bytes; the cohort is board, firmware, tags.</summary>
+/// <summary>
+/// POST /api/campaigns. The package is a repository version or base64 .nfw bytes; the cohort is board, firmware, tags.
+/// A downgrade carries <c>downgradeAuthorization</c> (base64 .nfa); the old <c>allowDowngrade: true</c> is refused.
+/// </summary>
 public sealed record CreateCampaignBody(
     string? Name, string? Version, byte[]? Package, string? Board, string? Firmware, IReadOnlyList<string>? Tags,
-    double? CanaryPercent, double? SuccessThreshold, int? WindowSeconds, bool? AllowDowngrade, int? ChunkSize, bool? Start)
+    double? CanaryPercent, double? SuccessThreshold, int? WindowSeconds, bool? AllowDowngrade, int? ChunkSize, bool? Start,
+    byte[]? DowngradeAuthorization = null)
 {
     public CampaignRequest ToRequest()
     {
@@ -17,7 +21,9 @@ public sealed record CreateCampaignBody(
             CanaryPercent = CanaryPercent ?? defaults.CanaryPercent,
             SuccessThreshold = SuccessThreshold ?? defaults.SuccessThreshold,
             Window = WindowSeconds is { } s ? TimeSpan.FromSeconds(s) : defaults.Window,
-            AllowDowngrade = AllowDowngrade ?? false,
+            DowngradeAuthorization = AllowDowngrade == true
+                ? throw new ArgumentException("allowDowngrade is gone: a downgrade campaign carries 'downgradeAuthorization', the base64 of the signed file from 'nodectl firmware authorize-downgrade'")
+                : DowngradeAuthorization,
             ChunkSize = ChunkSize ?? defaults.ChunkSize,
             Start = Start ?? true,
         };
@@ -33,7 +39,7 @@ public sealed record CampaignDeviceView(
 /// <summary>A campaign for the API and the page; <see cref="Devices"/> only for a single campaign.</summary>
 public sealed record CampaignView(
     string Id, string Name, string TargetVersion, string State, string? StateReason, CohortFilter Cohort, double CanaryPercent,
-    double SuccessThreshold, int WindowSeconds, bool AllowDowngrade, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    double SuccessThreshold, int WindowSeconds, bool Downgrade, long? DowngradeCounter, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     CampaignCountsView Counts, CampaignCountsView Canary, IReadOnlyList<CampaignDeviceView>? Devices)
 {
     public static CampaignView From(Campaign c, bool withDevices)
@@ -41,7 +47,8 @@ public sealed record CampaignView(
         static CampaignCountsView View(CampaignCounts n) => new(n.Total, n.Waiting, n.InFlight, n.Succeeded, n.Failed, n.RolledBack, n.Cancelled);
         return new CampaignView(
             c.Id, c.Name, c.TargetVersion, Lower(c.State), c.StateReason, c.Cohort, c.CanaryPercent, c.SuccessThreshold,
-            (int)c.Window.TotalSeconds, c.AllowDowngrade, c.CreatedAt, c.UpdatedAt,
+            (int)c.Window.TotalSeconds, c.IsDowngrade,
+            c.DowngradeAuthorization is { } a ? NodeFirmware.Core.Ota.DowngradeAuthorizationFile.Parse(a).Authorization.Counter : null, c.CreatedAt, c.UpdatedAt,
             View(c.Counts()), View(CampaignCounts.Of(c.InWave(CampaignEngine.CanaryWave))),
             withDevices
                 ? c.Devices.Values.OrderBy(d => d.Wave).ThenBy(d => d.DeviceId, StringComparer.Ordinal).Select(d => new CampaignDeviceView(

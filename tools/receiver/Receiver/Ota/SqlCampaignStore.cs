@@ -6,7 +6,9 @@ namespace NodeFirmware.Receiver.Ota;
 
 /// <summary>
 /// Campaigns in SQL, in their own tables (campaigns, campaign_devices) beside the telemetry store's. The schema is
-/// created with IF NOT EXISTS, so several receivers may migrate at once. Times are Unix milliseconds.
+/// created with IF NOT EXISTS, so several receivers may migrate at once. Times are Unix milliseconds. A downgrade
+/// campaign's signed authorization lives in a table of its own (campaign_downgrade_authorizations), so databases
+/// made before it need no column migration; allow_downgrade now only says whether a campaign has one.
 /// </summary>
 public abstract class SqlCampaignStore : ICampaignStore
 {
@@ -37,9 +39,17 @@ public abstract class SqlCampaignStore : ICampaignStore
         {
             cmd.With("@id", c.Id).With("@name", c.Name).With("@target", c.TargetVersion)
                .With("@cohort", JsonSerializer.Serialize(c.Cohort)).With("@canary", c.CanaryPercent).With("@threshold", c.SuccessThreshold)
-               .With("@window", (long)c.Window.TotalMilliseconds).With("@downgrade", c.AllowDowngrade ? 1 : 0).With("@chunk", c.ChunkSize)
+               .With("@window", (long)c.Window.TotalMilliseconds).With("@downgrade", c.IsDowngrade ? 1 : 0).With("@chunk", c.ChunkSize)
                .With("@created", c.CreatedAt.ToUnixTimeMilliseconds()).With("@package", c.Package).With("@state", c.State.ToString())
                .With("@reason", c.StateReason).With("@updated", c.UpdatedAt.ToUnixTimeMilliseconds());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        if (c.DowngradeAuthorization is { } authorization)
+        {
+            await using var cmd = db.Command("""
+                INSERT INTO campaign_downgrade_authorizations (campaign_id, authorization_file) VALUES (@id, @file)
+                ON CONFLICT (campaign_id) DO NOTHING
+                """, tx).With("@id", c.Id).With("@file", authorization);
             await cmd.ExecuteNonQueryAsync(ct);
         }
         foreach (var d in c.Devices.Values) await UpsertDeviceAsync(db, tx, c.Id, d, ct);
@@ -80,6 +90,12 @@ public abstract class SqlCampaignStore : ICampaignStore
     {
         await using var db = await OpenAsync(ct);
         var campaigns = new Dictionary<string, Campaign>(StringComparer.Ordinal);
+        var authorizations = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await using (var cmd = db.Command("SELECT campaign_id, authorization_file FROM campaign_downgrade_authorizations"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) authorizations[r.GetString(0)] = (byte[])r.GetValue(1);
+        }
         await using (var cmd = db.Command("""
             SELECT id, name, target_version, cohort, canary_percent, success_threshold, window_ms, allow_downgrade, chunk_size,
                    created_at, package, state, state_reason, updated_at FROM campaigns
@@ -93,7 +109,7 @@ public abstract class SqlCampaignStore : ICampaignStore
                     Id = r.GetString(0), Name = r.GetString(1), TargetVersion = r.GetString(2),
                     Cohort = JsonSerializer.Deserialize<CohortFilter>(r.GetString(3)) ?? new CohortFilter(),
                     CanaryPercent = r.GetDouble(4), SuccessThreshold = r.GetDouble(5), Window = TimeSpan.FromMilliseconds(Convert.ToInt64(r.GetValue(6))),
-                    AllowDowngrade = Convert.ToInt64(r.GetValue(7)) != 0, ChunkSize = Convert.ToInt32(r.GetValue(8)),
+                    ChunkSize = Convert.ToInt32(r.GetValue(8)), DowngradeAuthorization = authorizations.GetValueOrDefault(r.GetString(0)),
                     CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10),
                     State = Enum.Parse<CampaignState>(r.GetString(11)), StateReason = r.NullableString(12), UpdatedAt = Time(Convert.ToInt64(r.GetValue(13))),
                 };

@@ -27,6 +27,8 @@ public sealed class SqliteCampaignStore : SqlCampaignStore
             canary_percent REAL NOT NULL, success_threshold REAL NOT NULL, window_ms INTEGER NOT NULL, allow_downgrade INTEGER NOT NULL,
             chunk_size INTEGER NOT NULL, created_at INTEGER NOT NULL, package BLOB NOT NULL,
             state TEXT NOT NULL, state_reason TEXT, updated_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS campaign_downgrade_authorizations (
+            campaign_id TEXT PRIMARY KEY, authorization_file BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS campaign_devices (
             campaign_id TEXT NOT NULL, device_id TEXT NOT NULL, wave INTEGER NOT NULL, state TEXT NOT NULL,
             done INTEGER NOT NULL, total INTEGER NOT NULL, reason TEXT, reported_firmware TEXT,
