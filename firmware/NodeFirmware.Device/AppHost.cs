@@ -11,9 +11,6 @@ namespace NodeFirmware.Device
     /// </summary>
     public class AppHost
     {
-        private const int WifiTimeoutMillis = 15000;
-        private const int PublishAckTimeoutMillis = 10000;
-
         private readonly NodeApp _app;
         private readonly WifiLink _wifi;
         private readonly MqttLink _mqtt;
@@ -56,7 +53,7 @@ namespace NodeFirmware.Device
         private void Connect(HostRequest r)
         {
             string reason;
-            if (!_wifi.Connect(WifiTimeoutMillis, out reason))
+            if (!_wifi.Connect(out reason))
             {
                 _app.OnConnectFailed(reason);
                 return;
@@ -74,7 +71,7 @@ namespace NodeFirmware.Device
         {
             foreach (OutboundMessage m in messages)
             {
-                if (!_mqtt.Publish(m, PublishAckTimeoutMillis))
+                if (!_mqtt.Publish(m, ConnectLimits.PublishAckMillis))
                 {
                     _mqtt.Drop();
                     _app.OnLinkLost(_mqtt.IsConnected ? "acknowledgement timed out" : "connection lost");

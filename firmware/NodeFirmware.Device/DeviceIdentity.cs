@@ -13,14 +13,14 @@ namespace NodeFirmware.Device
             return interfaces.Length > 0 ? interfaces[0].PhysicalAddress : null;
         }
 
-        /// <summary>The committed bundle, or null when the device has not been provisioned (or the bundle is unreadable).</summary>
-        public static ProvisioningBundle LoadBundle()
+        /// <summary>Core's decision on the stored identity: run with the committed bundle, or provisioning mode (empty or corrupt).</summary>
+        public static BootIdentity Decide()
         {
             // The file is closed again at once: the Loader and the application each open it, never both at a time.
             var flash = new InternalFlashStorage(DevicePaths.IdentityFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
             try
             {
-                return new IdentityStore(flash, 0).LoadCommitted();
+                return BootIdentity.Decide(new IdentityStore(flash, 0), DeviceIdFormat.FromMac(BaseMac()));
             }
             finally
             {

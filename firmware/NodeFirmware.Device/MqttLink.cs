@@ -1,10 +1,10 @@
 using System;
 using System.Collections;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
 using NodeFirmware.Core.Link;
+
 
 namespace NodeFirmware.Device
 {
@@ -12,6 +12,10 @@ namespace NodeFirmware.Device
     /// MQTT 3.1.1 over TLS 1.2 with the device certificate (nanoFramework.M2Mqtt): connect with the last will,
     /// subscribe, publish with QoS 1 and wait for each PUBACK (MqttMsgPublished), queue what arrives.
     /// M2Mqtt's own session state lives in RAM and dies with deep sleep; Core's journal is what counts.
+    /// A connect is bounded by <see cref="ConnectLimits.MqttConnectMillis"/>: M2Mqtt 5.1.220 resolves the host in
+    /// MqttClient's constructor, connects the socket and does the TLS handshake without a timeout of its own, and
+    /// waits a fixed 30 s (MqttSettings.DefaultTimeout) for CONNACK, so the attempt runs on a worker thread and
+    /// the client is closed when the bound passes.
     /// </summary>
     public class MqttLink
     {
@@ -19,23 +23,27 @@ namespace NodeFirmware.Device
 
         private readonly string _host;
         private readonly int _port;
-        private readonly X509Certificate _ca;
-        private readonly X509Certificate2 _deviceCertificate;
+        private readonly TlsCredentials _credentials;
         private readonly ArrayList _inbound = new ArrayList();
         private readonly ArrayList _acked = new ArrayList(); // message ids whose PUBACK came
         private readonly AutoResetEvent _ackSignal = new AutoResetEvent(false);
         private MqttClient _client;
         private bool _closed;
 
-        /// <param name="caDer">Fleet CA certificate (DER) the broker's certificate must chain to.</param>
-        /// <param name="certificateDer">Device certificate (DER), CN = device id.</param>
-        /// <param name="privateKeyDer">Device key, PKCS#8 DER (mbedTLS parses DER and PEM alike).</param>
-        public MqttLink(string host, int port, byte[] caDer, byte[] certificateDer, byte[] privateKeyDer)
+        // One connect attempt on its worker thread; a late finish of an abandoned attempt is recognised by its number.
+        private readonly object _attemptLock = new object();
+        private readonly AutoResetEvent _attemptDone = new AutoResetEvent(false);
+        private int _attempt;
+        private MqttClient _attemptClient;
+        private string _attemptReason;
+        private bool _attemptOk;
+        private int _finishedAttempt;
+
+        public MqttLink(string host, int port, TlsCredentials credentials)
         {
             _host = host;
             _port = port;
-            _ca = new X509Certificate(caDer);
-            _deviceCertificate = new X509Certificate2(certificateDer, privateKeyDer, null);
+            _credentials = credentials;
         }
 
         /// <summary>True when the last will could not be sent as given (see <see cref="WillText"/>).</summary>
@@ -46,43 +54,143 @@ namespace NodeFirmware.Device
             get { return _client != null && _client.IsConnected && !_closed; }
         }
 
+        /// <summary>Connects within <see cref="ConnectLimits.MqttConnectMillis"/>; false with a reason otherwise.</summary>
         public bool Connect(string clientId, string willTopic, byte[] willPayload, string[] subscriptions, out string reason)
         {
             Drop();
+            string will = WillText(willPayload);
+            WillDropped = willPayload != null && will == null;
+            int attempt;
+            lock (_attemptLock)
+            {
+                attempt = ++_attempt;
+                _attemptClient = null;
+                _attemptReason = null;
+                _attemptOk = false;
+            }
+            var worker = new ConnectAttempt(this, attempt, clientId, willTopic, will, subscriptions);
+            new Thread(worker.Run).Start();
+            bool finished = WaitForAttempt(attempt);
+            lock (_attemptLock)
+            {
+                _attempt++; // whatever the worker does from now on belongs to no attempt
+                MqttClient client = _attemptClient;
+                _attemptClient = null;
+                if (finished && _attemptOk)
+                {
+                    _client = client;
+                    _closed = false;
+                    reason = null;
+                    return true;
+                }
+                reason = finished ? _attemptReason : "mqtt: not connected within " + ConnectLimits.MqttConnectMillis / 1000 + " s";
+                if (client != null) CloseQuietly(client);
+                return false;
+            }
+        }
+
+        /// <summary>True when attempt <paramref name="attempt"/> finished within the bound (a stale signal of an abandoned one does not count).</summary>
+        private bool WaitForAttempt(int attempt)
+        {
+            long deadline = Environment.TickCount64 + ConnectLimits.MqttConnectMillis;
+            while (true)
+            {
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0 || !_attemptDone.WaitOne((int)left, false)) return false;
+                lock (_attemptLock)
+                {
+                    if (_finishedAttempt == attempt) return true;
+                }
+            }
+        }
+
+        private void RunAttempt(int attempt, string clientId, string willTopic, string will, string[] subscriptions)
+        {
+            MqttClient client = null;
+            string reason = null;
+            bool ok = false;
             try
             {
-                _closed = false;
-                _client = new MqttClient(_host, _port, true, _ca, _deviceCertificate, MqttSslProtocols.TLSv1_2);
-                _client.ProtocolVersion = MqttProtocolVersion.Version_3_1_1;
-                _client.MqttMsgPublished += OnPublished;
-                _client.MqttMsgPublishReceived += OnReceived;
-                _client.ConnectionClosed += OnClosed;
-                string will = WillText(willPayload);
-                WillDropped = willPayload != null && will == null;
+                client = new MqttClient(_host, _port, true, _credentials.FleetCa, _credentials.Device, MqttSslProtocols.TLSv1_2);
+                lock (_attemptLock)
+                {
+                    if (attempt != _attempt) { CloseQuietly(client); return; }
+                    _attemptClient = client; // so a timed-out attempt's socket can be closed from the waiting thread
+                }
+                client.ProtocolVersion = MqttProtocolVersion.Version_3_1_1;
+                client.MqttMsgPublished += OnPublished;
+                client.MqttMsgPublishReceived += OnReceived;
+                client.ConnectionClosed += OnClosed;
                 bool hasWill = willTopic != null && will != null;
                 // Not a clean session: the broker keeps QoS 1 commands that arrive while the node sleeps.
-                MqttReasonCode code = _client.Connect(clientId, null, null, hasWill, MqttQoSLevel.AtLeastOnce, hasWill,
+                MqttReasonCode code = client.Connect(clientId, null, null, hasWill, MqttQoSLevel.AtLeastOnce, hasWill,
                     hasWill ? willTopic : null, hasWill ? will : null, false, KeepAliveSeconds);
-                if (code != MqttReasonCode.Success)
+                if (code != MqttReasonCode.Success) reason = "mqtt: CONNACK " + (int)code;
+                else
                 {
-                    reason = "mqtt: CONNACK " + (int)code;
-                    Drop();
-                    return false;
+                    if (subscriptions != null && subscriptions.Length > 0)
+                    {
+                        var qos = new MqttQoSLevel[subscriptions.Length];
+                        for (int i = 0; i < qos.Length; i++) qos[i] = MqttQoSLevel.AtLeastOnce;
+                        client.Subscribe(subscriptions, qos);
+                    }
+                    ok = true;
                 }
-                if (subscriptions != null && subscriptions.Length > 0)
-                {
-                    var qos = new MqttQoSLevel[subscriptions.Length];
-                    for (int i = 0; i < qos.Length; i++) qos[i] = MqttQoSLevel.AtLeastOnce;
-                    _client.Subscribe(subscriptions, qos);
-                }
-                reason = null;
-                return true;
             }
             catch (Exception e)
             {
                 reason = "mqtt: " + e.Message;
-                Drop();
-                return false;
+            }
+            lock (_attemptLock)
+            {
+                if (attempt != _attempt)
+                {
+                    if (client != null) CloseQuietly(client);
+                    return;
+                }
+                _attemptClient = client;
+                _attemptOk = ok;
+                _attemptReason = reason;
+                _finishedAttempt = attempt;
+            }
+            _attemptDone.Set();
+        }
+
+        private void CloseQuietly(MqttClient client)
+        {
+            try
+            {
+                client.MqttMsgPublished -= OnPublished;
+                client.MqttMsgPublishReceived -= OnReceived;
+                client.ConnectionClosed -= OnClosed;
+                client.Close();
+            }
+            catch (Exception) { }
+        }
+
+        /// <summary>The arguments of one connect attempt, for its worker thread (ThreadStart takes none).</summary>
+        private class ConnectAttempt
+        {
+            private readonly MqttLink _link;
+            private readonly int _attempt;
+            private readonly string _clientId;
+            private readonly string _willTopic;
+            private readonly string _will;
+            private readonly string[] _subscriptions;
+
+            public ConnectAttempt(MqttLink link, int attempt, string clientId, string willTopic, string will, string[] subscriptions)
+            {
+                _link = link;
+                _attempt = attempt;
+                _clientId = clientId;
+                _willTopic = willTopic;
+                _will = will;
+                _subscriptions = subscriptions;
+            }
+
+            public void Run()
+            {
+                _link.RunAttempt(_attempt, _clientId, _willTopic, _will, _subscriptions);
             }
         }
 
@@ -138,14 +246,7 @@ namespace NodeFirmware.Device
         public void Drop()
         {
             if (_client == null) return;
-            try
-            {
-                _client.MqttMsgPublished -= OnPublished;
-                _client.MqttMsgPublishReceived -= OnReceived;
-                _client.ConnectionClosed -= OnClosed;
-                _client.Close();
-            }
-            catch (Exception) { }
+            CloseQuietly(_client);
             _client = null;
             lock (_acked) _acked.Clear();
         }

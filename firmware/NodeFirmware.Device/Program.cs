@@ -35,14 +35,27 @@ namespace NodeFirmware.Device
             bool trial = boot != null && boot.TrialSlot == slot;
             string version = boot != null && boot.Versions[slot].Length > 0 ? boot.Versions[slot] : "0.0.0+0";
 
-            ProvisioningBundle bundle = DeviceIdentity.LoadBundle();
-            if (bundle == null)
+            // No identity, or one the device cannot use: report it and wait for the factory fixture on the
+            // provisioning UART, which reboots us when done. Nothing here may throw: it would repeat on every boot.
+            TlsCredentials credentials = null;
+            BootIdentity stored = DeviceIdentity.Decide();
+            if (stored.RunsNode)
             {
-                // Not provisioned: wait for the factory fixture on the provisioning UART; it reboots us when done.
-                Console.WriteLine("not provisioned: provisioning mode on COM2 (GPIO" + ProvisioningMode.RxPin + " RX, GPIO" + ProvisioningMode.TxPin + " TX)");
-                ProvisioningMode.Run(version, led);
+                try
+                {
+                    credentials = TlsCredentials.Load(stored.Bundle);
+                }
+                catch (Exception e)
+                {
+                    stored = BootIdentity.Refused(e.Message);
+                }
+            }
+            if (!stored.RunsNode)
+            {
+                ProvisioningMode.Run(version, led, stored);
                 return;
             }
+            ProvisioningBundle bundle = stored.Bundle;
 
             var clock = new DeviceClock();
             var storage = new InternalFlashStorage(DevicePaths.DataFile, DevicePaths.DataSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
@@ -67,7 +80,7 @@ namespace NodeFirmware.Device
 
             app.Boot(wake);
             var wifi = new WifiLink(bundle.WifiSsid, bundle.WifiPassphrase, clock);
-            var mqtt = new MqttLink(bundle.BrokerHost, bundle.BrokerPort, bundle.CaCertificate, bundle.DeviceCertificate, bundle.DevicePrivateKey);
+            var mqtt = new MqttLink(bundle.BrokerHost, bundle.BrokerPort, credentials);
             new AppHost(app, wifi, mqtt).Run();
         }
 

@@ -20,13 +20,16 @@ namespace NodeFirmware.Loader
         {
             BoardPins board = BoardPins.Current;
             var led = new StatusLed(board.LedPin);
-            ProvisioningBundle bundle = DeviceIdentity.LoadBundle();
-            if (bundle == null)
+            // Without a usable identity there is no release key to verify slots with: provisioning mode here,
+            // which reboots into the Loader once the factory fixture has committed a bundle.
+            BootIdentity identity = DeviceIdentity.Decide();
+            if (!identity.RunsNode)
             {
-                Console.WriteLine("loader: not provisioned (no identity bundle), nothing to verify slots with");
-                NothingToRun(led);
+                Console.WriteLine("loader: no usable identity");
+                ProvisioningMode.Run("loader-" + LoaderVersion.Value, led, identity);
                 return;
             }
+            ProvisioningBundle bundle = identity.Bundle;
 
             var slots = new SlotStorage(DevicePaths.SlotParent);
             SlotDecision decision = Decide(slots, bundle, board);

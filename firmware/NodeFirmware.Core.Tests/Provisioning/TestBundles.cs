@@ -10,25 +10,19 @@ internal static class TestBundles
     public const string DeviceId = "esp32-240ac4123456";
     public const string WifiPassphrase = "correct horse battery staple";
 
-    /// <summary>A recognisable private key so tests can search outputs for it.</summary>
+    /// <summary>
+    /// A recognisable private key so tests can search outputs for it: a PKCS#8 P-256 key (RFC 5208/5915 shape)
+    /// whose scalar is a fixed pattern, without the optional public point.
+    /// </summary>
     public static byte[] PrivateKey()
     {
-        var key = new byte[138];
-        key[0] = 0x30;
-        for (int i = 1; i < key.Length; i++) key[i] = (byte)(0xA0 ^ i * 7);
-        return key;
+        var scalar = new byte[32];
+        for (int i = 0; i < scalar.Length; i++) scalar[i] = (byte)(0x5A ^ i * 7);
+        return Der.Pkcs8EcKey(scalar);
     }
 
-    public static byte[] FakeCertificate(string subject, int size = 420)
-    {
-        var der = new byte[size];
-        der[0] = 0x30;
-        der[1] = 0x82;
-        var name = System.Text.Encoding.UTF8.GetBytes(subject);
-        Array.Copy(name, 0, der, 100, name.Length);
-        for (int i = 100 + name.Length; i < size; i++) der[i] = (byte)i;
-        return der;
-    }
+    /// <summary>A DER X.509-shaped certificate of exactly <paramref name="size"/> bytes whose subject names <paramref name="subject"/>.</summary>
+    public static byte[] FakeCertificate(string subject, int size = 420) => Der.Certificate(subject, size);
 
     public static ProvisioningBundle Bundle(string deviceId = DeviceId) => new()
     {

@@ -19,5 +19,14 @@ namespace NodeFirmware.Core.Energy
 
         /// <summary>Share of the sleeping time spent in light rather than deep sleep (0..1).</summary>
         public double LightSleepShare;
+
+        /// <summary>Attempts that found no Wi-Fi network: each runs to <see cref="Link.ConnectLimits.WifiJoinWorstMillis"/>.</summary>
+        public double FailedWifiJoinsPerDay;
+
+        /// <summary>
+        /// Attempts that joined Wi-Fi but did not reach the broker: a Wi-Fi connect, then up to
+        /// <see cref="Link.ConnectLimits.MqttConnectMillis"/> with the radio on.
+        /// </summary>
+        public double FailedBrokerConnectsPerDay;
     }
 }

@@ -10,7 +10,10 @@ namespace NodeFirmware.Core.Energy
         public double ListenMah;
         public double SleepMah;
 
-        public double TotalMahPerDay { get { return BootMah + SampleMah + ConnectMah + PublishMah + ListenMah + SleepMah; } }
+        /// <summary>Connection attempts that failed, each charged at its bound (<see cref="Link.ConnectLimits"/>).</summary>
+        public double FailedConnectMah;
+
+        public double TotalMahPerDay { get { return BootMah + SampleMah + ConnectMah + PublishMah + ListenMah + SleepMah + FailedConnectMah; } }
 
         /// <summary>Days on a full battery (usable share of its capacity); 0 when the profile has no battery.</summary>
         public double BatteryLifeDays;

@@ -1,4 +1,5 @@
 using NodeFirmware.Core.Config;
+using NodeFirmware.Core.Link;
 
 namespace NodeFirmware.Core.Energy
 {
@@ -26,7 +27,13 @@ namespace NodeFirmware.Core.Energy
             e.PublishMah = publishMs * p.RadioActiveMilliamps / MsPerHour;
             e.ListenMah = d.ListenMillisecondsPerDay * p.RadioActiveMilliamps / MsPerHour;
 
-            double awakeMs = bootMs + sampleMs + connectWifiMs + connectTlsMs + publishMs + d.ListenMillisecondsPerDay;
+            double failedJoinMs = d.FailedWifiJoinsPerDay * ConnectLimits.WifiJoinWorstMillis;
+            double failedBrokerWifiMs = d.FailedBrokerConnectsPerDay * p.WifiConnectMilliseconds;
+            double failedBrokerMs = d.FailedBrokerConnectsPerDay * ConnectLimits.MqttConnectMillis;
+            e.FailedConnectMah = ((failedJoinMs + failedBrokerWifiMs) * p.WifiConnectMilliamps + failedBrokerMs * p.RadioActiveMilliamps) / MsPerHour;
+
+            double awakeMs = bootMs + sampleMs + connectWifiMs + connectTlsMs + publishMs + d.ListenMillisecondsPerDay
+                + failedJoinMs + failedBrokerWifiMs + failedBrokerMs;
             double sleepMs = MsPerDay - awakeMs;
             if (sleepMs < 0) sleepMs = 0;
             double sleepMa = d.LightSleepShare * p.LightSleepMilliamps + (1 - d.LightSleepShare) * p.DeepSleepMilliamps;
@@ -56,6 +63,30 @@ namespace NodeFirmware.Core.Energy
             d.BytesPerDay = d.ConnectionsPerDay * messagesPerReport * bytesPerBatchMessage;
             d.ListenMillisecondsPerDay = d.ConnectionsPerDay * c.ListenWindowMilliseconds;
             return d;
+        }
+
+        /// <summary>
+        /// The duty cycle with connection attempts that fail at <paramref name="failureRate"/> (0..1, per attempt,
+        /// independently): each report then needs 1 / (1 − rate) attempts on average, so rate / (1 − rate) failed
+        /// ones per report. <paramref name="wifiFails"/> picks where they fail: no Wi-Fi (the join runs to its
+        /// bound) or no broker (Wi-Fi joins, the MQTT connect runs to its bound). The retries happen at wakes the
+        /// node has anyway (back-off, then the next sample), so no boots are added.
+        /// </summary>
+        public static DutyCycle WithLinkFailures(DutyCycle d, double failureRate, bool wifiFails)
+        {
+            if (failureRate < 0 || failureRate >= 1) throw new System.ArgumentOutOfRangeException("failureRate", "a failure rate is 0 or more and below 1");
+            var r = new DutyCycle();
+            r.SamplesPerDay = d.SamplesPerDay;
+            r.BootsPerDay = d.BootsPerDay;
+            r.ConnectionsPerDay = d.ConnectionsPerDay;
+            r.MessagesPerDay = d.MessagesPerDay;
+            r.BytesPerDay = d.BytesPerDay;
+            r.ListenMillisecondsPerDay = d.ListenMillisecondsPerDay;
+            r.LightSleepShare = d.LightSleepShare;
+            double failed = d.ConnectionsPerDay * failureRate / (1 - failureRate);
+            r.FailedWifiJoinsPerDay = d.FailedWifiJoinsPerDay + (wifiFails ? failed : 0);
+            r.FailedBrokerConnectsPerDay = d.FailedBrokerConnectsPerDay + (wifiFails ? 0 : failed);
+            return r;
         }
 
         /// <summary>

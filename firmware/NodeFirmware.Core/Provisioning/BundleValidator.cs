@@ -5,7 +5,8 @@ namespace NodeFirmware.Core.Provisioning
 {
     /// <summary>
     /// What a device checks before it stores a bundle: it is meant for this device, every field has a
-    /// plausible size, and the configuration overrides make a valid configuration.
+    /// plausible size, the certificates and key are well-formed and belong together, and the configuration
+    /// overrides make a valid configuration.
     /// </summary>
     public static class BundleValidator
     {
@@ -22,11 +23,7 @@ namespace NodeFirmware.Core.Provisioning
             if (!DeviceIdFormat.IsValid(b.DeviceId)) throw Bad("'id' is not a device id (esp32- and 12 lower-case hex digits)");
             if (b.DeviceId != expectedDeviceId)
                 throw new ProvisioningException(ErrorCode.WrongDevice, "bundle is for " + b.DeviceId + ", this device is " + expectedDeviceId);
-            CheckDer("cert", b.DeviceCertificate, MinCertificateSize, MaxCertificateSize);
-            CheckDer("key", b.DevicePrivateKey, MinPrivateKeySize, MaxPrivateKeySize);
-            CheckDer("ca", b.CaCertificate, MinCertificateSize, MaxCertificateSize);
-            if (!Contains(b.DeviceCertificate, Utf8.GetBytes(expectedDeviceId)))
-                throw new ProvisioningException(ErrorCode.WrongDevice, "the certificate does not name " + expectedDeviceId);
+            CheckCredentials(b, expectedDeviceId);
             CheckHost(b.BrokerHost);
             if (b.BrokerPort < 1 || b.BrokerPort > 65535) throw Bad("'port' must be 1..65535");
             int ssidBytes = Utf8.GetByteCount(b.WifiSsid);
@@ -39,6 +36,24 @@ namespace NodeFirmware.Core.Provisioning
                 if (ConfigCodec.Apply(new DeviceConfig(), b.ConfigOverrides, out reason) == null)
                     throw new ProvisioningException(ErrorCode.InvalidConfig, "'cfg': " + reason);
             }
+        }
+
+        /// <summary>
+        /// The part of <see cref="Validate"/> that decides whether the device can use the bundle as its TLS identity:
+        /// sizes, the certificate and key structures and that they belong together, the CA certificate, and that
+        /// the certificate names the device. Also what the device checks at every boot (<see cref="BootIdentity"/>).
+        /// </summary>
+        public static void CheckCredentials(ProvisioningBundle b, string expectedDeviceId)
+        {
+            CheckDer("cert", b.DeviceCertificate, MinCertificateSize, MaxCertificateSize);
+            CheckDer("key", b.DevicePrivateKey, MinPrivateKeySize, MaxPrivateKeySize);
+            CheckDer("ca", b.CaCertificate, MinCertificateSize, MaxCertificateSize);
+            string problem = CredentialCheck.PairProblem(b.DeviceCertificate, b.DevicePrivateKey);
+            if (problem != null) throw Bad("'cert'/'key': " + problem);
+            problem = CredentialCheck.CertificateProblem(b.CaCertificate);
+            if (problem != null) throw Bad("'ca': " + problem);
+            if (!Contains(b.DeviceCertificate, Utf8.GetBytes(expectedDeviceId)))
+                throw new ProvisioningException(ErrorCode.WrongDevice, "the certificate does not name " + expectedDeviceId);
         }
 
         private static void CheckDer(string name, byte[] value, int min, int max)

@@ -5,8 +5,9 @@ namespace NodeFirmware.Core.Provisioning
     /// <summary>
     /// The HelloReply payload, a CBOR map:
     /// { "pv": protocol version, "mac": 6 bytes, "id": device id, "fw": firmware version,
-    ///   "prov": committed?, "state": "empty" | "stored" | "provisioned", "max": largest bundle accepted,
-    ///   "crt": SHA-256 of the stored device certificate (only when a bundle is stored) }.
+    ///   "prov": committed and usable?, "state": "empty" | "stored" | "provisioned" | "corrupt", "max": largest bundle accepted,
+    ///   "crt": SHA-256 of the stored device certificate (only when a bundle is stored),
+    ///   "fault": why a stored identity is unusable (only with state "corrupt") }.
     /// Nothing secret: the certificate digest lets the host recognise a device it provisioned before.
     /// </summary>
     public class DeviceHello
@@ -21,12 +22,15 @@ namespace NodeFirmware.Core.Provisioning
         /// <summary>SHA-256 of the stored certificate's DER, or null.</summary>
         public byte[] CertificateSha256;
 
+        /// <summary>With <see cref="IdentityState.Corrupt"/>: what is wrong with the stored identity; otherwise null.</summary>
+        public string Fault;
+
         public bool Provisioned { get { return State == IdentityState.Committed; } }
 
         public byte[] Encode()
         {
             var w = new CborWriter(128);
-            w.WriteStartMap(CertificateSha256 == null ? 7 : 8);
+            w.WriteStartMap(7 + (CertificateSha256 == null ? 0 : 1) + (Fault == null ? 0 : 1));
             w.WriteText("pv"); w.WriteInt32(ProtocolVersion);
             w.WriteText("mac"); w.WriteBytes(Mac);
             w.WriteText("id"); w.WriteText(DeviceId);
@@ -35,6 +39,7 @@ namespace NodeFirmware.Core.Provisioning
             w.WriteText("state"); w.WriteText(StateName(State));
             w.WriteText("max"); w.WriteInt32(MaxBundleSize);
             if (CertificateSha256 != null) { w.WriteText("crt"); w.WriteBytes(CertificateSha256); }
+            if (Fault != null) { w.WriteText("fault"); w.WriteText(Fault); }
             return w.ToArray();
         }
 
@@ -55,6 +60,7 @@ namespace NodeFirmware.Core.Provisioning
                 else if (key == "state") { h.State = ParseState(r.ReadText()); haveState = true; }
                 else if (key == "max") h.MaxBundleSize = r.ReadInt32();
                 else if (key == "crt") h.CertificateSha256 = r.ReadBytes();
+                else if (key == "fault") h.Fault = r.ReadText();
                 else r.SkipValue();
             }
             if (!r.AtEnd) throw new CborException("trailing bytes after the hello map");
@@ -68,6 +74,7 @@ namespace NodeFirmware.Core.Provisioning
         public static string StateName(IdentityState state)
         {
             if (state == IdentityState.Committed) return "provisioned";
+            if (state == IdentityState.Corrupt) return "corrupt";
             if (state == IdentityState.Stored) return "stored";
             return "empty";
         }
@@ -75,6 +82,7 @@ namespace NodeFirmware.Core.Provisioning
         private static IdentityState ParseState(string name)
         {
             if (name == "provisioned") return IdentityState.Committed;
+            if (name == "corrupt") return IdentityState.Corrupt;
             if (name == "stored") return IdentityState.Stored;
             if (name == "empty") return IdentityState.Empty;
             throw new CborException("hello: unknown state '" + name + "'");

@@ -26,6 +26,10 @@ namespace NodeFirmware.Core.Provisioning
         private uint _lastPayloadCrc;
         private int _lastPayloadLength;
         private byte[] _lastReply;
+        private string _identityFault;
+
+        /// <summary>The fault text HELLO carries is cut to this many characters, like an ERROR's message.</summary>
+        public const int MaxFaultLength = 200;
 
         public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion)
             : this(store, mac, firmwareVersion, ProvisioningProtocol.DefaultMaxPayload) { }
@@ -43,7 +47,28 @@ namespace NodeFirmware.Core.Provisioning
 
         public string DeviceId { get; private set; }
 
-        public IdentityState State { get { return _store.State; } }
+        /// <summary>The store's state, or Corrupt while a fault reported by <see cref="ReportIdentityFault"/> stands.</summary>
+        public IdentityState State
+        {
+            get
+            {
+                IdentityState stored = _store.State;
+                return stored == IdentityState.Committed && _identityFault != null ? IdentityState.Corrupt : stored;
+            }
+        }
+
+        /// <summary>Why the committed identity is unusable, as the host found at boot; null when it is not.</summary>
+        public string IdentityFault { get { return _identityFault; } }
+
+        /// <summary>
+        /// Tells the session that the committed identity cannot be used (<see cref="BootIdentity"/>): HELLO then
+        /// reports "corrupt" with the reason, and PUT_BUNDLE replaces the bundle without a FACTORY_RESET.
+        /// </summary>
+        public void ReportIdentityFault(string fault)
+        {
+            if (fault == null || fault.Length == 0) fault = "unusable identity";
+            _identityFault = fault.Length > MaxFaultLength ? fault.Substring(0, MaxFaultLength) : fault;
+        }
 
         /// <summary>Set once a Reboot request was answered; the host restarts the device after sending the output.</summary>
         public bool RebootRequested { get; private set; }
@@ -163,7 +188,8 @@ namespace NodeFirmware.Core.Provisioning
             h.Mac = (byte[])_mac.Clone();
             h.DeviceId = DeviceId;
             h.FirmwareVersion = _firmwareVersion;
-            h.State = _store.State;
+            h.State = State;
+            h.Fault = h.State == IdentityState.Corrupt ? _identityFault : null;
             h.MaxBundleSize = _store.MaxBundleSize;
             if (h.State != IdentityState.Empty)
             {
@@ -181,12 +207,13 @@ namespace NodeFirmware.Core.Provisioning
 
         private byte[] PutBundle(byte[] bundle)
         {
-            if (_store.State == IdentityState.Committed)
+            if (State == IdentityState.Committed)
                 throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; send FACTORY_RESET first");
             if (bundle.Length > _store.MaxBundleSize)
                 throw new ProvisioningException(ErrorCode.PayloadTooLarge, "bundle of " + bundle.Length + " bytes exceeds the " + _store.MaxBundleSize + " this device stores");
             BundleValidator.Validate(BundleCodec.Decode(bundle), DeviceId);
             byte[] readBack = _store.SaveStored(bundle);
+            _identityFault = null;
             if (!Hex.SameBytes(readBack, bundle))
                 throw new ProvisioningException(ErrorCode.StorageFailed, "the bundle read back from storage differs from the one received");
             return Sha256.Hash(readBack);
@@ -196,8 +223,10 @@ namespace NodeFirmware.Core.Provisioning
         {
             if (expectedHash.Length != ProvisioningProtocol.HashSize)
                 throw new ProvisioningException(ErrorCode.BadRequest, "COMMIT carries the 32-byte SHA-256 of the stored bundle");
-            IdentityState state = _store.State;
+            IdentityState state = State;
             if (state == IdentityState.Empty) throw new ProvisioningException(ErrorCode.NothingStored, "no bundle stored to commit");
+            if (state == IdentityState.Corrupt)
+                throw new ProvisioningException(ErrorCode.BadBundle, "the stored identity is corrupt (" + _identityFault + "); send PUT_BUNDLE with a new one");
             byte[] stored = _store.BundleBytes;
             if (!Hex.SameBytes(Sha256.Hash(stored), expectedHash))
                 throw new ProvisioningException(ErrorCode.HashMismatch, "COMMIT names a different bundle than the one stored");
@@ -220,6 +249,7 @@ namespace NodeFirmware.Core.Provisioning
             }
             if (given != expected) throw new ProvisioningException(ErrorCode.BadToken, "the confirmation token must be \"RESET " + DeviceId + "\"");
             _store.Erase();
+            _identityFault = null;
             if (_store.State != IdentityState.Empty) throw new ProvisioningException(ErrorCode.StorageFailed, "the erase did not persist");
         }
 

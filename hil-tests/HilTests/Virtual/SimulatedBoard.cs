@@ -33,6 +33,7 @@ public sealed class SimulatedBoard : IAsyncDisposable
     private readonly List<string> _console = new();
     private bool _powered = true;
     private bool _appRunning;
+    private int _bootsSeen;
 
     public SimulatedBoard(byte[] mac, BrokerEndpoint broker, PowerProfile profile, long startUnixMillis, Action<byte[]> toHost, int seed = 1)
     {
@@ -76,7 +77,7 @@ public sealed class SimulatedBoard : IAsyncDisposable
         if (!_appRunning || Node is not null) return; // the running node does not read its UART
         byte[] reply = Provisioning.Receive(bytes);
         if (reply.Length > 0) _toHost(reply);
-        if (Provisioning.Store.State == IdentityState.Committed && Provisioning.Boots > 0) StartNode("restart after provisioning");
+        if (Provisioning.Boots > _bootsSeen) StartAppAfterReset("restart after provisioning");
     }
 
     /// <summary>The usual auto-reset circuit: RTS alone pulls EN low, DTR alone pulls IO0 low.</summary>
@@ -138,12 +139,20 @@ public sealed class SimulatedBoard : IAsyncDisposable
             return;
         }
         _appRunning = true;
-        if (Provisioning.Store.State == IdentityState.Committed) StartNode(why);
-        else
-        {
-            Provisioning.PowerCycle();
-            Print($"app: no identity, provisioning mode on UART ({DeviceId})");
-        }
+        if (Node is not null) return;
+        Provisioning.PowerCycle();
+        StartAppAfterReset(why);
+    }
+
+    /// <summary>The application's start: the node with the stored identity, or provisioning mode saying why not.</summary>
+    private void StartAppAfterReset(string why)
+    {
+        _bootsSeen = Provisioning.Boots;
+        if (Node is not null) return;
+        if (StartNode(why)) return;
+        var identity = Provisioning.Identity;
+        if (identity.State == IdentityState.Corrupt) Print($"app: {identity.ConsoleLine()} ({DeviceId})");
+        else Print($"app: no identity, provisioning mode on UART ({DeviceId})");
     }
 
     private void StopApp()
@@ -153,27 +162,27 @@ public sealed class SimulatedBoard : IAsyncDisposable
 
     private bool HasApplication() => Rom.Flash.Read(AppOffset, 1)[0] == EspImageMagic;
 
-    private void StartNode(string why)
+    /// <summary>Starts the node when the stored identity is usable (Core's decision, then .NET's TLS types); false otherwise.</summary>
+    private bool StartNode(string why)
     {
         if (Node is not null)
         {
             _appRunning = true;
-            return;
+            return true;
         }
-        var bundle = Provisioning.Store.LoadCommitted();
-        using var key = ECDsa.Create();
-        key.ImportPkcs8PrivateKey(bundle.DevicePrivateKey, out _);
-        using var certificate = X509CertificateLoader.LoadCertificate(bundle.DeviceCertificate);
-        var withKey = certificate.CopyWithPrivateKey(key);
+        var identity = ProvisionedIdentity.Boot(Provisioning);
+        if (identity is null) return false;
+        var bundle = Provisioning.Identity.Bundle;
         var defaults = new DeviceConfig();
         if (bundle.ConfigOverrides is { Length: > 0 } overrides)
             defaults = ConfigCodec.Apply(defaults, overrides, out string reason) ?? throw new InvalidOperationException("the provisioned configuration was refused: " + reason);
         // The node dials the broker the bundle names; on this machine that is the rig's broker.
         var endpoint = new BrokerEndpoint(bundle.BrokerHost, bundle.BrokerPort, _broker.FleetCa);
+        identity.Broker.FleetCa.Dispose();
         Node = new VirtualNode(new VirtualNodeOptions
         {
             DeviceId = bundle.DeviceId,
-            Certificate = withKey,
+            Certificate = identity.Certificate,
             Broker = endpoint,
             PowerProfile = _profile,
             Defaults = defaults,
@@ -188,6 +197,7 @@ public sealed class SimulatedBoard : IAsyncDisposable
         }, NowUnixMillis);
         _appRunning = true;
         Print($"app: identity {bundle.DeviceId} committed, node running ({why})");
+        return true;
     }
 
     private void Print(string line)

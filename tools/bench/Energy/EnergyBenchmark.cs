@@ -1,6 +1,7 @@
 using NodeFirmware.Bench.Wire;
 using NodeFirmware.Core.Config;
 using NodeFirmware.Core.Energy;
+using NodeFirmware.Core.Link;
 using NodeFirmware.HostCommon.Boards;
 
 namespace NodeFirmware.Bench.Energy;
@@ -8,7 +9,7 @@ namespace NodeFirmware.Bench.Energy;
 /// <summary>
 /// mAh/day of the reference profile (sample every 60 s, report every 15 min) on a board's power profile
 /// (boards/*.json; every number carries its source there) against "wake, connect, publish each reading,
-/// deep sleep" on the same board. Usage: bench energy [--board firebeetle-esp32] [--sample-s 60] [--report-s 900]
+/// deep sleep" on the same board, and what failed connection attempts add. Usage: bench energy [--board firebeetle-esp32] [--sample-s 60] [--report-s 900]
 /// </summary>
 public static class EnergyBenchmark
 {
@@ -33,6 +34,31 @@ public static class EnergyBenchmark
                           $"battery_days={ours.BatteryLifeDays:0} baseline_battery_days={naive.BatteryLifeDays:0}");
         Console.WriteLine($"RESULT energy_phases board={profile.Name} boot={ours.BootMah:0.00} sample={ours.SampleMah:0.00} connect={ours.ConnectMah:0.00} " +
                           $"publish={ours.PublishMah:0.00} listen={ours.ListenMah:0.00} sleep={ours.SleepMah:0.00} mah_per_day");
+        PrintLinkFailures(profile, EnergyModel.ForConfig(config, batchBytes), ours);
         return 0;
+    }
+
+    /// <summary>Link-failure rates the failure lines are printed for (share of connection attempts that fail).</summary>
+    public static readonly double[] FailureRates = { 0.05, 0.2, 0.5 };
+
+    /// <summary>
+    /// The cost of failed connection attempts, each charged at the device's bound (Core's ConnectLimits): one line
+    /// per failure rate and place (no Wi-Fi: the join runs out; no broker: Wi-Fi joins, the MQTT connect runs out).
+    /// </summary>
+    private static void PrintLinkFailures(PowerProfile profile, DutyCycle duty, EnergyEstimate clean)
+    {
+        foreach (bool wifiFails in new[] { true, false })
+        {
+            foreach (double rate in FailureRates)
+            {
+                var d = EnergyModel.WithLinkFailures(duty, rate, wifiFails);
+                var e = EnergyModel.Estimate(profile, d);
+                double failedPerDay = d.FailedWifiJoinsPerDay + d.FailedBrokerConnectsPerDay;
+                int boundMs = wifiFails ? ConnectLimits.WifiJoinWorstMillis : (int)profile.WifiConnectMilliseconds + ConnectLimits.MqttConnectMillis;
+                Console.WriteLine($"RESULT energy_link_failures board={profile.Name} fails_at={(wifiFails ? "wifi" : "broker")} failure_rate={rate:0.00} " +
+                                  $"failed_attempts_per_day={failedPerDay:0.0} attempt_bound_ms={boundMs} failed_mah_per_day={e.FailedConnectMah:0.00} " +
+                                  $"mah_per_day={e.TotalMahPerDay:0.00} increase={e.TotalMahPerDay / clean.TotalMahPerDay - 1:P0} battery_days={e.BatteryLifeDays:0}");
+            }
+        }
     }
 }

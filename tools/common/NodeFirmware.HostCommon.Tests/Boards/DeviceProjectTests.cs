@@ -64,6 +64,55 @@ public class DeviceProjectTests
         }
     }
 
+    /// <summary>Rows of the doc's "Package dependencies" table: package → (dependency, version it was built against).</summary>
+    private static Dictionary<string, List<(string Id, string Version)>> DocumentedDependencies()
+    {
+        string section = Section(ApiDoc, "### Package dependencies");
+        return Regex.Matches(section, @"^\| (nanoFramework\.[A-Za-z0-9.]+) \| ([^|]+) \|", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => Regex.Matches(m.Groups[2].Value, @"(nanoFramework\.[A-Za-z0-9.]+) ([0-9.]+)")
+                .Select(d => (d.Groups[1].Value, d.Groups[2].Value)).ToList());
+    }
+
+    /// <summary>
+    /// nanoCLR binds an assembly reference by name and major.minor (nf-interpreter's FindAssembly, fExact false);
+    /// NuGet wants at least the version a nuspec names. Both must hold for every dependency of every pinned package.
+    /// </summary>
+    [Theory]
+    [InlineData("NodeFirmware.Device")]
+    [InlineData("NodeFirmware.Device.Tests")]
+    public void Every_dependency_is_pinned_at_a_version_that_loads(string project)
+    {
+        var pinned = Packages(project).ToDictionary(p => p.Id, p => Version.Parse(p.Version));
+        var dependencies = DocumentedDependencies();
+        Assert.NotEmpty(dependencies);
+        foreach (var (package, _) in pinned)
+        {
+            if (package == "nanoFramework.CoreLibrary" || package.StartsWith("nanoFramework.UnitsNet.", StringComparison.Ordinal)
+                || package == "nanoFramework.System.Buffers.Binary.BinaryPrimitives" || package == "nanoFramework.System.Device.Model") continue;
+            Assert.True(dependencies.ContainsKey(package), $"{project}: {package} has no row in docs/device-apis.md 'Package dependencies'");
+        }
+        foreach (var (package, needs) in dependencies)
+        {
+            if (!pinned.ContainsKey(package)) continue;
+            foreach (var (id, version) in needs)
+            {
+                var required = Version.Parse(version);
+                Assert.True(pinned.TryGetValue(id, out var have), $"{project}: {package} needs {id} {version}, which packages.config does not pin");
+                Assert.True(have >= required, $"{project}: {package} needs {id} >= {version}, pinned {have}");
+                Assert.True(have!.Major == required.Major && have.Minor == required.Minor,
+                    $"{project}: {package} was built against {id} {version}; nanoCLR will not bind it to {have} (major.minor differ)");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_test_framework_is_built_on_the_pinned_core_library()
+    {
+        var needs = DocumentedDependencies()["nanoFramework.TestFramework"];
+        var core = Packages("NodeFirmware.Device.Tests").Single(p => p.Id == "nanoFramework.CoreLibrary");
+        Assert.Contains(("nanoFramework.CoreLibrary", core.Version), needs);
+    }
+
     [Fact]
     public void Device_and_loader_use_the_same_library_set()
     {

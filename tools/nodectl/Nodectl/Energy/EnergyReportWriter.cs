@@ -33,6 +33,7 @@ public static class EnergyReportWriter
         yield return ("publish", e.PublishMah);
         yield return ("listen", e.ListenMah);
         yield return ("sleep", e.SleepMah);
+        if (e.FailedConnectMah > 0) yield return ("failed", e.FailedConnectMah); // attempts charged at Core's ConnectLimits
     }
 
     public static double Share(double part, double total) => total > 0 ? 100.0 * part / total : 0;

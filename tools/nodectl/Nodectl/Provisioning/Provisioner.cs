@@ -53,8 +53,13 @@ public sealed class Provisioner
             throw Fail(run, "hello", $"the device reports MAC {FormatMac(hello.Mac)} but the expected MAC is {FormatMac(settings.ExpectedMac)} (wrong board on this port?); nothing was issued");
         _log.WriteLine($"{run.DeviceId}: firmware {hello.FirmwareVersion}, identity {DeviceHello.StateName(hello.State)}");
 
-        // 2. Already provisioned?
-        if (hello.State == IdentityState.Committed)
+        // 2. Already provisioned? A corrupt identity is not: the device accepts a new bundle over it.
+        if (hello.State == IdentityState.Corrupt)
+        {
+            run.ReplacedFault = hello.Fault ?? "unusable identity";
+            _log.WriteLine($"{run.DeviceId}: the stored identity is corrupt ({run.ReplacedFault}); a new one replaces it");
+        }
+        else if (hello.State == IdentityState.Committed)
         {
             if (!settings.FactoryReset)
             {
@@ -73,12 +78,12 @@ public sealed class Provisioner
             }
         }
 
-        // 3. Check the settings with the device's own rules before anything is issued.
-        var placeholderKey = new byte[BundleValidator.MinPrivateKeySize];
-        placeholderKey[0] = 0x30;
-        var dryRun = BuildBundle(run.DeviceId, settings, PlaceholderCertificate(run.DeviceId), placeholderKey);
+        // 3. Check the settings with the device's own rules before anything is issued (a throwaway key and
+        //    self-signed certificate stand in for the real ones, which the same rules check on the device).
         try
         {
+            using var placeholderKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var dryRun = BuildBundle(run.DeviceId, settings, PlaceholderCertificate(run.DeviceId, placeholderKey), placeholderKey.ExportPkcs8PrivateKey());
             BundleValidator.Validate(BundleCodec.Decode(BundleCodec.Encode(dryRun)), run.DeviceId);
         }
         catch (ProvisioningException e)
@@ -152,7 +157,7 @@ public sealed class Provisioner
         {
             throw Fail(run, "commit", $"{issued} and stored, but the commit was not confirmed: {e.Message}. Re-run: if the device committed, the run completes without a new certificate", e);
         }
-        _audit.Append(run.Entry("ok", null, "committed on the device"));
+        _audit.Append(run.Entry("ok", null, run.ReplacedFault is null ? "committed on the device" : "committed on the device, replacing a corrupt identity: " + run.ReplacedFault));
         _log.WriteLine($"{run.DeviceId}: committed, certificate serial {run.CertSerial}");
 
         var (registered, problem) = RegisterIfAsked(run, settings);
@@ -233,12 +238,11 @@ public sealed class Provisioner
         ConfigOverrides = s.ConfigOverrides,
     };
 
-    private static byte[] PlaceholderCertificate(string deviceId)
+    private static byte[] PlaceholderCertificate(string deviceId, ECDsa key)
     {
-        var der = new byte[BundleValidator.MinCertificateSize + deviceId.Length];
-        der[0] = 0x30;
-        System.Text.Encoding.ASCII.GetBytes(deviceId).CopyTo(der, 8);
-        return der;
+        var request = new CertificateRequest("CN=" + deviceId, key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.RawData;
     }
 
     private static string FormatMac(byte[] mac) => string.Join(':', mac.Select(b => b.ToString("x2")));
@@ -248,6 +252,7 @@ public sealed class Provisioner
     {
         public string? DeviceId;
         public string? CertSerial;
+        public string? ReplacedFault;
         public string? CertSha256;
         public string? BundleSha256;
 

@@ -31,7 +31,31 @@ public sealed class ProvisionedIdentity : IDisposable
     {
         if (store.State != IdentityState.Committed)
             throw new InvalidOperationException($"the node holds no committed identity (store state {store.State})");
-        var bundle = store.LoadCommitted();
+        return FromBundle(store.LoadCommitted() ?? throw new InvalidOperationException("the committed bundle does not decode"));
+    }
+
+    /// <summary>
+    /// The node's boot: Core decides on the stored identity, then .NET's TLS types load it (the device's mbedTLS
+    /// step). Null when the node has to stay in provisioning mode; a refusal by .NET is reported to the node as a
+    /// corrupt identity, never thrown, so no boot ends in an exception.
+    /// </summary>
+    public static ProvisionedIdentity? Boot(VirtualProvisioningNode node)
+    {
+        if (!node.Identity.RunsNode) return null;
+        try
+        {
+            return FromBundle(node.Identity.Bundle);
+        }
+        catch (Exception e) when (e is InvalidOperationException or CryptographicException or ArgumentException)
+        {
+            node.ReportTlsRefusal(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Joins the bundle's certificate with its key; throws <see cref="InvalidOperationException"/> when they do not hang together.</summary>
+    public static ProvisionedIdentity FromBundle(ProvisioningBundle bundle)
+    {
         using var certificate = X509CertificateLoader.LoadCertificate(bundle.DeviceCertificate);
         string commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         if (commonName != bundle.DeviceId)
@@ -52,7 +76,7 @@ public sealed class ProvisionedIdentity : IDisposable
         {
             withKey = certificate.CopyWithPrivateKey(key);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new InvalidOperationException($"{bundle.DeviceId}: the stored private key does not match its certificate: {e.Message}", e);
         }

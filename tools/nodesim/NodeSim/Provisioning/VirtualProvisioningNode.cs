@@ -6,7 +6,9 @@ namespace NodeSim.Provisioning;
 /// <summary>
 /// The virtual node in provisioning mode: Core's <see cref="ProvisioningSession"/> over simulated flash,
 /// fed with the bytes of a serial line. A REBOOT request restarts it (a new session over the same flash),
-/// as the real node does; <see cref="PowerCycle"/> does the same from outside.
+/// as the real node does; <see cref="PowerCycle"/> does the same from outside. Every start decides on the
+/// stored identity with Core's <see cref="BootIdentity"/>, as the device does, so a corrupt one is reported
+/// to the host as such.
 /// </summary>
 public sealed class VirtualProvisioningNode
 {
@@ -22,16 +24,31 @@ public sealed class VirtualProvisioningNode
         FirmwareVersion = firmwareVersion;
         Flash = flash ?? new ProvisioningFlash();
         FirstSector = firstSector;
-        Store = new IdentityStore(Flash, FirstSector);
-        Session = new ProvisioningSession(Store, _mac, FirmwareVersion);
+        Start();
     }
 
     public IFlash Flash { get; }
     public int FirstSector { get; }
     public string FirmwareVersion { get; }
     public string DeviceId => Session.DeviceId;
-    public IdentityStore Store { get; private set; }
-    public ProvisioningSession Session { get; private set; }
+    public IdentityStore Store { get; private set; } = null!;
+    public ProvisioningSession Session { get; private set; } = null!;
+
+    /// <summary>What the last start decided on the stored identity (Core's <see cref="BootIdentity"/>).</summary>
+    public BootIdentity Identity { get; private set; } = null!;
+
+    /// <summary>
+    /// The host's TLS library refused credentials that passed Core's checks: the identity is reported corrupt
+    /// until it is replaced, as on the device.
+    /// </summary>
+    public void ReportTlsRefusal(string reason)
+    {
+        lock (_gate)
+        {
+            Identity = BootIdentity.Refused(reason);
+            Session.ReportIdentityFault(Identity.Fault);
+        }
+    }
 
     /// <summary>Restarts asked for by REBOOT or done by <see cref="PowerCycle"/>.</summary>
     public int Boots { get; private set; }
@@ -86,7 +103,14 @@ public sealed class VirtualProvisioningNode
     private void Restart()
     {
         Boots++;
+        Start();
+    }
+
+    private void Start()
+    {
         Store = new IdentityStore(Flash, FirstSector);
         Session = new ProvisioningSession(Store, _mac, FirmwareVersion);
+        Identity = BootIdentity.Decide(Store, Session.DeviceId);
+        if (Identity.State == IdentityState.Corrupt) Session.ReportIdentityFault(Identity.Fault);
     }
 }
