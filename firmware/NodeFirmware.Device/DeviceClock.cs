@@ -14,7 +14,8 @@ namespace NodeFirmware.Device
         /// <summary>Before this the clock was never set (nanoCLR starts at its build date or 1970).</summary>
         private const int FirstValidYear = 2024;
 
-        private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0);
+        /// <summary>DateTime ticks of 1970-01-01T00:00:00Z: a constant, not a static DateTime (docs/firmware-core-rules.md, "Static state").</summary>
+        private const long UnixEpochTicks = 621355968000000000;
 
         public long UptimeMillis
         {
@@ -23,7 +24,7 @@ namespace NodeFirmware.Device
 
         public long UnixTimeSeconds
         {
-            get { return (DateTime.UtcNow - UnixEpoch).Ticks / TimeSpan.TicksPerSecond; }
+            get { return (DateTime.UtcNow.Ticks - UnixEpochTicks) / TimeSpan.TicksPerSecond; }
         }
 
         public bool IsTimeValid

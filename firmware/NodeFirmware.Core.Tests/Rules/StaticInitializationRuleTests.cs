@@ -12,6 +12,16 @@ public class StaticInitializationRuleTests
         Assert.True(violations.Count == 0, "static initializers nanoCLR may run before what they read:\n" + string.Join("\n", violations));
     }
 
+    /// <summary>The device adapters and the Loader run on nanoCLR too; the type-check assembly holds them with Core.</summary>
+    [Fact]
+    public void Device_and_Loader_have_no_static_initializer_that_depends_on_other_code()
+    {
+        string typeCheck = Path.Combine(AppContext.BaseDirectory, "device-typecheck", "NodeFirmware.Device.TypeCheck.dll");
+        var violations = StaticInitializerInspector.Violations(typeCheck, "NodeFirmware.Device.")
+            .Concat(StaticInitializerInspector.Violations(typeCheck, "NodeFirmware.Loader.")).ToList();
+        Assert.True(violations.Count == 0, "static initializers nanoCLR may run before what they read:\n" + string.Join("\n", violations));
+    }
+
     [Fact]
     public void The_inspector_flags_calls_reads_and_objects_and_allows_literals()
     {
