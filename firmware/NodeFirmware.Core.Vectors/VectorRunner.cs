@@ -60,6 +60,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "node") return NodeCheck.Compute(v);
             if (kind == "sensing") return SensingCheck.Compute(v);
             if (kind == "rollback-policy") return RollbackPolicyCheck.Compute(v);
+            if (kind == "ota") return OtaCheck.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }
