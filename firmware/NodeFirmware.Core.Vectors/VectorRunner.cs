@@ -61,6 +61,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "sensing") return SensingCheck.Compute(v);
             if (kind == "rollback-policy") return RollbackPolicyCheck.Compute(v);
             if (kind == "ota") return OtaCheck.Compute(v);
+            if (kind == "message") return MessageCheck.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }
