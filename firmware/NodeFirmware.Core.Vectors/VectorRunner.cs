@@ -62,6 +62,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "rollback-policy") return RollbackPolicyCheck.Compute(v);
             if (kind == "ota") return OtaCheck.Compute(v);
             if (kind == "message") return MessageCheck.Compute(v);
+            if (kind == "provisioning") return ProvisioningCheck.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }

@@ -42,7 +42,7 @@ internal sealed class DeviceRig
     public List<Frame> Exchange(byte[] bytes)
     {
         Session.Receive(bytes, 0, bytes.Length);
-        var output = Session.TakeOutput() ?? Array.Empty<byte>();
+        var output = Session.TakeOutput();
         AllOutput.AddRange(output);
         var decoder = new FrameDecoder(ProvisioningProtocol.AbsoluteMaxPayload);
         decoder.Feed(output, 0, output.Length);

@@ -101,10 +101,13 @@ namespace NodeFirmware.Core.Provisioning
             _decoder.Reset();
         }
 
-        /// <summary>The bytes to send, or null when there is nothing.</summary>
+        /// <summary>
+        /// The bytes to send; empty when there is nothing (never null: the device's serial loop writes what it gets,
+        /// and a null after a garbage frame ended that loop with an exception; firmware/vectors/provisioning.vec).
+        /// </summary>
         public byte[] TakeOutput()
         {
-            if (_output.Count == 0) return null;
+            if (_output.Count == 0) return new byte[0];
             int total = 0;
             for (int i = 0; i < _output.Count; i++) total += ((byte[])_output[i]).Length;
             var all = new byte[total];

@@ -64,7 +64,7 @@ public sealed class VirtualProvisioningNode
         {
             byte[] copy = data.ToArray();
             Session.Receive(copy, 0, copy.Length);
-            byte[] output = Session.TakeOutput() ?? [];
+            byte[] output = Session.TakeOutput();
             if (Session.RebootRequested) Restart();
             return output;
         }

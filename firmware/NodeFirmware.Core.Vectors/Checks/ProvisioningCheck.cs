@@ -1,0 +1,105 @@
+using System;
+using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Provisioning;
+using NodeFirmware.Core.Util;
+
+namespace NodeFirmware.Core.Vectors.Checks
+{
+    /// <summary>
+    /// The factory's serial protocol as the device answers it (docs/formats/provisioning.md): a session on an empty
+    /// identity store for the device with MAC "mac:". DER blobs are named lines ("der: NAME HEX"); "bundle: ID CERT KEY
+    /// CA" builds a bundle from them (host, port, Wi-Fi, release key and configuration fixed). "send:" lines run in order:
+    /// "hello", "put-bundle" (the last bundle line), "commit" (the hash the device last sent in STORED), "commit-other",
+    /// "factory-reset TOKEN...", "reboot", "raw HEX" (bytes as they come down the wire). Expect: the device's replies,
+    /// one per request, and the identity state at the end.
+    /// </summary>
+    public static class ProvisioningCheck
+    {
+        public static string Compute(Vector v)
+        {
+            var store = new IdentityStore(new CutFlash(4 * 4096, 4096), 0);
+            var session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0");
+            string[] blobs = v.All("der");
+            byte[] stored = new byte[32];
+            string log = "";
+            int sequence = 1;
+            foreach (string send in v.All("send"))
+            {
+                int space = send.IndexOf(' ');
+                string op = space < 0 ? send : send.Substring(0, space);
+                string arg = space < 0 ? "" : send.Substring(space + 1);
+                byte[] wire;
+                if (op == "hello") wire = FrameEncoder.Encode(MessageType.Hello, sequence++, new byte[0]);
+                else if (op == "put-bundle") wire = FrameEncoder.Encode(MessageType.PutBundle, sequence++, Bundle(v, blobs));
+                else if (op == "commit") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, stored);
+                else if (op == "commit-other") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, Sha256.Hash(new byte[] { 1 }));
+                else if (op == "factory-reset") wire = FrameEncoder.Encode(MessageType.FactoryReset, sequence++, Utf8.GetBytes(arg));
+                else if (op == "reboot") wire = FrameEncoder.Encode(MessageType.Reboot, sequence++, new byte[0]);
+                else if (op == "raw") wire = HexText.Decode(arg, v.Name + ".send");
+                else throw new VectorFormatException(v.Name + ": unknown send '" + send + "'");
+                session.Receive(wire, 0, wire.Length);
+                log += Replies(session.TakeOutput(), stored);
+            }
+            return log + "| state " + Name(session.State) + (session.RebootRequested ? " reboot" : "");
+        }
+
+        private static byte[] Bundle(Vector v, string[] blobs)
+        {
+            string[] lines = v.All("bundle");
+            string[] f = Fields.Split(lines[lines.Length - 1], 4, v.Name + ".bundle");
+            var b = new ProvisioningBundle();
+            b.DeviceId = f[0];
+            b.DeviceCertificate = Blob(blobs, f[1], v.Name);
+            b.DevicePrivateKey = Blob(blobs, f[2], v.Name);
+            b.CaCertificate = Blob(blobs, f[3], v.Name);
+            b.BrokerHost = "broker.factory.local";
+            b.BrokerPort = 8883;
+            b.WifiSsid = "factory-line";
+            b.WifiPassphrase = "correct horse battery staple";
+            b.ReleasePublicKey = new byte[32];
+            for (int i = 0; i < 32; i++) b.ReleasePublicKey[i] = (byte)(i + 1);
+            if (v.Has("cfg")) b.ConfigOverrides = CborDiagnostic.Write(v.Text("cfg"));
+            return BundleCodec.Encode(b);
+        }
+
+        private static byte[] Blob(string[] blobs, string name, string caseName)
+        {
+            foreach (string line in blobs)
+            {
+                int space = line.IndexOf(' ');
+                if (line.Substring(0, space) == name) return HexText.Decode(line.Substring(space + 1), caseName + "." + name);
+            }
+            throw new VectorFormatException(caseName + ": no der named " + name);
+        }
+
+        /// <summary>Each reply frame as text; STORED's hash is kept for the next COMMIT.</summary>
+        private static string Replies(byte[] output, byte[] stored)
+        {
+            var decoder = new FrameDecoder();
+            decoder.Feed(output, 0, output.Length);
+            string text = "";
+            for (FrameDecodeResult r = decoder.Next(); r != null; r = decoder.Next())
+            {
+                if (!r.IsFrame) { text += "unreadable reply; "; continue; }
+                Frame f = r.Frame;
+                if (f.Type == MessageType.Stored)
+                {
+                    Array.Copy(f.Payload, stored, 32);
+                    text += "stored; ";
+                }
+                else if (f.Type == MessageType.HelloReply || f.Type == MessageType.Error)
+                {
+                    text += (f.Type == MessageType.Error ? "error " : "hello ") + CborDiagnostic.Read(new Core.Cbor.CborReader(f.Payload)) + "; ";
+                }
+                else text += f.Type == MessageType.Committed ? "committed; " : f.Type == MessageType.Rebooting ? "rebooting; " : f.Type == MessageType.ResetDone ? "reset; " : "type " + (int)f.Type + "; ";
+            }
+            return text;
+        }
+
+        // Spelled out: an enum's ToString is not the same on nanoCLR.
+        private static string Name(IdentityState s)
+        {
+            return s == IdentityState.Empty ? "empty" : s == IdentityState.Stored ? "stored" : s == IdentityState.Committed ? "committed" : "corrupt";
+        }
+    }
+}
