@@ -5,7 +5,8 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// <summary>
     /// A power profile ("profile: BOOT_MS BOOT_MA SAMPLE_MS SAMPLE_MA WIFI_MS WIFI_MA TLS_MS TLS_MA PUB_MS_MSG
     /// PUB_MS_KB RADIO_MA LIGHT_MA DEEP_MA CAPACITY_MAH", decimals as integer micro-units: 1500000 = 1.5), a
-    /// configuration ("config:" as in the scheduler's vectors) and the batch size in bytes. Expect: the mAh per
+    /// configuration ("config:" as in the scheduler's vectors), the batch size in bytes and, optionally,
+    /// "link_failures: PERCENT wifi|broker" (connection attempts that fail, and where). Expect: the mAh per
     /// day of each phase and in total, in micro-mAh, and the battery life in hundredths of a day.
     /// </summary>
     public static class EnergyCheck
@@ -14,9 +15,14 @@ namespace NodeFirmware.Core.Vectors.Checks
         {
             PowerProfile p = Profile(v);
             DutyCycle d = EnergyModel.ForConfig(Configs.FromVector(v), v.Int("batch_bytes"));
+            if (v.Has("link_failures"))
+            {
+                string[] f = Fields.Split(v.Text("link_failures"), 2, v.Name + ".link_failures");
+                d = EnergyModel.WithLinkFailures(d, HexText.ParseLong(f[0], v.Name) / 100.0, f[1] == "wifi");
+            }
             EnergyEstimate e = EnergyModel.Estimate(p, d);
             return "boot " + Micro(e.BootMah) + " sample " + Micro(e.SampleMah) + " connect " + Micro(e.ConnectMah)
-                + " publish " + Micro(e.PublishMah) + " listen " + Micro(e.ListenMah) + " sleep " + Micro(e.SleepMah)
+                + " publish " + Micro(e.PublishMah) + " listen " + Micro(e.ListenMah) + " sleep " + Micro(e.SleepMah) + " failed " + Micro(e.FailedConnectMah)
                 + " total " + Micro(e.TotalMahPerDay) + " days_x100 " + (long)(e.BatteryLifeDays * 100 + 0.5);
         }
 
