@@ -10,8 +10,9 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// identity store for the device with MAC "mac:". DER blobs are named lines ("der: NAME HEX"); "bundle: ID CERT KEY
     /// CA" builds a bundle from them (host, port, Wi-Fi, release key and configuration fixed). "send:" lines run in order:
     /// "hello", "put-bundle" (the last bundle line), "commit" (the hash the device last sent in STORED), "commit-other",
-    /// "factory-reset TOKEN...", "reboot", "raw HEX" (bytes as they come down the wire). Expect: the device's replies,
-    /// one per request, and the identity state at the end.
+    /// "factory-reset TOKEN...", "reboot", "raw HEX" (bytes as they come down the wire), "boot" (the decision the device
+    /// makes at power-on from what is stored: BootIdentity). Expect: the device's replies, one per request, and the
+    /// identity state at the end.
     /// </summary>
     public static class ProvisioningCheck
     {
@@ -36,6 +37,12 @@ namespace NodeFirmware.Core.Vectors.Checks
                 else if (op == "factory-reset") wire = FrameEncoder.Encode(MessageType.FactoryReset, sequence++, Utf8.GetBytes(arg));
                 else if (op == "reboot") wire = FrameEncoder.Encode(MessageType.Reboot, sequence++, new byte[0]);
                 else if (op == "raw") wire = HexText.Decode(arg, v.Name + ".send");
+                else if (op == "boot")
+                {
+                    BootIdentity decision = BootIdentity.Decide(store, session.DeviceId);
+                    log += "boot " + Name(decision.State) + (decision.RunsNode ? " runs the node" : " stays in provisioning") + "; ";
+                    continue;
+                }
                 else throw new VectorFormatException(v.Name + ": unknown send '" + send + "'");
                 session.Receive(wire, 0, wire.Length);
                 log += Replies(session.TakeOutput(), stored);
