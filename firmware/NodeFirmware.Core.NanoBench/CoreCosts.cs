@@ -10,7 +10,7 @@ namespace NodeFirmware.Core.NanoBench
 {
     /// <summary>
     /// Times Core's costly operations on whatever runtime runs it (nanoCLR or .NET), each repeated until it has
-    /// run for about <see cref="MinMillis"/> ms. One line each: "nanobench op=NAME us_per_op=N runs=N".
+    /// run for about <see cref="MinMillis"/> ms. One line each: "nanobench op=NAME ns_per_op=N runs=N".
     /// </summary>
     public static class CoreCosts
     {
@@ -135,8 +135,8 @@ namespace NodeFirmware.Core.NanoBench
 
         private static string Line(string op, long startTicks, int runs)
         {
-            long microsTotal = (Now() - startTicks) / 10;
-            return "nanobench op=" + op + " us_per_op=" + (microsTotal / runs) + " runs=" + runs;
+            long nanosTotal = (Now() - startTicks) * 100;
+            return "nanobench op=" + op + " ns_per_op=" + (nanosTotal / runs) + " runs=" + runs;
         }
     }
 }

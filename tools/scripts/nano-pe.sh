@@ -15,7 +15,7 @@ fi
 hints=(-loadHints mscorlib "$nano_lib/mscorlib.dll" -loadHints nanoFramework.TestFramework "$nano_lib/nanoFramework.TestFramework.dll")
 # Dependency order: Core, the vector checks, the vector data, then the test or program assembly.
 for dll in $(ls "$out/dll"/*.dll | grep -v -e /mscorlib.dll -e /nanoFramework.TestFramework.dll | \
-             awk '/NodeFirmware.Core.Nano.dll$/ {print 0, $0; next} /NodeFirmware.Core.Vectors.dll$/ {print 1, $0; next}
+             awk '/NodeFirmware.Core.Nano.dll$/ || /ApiSurface.dll$/ {print 0, $0; next} /NodeFirmware.Core.Vectors.dll$/ {print 1, $0; next}
                   /NodeFirmware.Core.VectorData\./ {print 2, $0; next} {print 3, $0}' | sort | cut -d' ' -f2); do
   name=$(basename "$dll" .dll)
   if ! dotnet "$nano_mdp" "${hints[@]}" -parse "$dll" -compile "$out/$name.pe" false > "$out/mdp-$name.log" 2>&1; then

@@ -43,8 +43,15 @@ public static class NanoBenchmark
         }
 
         long core = peSizes["NodeFirmware.Core.Nano"];
-        Console.WriteLine($"RESULT nano_pe assembly=NodeFirmware.Core bytes={core} board={board.Name} slot_budget_bytes={board.File.AppSizeBytes} " +
-                          $"headroom_bytes={board.File.AppSizeBytes - core}");
+        Console.WriteLine($"RESULT nano_pe assembly=NodeFirmware.Core bytes={core}");
+        foreach (string app in new[] { "Device", "Loader" })
+        {
+            long? size = AppPeSize(app);
+            if (size == null) { Console.WriteLine($"RESULT nano_pe assembly=NodeFirmware.{app} skipped=\"did not build\""); continue; }
+            // The application lives in an app slot; the Loader in the deployment area (bootloader-config/README.md).
+            string budget = app == "Device" ? $" slot_budget_bytes={board.File.AppSizeBytes} headroom_bytes={board.File.AppSizeBytes - size}" : "";
+            Console.WriteLine($"RESULT nano_pe assembly=NodeFirmware.{app} bytes={size} core_included=yes board={board.Name}{budget}");
+        }
 
         // Verifying an image: one signature over the manifest, SHA-256 over every byte of the slot.
         long image = long.TryParse(Arg(args, "--image-bytes"), out var n) ? n : board.File.AppSizeBytes;
@@ -82,13 +89,30 @@ public static class NanoBenchmark
         }
     }
 
+    /// <summary>The .pe size of the device application or the Loader (firmware/NodeFirmware.Core.NanoBench/Sizes), or null.</summary>
+    private static long? AppPeSize(string app)
+    {
+        string root = RepoLocator.FindRoot();
+        string out_ = Path.Combine(Path.GetTempPath(), "nodefirmware-size-" + app + "-" + Environment.ProcessId);
+        try
+        {
+            var (status, peList, _) = Exec("bash", [Path.Combine(root, "tools/scripts/nano-pe.sh"), "firmware/NodeFirmware.Core.NanoBench/Sizes/AppSize.csproj", out_, "-p:App=" + app], root, 600);
+            string? pe = peList.Split('\n').FirstOrDefault(p => p.EndsWith("/NodeFirmware." + app + ".pe", StringComparison.Ordinal));
+            return status == 0 && pe != null ? new FileInfo(pe).Length : null;
+        }
+        finally
+        {
+            if (Directory.Exists(out_)) Directory.Delete(out_, true);
+        }
+    }
+
     private static Dictionary<string, double> Parse(IEnumerable<string> lines)
     {
         var costs = new Dictionary<string, double>();
         foreach (string line in lines)
         {
             var fields = line.Split(' ').Skip(1).Select(f => f.Split('=', 2)).ToDictionary(f => f[0], f => f[1]);
-            if (fields.TryGetValue("us_per_op", out var us)) costs[fields["op"]] = double.Parse(us);
+            if (fields.TryGetValue("ns_per_op", out var ns)) costs[fields["op"]] = double.Parse(ns) / 1000.0;
             else throw new InvalidOperationException("benchmark failed: " + line);
         }
         return costs;
