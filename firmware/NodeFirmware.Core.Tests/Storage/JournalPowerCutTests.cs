@@ -2,6 +2,7 @@ using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Storage;
 using NodeFirmware.Core.Telemetry;
 using NodeFirmware.Core.Tests.Support;
+using NodeFirmware.Core.Vectors.Checks;
 
 namespace NodeFirmware.Core.Tests.Storage;
 
@@ -10,33 +11,17 @@ public class JournalPowerCutTests
     private const int SectorSize = 512; // 15 slots a sector keeps the scripted run short and wraps the ring often
     private const int Sectors = 4;
 
-    /// <summary>
-    /// A scripted run of appends, releases and link-state saves that wraps the ring several times.
-    /// Returns the sequences whose Append returned (stored) and the highest release that returned.
-    /// </summary>
-    private static void ScriptedRun(NorFlash flash, List<uint> stored, ref uint released, int steps)
+    /// <summary>The vector check's scripted run (appends, releases, link-state saves), wrapping the ring several times.</summary>
+    private static void ScriptedRun(IFlash flash, List<uint> stored, ref uint released, int steps)
     {
-        var journal = new Journal(flash, new Random(7));
-        for (int step = 0; step < steps; step++)
+        var list = new System.Collections.ArrayList();
+        try
         {
-            if (step % 5 == 4 && journal.PendingCount > 0)
-            {
-                var pending = new Reading[8];
-                int n = journal.ReadPending(pending, 8);
-                uint through = pending[n - 1].Sequence;
-                journal.Release(through);
-                released = through;
-            }
-            else if (step % 17 == 16)
-            {
-                journal.SaveLinkState((uint)step, (uint)(1000 + step));
-            }
-            else
-            {
-                var reading = new Reading { UnixTime = (uint)(1_700_000_000 + step * 60), BatteryMillivolts = 3900 - step };
-                reading.Sample = new EnvironmentSample { CentiCelsius = 2000 + step, CentiPercentRh = 4000 + step, Pascal = 100_000 + step };
-                stored.Add(journal.Append(reading, true));
-            }
+            JournalCheck.Run(flash, list, ref released, steps);
+        }
+        finally
+        {
+            stored.AddRange(list.Cast<uint>());
         }
     }
 

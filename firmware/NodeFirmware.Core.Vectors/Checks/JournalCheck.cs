@@ -60,7 +60,11 @@ namespace NodeFirmware.Core.Vectors.Checks
             return "cuts " + cuts + " violations " + violations + firstViolation + " digest " + HexText.Encode(head);
         }
 
-        private static void Run(IFlash flash, ArrayList stored, ref uint released, int steps)
+        /// <summary>
+        /// The scripted run (also NodeFirmware.Core.Tests' JournalPowerCutTests): adds to <paramref name="stored"/> each
+        /// sequence whose Append returned, and sets <paramref name="released"/> to the highest release that returned.
+        /// </summary>
+        public static void Run(IFlash flash, ArrayList stored, ref uint released, int steps)
         {
             var journal = new Journal(flash, new SequenceRandom(7));
             for (int step = 0; step < steps; step++)
