@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 
 namespace NodeFirmware.Receiver.Tests.Support;
 
@@ -15,6 +16,18 @@ public sealed class ReceiverProcess : IDisposable
     private ReceiverProcess(Process process) => _process = process;
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The first admin token, read from the file the receiver named when it created one (null if it did not).</summary>
+    public string? AdminToken { get; private set; }
+
+    /// <summary>An HTTP client for this receiver, with the given token (default: the admin token; "" for none).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        token ??= AdminToken;
+        if (!string.IsNullOrEmpty(token)) http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return http;
+    }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
@@ -45,6 +58,9 @@ public sealed class ReceiverProcess : IDisposable
             if (winner != started)
                 throw new InvalidOperationException($"the receiver did not start ({(winner == exited ? "exited " + process.ExitCode : "timeout")}):\n{receiver.Output}");
             receiver.BaseAddress = started.Result;
+            string? tokenFile;
+            lock (receiver._output) tokenFile = receiver._output.FirstOrDefault(l => l.StartsWith(AdminTokenLine, StringComparison.Ordinal))?[AdminTokenLine.Length..];
+            if (tokenFile is not null) receiver.AdminToken = (await File.ReadAllTextAsync(tokenFile.Trim())).Trim();
             return receiver;
         }
         catch
@@ -53,6 +69,8 @@ public sealed class ReceiverProcess : IDisposable
             throw;
         }
     }
+
+    public const string AdminTokenLine = "Receiver admin token file: ";
 
     private void OnLine(string? line)
     {
@@ -64,9 +82,9 @@ public sealed class ReceiverProcess : IDisposable
     }
 
     /// <summary>Waits until /metrics reports the ingest connected and subscribed.</summary>
-    public async Task WaitForBrokerAsync(TimeSpan? timeout = null)
+    public async Task WaitForBrokerAsync(TimeSpan? timeout = null, string? token = null)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = Client(token);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
@@ -80,6 +98,19 @@ public sealed class ReceiverProcess : IDisposable
         }
         throw new TimeoutException($"the receiver did not connect to the broker:\n{Output}");
     }
+
+    /// <summary>A new token with <paramref name="role"/>, made through the API with the admin token.</summary>
+    public async Task<string> CreateTokenAsync(string role, string name = "test")
+    {
+        using var http = Client();
+        var response = await http.PostAsJsonAsync("/api/tokens", new { name, role });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.GetProperty("secret").GetString()!;
+    }
+
+    /// <summary>The page's address with a token to sign in with (the page takes it from the fragment, which is never sent).</summary>
+    public Uri PageWithToken(string token) => new(BaseAddress, "/#token=" + token);
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
     public void Kill()
