@@ -36,7 +36,8 @@ public sealed class ReceiverProcess : IDisposable
         get { lock (_output) return string.Join('\n', _output.TakeLast(200)); }
     }
 
-    public static async Task<ReceiverProcess> StartAsync(IEnumerable<string> serveArgs, TimeSpan? timeout = null)
+    public static async Task<ReceiverProcess> StartAsync(IEnumerable<string> serveArgs, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Receiver.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -44,6 +45,7 @@ public sealed class ReceiverProcess : IDisposable
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__NodeFirmware"] = "Information";
         psi.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
         var receiver = new ReceiverProcess(process);
         process.OutputDataReceived += (_, e) => receiver.OnLine(e.Data);
