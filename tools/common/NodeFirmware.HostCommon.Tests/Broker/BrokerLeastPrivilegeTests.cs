@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Formatter;
 using NodeFirmware.HostCommon.Broker;
+using NodeFirmware.HostCommon.Pki;
 
 namespace NodeFirmware.HostCommon.Tests.Broker;
 

@@ -99,8 +99,10 @@ public sealed class MosquittoConfig
             if (requireFiles && !File.Exists(path)) throw new BrokerException($"{name} {path} does not exist (create the PKI store first)");
         if (TlsVersion is not ("tlsv1.2" or "tlsv1.3")) throw new BrokerException($"tls_version '{TlsVersion}' is not tlsv1.2 or tlsv1.3");
         if (ReceiverIdentities.Count == 0) throw new BrokerException("at least one receiver identity is needed");
-        foreach (var r in ReceiverIdentities.Concat(ObserverIdentities))
-            if (!ServiceIdentity.IsValid(r)) throw new BrokerException($"service identity '{r}' is not a valid service identity");
+        foreach (var r in ReceiverIdentities)
+            if (!ServiceIdentity.IsValid(r)) throw new BrokerException($"receiver identity '{r}' is not a valid service identity");
+        foreach (var o in ObserverIdentities)
+            if (!ServiceIdentity.IsValid(o)) throw new BrokerException($"observer identity '{o}' is not a valid service identity");
         if (ReceiverIdentities.Intersect(ObserverIdentities).FirstOrDefault() is { } both)
             throw new BrokerException($"'{both}' is listed as a receiver and as an observer; an identity has one role");
         if (AutosaveIntervalSeconds < 1) throw new BrokerException("autosave_interval must be ≥ 1: 0 saves only on clean shutdown, so kill -9 would lose everything");
