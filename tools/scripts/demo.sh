@@ -12,9 +12,13 @@ echo "== build"
 dotnet build tools/nodesim/NodeSim.Cli -c Release -nologo -clp:ErrorsOnly -v:q
 dotnet build tools/receiver/Receiver -c Release -nologo -clp:ErrorsOnly -v:q
 port="${DEMO_HTTP_PORT:-8080}"
+# The receiver's API wants a token: the demo makes its own admin token (mode 0600) and uses it for everything.
+mkdir -p .demo
+dotnet tools/receiver/Receiver/bin/Release/net10.0/Receiver.dll token create --store "sqlite:$PWD/.demo/receiver.db" \
+  --role admin --name demo --out .demo/admin.token
 receiver="env Logging__LogLevel__Default=Warning dotnet $PWD/tools/receiver/Receiver/bin/Release/net10.0/Receiver.dll serve --store sqlite:{dir}/receiver.db \
   --broker {host}:{port} --ca {pki}/ca/ca.crt --cert {pki}/services/receiver/client.crt --key {pki}/services/receiver/client.key \
   --report-period 900 --http 127.0.0.1:$port"
 echo "== demo"
 exec dotnet tools/nodesim/NodeSim.Cli/bin/Release/net10.0/NodeSim.Cli.dll run --dir .demo --nodes 3 --hours 12 --outage-hours 2 \
-  --receiver "$receiver" --receiver-url "http://127.0.0.1:$port" "$@"
+  --receiver "$receiver" --receiver-url "http://127.0.0.1:$port" --receiver-token-file .demo/admin.token "$@"

@@ -18,6 +18,8 @@ public sealed record RigFile
     [JsonPropertyName("pki")] public string Pki { get; init; } = "";
     [JsonPropertyName("caPassphraseFile")] public string CaPassphraseFile { get; init; } = "";
     [JsonPropertyName("receiver")] public string Receiver { get; init; } = "";
+    /// <summary>File holding the receiver API token used to register devices (role provisioner); default: NODEFIRMWARE_RECEIVER_TOKEN.</summary>
+    [JsonPropertyName("receiverTokenFile")] public string? ReceiverTokenFile { get; init; }
     /// <summary>sqlite:&lt;path&gt; of the receiver's store.</summary>
     [JsonPropertyName("store")] public string Store { get; init; } = "";
 

@@ -75,7 +75,8 @@ public sealed class SerialRig : IRig
         string passphrase = File.ReadAllText(_file.CaPassphraseFile).Trim();
         using var ca = pki.OpenCa(passphrase);
         var audit = new AuditLog(Path.Combine(_file.Pki, "audit.jsonl"), "hil-" + Environment.MachineName, "hil-tests");
-        using var registry = string.IsNullOrWhiteSpace(_file.Receiver) ? null : new ReceiverRegistry(new Uri(_file.Receiver));
+        using var registry = string.IsNullOrWhiteSpace(_file.Receiver) ? null : new ReceiverRegistry(new Uri(_file.Receiver),
+            token: ReceiverRegistry.ReadToken(_file.ReceiverTokenFile, Environment.GetEnvironmentVariable));
         var (host, port) = TcpSerialLink.ParseEndpoint(_file.Broker);
         using var link = OpenLink();
         Thread.Sleep(300); // the application prints its boot lines first

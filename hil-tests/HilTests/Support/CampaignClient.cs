@@ -4,9 +4,16 @@ using System.Text.Json;
 namespace NodeFirmware.HilTests.Support;
 
 /// <summary>The receiver's campaign API as an operator uses it: create a campaign for a package, then watch one device in it.</summary>
-public sealed class CampaignClient(Uri receiver) : IDisposable
+public sealed class CampaignClient : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = receiver, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http;
+
+    /// <param name="token">An operator's API token.</param>
+    public CampaignClient(Uri receiver, string token)
+    {
+        _http = new HttpClient { BaseAddress = receiver, Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+    }
 
     /// <summary>Starts a campaign offering <paramref name="package"/> to every registered device at once (canary = everyone).</summary>
     public async Task<string> StartAsync(byte[] package, string name)

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using NodeFirmware.HilTests.Rig;
 using NodeFirmware.HostCommon.Pki;
@@ -21,7 +22,8 @@ public sealed class LocalCloud : ICloudControl, IAsyncDisposable
     private readonly FleetCa _ca;
     private readonly string _dbPath;
     private ReceiverHost? _receiver;
-    private ConfigPublisher? _publisher;
+    private string? _adminToken;
+    private readonly Dictionary<string, string> _tokens = new();
 
     private LocalCloud(TempDir dir, LocalFleetBroker fleet, FleetCa ca)
     {
@@ -67,7 +69,31 @@ public sealed class LocalCloud : ICloudControl, IAsyncDisposable
     /// <summary>Times the broker and the receiver were killed, for the reliability report.</summary>
     public int FaultsInjected { get; private set; }
 
-    public IDeviceRegistry Registry() => new ReceiverRegistry(ReceiverUrl);
+    /// <summary>Registers as a factory station does: with a token of the provisioner role.</summary>
+    public IDeviceRegistry Registry() => new ReceiverRegistry(ReceiverUrl, token: Token("provisioner"));
+
+    /// <summary>A token with <paramref name="role"/>, made once through the API with the first admin token.</summary>
+    public string Token(string role)
+    {
+        lock (_tokens)
+        {
+            if (_tokens.TryGetValue(role, out var known)) return known;
+            using var http = Client(_adminToken ?? throw new InvalidOperationException("the receiver made no admin token"));
+            var response = http.PostAsJsonAsync("/api/tokens", new { name = "hil-" + role, role }).GetAwaiter().GetResult();
+            string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"the receiver refused a {role} token: {(int)response.StatusCode} {body}");
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return _tokens[role] = doc.RootElement.GetProperty("secret").GetString()!;
+        }
+    }
+
+    /// <summary>An HTTP client for the receiver's API with <paramref name="token"/>.</summary>
+    public HttpClient Client(string token)
+    {
+        var http = new HttpClient { BaseAddress = ReceiverUrl, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return http;
+    }
 
     public void KillBroker()
     {
@@ -101,7 +127,9 @@ public sealed class LocalCloud : ICloudControl, IAsyncDisposable
         try
         {
             // Until the ingest has subscribed, the broker routes telemetry nowhere.
-            await receiver.WaitForBrokerAsync(TimeSpan.FromSeconds(30));
+            // The first start makes the admin token; later starts on the same store keep it.
+            _adminToken ??= receiver.AdminToken;
+            await receiver.WaitForBrokerAsync(TimeSpan.FromSeconds(30), _adminToken ?? throw new InvalidOperationException("the receiver made no admin token"));
         }
         catch
         {
@@ -143,17 +171,17 @@ public sealed class LocalCloud : ICloudControl, IAsyncDisposable
         }
     }
 
-    /// <summary>Publishes the desired configuration, retained, with the observer identity (the ACL lets it write config).</summary>
+    /// <summary>Sets the desired configuration through the receiver's API (operator), which publishes it retained.</summary>
     public async Task PublishConfigAsync(string deviceId, byte[] configCbor)
     {
-        // Not the receiver's identity: the broker makes it the client id, and a second "receiver" would take its session over.
-        _publisher ??= new ConfigPublisher(Endpoint, _fleet.ObserverIdentity());
-        await _publisher.PublishAsync($"nodes/{deviceId}/config", configCbor, retain: true);
+        using var http = Client(Token("operator"));
+        var response = await http.PutAsJsonAsync($"/api/devices/{deviceId}/config", new { cbor = Convert.ToBase64String(configCbor) });
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"the receiver refused the configuration: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_publisher is not null) await _publisher.DisposeAsync();
         _receiver?.Dispose();
         _ca.Dispose();
         _fleet.Dispose();

@@ -9,6 +9,7 @@ namespace NodeFirmware.HilTests.Support;
 public sealed class ReceiverHost : IDisposable
 {
     private const string PageMarker = "Receiver page: ";
+    private const string TokenMarker = "Receiver admin token file: ";
     private readonly Process _process;
     private readonly List<string> _lines = new();
     private readonly TaskCompletionSource<Uri> _url = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,6 +17,9 @@ public sealed class ReceiverHost : IDisposable
     private ReceiverHost(Process process) => _process = process;
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The first admin token, when this start created one (the receiver names the file it wrote it to).</summary>
+    public string? AdminToken { get; private set; }
 
     public string RecentOutput
     {
@@ -45,6 +49,9 @@ public sealed class ReceiverHost : IDisposable
             throw new InvalidOperationException($"the receiver did not start ({why}):\n{host.RecentOutput}");
         }
         host.BaseAddress = host._url.Task.Result;
+        string? tokenFile;
+        lock (host._lines) tokenFile = host._lines.FirstOrDefault(l => l.StartsWith(TokenMarker, StringComparison.Ordinal))?[TokenMarker.Length..];
+        if (tokenFile is not null) host.AdminToken = (await File.ReadAllTextAsync(tokenFile.Trim())).Trim();
         return host;
     }
 
@@ -59,9 +66,10 @@ public sealed class ReceiverHost : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits until /metrics says the ingest is connected and subscribed (before that, telemetry goes nowhere).</summary>
-    public async Task WaitForBrokerAsync(TimeSpan timeout)
+    public async Task WaitForBrokerAsync(TimeSpan timeout, string token)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout && !HasExited)
         {

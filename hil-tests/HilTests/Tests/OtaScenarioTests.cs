@@ -69,7 +69,7 @@ public sealed class OtaScenarioTests
 
     private static async Task<string?> ReportedFirmwareAsync(Virtual.VirtualRig rig, string id)
     {
-        using var http = new HttpClient { BaseAddress = rig.LocalCloud.ReceiverUrl };
+        using var http = rig.LocalCloud.Client(rig.LocalCloud.Token("viewer"));
         using var doc = JsonDocument.Parse(await http.GetStringAsync($"/api/devices/{id}"));
         return doc.RootElement.GetProperty("firmware").GetString();
     }

@@ -18,6 +18,8 @@ public sealed class SerialRigOverPtyTests
         await using var board = new PtyBoardHost(cloud, index: 21);
         string passphraseFile = Path.Combine(cloud.Directory, "ca-passphrase");
         File.WriteAllText(passphraseFile, LocalCloud.CaPassphrase);
+        string tokenFile = Path.Combine(cloud.Directory, "provisioner.token");
+        File.WriteAllText(tokenFile, cloud.Token("provisioner"));
         var file = new RigFile
         {
             Port = board.SlavePath,
@@ -28,6 +30,7 @@ public sealed class SerialRigOverPtyTests
             Pki = cloud.Pki.Root,
             CaPassphraseFile = passphraseFile,
             Receiver = cloud.ReceiverUrl.ToString(),
+            ReceiverTokenFile = tokenFile,
             Store = "sqlite:" + cloud.Store.Path,
         };
         file.Validate("test");

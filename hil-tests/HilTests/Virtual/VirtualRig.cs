@@ -151,7 +151,7 @@ public sealed class VirtualRig : IRig
         var node = RequireNode();
         string deviceId = RequireDeviceId();
         string before = node.FirmwareVersion;
-        using var campaigns = new CampaignClient(LocalCloud.ReceiverUrl);
+        using var campaigns = new CampaignClient(LocalCloud.ReceiverUrl, LocalCloud.Token("operator"));
         string campaign = await campaigns.StartAsync(signedPackage, "hil-" + fault);
         bool cutArmed = fault == OtaFault.PowerCutDuringDownload;
         long deadline = NowUnixMillis + 6 * 3600_000L;

@@ -12,16 +12,18 @@ public sealed class CliOptions
     public double OutageHours { get; private set; }
     public string? ReceiverCommand { get; private set; }
     public string? ReceiverUrl { get; private set; }
+    public string? ReceiverTokenFile { get; private set; }
     public int ShowReadings { get; private set; } = 4;
     public bool KeepRunning { get; private set; }
 
     public const string Usage =
         "usage: nodesim run [--nodes N] [--hours H] [--dir DIR] [--board NAME] [--sample-s S] [--report-s S]\n" +
-        "                   [--outage-hours H] [--receiver \"COMMAND\" --receiver-url URL] [--show N] [--keep-running]\n" +
+        "                   [--outage-hours H] [--receiver \"COMMAND\" --receiver-url URL --receiver-token-file F] [--show N] [--keep-running]\n" +
         "  Starts a fleet CA and Mosquitto with mutual TLS in DIR, runs N virtual nodes for H virtual hours\n" +
         "  (ending now) and prints the telemetry as it arrives, decoded, and the energy each node spent.\n" +
         "  --receiver runs that command once the broker is up, with {host} {port} {pki} {dir} substituted;\n" +
-        "  --receiver-url is where it answers HTTP: the demo waits for it and prints what it stored.";
+        "  --receiver-url is where it answers HTTP: the demo waits for it and prints what it stored;\n" +
+        "  --receiver-token-file holds the API token it uses there (registering devices needs provisioner or admin).";
 
     public static CliOptions Parse(string[] args)
     {
@@ -41,6 +43,7 @@ public sealed class CliOptions
                 case "--outage-hours": o.OutageHours = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--receiver": o.ReceiverCommand = Value(); break;
                 case "--receiver-url": o.ReceiverUrl = Value().TrimEnd('/'); break;
+                case "--receiver-token-file": o.ReceiverTokenFile = Value(); break;
                 case "--show": o.ShowReadings = int.Parse(Value()); break;
                 case "--keep-running": o.KeepRunning = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");

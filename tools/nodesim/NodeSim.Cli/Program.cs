@@ -24,6 +24,7 @@ using var cloud = LocalFleetBroker.Start(Path.GetFullPath(options.Directory), pa
 Console.WriteLine($"broker: mosquitto with mutual TLS on {cloud.Endpoint.Host}:{cloud.Endpoint.Port} (PKI in {cloud.Pki.Root})");
 
 Process? receiver = null;
+if (options.ReceiverTokenFile != null) ReceiverView.Token = File.ReadAllText(options.ReceiverTokenFile).Trim();
 if (options.ReceiverCommand != null)
 {
     string command = options.ReceiverCommand.Replace("{host}", cloud.Endpoint.Host).Replace("{port}", cloud.Endpoint.Port.ToString())

@@ -6,15 +6,26 @@ namespace NodeSim.Cli;
 /// <summary>The demo's look at the receiver: wait until it answers, then show what it stored per device.</summary>
 public static class ReceiverView
 {
+    /// <summary>The API token sent as 'Authorization: Bearer' (the receiver answers 401 without one).</summary>
+    public static string? Token { get; set; }
+
+    private static HttpClient Client(TimeSpan timeout)
+    {
+        var http = new HttpClient { Timeout = timeout };
+        if (Token is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        return http;
+    }
+
     public static async Task<bool> WaitUntilUpAsync(string url, TimeSpan timeout)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = Client(TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                if ((await http.GetAsync(url + "/api/devices")).IsSuccessStatusCode) return true;
+                // 401 means it is up but the token is missing or wrong; PrintAsync will say so.
+                if ((int)(await http.GetAsync(url + "/api/devices")).StatusCode is 200 or 401 or 403) return true;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
@@ -25,9 +36,9 @@ public static class ReceiverView
 
     public static async Task PrintAsync(string url)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = Client(TimeSpan.FromSeconds(10));
         Console.WriteLine();
-        Console.WriteLine($"receiver ({url}, the fleet page is {url}/):");
+        Console.WriteLine($"receiver ({url}, the fleet page is {url}/ — sign in with the demo's admin token, .demo/admin.token):");
         try
         {
             using var devices = JsonDocument.Parse(await http.GetStringAsync(url + "/api/devices"));
@@ -48,9 +59,10 @@ public static class ReceiverView
     /// <summary>Registers a device as provisioning would, so the receiver's registry and SLIs know it.</summary>
     public static async Task RegisterAsync(string url, string deviceId, string certSerial, string board)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = Client(TimeSpan.FromSeconds(10));
         var response = await http.PostAsJsonAsync(url + "/api/devices", new { id = deviceId, certSerial, tags = new[] { "demo" }, board });
-        if (!response.IsSuccessStatusCode) Console.WriteLine($"receiver: registering {deviceId} failed: {(int)response.StatusCode}");
+        if (!response.IsSuccessStatusCode)
+            Console.WriteLine($"receiver: registering {deviceId} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private static IEnumerable<JsonElement> Items(JsonElement root) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using NodeFirmware.Receiver.Hosting;
 
+// Receiver token create|list|revoke --store ... (API tokens, see docs/security.md)
 // Receiver serve --store sqlite:<path>|postgres:<conn> --broker host:port --ca .. --cert .. --key .. --http 127.0.0.1:port
 // A host that starts this entry point itself (WebApplicationFactory) passes its settings as --key=value arguments
 // only; then the receiver serves with the configuration alone.
@@ -15,6 +16,7 @@ if (!startedByHost)
         Console.WriteLine(ReceiverCommandLine.Usage);
         return args.Length == 0 ? 2 : 0;
     }
+    if (args[0] == "token") return await TokenCommand.RunAsync(args[1..], Console.Out, Console.Error);
     if (args[0] != "serve")
     {
         Console.Error.WriteLine($"unknown command '{args[0]}'\n{ReceiverCommandLine.Usage}");

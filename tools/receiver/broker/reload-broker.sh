@@ -7,8 +7,8 @@ set -euo pipefail
 run_dir=${1:?usage: reload-broker.sh <run-dir>}
 pid_file="$run_dir/mosquitto.pid"
 [ -f "$pid_file" ] || { echo "reload-broker: no pid file in $run_dir: not running" >&2; exit 1; }
-pid=$(cat "$pid_file")
-[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "mosquitto" ] || { echo "reload-broker: pid $pid is not a running mosquitto" >&2; exit 1; }
+. "$(dirname "$0")/broker-pid.sh"
+pid=$(live_broker_pid "$run_dir") || { echo "reload-broker: pid $(cat "$pid_file") is not a running mosquitto of $run_dir" >&2; exit 1; }
 
 before=$(grep -c 'Reloading config.' "$run_dir/mosquitto.log" 2>/dev/null || true)
 kill -s HUP "$pid"

@@ -13,10 +13,12 @@ pid_file="$run_dir/mosquitto.pid"
 [ -x "$mosquitto" ] || { echo "start-broker: $mosquitto not found: run tools/scripts/setup.sh" >&2; exit 2; }
 [ -f "$conf" ] || { echo "start-broker: $conf not found: generate the run directory first (MosquittoConfig.Write)" >&2; exit 2; }
 
-if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-  echo "start-broker: already running as pid $(cat "$pid_file")" >&2
+. "$(dirname "$0")/broker-pid.sh"
+if pid=$(live_broker_pid "$run_dir"); then
+  echo "start-broker: already running as pid $pid" >&2
   exit 1
 fi
+if [ -f "$pid_file" ]; then echo "start-broker: removing stale pid file (pid $(cat "$pid_file") is not a live broker of $run_dir)" >&2; fi
 rm -f "$pid_file"
 
 # "listener <port> <address>" is the only listener line the generator writes.
@@ -25,7 +27,7 @@ read -r _ port address < <(grep -m1 '^listener ' "$conf")
 address=${address:-127.0.0.1}
 
 # -d daemonises; mosquitto writes pid_file itself (pid_file is in the generated conf).
-"$mosquitto" -c "$conf" -d
+"$mosquitto" -c "$(cd "$run_dir" && pwd)/mosquitto.conf" -d
 
 deadline=$((SECONDS + timeout_s))
 until (exec 3<>"/dev/tcp/$address/$port") 2>/dev/null; do

@@ -15,22 +15,17 @@ if [ ! -f "$pid_file" ]; then
   echo "stop-broker: no pid file in $run_dir: not running" >&2
   exit 0
 fi
-pid=$(cat "$pid_file")
-if ! kill -0 "$pid" 2>/dev/null; then
-  echo "stop-broker: pid $pid is gone; removing stale pid file" >&2
+. "$(dirname "$0")/broker-pid.sh"
+# Only signal a live mosquitto of this run directory (pids get reused; a killed one may linger as a zombie).
+if ! pid=$(live_broker_pid "$run_dir"); then
+  echo "stop-broker: pid $(cat "$pid_file") is not a live broker of $run_dir; removing stale pid file" >&2
   rm -f "$pid_file"
   exit 0
-fi
-# Only signal it if it really is mosquitto (pids get reused).
-if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "mosquitto" ]; then
-  echo "stop-broker: pid $pid is not mosquitto; removing stale pid file" >&2
-  rm -f "$pid_file"
-  exit 1
 fi
 
 kill -s "$signal" "$pid"
 deadline=$((SECONDS + timeout_s))
-while kill -0 "$pid" 2>/dev/null; do
+while live_broker_pid "$run_dir" > /dev/null; do
   if [ $SECONDS -ge $deadline ]; then
     echo "stop-broker: pid $pid ignored SIG$signal for ${timeout_s}s; sending SIGKILL" >&2
     kill -s KILL "$pid" 2>/dev/null || true

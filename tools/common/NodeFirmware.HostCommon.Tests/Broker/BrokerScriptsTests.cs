@@ -59,6 +59,58 @@ public sealed class BrokerScriptsTests : IDisposable
     }
 
     [Fact]
+    public void Start_after_a_killed_broker_does_not_take_its_stale_pid_file_for_a_running_broker()
+    {
+        var config = _pki.Config("killed").WithPort(FreePort.OnLoopback());
+        config.Write();
+        try
+        {
+            Assert.Equal(0, Script("start-broker.sh", config.RunDirectory).Code);
+            int first = int.Parse(File.ReadAllText(config.PidPath).Trim());
+            Process.GetProcessById(first).Kill(); // SIGKILL: mosquitto leaves its pid file behind
+            Assert.True(File.Exists(config.PidPath));
+
+            var again = Script("start-broker.sh", config.RunDirectory);
+            Assert.True(again.Code == 0, again.Output);
+            Assert.Contains("stale pid file", again.Output);
+            int second = int.Parse(File.ReadAllText(config.PidPath).Trim());
+            Assert.NotEqual(first, second);
+            Assert.True(Accepts(config.Port));
+        }
+        finally
+        {
+            Script("stop-broker.sh", config.RunDirectory, "--kill");
+        }
+    }
+
+    [Fact]
+    public void A_pid_file_naming_another_process_is_neither_signalled_nor_taken_for_the_broker()
+    {
+        var config = _pki.Config("reused").WithPort(FreePort.OnLoopback());
+        config.Write();
+        using var bystander = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            File.WriteAllText(config.PidPath, bystander.Id + "\n"); // the number went to another process
+            var stop = Script("stop-broker.sh", config.RunDirectory);
+            Assert.True(stop.Code == 0, stop.Output);
+            Assert.False(bystander.HasExited);
+            Assert.False(File.Exists(config.PidPath));
+
+            File.WriteAllText(config.PidPath, bystander.Id + "\n");
+            var start = Script("start-broker.sh", config.RunDirectory);
+            Assert.True(start.Code == 0, start.Output);
+            Assert.True(Accepts(config.Port));
+            Assert.False(bystander.HasExited);
+        }
+        finally
+        {
+            Script("stop-broker.sh", config.RunDirectory, "--kill");
+            if (!bystander.HasExited) bystander.Kill();
+        }
+    }
+
+    [Fact]
     public void Start_script_explains_a_missing_run_directory()
     {
         var result = Script("start-broker.sh", "/nonexistent/run");

@@ -14,6 +14,7 @@ internal static class BrokerTemplates
         KeyFile = "/etc/nodefirmware/pki/broker/server.key",
         CrlFile = "/etc/nodefirmware/pki/crl.pem",
         User = "mosquitto",
+        ObserverIdentities = ["observer"],
     };
 
     public static string BrokerFolder([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>

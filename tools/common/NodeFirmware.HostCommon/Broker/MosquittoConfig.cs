@@ -28,6 +28,8 @@ public sealed class MosquittoConfig
     public string TlsVersion { get; init; } = "tlsv1.2";
     /// <summary>Certificate CNs that get the receiver's ACL block; each receiver instance has its own identity.</summary>
     public IReadOnlyList<string> ReceiverIdentities { get; init; } = [ServiceIdentity.Receiver];
+    /// <summary>Certificate CNs that may only read telemetry and status (TopicAcl.ObserverTopics).</summary>
+    public IReadOnlyList<string> ObserverIdentities { get; init; } = [];
 
     /// <summary>Seconds between saves of the in-memory state (or, with <see cref="AutosaveOnChanges"/>, a change count).</summary>
     public int AutosaveIntervalSeconds { get; init; } = 1;
@@ -72,10 +74,11 @@ public sealed class MosquittoConfig
     /// <summary>A copy with some values changed.</summary>
     public MosquittoConfig With(int? port = null, int? maxQueuedMessages = null, long? maxQueuedBytes = null,
         int? maxInflightMessages = null, int? autosaveIntervalSeconds = null, bool? autosaveOnChanges = null,
-        IReadOnlyList<string>? receiverIdentities = null) => new()
+        IReadOnlyList<string>? receiverIdentities = null, IReadOnlyList<string>? observerIdentities = null) => new()
     {
         RunDirectory = RunDirectory, BindAddress = BindAddress, Port = port ?? Port, CaFile = CaFile, CertFile = CertFile,
         KeyFile = KeyFile, CrlFile = CrlFile, TlsVersion = TlsVersion, ReceiverIdentities = receiverIdentities ?? ReceiverIdentities,
+        ObserverIdentities = observerIdentities ?? ObserverIdentities,
         AutosaveIntervalSeconds = autosaveIntervalSeconds ?? AutosaveIntervalSeconds, AutosaveOnChanges = autosaveOnChanges ?? AutosaveOnChanges,
         MaxQueuedMessages = maxQueuedMessages ?? MaxQueuedMessages, MaxQueuedBytes = maxQueuedBytes ?? MaxQueuedBytes,
         MaxInflightMessages = maxInflightMessages ?? MaxInflightMessages, MaxPacketSize = MaxPacketSize, User = User,
@@ -98,6 +101,10 @@ public sealed class MosquittoConfig
         if (ReceiverIdentities.Count == 0) throw new BrokerException("at least one receiver identity is needed");
         foreach (var r in ReceiverIdentities)
             if (!ServiceIdentity.IsValid(r)) throw new BrokerException($"receiver identity '{r}' is not a valid service identity");
+        foreach (var o in ObserverIdentities)
+            if (!ServiceIdentity.IsValid(o)) throw new BrokerException($"observer identity '{o}' is not a valid service identity");
+        if (ReceiverIdentities.Intersect(ObserverIdentities).FirstOrDefault() is { } both)
+            throw new BrokerException($"'{both}' is listed as a receiver and as an observer; an identity has one role");
         if (AutosaveIntervalSeconds < 1) throw new BrokerException("autosave_interval must be ≥ 1: 0 saves only on clean shutdown, so kill -9 would lose everything");
         if (MaxQueuedMessages < 1) throw new BrokerException("max_queued_messages must be ≥ 1 (0 would mean unbounded memory)");
         if (MaxInflightMessages < 1) throw new BrokerException("max_inflight_messages must be ≥ 1");
@@ -153,7 +160,7 @@ public sealed class MosquittoConfig
         return string.Join('\n', lines) + "\n";
     }
 
-    public string RenderAcl() => TopicAcl.Render(ReceiverIdentities);
+    public string RenderAcl() => TopicAcl.Render(ReceiverIdentities, ObserverIdentities);
 
     /// <summary>Writes mosquitto.conf and acl into the run directory and creates the persistence directory.</summary>
     public void Write()

@@ -33,7 +33,17 @@ public static class TopicAcl
         ("write", "nodes/+/ota/chunk"),
     ];
 
-    public static string Render(IEnumerable<string> receiverIdentities)
+    /// <summary>
+    /// For each observer identity (dashboards, the demo's watcher): it reads what devices report and nothing else,
+    /// and writes nothing. Only a receiver identity can send configuration, commands or OTA offers.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Access, string Topic)> ObserverTopics =
+    [
+        ("read", "nodes/+/telemetry"),
+        ("read", "nodes/+/status"),
+    ];
+
+    public static string Render(IEnumerable<string> receiverIdentities, IEnumerable<string>? observerIdentities = null)
     {
         var lines = new List<string>
         {
@@ -46,6 +56,12 @@ public static class TopicAcl
             lines.Add("");
             lines.Add($"user {receiver}");
             lines.AddRange(ReceiverTopics.Select(t => $"topic {t.Access} {t.Topic}"));
+        }
+        foreach (var observer in observerIdentities ?? [])
+        {
+            lines.Add("");
+            lines.Add($"user {observer}");
+            lines.AddRange(ObserverTopics.Select(t => $"topic {t.Access} {t.Topic}"));
         }
         return string.Join('\n', lines) + "\n";
     }

@@ -34,6 +34,10 @@ public static class ProvisionCommand
         };
         var releaseKey = new Option<string>("--release-pubkey") { Description = "OTA release public key file (Ed25519)", Required = true };
         var receiver = new Option<string?>("--receiver") { Description = "receiver base URL; the device is registered there (POST /api/devices)" };
+        var receiverToken = new Option<string?>("--receiver-token-file")
+        {
+            Description = $"file holding the receiver API token (role provisioner or admin); default: environment variable {ReceiverRegistry.TokenVariable}",
+        };
         var tags = new Option<string?>("--tags") { Description = "comma-separated tags for the registration, e.g. greenhouse-3,north" };
         var board = new Option<string?>("--board") { Description = "board name for the registration (boards/)" };
         var config = new Option<string[]>("--config") { Description = "initial configuration override key=value (repeatable), e.g. sample_s=30", AllowMultipleArgumentsPerToken = true };
@@ -47,7 +51,7 @@ public static class ProvisionCommand
 
         var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
         {
-            port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, tags, board, config, expectMac, readRomMac,
+            port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, board, config, expectMac, readRomMac,
             factoryReset, noReboot, audit, station, days,
         };
         command.SetAction(result =>
@@ -87,7 +91,8 @@ public static class ProvisionCommand
                 var log = new AuditLog(result.GetValue(audit) ?? Path.Combine(pki.Root, "audit.jsonl"),
                     CaCommand.Station(result.GetValue(station)), AuditLog.OperatorFromEnvironment());
                 using var registry = result.GetValue(receiver) is { } url
-                    ? new ReceiverRegistry(Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"--receiver '{url}' is not a URL"))
+                    ? new ReceiverRegistry(Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"--receiver '{url}' is not a URL"),
+                        token: ReceiverRegistry.ReadToken(result.GetValue(receiverToken), environment))
                     : null;
                 using var ca = pki.OpenCa(caPassphrase());
 

@@ -24,18 +24,34 @@ public sealed class RegistrationException : Exception
     public RegistrationException(string message, Exception? inner = null) : base(message, inner) { }
 }
 
-/// <summary>Registers devices with the receiver over HTTP: POST {base}/api/devices with a JSON body.</summary>
+/// <summary>
+/// Registers devices with the receiver over HTTP: POST {base}/api/devices with a JSON body and the station's API
+/// token (role provisioner: it may add devices, nothing else) as 'Authorization: Bearer'.
+/// </summary>
 public sealed class ReceiverRegistry : IDeviceRegistry, IDisposable
 {
+    public const string TokenVariable = "NODEFIRMWARE_RECEIVER_TOKEN";
     private readonly HttpClient _http;
 
-    public ReceiverRegistry(Uri baseAddress, TimeSpan? timeout = null, HttpMessageHandler? handler = null)
+    /// <summary>The token from --receiver-token-file, else from the environment; null if neither is given.</summary>
+    public static string? ReadToken(string? file, Func<string, string?> environment)
+    {
+        if (file is not null)
+        {
+            if (!File.Exists(file)) throw new ArgumentException($"receiver token file '{file}' does not exist");
+            return File.ReadAllText(file).Trim();
+        }
+        return environment(TokenVariable) is { Length: > 0 } t ? t.Trim() : null;
+    }
+
+    public ReceiverRegistry(Uri baseAddress, TimeSpan? timeout = null, HttpMessageHandler? handler = null, string? token = null)
     {
         if (!baseAddress.IsAbsoluteUri || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
             throw new ArgumentException($"'{baseAddress}' is not an http(s) URL", nameof(baseAddress));
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/");
         _http.Timeout = timeout ?? TimeSpan.FromSeconds(15);
+        if (token is not null) _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
     }
 
     public string Name => _http.BaseAddress!.ToString();

@@ -41,7 +41,8 @@ public sealed class LocalFleetBroker : IDisposable
             CertFile = pki.BrokerCertificatePath,
             KeyFile = pki.BrokerKeyPath,
             CrlFile = pki.CrlPath,
-            ReceiverIdentities = [ServiceIdentity.Receiver, ObserverName],
+            ReceiverIdentities = [ServiceIdentity.Receiver],
+            ObserverIdentities = [ObserverName],
         };
         return new LocalFleetBroker(pki, ca, MosquittoInstance.Start(config));
     }
@@ -55,7 +56,8 @@ public sealed class LocalFleetBroker : IDisposable
 
     /// <summary>
     /// The identity tools that watch the fleet use beside the receiver (the broker makes the certificate's
-    /// name the client id, so two programs with one identity would take each other's session over).
+    /// name the client id, so two programs with one identity would take each other's session over). The broker
+    /// lets it read telemetry and status only: configuration and commands go through the receiver's API.
     /// </summary>
     public const string ObserverName = "observer";
 

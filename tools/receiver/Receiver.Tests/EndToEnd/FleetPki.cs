@@ -35,9 +35,10 @@ public sealed class FleetPki : IDisposable
         return cert;
     }
 
-    public MosquittoInstance StartBroker()
+    public MosquittoInstance StartBroker(Func<MosquittoConfig, MosquittoConfig>? change = null)
     {
-        var broker = MosquittoInstance.Start(MosquittoConfig.ForStore(Store, Directory.File("broker-run")));
+        var config = MosquittoConfig.ForStore(Store, Directory.File("broker-run"));
+        var broker = MosquittoInstance.Start(change is null ? config : change(config));
         _owned.Add(broker);
         return broker;
     }

@@ -22,7 +22,7 @@ public sealed class CampaignPageTests : IDisposable
             await engine.Result(c.InWave(CampaignEngine.CanaryWave).Single().DeviceId, c.Id, false, "1.0.0", "rolled-back: no sensor");
         }
         using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db]);
-        string dom = await DumpDomAsync(receiver.BaseAddress);
+        string dom = await DumpDomAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("viewer")));
         int row = dom.IndexOf("spring-rollout", StringComparison.Ordinal);
         Assert.True(row >= 0, "the campaign is not on the page:\n" + dom);
         string rest = dom[row..];

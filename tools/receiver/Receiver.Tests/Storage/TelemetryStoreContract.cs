@@ -113,6 +113,25 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quarantine_retention_removes_by_age_then_keeps_the_newest_within_the_entry_and_byte_limits()
+    {
+        var batch = new WriteBatch();
+        for (int i = 0; i < 10; i++)
+            batch.Quarantine.Add(new QuarantineEntry(0, T0.AddMinutes(i), "nodes/x/telemetry", "malformed-cbor", "bad", new byte[100]));
+        await Store.WriteAsync(batch);
+
+        var pruned = await Store.PruneQuarantineAsync(T0.AddMinutes(2), maxEntries: 100, maxBytes: 1_000_000);
+        Assert.Equal(new QuarantinePruned(2, 0), pruned);
+        pruned = await Store.PruneQuarantineAsync(T0, maxEntries: 6, maxBytes: 1_000_000);
+        Assert.Equal(new QuarantinePruned(0, 2), pruned);
+        pruned = await Store.PruneQuarantineAsync(T0, maxEntries: 100, maxBytes: 450);
+        Assert.Equal(new QuarantinePruned(0, 2), pruned);
+        var kept = await Store.ListQuarantineAsync(100);
+        Assert.Equal([T0.AddMinutes(9), T0.AddMinutes(8), T0.AddMinutes(7), T0.AddMinutes(6)], kept.Select(q => q.ReceivedAt));
+        Assert.Equal(new QuarantinePruned(0, 0), await Store.PruneQuarantineAsync(T0, 100, 450));
+    }
+
+    [Fact]
     public async Task Quarantine_keeps_the_raw_bytes_and_the_reason()
     {
         var payload = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();

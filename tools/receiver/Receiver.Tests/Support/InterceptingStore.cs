@@ -17,6 +17,8 @@ public sealed class InterceptingStore(ITelemetryStore inner) : ITelemetryStore
     }
 
     public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
+    public Task<QuarantinePruned> PruneQuarantineAsync(DateTimeOffset olderThan, int maxEntries, long maxBytes, CancellationToken ct = default) =>
+        inner.PruneQuarantineAsync(olderThan, maxEntries, maxBytes, ct);
     public Task RegisterDeviceAsync(DeviceRegistration r, DateTimeOffset at, CancellationToken ct = default) => inner.RegisterDeviceAsync(r, at, ct);
     public Task<bool> RevokeDeviceAsync(string id, DateTimeOffset at, CancellationToken ct = default) => inner.RevokeDeviceAsync(id, at, ct);
     public Task<DeviceRecord?> GetDeviceAsync(string id, CancellationToken ct = default) => inner.GetDeviceAsync(id, ct);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using NodeFirmware.Receiver.Access;
 using NodeFirmware.Receiver.Api;
 using NodeFirmware.Receiver.Storage;
 
@@ -37,6 +38,30 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
     }
 
     public ITelemetryStore Store => Services.GetRequiredService<ITelemetryStore>();
+
+    /// <summary>Clients from CreateClient() carry an admin token; <see cref="ClientAs"/> and <see cref="AnonymousClient"/> for the others.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", NewToken(Roles.Admin));
+    }
+
+    public string NewToken(string role) =>
+        Services.GetRequiredService<AccessTokens>().CreateAsync("test-" + role, role, Caller.Receiver).GetAwaiter().GetResult().Secret;
+
+    public HttpClient ClientAs(string role)
+    {
+        var client = AnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", NewToken(role));
+        return client;
+    }
+
+    public HttpClient AnonymousClient()
+    {
+        var client = Server.CreateClient();
+        client.BaseAddress = new Uri("http://localhost");
+        return client;
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 
 namespace NodeFirmware.Receiver.Tests.Support;
 
@@ -15,6 +16,18 @@ public sealed class ReceiverProcess : IDisposable
     private ReceiverProcess(Process process) => _process = process;
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The first admin token, read from the file the receiver named when it created one (null if it did not).</summary>
+    public string? AdminToken { get; private set; }
+
+    /// <summary>An HTTP client for this receiver, with the given token (default: the admin token; "" for none).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        token ??= AdminToken;
+        if (!string.IsNullOrEmpty(token)) http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return http;
+    }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
@@ -23,7 +36,8 @@ public sealed class ReceiverProcess : IDisposable
         get { lock (_output) return string.Join('\n', _output.TakeLast(200)); }
     }
 
-    public static async Task<ReceiverProcess> StartAsync(IEnumerable<string> serveArgs, TimeSpan? timeout = null)
+    public static async Task<ReceiverProcess> StartAsync(IEnumerable<string> serveArgs, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Receiver.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -31,6 +45,7 @@ public sealed class ReceiverProcess : IDisposable
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__NodeFirmware"] = "Information";
         psi.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
         var receiver = new ReceiverProcess(process);
         process.OutputDataReceived += (_, e) => receiver.OnLine(e.Data);
@@ -45,6 +60,9 @@ public sealed class ReceiverProcess : IDisposable
             if (winner != started)
                 throw new InvalidOperationException($"the receiver did not start ({(winner == exited ? "exited " + process.ExitCode : "timeout")}):\n{receiver.Output}");
             receiver.BaseAddress = started.Result;
+            string? tokenFile;
+            lock (receiver._output) tokenFile = receiver._output.FirstOrDefault(l => l.StartsWith(AdminTokenLine, StringComparison.Ordinal))?[AdminTokenLine.Length..];
+            if (tokenFile is not null) receiver.AdminToken = (await File.ReadAllTextAsync(tokenFile.Trim())).Trim();
             return receiver;
         }
         catch
@@ -53,6 +71,8 @@ public sealed class ReceiverProcess : IDisposable
             throw;
         }
     }
+
+    public const string AdminTokenLine = "Receiver admin token file: ";
 
     private void OnLine(string? line)
     {
@@ -64,9 +84,9 @@ public sealed class ReceiverProcess : IDisposable
     }
 
     /// <summary>Waits until /metrics reports the ingest connected and subscribed.</summary>
-    public async Task WaitForBrokerAsync(TimeSpan? timeout = null)
+    public async Task WaitForBrokerAsync(TimeSpan? timeout = null, string? token = null)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = Client(token);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
@@ -80,6 +100,19 @@ public sealed class ReceiverProcess : IDisposable
         }
         throw new TimeoutException($"the receiver did not connect to the broker:\n{Output}");
     }
+
+    /// <summary>A new token with <paramref name="role"/>, made through the API with the admin token.</summary>
+    public async Task<string> CreateTokenAsync(string role, string name = "test")
+    {
+        using var http = Client();
+        var response = await http.PostAsJsonAsync("/api/tokens", new { name, role });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.GetProperty("secret").GetString()!;
+    }
+
+    /// <summary>The page's address with a token to sign in with (the page takes it from the fragment, which is never sent).</summary>
+    public Uri PageWithToken(string token) => new(BaseAddress, "/#token=" + token);
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
     public void Kill()

@@ -41,7 +41,7 @@ public sealed class WebPageTests : IDisposable
         string db = _dir.File("seeded.db");
         await SeedAsync(db, withReadings);
         using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db]);
-        var image = await Chromium.ScreenshotAsync(receiver.BaseAddress, _dir);
+        var image = await Chromium.ScreenshotAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("viewer")), _dir);
         Assert.Equal((1200, 900), (image.Width, image.Height));
 
         int midX = (ChartsLeft + ChartsRight) / 2, midY = (ChartsTop + ChartsBottom) / 2;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NodeFirmware.Receiver.Access;
 using NodeFirmware.Receiver.Decoding;
 using NodeFirmware.Receiver.Hosting;
 using NodeFirmware.Receiver.Metrics;
@@ -13,18 +14,30 @@ public static class ApiEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/devices", ListDevices);
-        api.MapGet("/devices/{id}", GetDevice);
-        api.MapGet("/devices/{id}/telemetry", GetTelemetry);
-        api.MapPost("/devices", RegisterDevice);
-        api.MapPost("/devices/{id}/revoke", RevokeDevice);
-        api.MapGet("/sli", GetSli);
-        api.MapGet("/quarantine", ListQuarantine);
-        app.MapGet("/metrics", GetMetrics);
+        api.MapGet("/devices", ListDevices).Allow(Permission.Read);
+        api.MapGet("/devices/{id}", GetDevice).Allow(Permission.Read);
+        api.MapGet("/devices/{id}/telemetry", GetTelemetry).Allow(Permission.Read);
+        api.MapPost("/devices", RegisterDevice).Allow(Permission.Register);
+        api.MapPost("/devices/{id}/revoke", RevokeDevice).Allow(Permission.Administer);
+        api.MapGet("/sli", GetSli).Allow(Permission.Read);
+        api.MapGet("/quarantine", ListQuarantine).Allow(Permission.Operate);
+        app.MapGet("/metrics", GetMetrics).Allow(Permission.Read);
     }
 
-    private static async Task<IResult> ListDevices(ITelemetryStore store, CancellationToken ct) =>
-        Results.Ok((await store.ListDevicesAsync(ct)).Select(d => DeviceView.From(d)));
+    /// <summary>Devices by id, a page at a time: ?limit= (1..1000, default 1000) and ?after=&lt;last id of the previous page&gt;.</summary>
+    private static async Task<IResult> ListDevices(int? limit, string? after, HttpContext http, ITelemetryStore store, CancellationToken ct)
+    {
+        int n = limit ?? ApiLimits.MaxPage;
+        if (n is < 1 or > ApiLimits.MaxPage) return Results.BadRequest(new ApiError($"limit must be 1..{ApiLimits.MaxPage}"));
+        var page = (await store.ListDevicesAsync(ct))
+            .Where(d => after is null || string.CompareOrdinal(d.Id, after) > 0).Take(n + 1).ToList();
+        if (page.Count > n)
+        {
+            page.RemoveAt(n);
+            http.Response.Headers["X-Next-After"] = page[^1].Id;
+        }
+        return Results.Ok(page.Select(d => DeviceView.From(d)));
+    }
 
     private static async Task<IResult> GetDevice(string id, ITelemetryStore store, CancellationToken ct)
     {
@@ -44,28 +57,36 @@ public static class ApiEndpoints
         return Results.Ok(new TelemetryResponse(id, range.From, range.To, range.Bucket, series));
     }
 
-    private static async Task<IResult> RegisterDevice(RegisterDeviceRequest request, ITelemetryStore store, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RegisterDevice(RegisterDeviceRequest request, HttpContext http, ITelemetryStore store, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (!DeviceIds.IsValid(request.Id))
-            return Results.BadRequest(new ApiError($"id '{request.Id}' is not a valid device id (1..64 of A-Z a-z 0-9 . _ -)"));
-        var tags = request.Tags ?? Array.Empty<string>();
-        if (tags.Count > 32 || tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > 64))
-            return Results.BadRequest(new ApiError("tags: at most 32, each 1..64 characters"));
-        if (request.CertSerial is { } serial && (serial.Length > 64 || !serial.All(Uri.IsHexDigit)))
-            return Results.BadRequest(new ApiError($"certSerial '{serial}' must be hexadecimal"));
+        if (DeviceFields.Check(request) is { } problem) return Results.BadRequest(new ApiError(problem));
         var id = request.Id!;
-        bool existed = await store.GetDeviceAsync(id, ct) is { IsRegistered: true };
-        await store.RegisterDeviceAsync(new DeviceRegistration(id, request.CertSerial?.ToUpperInvariant(), tags, request.Board), clock.GetUtcNow(), ct);
+        var serial = request.CertSerial?.ToUpperInvariant();
+        var caller = http.Caller();
+        var before = await store.GetDeviceAsync(id, ct);
+        bool existed = before is { IsRegistered: true };
+        bool liftsRevocation = before is { IsRevoked: true } && serial != before.CertSerial;
+        bool changesSerial = existed && before!.CertSerial is not null && serial != before.CertSerial;
+        // A factory station may add devices and repeat a registration, but a new serial for a known device would
+        // lift its revocation or make a later revocation miss the real certificate: that is the admin's call.
+        if ((liftsRevocation || changesSerial) && !Roles.Allows(caller.Role, Permission.Administer))
+            return Results.Json(new ApiError($"device '{id}' is {(before!.IsRevoked ? "revoked" : "registered")} with serial {before.CertSerial}; " +
+                "registering it under another serial needs the admin role"), statusCode: StatusCodes.Status403Forbidden);
+        await store.RegisterDeviceAsync(new DeviceRegistration(id, serial, request.Tags ?? [], request.Board), clock.GetUtcNow(), ct);
+        await audit.RecordAsync(caller, liftsRevocation ? "device.reregister-revoked" : existed ? "device.update" : "device.register", "device:" + id,
+            $"serial={serial} board={request.Board} tags={string.Join(',', request.Tags ?? [])}", ct);
         var view = DeviceView.From((await store.GetDeviceAsync(id, ct))!);
         return existed ? Results.Ok(view) : Results.Created($"/api/devices/{id}", view);
     }
 
-    private static async Task<IResult> RevokeDevice(string id, ITelemetryStore store, ICrlPublisher crl, IBrokerControl broker,
-        TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> RevokeDevice(string id, HttpContext http, ITelemetryStore store, ICrlPublisher crl, IBrokerControl broker,
+        AuditTrail audit, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         var device = await store.GetDeviceAsync(id, ct);
         if (device is null) return NotFound(id);
         await store.RevokeDeviceAsync(id, clock.GetUtcNow(), ct);
+        await audit.RecordAsync(http.Caller(), "device.revoke", "device:" + id, $"serial={device.CertSerial}", ct);
         var log = logs.CreateLogger("Receiver.Revocation");
         if (device.CertSerial is null)
             return Results.Ok(new RevokeResponse(id, true, false, false, "the device has no certificate serial on record: the CRL was not changed"));

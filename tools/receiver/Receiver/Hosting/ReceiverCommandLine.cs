@@ -22,11 +22,13 @@ public static class ReceiverCommandLine
         ["--ca-passphrase-file"] = ("Receiver:CaPassphraseFile", "file with the CA key passphrase (or NODEFIRMWARE_CA_PASSPHRASE)"),
         ["--broker-pid-file"] = ("Receiver:BrokerPidFile", "pid file of the broker to SIGHUP after a revocation"),
         ["--firmware-repo"] = ("Receiver:FirmwareRepository", "firmware repository folder (nodectl firmware publish --repo) for OTA campaigns"),
+        ["--admin-token-file"] = ("Receiver:AdminTokenFile", "where the first admin token is written (0600) if none is active; default <sqlite file>.admin-token"),
+        ["--allowed-hosts"] = ("Receiver:AllowedHosts", "extra host names the HTTP side answers to, comma-separated (default: the --http host, and loopback names)"),
         ["--release-pub"] = ("Receiver:ReleasePublicKey", "release public key (release.pub): campaigns verify packages before offering them"),
     };
 
     public static string Usage =>
-        "usage: Receiver serve [options]\n" + string.Join("\n", Options.Select(o => $"  {o.Key,-22} {o.Value.Help}"));
+        "usage: Receiver serve [options]\n       Receiver token create|list|revoke ... (Receiver token for help)\n" + string.Join("\n", Options.Select(o => $"  {o.Key,-22} {o.Value.Help}"));
 
     /// <summary>Parses the options after "serve" into configuration pairs; throws ArgumentException naming a bad option.</summary>
     public static Dictionary<string, string?> Parse(IReadOnlyList<string> args)

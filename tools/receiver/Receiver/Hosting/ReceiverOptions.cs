@@ -33,4 +33,10 @@ public sealed class ReceiverOptions
 
     /// <summary>The running broker's pid file: a revocation sends it SIGHUP so it reloads the CRL.</summary>
     public string? BrokerPidFile { get; set; }
+
+    /// <summary>Where the first admin token is written when no admin token is active (default: next to the SQLite file).</summary>
+    public string? AdminTokenFile { get; set; }
+
+    /// <summary>Comma-separated extra host names the API and page answer to (the --http host and loopback names always are).</summary>
+    public string? AllowedHosts { get; set; }
 }

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
+using NodeFirmware.Receiver.Access;
 using NodeFirmware.Receiver.Api;
+using NodeFirmware.Receiver.Commands;
 using NodeFirmware.Receiver.Ingest;
 using NodeFirmware.Receiver.Metrics;
 using NodeFirmware.Receiver.Ota;
+using NodeFirmware.Receiver.Quarantine;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Validation;
 
@@ -18,6 +21,9 @@ public static class ReceiverServices
         services.Configure<ValidationOptions>(configuration.GetSection(ReceiverOptions.Section + ":Validation"));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
 
+        services.Configure<ApiLimits>(configuration.GetSection(ApiLimits.Section));
+        services.Configure<CommandOptions>(configuration.GetSection(CommandOptions.Section));
+        services.Configure<QuarantineOptions>(configuration.GetSection(QuarantineOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReceiverMetrics>();
         services.AddSingleton<ITelemetryStore>(sp =>
@@ -26,6 +32,7 @@ public static class ReceiverServices
             return TelemetryStoreFactory.Create(o.Store, o.SqliteSynchronous);
         });
         services.AddSingleton(sp => new TelemetryValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
+        services.AddSingleton<QuarantineLimiter>();
         services.AddSingleton<IngestClassifier>();
         services.AddSingleton(sp => new IngestWriter(
             sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<ReceiverMetrics>(), sp.GetRequiredService<TimeProvider>(),
@@ -63,16 +70,37 @@ public static class ReceiverServices
             };
         });
 
+        // Access: tokens and the audit trail beside the telemetry, the HTTP guards.
+        services.AddSingleton(sp => DbSource.Create(sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.Store));
+        services.AddSingleton<IAccessStore, SqlAccessStore>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<AllowedHosts>();
+        services.AddSingleton<RequestRateLimiter>();
+
+        // Commands and configuration to devices, over the ingest's connection.
+        services.AddSingleton<DeviceLink>();
+        services.AddSingleton<ICommandStore, SqlCommandStore>();
+        services.AddSingleton<CommandService>();
+
         services.AddHostedService<StoreMigration>();
+        services.AddHostedService<AdminBootstrap>();
+        services.AddHostedService<QuarantineRetention>();
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<CampaignService>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
     }
 
     public static void MapEndpoints(WebApplication app)
     {
+        app.UseMiddleware<BrowserGuard>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
         ApiEndpoints.Map(app);
+        AccessEndpoints.Map(app);
+        CommandEndpoints.Map(app);
         CampaignEndpoints.Map(app);
     }
 }

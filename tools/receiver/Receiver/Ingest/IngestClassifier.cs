@@ -1,5 +1,7 @@
 using NodeFirmware.Receiver.Decoding;
+using Microsoft.Extensions.Options;
 using NodeFirmware.Receiver.Metrics;
+using NodeFirmware.Receiver.Quarantine;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Validation;
 
@@ -7,10 +9,17 @@ namespace NodeFirmware.Receiver.Ingest;
 
 /// <summary>
 /// Turns one received message into what the store will write: readings, a status, or a quarantine entry with the
-/// reason. Never throws for a bad payload — that is what quarantine is for.
+/// reason. Never throws for a bad payload — that is what quarantine is for. A quarantine entry keeps the payload
+/// only up to a cap, and a device over its quarantine rate gets nothing kept at all (<see cref="Nothing"/>).
 /// </summary>
-public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetrics metrics)
+public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetrics metrics, QuarantineLimiter? limiter = null,
+    IOptions<QuarantineOptions>? quarantine = null)
 {
+    private readonly int _maxPayload = (quarantine?.Value ?? new QuarantineOptions()).MaxPayloadBytes;
+
+    /// <summary>The action for a message that is acknowledged and not stored.</summary>
+    public static readonly Action<WriteBatch> Nothing = _ => { };
+
     public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
     {
         NodeTopicKind kind = NodeTopicKind.Other;
@@ -32,9 +41,23 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
         {
             if (kind == NodeTopicKind.Other) metrics.MessageReceived(KindLabel(kind));
             metrics.Quarantined(rejected.Code);
-            var entry = new QuarantineEntry(0, receivedAt, topic, rejected.Code, rejected.Detail, payload.ToArray());
+            if (limiter is not null && !limiter.TryAdmit(DeviceKey(topic)))
+            {
+                metrics.QuarantineDropped("rate");
+                return Nothing;
+            }
+            if (payload.Length > _maxPayload) metrics.QuarantinePayloadCut(payload.Length - _maxPayload);
+            var entry = new QuarantineEntry(0, receivedAt, topic.Length <= 256 ? topic : topic[..256], rejected.Code,
+                QuarantinePayload.Describe(rejected.Detail, payload.Length, _maxPayload), QuarantinePayload.Cap(payload.Span, _maxPayload));
             return batch => batch.Quarantine.Add(entry);
         }
+    }
+
+    /// <summary>The second topic level (nodes/{id}/...): the broker's ACL lets a certificate publish only under its own id.</summary>
+    private static string DeviceKey(string topic)
+    {
+        var parts = topic.Split('/', 3);
+        return parts.Length >= 2 ? parts[1] : "";
     }
 
     private static string KindLabel(NodeTopicKind kind) => kind switch

@@ -120,8 +120,10 @@ public sealed class IngestWriter
     private async Task<bool> TryQuarantineAsync(PendingMessage message, CancellationToken ct)
     {
         var batch = new WriteBatch();
+        var max = new Quarantine.QuarantineOptions().MaxPayloadBytes;
         batch.Quarantine.Add(new QuarantineEntry(0, message.ReceivedAt, message.Topic, "store-error",
-            "the store refused this message repeatedly", message.Payload));
+            Quarantine.QuarantinePayload.Describe("the store refused this message repeatedly", message.Payload.Length, max),
+            Quarantine.QuarantinePayload.Cap(message.Payload, max)));
         try
         {
             await _store.WriteAsync(batch, ct);

@@ -20,7 +20,8 @@ public sealed class MqttIngestService(
     Metrics.ReceiverMetrics metrics,
     TimeProvider clock,
     ILogger<MqttIngestService> log,
-    Ota.CampaignMqttBridge? campaigns = null) : BackgroundService
+    Ota.CampaignMqttBridge? campaigns = null,
+    Commands.DeviceLink? devices = null) : BackgroundService
 {
     private readonly MqttIngestOptions _options = options.Value;
     private readonly AckGate _gate = new();
@@ -43,6 +44,7 @@ public sealed class MqttIngestService(
         client.DisconnectedAsync += e =>
         {
             campaigns?.Detach();
+            devices?.Detach();
             _gate.ConnectionLost();
             metrics.BrokerConnected(false);
             _connectionLost.TrySetResult();
@@ -83,6 +85,8 @@ public sealed class MqttIngestService(
                 if (campaigns is not null)
                     foreach (var filter in Ota.CampaignMqttBridge.Filters)
                         subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                if (devices is not null)
+                    subscribe.WithTopicFilter(f => f.WithTopic(Commands.DeviceLink.AckFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
                 var granted = await client.SubscribeAsync(subscribe.Build(), stop);
                 foreach (var item in granted.Items)
                 {
@@ -93,6 +97,7 @@ public sealed class MqttIngestService(
                 if (result.IsSessionPresent) await client.UnsubscribeAsync(_options.OtherTelemetryFilter, stop);
                 metrics.BrokerConnected(true);
                 if (campaigns is not null) await campaigns.AttachAsync(client);
+                devices?.Attach(client);
                 log.LogInformation("connected to {Host}:{Port} as {ClientId} (session present: {Present})", host, port, _options.ClientId, result.IsSessionPresent);
                 backoff.Reset();
                 await _connectionLost.Task.WaitAsync(stop);
@@ -141,12 +146,20 @@ public sealed class MqttIngestService(
             campaigns.Enqueue(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
             return Task.CompletedTask;
         }
+        if (devices is not null && Commands.DeviceLink.Accepts(e.ApplicationMessage.Topic))
+        {
+            // Acknowledged on receipt: an ack that is lost leaves its command to expire visibly.
+            devices.Enqueue(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+            return Task.CompletedTask;
+        }
         e.AutoAcknowledge = false;
         int generation = _generation;
         var message = e.ApplicationMessage;
         var payload = message.Payload.ToArray();
         var receivedAt = clock.GetUtcNow();
         var addTo = classifier.Classify(message.Topic, payload, receivedAt);
+        // A message that is not kept still waits for its turn to be acknowledged, but without its bytes.
+        if (ReferenceEquals(addTo, IngestClassifier.Nothing)) payload = [];
         writer.Enqueue(new PendingMessage(message.Topic, payload, receivedAt, addTo,
             ct => _gate.AcknowledgeAsync(generation, e.AcknowledgeAsync, ct)));
         return Task.CompletedTask;

@@ -25,6 +25,18 @@ public static class MetricsExposition
         foreach (var reason in RejectReasonCodes.All.Select(r => r.ToCode()).Concat(byReason.Keys).Distinct().Order(StringComparer.Ordinal))
             w.Sample("receiver_messages_quarantined_total", byReason.GetValueOrDefault(reason), ("reason", reason));
 
+        w.Family("receiver_quarantine_dropped_total", "counter", "Quarantine entries not kept: over the rate limit (rate) or removed by retention (age, size).");
+        var dropped = m.QuarantineDroppedByCause;
+        foreach (var cause in new[] { "rate", "age", "size" })
+            w.Sample("receiver_quarantine_dropped_total", dropped.GetValueOrDefault(cause), ("cause", cause));
+        w.Family("receiver_quarantine_payload_bytes_cut_total", "counter", "Payload bytes not kept because a quarantined payload was longer than the cap.");
+        w.Sample("receiver_quarantine_payload_bytes_cut_total", m.QuarantinePayloadBytesCut);
+
+        w.Family("receiver_http_refused_total", "counter", "HTTP requests refused before reaching a route, by status (401, 403, 413, 421, 429).");
+        var refused = m.HttpRefusedByStatus;
+        foreach (var status in new[] { 401, 403, 413, 421, 429 }.Concat(refused.Keys).Distinct().Order())
+            w.Sample("receiver_http_refused_total", refused.GetValueOrDefault(status), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
         w.Family("receiver_store_errors_total", "counter", "Failed store commits (retried; the messages stay unacknowledged).");
         w.Sample("receiver_store_errors_total", m.StoreErrors);
 

@@ -13,6 +13,9 @@ public sealed class ReceiverMetrics
     private long _pending;
     private long _ingestLagMs;
     private int _brokerConnected;
+    private readonly ConcurrentDictionary<int, long> _httpRefused = new();
+    private readonly ConcurrentDictionary<string, long> _quarantineDropped = new();
+    private long _quarantineBytesCut;
 
     public void MessageReceived(string kind) => _received.AddOrUpdate(kind, 1, (_, n) => n + 1);
     public void Quarantined(string reason) => _quarantined.AddOrUpdate(reason, 1, (_, n) => n + 1);
@@ -26,6 +29,17 @@ public sealed class ReceiverMetrics
     public void PendingChanged(int delta) => Interlocked.Add(ref _pending, delta);
     public void BrokerConnected(bool connected) => Interlocked.Exchange(ref _brokerConnected, connected ? 1 : 0);
 
+    public void HttpRefused(int status) => _httpRefused.AddOrUpdate(status, 1, (_, n) => n + 1);
+    /// <summary>Quarantine entries not kept: cause "rate" (over the per-device or global rate), "age" or "size" (retention).</summary>
+    public void QuarantineDropped(string cause, long count = 1)
+    {
+        if (count > 0) _quarantineDropped.AddOrUpdate(cause, count, (_, n) => n + count);
+    }
+    public void QuarantinePayloadCut(long bytes) => Interlocked.Add(ref _quarantineBytesCut, bytes);
+
+    public IReadOnlyDictionary<int, long> HttpRefusedByStatus => new Dictionary<int, long>(_httpRefused);
+    public IReadOnlyDictionary<string, long> QuarantineDroppedByCause => new Dictionary<string, long>(_quarantineDropped);
+    public long QuarantinePayloadBytesCut => Interlocked.Read(ref _quarantineBytesCut);
     public IReadOnlyDictionary<string, long> ReceivedByKind => new Dictionary<string, long>(_received);
     public IReadOnlyDictionary<string, long> QuarantinedByReason => new Dictionary<string, long>(_quarantined);
     public long ReadingsStored => Interlocked.Read(ref _readingsStored);

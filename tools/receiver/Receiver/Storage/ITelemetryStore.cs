@@ -27,6 +27,10 @@ public interface ITelemetryStore : IAsyncDisposable
     Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(int limit, CancellationToken ct = default);
     Task<StoreCounts> GetCountsAsync(CancellationToken ct = default);
 
+    /// <summary>Deletes quarantine entries received before <paramref name="olderThan"/>, then the oldest beyond the newest
+    /// <paramref name="maxEntries"/> and beyond <paramref name="maxBytes"/> of payload.</summary>
+    Task<QuarantinePruned> PruneQuarantineAsync(DateTimeOffset olderThan, int maxEntries, long maxBytes, CancellationToken ct = default);
+
     // Commands and OTA outcomes, recorded by the command and OTA services for the SLIs.
     Task RecordCommandSentAsync(string commandId, string deviceId, DateTimeOffset at, CancellationToken ct = default);
     Task<bool> RecordCommandAckAsync(string commandId, bool ok, DateTimeOffset at, CancellationToken ct = default);

@@ -156,6 +156,22 @@ public abstract class SqlTelemetryStore : ITelemetryStore
             quarantined, commands[0], commands[1], commands[2], ota[0], ota[1]);
     }
 
+    public async Task<QuarantinePruned> PruneQuarantineAsync(DateTimeOffset olderThan, int maxEntries, long maxBytes, CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        long byAge, bySize;
+        await using (var cmd = db.Command("DELETE FROM quarantine WHERE received_at < @cutoff").With("cutoff", olderThan.ToUnixTimeMilliseconds()))
+            byAge = await cmd.ExecuteNonQueryAsync(ct);
+        // Keep the newest entries while both their count and their running payload size stay within the limits.
+        await using (var cmd = db.Command(
+            "DELETE FROM quarantine WHERE id < (SELECT COALESCE(min(id), 0) FROM (" +
+            "SELECT id, row_number() OVER (ORDER BY id DESC) AS n, sum(length(payload)) OVER (ORDER BY id DESC) AS total FROM quarantine) kept " +
+            "WHERE n <= @entries AND total <= @bytes)")
+            .With("entries", (long)maxEntries).With("bytes", maxBytes))
+            bySize = await cmd.ExecuteNonQueryAsync(ct);
+        return new QuarantinePruned(byAge, bySize);
+    }
+
     private static async Task<long[]> ScalarsAsync(DbConnection db, string sql, CancellationToken ct)
     {
         await using var cmd = db.Command(sql);

@@ -25,3 +25,6 @@ public sealed class WriteBatch
 
 /// <summary>What a commit did: readings inserted, readings ignored because their key was already stored.</summary>
 public readonly record struct WriteResult(int Inserted, int Duplicates, int Quarantined, int Statuses);
+
+/// <summary>Quarantine entries removed by retention: by age, and by the entry and byte limits.</summary>
+public readonly record struct QuarantinePruned(long ByAge, long BySize);

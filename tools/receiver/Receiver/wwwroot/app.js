@@ -19,8 +19,36 @@ const CHANNELS = {
 let selected = null;
 let devices = [];
 
+// Sign-in: the API wants 'Authorization: Bearer <token>' on every call. The token stays in this tab's
+// sessionStorage and travels only in that header (no cookie, so a cross-site form carries nothing).
+// A link may bring it in the fragment (#token=...), which browsers never send; it is removed from the address at once.
+const TOKEN_KEY = 'receiver-token';
+
+function takeTokenFromFragment() {
+  const m = /^#token=([A-Za-z0-9_-]{1,128})$/.exec(location.hash);
+  if (m) sessionStorage.setItem(TOKEN_KEY, m[1]);
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+}
+
+function showSignedIn(who) {
+  document.getElementById('login').hidden = !!who;
+  document.getElementById('logout').hidden = !who;
+  const el = document.getElementById('who');
+  el.hidden = !who;
+  el.textContent = who ? who.actor + ' · ' + who.role : '';
+}
+
+class AuthError extends Error {}
+
 async function getJson(url) {
-  const response = await fetch(url, { cache: 'no-store' });
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) throw new AuthError('sign in with an API token');
+  const response = await fetch(url, { cache: 'no-store', headers: { Authorization: 'Bearer ' + token } });
+  if (response.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignedIn(null);
+    throw new AuthError('the token was refused: sign in again');
+  }
   if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
   return response.json();
 }
@@ -196,11 +224,38 @@ async function refresh() {
     await refreshCampaigns();
     status.textContent = devices.length + ' devices · updated ' + new Date().toLocaleTimeString();
   } catch (e) {
-    status.textContent = 'update failed: ' + e.message;
+    status.textContent = e instanceof AuthError ? e.message : 'update failed: ' + e.message;
   }
 }
 
+async function signIn() {
+  try {
+    showSignedIn(await getJson('/api/whoami'));
+  } catch (e) {
+    showSignedIn(null);
+  }
+  await refresh();
+}
+
+document.getElementById('login').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const input = document.getElementById('token');
+  if (input.value.trim()) sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+  input.value = '';
+  signIn();
+});
+document.getElementById('logout').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  showSignedIn(null);
+  devices = [];
+  selected = null;
+  renderDevices();
+  refreshCharts();
+  document.getElementById('status').textContent = 'signed out';
+});
+
 document.getElementById('range').addEventListener('change', refreshCharts);
 window.addEventListener('resize', refreshCharts);
-refresh();
+takeTokenFromFragment();
+signIn();
 setInterval(refresh, REFRESH_MS);
