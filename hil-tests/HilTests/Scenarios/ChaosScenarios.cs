@@ -47,7 +47,10 @@ public static class ChaosScenarios
     public static async Task OutageAsync(VirtualRig rig, string id, ReliabilityTally tally)
     {
         await rig.RunForAsync(TimeSpan.FromMinutes(30));
-        long before = await rig.Store.CountReadingsAsync(id);
+        // What the broker acknowledged before the cut may still be on its way into the store: wait for all of it.
+        var journal = rig.Board.Node!.Journal;
+        long acknowledged = journal.Sampled - journal.Pending;
+        long before = await Eventually.ReadAsync(() => rig.Store.CountReadingsAsync(id), n => n >= acknowledged);
         await rig.CutNetworkAsync(TimeSpan.FromHours(3));
         tally.Add(t => t.FaultsInjected++);
         await rig.RunForAsync(TimeSpan.FromHours(2.5));
