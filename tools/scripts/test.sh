@@ -11,7 +11,7 @@ dotnet build NodeFirmware.Host.slnf -c Release -nologo -clp:ErrorsOnly
 echo "== tests"
 log=$(mktemp)
 set +e
-dotnet test NodeFirmware.Host.slnf -c Release --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
+dotnet test NodeFirmware.Host.slnf -c Release --no-build -nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
