@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Tests.Support;
@@ -10,7 +11,7 @@ namespace NodeFirmware.Receiver.Tests.Ota;
 /// <summary>The campaign API on the receiver in-process (no broker: campaigns are stored, offers go nowhere).</summary>
 public sealed class CampaignApiTests : IDisposable
 {
-    private readonly ReceiverFactory _factory = new();
+    private readonly ReceiverFactory _factory = new(web => web.UseSetting("Receiver:ReleasePublicKey", OtaTestPackages.Release.PublicKeyFile()));
     private readonly HttpClient _http;
 
     public CampaignApiTests() => _http = _factory.CreateClient();

@@ -30,7 +30,7 @@ public sealed class CampaignEndToEndTests : IDisposable
         using var pki = new FleetPki(_dir);
         var broker = pki.StartBroker();
         const string id = "esp32-0a7a0a7a0a7a";
-        var args = pki.ReceiverArgs(broker);
+        string[] args = [.. pki.ReceiverArgs(broker), "--release-pub", OtaTestPackages.Release.PublicKeyFile()];
         await using var factory = new ReceiverFactory(web =>
         {
             for (int i = 0; i < args.Length; i += 2) web.UseSetting(ReceiverCommandLineKey(args[i]), args[i + 1]);

@@ -17,7 +17,7 @@ public class CampaignEngineTests
     {
         lock (_outcomes) _outcomes.Add((c, d, ok));
         return Task.CompletedTask;
-    });
+    }) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
 
     private static List<CohortDevice> Fleet(int n, string firmware = "1.0.0", string board = OtaTestPackages.Board) =>
         Enumerable.Range(0, n).Select(i => new CohortDevice($"esp32-{i:x12}", board, firmware, i % 2 == 0 ? ["even"] : [])).ToList();
@@ -224,7 +224,7 @@ public class CampaignEngineTests
     [Fact]
     public async Task An_overdue_offer_is_published_again_and_offers_are_republished_after_a_reconnection()
     {
-        var engine = new CampaignEngine(_store, _wire, _time) { RepeatOfferAfter = TimeSpan.FromMinutes(10) };
+        var engine = new CampaignEngine(_store, _wire, _time) { RepeatOfferAfter = TimeSpan.FromMinutes(10), ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
         var c = await engine.CreateAsync(Request(), Fleet(10));
         string device = Wave(c, CampaignEngine.CanaryWave).Single();
         int Offers() => _wire.Published.Count(p => p.Topic == OtaTopics.Offer(device) && p.Payload.Length > 0);
@@ -272,6 +272,134 @@ public class CampaignEngineTests
         var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(Request(), Fleet(5)));
         Assert.Contains("refused", e.Message);
         Assert.Empty(_wire.Published);
+    }
+
+    [Fact]
+    public async Task Without_a_release_key_no_campaign_is_created_stored_or_offered()
+    {
+        var engine = new CampaignEngine(_store, _wire, _time, new FirmwareRepositoryReader(Path.GetTempPath()));
+        foreach (var request in new[] { Request(), Request() with { Start = false }, Request() with { Package = null, Version = "2.0.0" } })
+        {
+            var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(request, Fleet(5)));
+            Assert.Contains("no release public key", e.Message);
+            Assert.Contains("--release-pub", e.Message);
+        }
+        Assert.Empty(await _store.LoadAllAsync());
+        Assert.Empty(await engine.ListAsync());
+        Assert.Empty(_wire.Published);
+    }
+
+    [Fact]
+    public async Task A_package_signed_by_another_key_unsigned_or_with_a_tampered_manifest_is_refused_before_anything_is_stored()
+    {
+        var engine = Engine();
+        byte[] genuine = OtaTestPackages.Make("2.0.0");
+        var forged = new (string Case, byte[] Package, string Reason)[]
+        {
+            ("another key", OtaTestPackages.MakeSignedBy(OtaTestPackages.Stranger, "2.0.0"), "unknown-key"),
+            ("another key naming the release key's id", OtaTestPackages.Tampered(genuine, m => { }, resignWith: OtaTestPackages.Stranger), "bad-signature"),
+            ("no signature", OtaTestPackages.WithSignature(genuine, new byte[64]), "bad-signature"),
+            ("a newer version", OtaTestPackages.Tampered(genuine, m => m.Version = FirmwareVersion.Parse("9.0.0")), "bad-signature"),
+            ("a higher security version", OtaTestPackages.Tampered(genuine, m => m.SecurityVersion = 7), "bad-signature"),
+            ("another file hash", OtaTestPackages.Tampered(genuine, m => m.Files[0] = new ManifestFile("File0.pe", m.Files[0].Size, new byte[32])), "bad-signature"),
+        };
+        foreach (var (what, package, reason) in forged)
+        {
+            var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(Request() with { Package = package }, Fleet(5)));
+            Assert.True(e.Message.Contains("refused") && e.Message.Contains(reason), $"{what}: {e.Message}");
+        }
+        Assert.Empty(await _store.LoadAllAsync());
+        Assert.Empty(_wire.Published);
+        // The genuine package still goes through.
+        await engine.CreateAsync(Request() with { Package = genuine }, Fleet(5));
+    }
+
+    [Fact]
+    public async Task A_downgrade_authorization_signed_by_another_key_is_refused()
+    {
+        var engine = Engine();
+        var fleet = Fleet(3, firmware: "2.0.0");
+        byte[] package = OtaTestPackages.Make("1.5.0");
+        var ids = fleet.Select(d => d.Id).ToArray();
+        CampaignRequest With(byte[] auth) => Request("1.5.0", canary: 100) with { Package = package, Cohort = new CohortFilter(OtaTestPackages.Board, "2.0.0"), DowngradeAuthorization = auth };
+        var stranger = OtaTestPackages.Authorization(package, ids, signer: OtaTestPackages.Stranger);
+        var strangerClaimingTheReleaseKey = OtaTestPackages.Authorization(package, ids, signer: OtaTestPackages.Stranger,
+            tweak: a => a.KeyId = OtaTestPackages.Release.KeyId);
+        foreach (var forged in new[] { stranger, strangerClaimingTheReleaseKey })
+            Assert.Contains("not signed by the release key", (await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(With(forged), fleet))).Message);
+        Assert.Empty(await _store.LoadAllAsync());
+        Assert.Empty(_wire.Published);
+        Assert.True((await engine.CreateAsync(With(OtaTestPackages.Authorization(package, ids)), fleet)).IsDowngrade);
+    }
+
+    [Fact]
+    public async Task A_cohort_with_devices_on_a_board_the_package_does_not_list_is_refused()
+    {
+        var engine = Engine();
+        var fleet = Fleet(4).Concat(Fleet(2, board: "other-board").Select(d => d with { Id = d.Id + "-o" })).ToList();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(Request() with { Cohort = new CohortFilter(Firmware: "1.0.0") }, fleet));
+        Assert.Contains("not built for board 'other-board' of 2 device(s)", e.Message);
+        Assert.Empty(_wire.Published);
+        Assert.Equal(4, (await engine.CreateAsync(Request(), fleet)).Devices.Count); // the cohort's board narrows it
+    }
+
+    [Fact]
+    public async Task A_stored_campaign_whose_package_does_not_verify_is_shown_but_never_offered_served_ticked_or_resumed()
+    {
+        var fleet = Fleet(4);
+        Campaign Stored(string id, CampaignState state) => new()
+        {
+            Id = id, Name = "planted", TargetVersion = "2.0.0", Cohort = new CohortFilter(OtaTestPackages.Board), CanaryPercent = 25,
+            SuccessThreshold = 0, Window = TimeSpan.FromHours(1), ChunkSize = 1024, CreatedAt = T0, UpdatedAt = T0, State = state,
+            Package = OtaTestPackages.MakeSignedBy(OtaTestPackages.Stranger, "2.0.0"),
+            Devices =
+            {
+                [fleet[0].Id] = new CampaignDevice { DeviceId = fleet[0].Id, Wave = CampaignEngine.CanaryWave, State = DeviceOtaState.Offered, OfferedAt = T0 },
+                [fleet[1].Id] = new CampaignDevice { DeviceId = fleet[1].Id, Wave = CampaignEngine.RestWave },
+            },
+        };
+        await _store.SaveCampaignAsync(Stored("c-planted", CampaignState.Canary));
+        await _store.SaveCampaignAsync(Stored("c-planted-draft", CampaignState.Draft));
+        var engine = Engine();
+        await engine.LoadAsync();
+
+        var shown = (await engine.GetAsync("c-planted"))!;
+        Assert.Contains("unknown-key", shown.TrustProblem);
+        await engine.RepublishOffersAsync();
+        _time.Now = T0 + TimeSpan.FromHours(2);
+        await engine.TickAsync();
+        await engine.Request(fleet[0].Id, "c-planted", 0, 0, 512);
+        Assert.Empty(_wire.Published);
+        Assert.Equal(DeviceOtaState.Offered, (await engine.GetAsync("c-planted"))!.Devices[fleet[0].Id].State); // frozen, not timed out
+        // A result is recorded (and the device's retained offer cleared), but the campaign moves on to no further wave.
+        await engine.Result(fleet[0].Id, "c-planted", true, "2.0.0");
+        Assert.All(_wire.Published, p => Assert.Empty(p.Payload));
+        Assert.Equal(CampaignState.Canary, (await engine.GetAsync("c-planted"))!.State);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.ResumeAsync("c-planted-draft"));
+        Assert.Contains("not resumed", refused.Message);
+        Assert.Contains("unknown-key", refused.Message);
+        Assert.All(_wire.Published, p => Assert.Empty(p.Payload));
+        Assert.Equal(CampaignState.Aborted, (await engine.AbortAsync("c-planted")).State);
+    }
+
+    [Fact]
+    public async Task A_campaign_stored_by_a_receiver_without_the_key_is_served_only_by_one_whose_key_verifies_it()
+    {
+        var c = await Engine().CreateAsync(Request() with { Start = false }, Fleet(10));
+        var keyless = new CampaignEngine(_store, _wire, _time);
+        await keyless.LoadAsync();
+        Assert.Contains("--release-pub", (await keyless.GetAsync(c.Id))!.TrustProblem);
+        Assert.Contains("--release-pub", (await Assert.ThrowsAsync<InvalidOperationException>(() => keyless.ResumeAsync(c.Id))).Message);
+        var otherKey = new CampaignEngine(_store, _wire, _time) { ReleasePublicKey = OtaTestPackages.Stranger.PublicKey };
+        await otherKey.LoadAsync();
+        Assert.Contains("refused", (await Assert.ThrowsAsync<InvalidOperationException>(() => otherKey.ResumeAsync(c.Id))).Message);
+        Assert.Empty(_wire.Published);
+
+        var keyed = Engine();
+        await keyed.LoadAsync();
+        Assert.Null((await keyed.GetAsync(c.Id))!.TrustProblem);
+        Assert.Equal(CampaignState.Canary, (await keyed.ResumeAsync(c.Id)).State);
+        Assert.Single(_wire.Retained);
     }
 
     [Fact]

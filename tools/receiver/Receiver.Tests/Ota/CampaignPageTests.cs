@@ -16,12 +16,12 @@ public sealed class CampaignPageTests : IDisposable
         await using (var store = new SqliteCampaignStore(db))
         {
             await store.MigrateAsync();
-            var engine = new CampaignEngine(store, new RecordingPublisher(), TimeProvider.System);
+            var engine = new CampaignEngine(store, new RecordingPublisher(), TimeProvider.System) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
             var fleet = Enumerable.Range(0, 10).Select(i => new CohortDevice($"esp32-{i:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
             var c = await engine.CreateAsync(new CampaignRequest { Name = "spring-rollout", Package = OtaTestPackages.Make("2.1.0"), SuccessThreshold = 1 }, fleet);
             await engine.Result(c.InWave(CampaignEngine.CanaryWave).Single().DeviceId, c.Id, false, "1.0.0", "rolled-back: no sensor");
         }
-        using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db]);
+        using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db, "--release-pub", OtaTestPackages.Release.PublicKeyFile()]);
         string dom = await DumpDomAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("viewer")));
         int row = dom.IndexOf("spring-rollout", StringComparison.Ordinal);
         Assert.True(row >= 0, "the campaign is not on the page:\n" + dom);

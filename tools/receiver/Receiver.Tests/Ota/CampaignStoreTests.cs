@@ -22,7 +22,7 @@ public abstract class CampaignStoreContract
         await using (var store = await OpenAsync(reuse: false))
         {
             await store.MigrateAsync();
-            var engine = new CampaignEngine(store, wire, time);
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
             var c = await engine.CreateAsync(new CampaignRequest
             {
                 Name = "spring", Package = package, Cohort = new CohortFilter(OtaTestPackages.Board, "1.0.0", ["site-a"]),
@@ -38,7 +38,7 @@ public abstract class CampaignStoreContract
         await using (var store = await OpenAsync(reuse: true))
         {
             await store.MigrateAsync(); // again, as every start does
-            var engine = new CampaignEngine(store, wire, time);
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
             await engine.LoadAsync();
             var c = (await engine.GetAsync(id))!;
             Assert.Equal(("spring", "2.0.0", CampaignState.Canary, 10), (c.Name, c.TargetVersion, c.State, c.Devices.Count));
@@ -59,7 +59,7 @@ public abstract class CampaignStoreContract
 
         await using (var store = await OpenAsync(reuse: true))
         {
-            var engine = new CampaignEngine(store, wire, time);
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
             await engine.LoadAsync();
             var c = (await engine.GetAsync(id))!;
             Assert.Equal(CampaignState.Halted, c.State);

@@ -30,21 +30,46 @@ public sealed class FirmwareRepositoryReaderTests : IDisposable
         byte[] package = Publish("2.0.0+3", OtaTestPackages.Make("2.0.0+3"));
         var repo = new FirmwareRepositoryReader(_dir);
         Assert.Equal(package, repo.Load("2.0.0+3"));
-        var engine = new CampaignEngine(new InMemoryCampaignStore(), new RecordingPublisher(), TimeProvider.System, repo);
-        var c = await engine.CreateAsync(new CampaignRequest { Version = "2.0.0+3" },
-            [new CohortDevice("esp32-000000000001", OtaTestPackages.Board, "1.0.0", [])]);
+        var engine = new CampaignEngine(new InMemoryCampaignStore(), new RecordingPublisher(), TimeProvider.System, repo)
+        {
+            ReleasePublicKey = OtaTestPackages.ReleasePublicKey,
+        };
+        var c = await engine.CreateAsync(new CampaignRequest { Version = "2.0.0+3" }, Device);
         Assert.Equal("2.0.0+3", c.TargetVersion);
         Assert.Contains("not in the firmware repository", Assert.Throws<ArgumentException>(() => repo.Load("9.9.9")).Message);
     }
 
-    [Fact]
-    public async Task A_package_published_without_a_signature_check_is_refused_when_the_receiver_has_no_release_key()
+    private static readonly CohortDevice[] Device = [new("esp32-000000000001", OtaTestPackages.Board, "1.0.0", [])];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_a_release_key_a_published_version_is_refused_whatever_publish_checked(bool signatureChecked)
     {
-        Publish("2.0.0", OtaTestPackages.Make("2.0.0"), signatureChecked: false);
-        var engine = new CampaignEngine(new InMemoryCampaignStore(), new RecordingPublisher(), TimeProvider.System, new FirmwareRepositoryReader(_dir));
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(new CampaignRequest { Version = "2.0.0" },
-            [new CohortDevice("esp32-000000000001", OtaTestPackages.Board, "1.0.0", [])]));
-        Assert.Contains("without --pubkey", e.Message);
+        Publish("2.0.0", OtaTestPackages.Make("2.0.0"), signatureChecked: signatureChecked);
+        var wire = new RecordingPublisher();
+        var store = new InMemoryCampaignStore();
+        var engine = new CampaignEngine(store, wire, TimeProvider.System, new FirmwareRepositoryReader(_dir));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(new CampaignRequest { Version = "2.0.0" }, Device));
+        Assert.Contains("--release-pub", e.Message);
+        Assert.Empty(await store.LoadAllAsync());
+        Assert.Empty(wire.Published);
+    }
+
+    [Fact]
+    public async Task A_published_version_signed_by_another_key_is_refused_although_the_index_says_its_signature_was_checked()
+    {
+        Publish("2.0.0", OtaTestPackages.MakeSignedBy(OtaTestPackages.Stranger, "2.0.0"), signatureChecked: true);
+        var wire = new RecordingPublisher();
+        var store = new InMemoryCampaignStore();
+        var engine = new CampaignEngine(store, wire, TimeProvider.System, new FirmwareRepositoryReader(_dir))
+        {
+            ReleasePublicKey = OtaTestPackages.ReleasePublicKey,
+        };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => engine.CreateAsync(new CampaignRequest { Version = "2.0.0" }, Device));
+        Assert.Contains("unknown-key", e.Message);
+        Assert.Empty(await store.LoadAllAsync());
+        Assert.Empty(wire.Published);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public static class ReceiverCommandLine
         ["--firmware-repo"] = ("Receiver:FirmwareRepository", "firmware repository folder (nodectl firmware publish --repo) for OTA campaigns"),
         ["--admin-token-file"] = ("Receiver:AdminTokenFile", "where the first admin token is written (0600) if none is active; default <sqlite file>.admin-token"),
         ["--allowed-hosts"] = ("Receiver:AllowedHosts", "extra host names the HTTP side answers to, comma-separated (default: the --http host, and loopback names)"),
-        ["--release-pub"] = ("Receiver:ReleasePublicKey", "release public key (release.pub): campaigns verify packages before offering them"),
+        ["--release-pub"] = ("Receiver:ReleasePublicKey", "release public key (release.pub, nodectl firmware keygen); required for OTA campaigns: every package and downgrade authorization must verify against it"),
     };
 
     public static string Usage =>

@@ -22,6 +22,12 @@ public sealed class Campaign
 
     public CampaignState State { get; set; } = CampaignState.Draft;
     public string? StateReason { get; set; }
+
+    /// <summary>
+    /// Not stored: set by the engine when the package or downgrade authorization does not verify against its release key
+    /// (or it has none); such a campaign is shown and can be aborted, but is never offered, served or resumed.
+    /// </summary>
+    public string? TrustProblem { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>The devices chosen when the campaign was created, by id.</summary>

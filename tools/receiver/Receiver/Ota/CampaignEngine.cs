@@ -28,6 +28,9 @@ public sealed class CampaignEngine
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, Campaign> _campaigns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CampaignPackage> _packages = new(StringComparer.Ordinal);
+    // Campaigns loaded from the store whose package or authorization does not verify against ReleasePublicKey (or there is
+    // no key): kept for viewing and abort, never offered, served, ticked or resumed. Value: why.
+    private readonly Dictionary<string, string> _untrusted = new(StringComparer.Ordinal);
 
     /// <param name="outcomes">Told (campaign, device, succeeded, at) once per finished device; feeds the OTA SLI.</param>
     public CampaignEngine(ICampaignStore store, ICampaignPublisher publisher, TimeProvider time, FirmwareRepositoryReader? repository = null,
@@ -41,9 +44,15 @@ public sealed class CampaignEngine
         _log = log ?? NullLogger.Instance;
     }
 
+    /// <summary>The refusal of a receiver without <see cref="ReleasePublicKey"/>; names the option that supplies it.</summary>
+    public const string NoReleaseKeyProblem =
+        "this receiver has no release public key: it creates, resumes and offers no campaign until it is started with " +
+        "--release-pub <release.pub> (Receiver:ReleasePublicKey), the public key 'nodectl firmware keygen' wrote";
+
     /// <summary>
-    /// The fleet's release public key: when set, every package's signature is checked (as the device will) before a
-    /// campaign is created; when not, a repository package published without a signature check is refused.
+    /// The fleet's release public key, the one root of firmware trust. Every campaign's package (signature, key id, the
+    /// cohort's boards) and downgrade authorization must verify against it, as the devices will, before anything is stored
+    /// or offered. Without it no campaign is created or resumed, and campaigns loaded from the store are not served.
     /// </summary>
     public byte[]? ReleasePublicKey { get; init; }
 
@@ -55,10 +64,19 @@ public sealed class CampaignEngine
         {
             _campaigns.Clear();
             _packages.Clear();
+            _untrusted.Clear();
             foreach (var c in await _store.LoadAllAsync(ct))
             {
                 _campaigns[c.Id] = c;
-                _packages[c.Id] = CampaignPackage.Parse(c.Package);
+                var package = CampaignPackage.Parse(c.Package);
+                _packages[c.Id] = package;
+                // A campaign stored by an earlier receiver (without a key, or with another one) is re-verified, not trusted.
+                if (TrustProblem(c, package) is { } problem)
+                {
+                    _untrusted[c.Id] = problem;
+                    if (c.State is not (CampaignState.Completed or CampaignState.Aborted))
+                        _log.LogWarning("campaign {Id} is not served (no offers, no chunks, no resume): {Problem}", c.Id, problem);
+                }
             }
         }
         finally { _lock.Release(); }
@@ -68,91 +86,115 @@ public sealed class CampaignEngine
     public async Task<IReadOnlyList<Campaign>> ListAsync(CancellationToken ct = default)
     {
         await _lock.WaitAsync(ct);
-        try { return _campaigns.Values.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Select(CampaignCopy.Of).ToList(); }
+        try { return _campaigns.Values.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Select(Snapshot).ToList(); }
         finally { _lock.Release(); }
     }
 
     public async Task<Campaign?> GetAsync(string id, CancellationToken ct = default)
     {
         await _lock.WaitAsync(ct);
-        try { return _campaigns.TryGetValue(id, out var c) ? CampaignCopy.Of(c) : null; }
+        try { return _campaigns.TryGetValue(id, out var c) ? Snapshot(c) : null; }
         finally { _lock.Release(); }
     }
 
     /// <summary>
     /// Creates a campaign over the devices of <paramref name="fleet"/> that match its cohort and do not run the
     /// target version already, and starts it unless the request says otherwise. Throws <see cref="ArgumentException"/>
-    /// for a bad request, an unreadable package or an empty cohort.
+    /// for a bad request, an unreadable package, a package or authorization that does not verify against the release key
+    /// (or no release key), or an empty cohort; nothing is stored or published then.
     /// </summary>
     public async Task<Campaign> CreateAsync(CampaignRequest request, IEnumerable<CohortDevice> fleet, CancellationToken ct = default)
     {
-        request.Validate();
-        bool signatureChecked = false;
-        byte[] bytes;
-        if (request.Package is not null) bytes = request.Package;
-        else
-        {
-            if (_repository is null) throw new ArgumentException("this receiver has no firmware repository configured; send the package bytes instead");
-            (bytes, var entry) = _repository.LoadWithEntry(request.Version!);
-            signatureChecked = entry.SignatureChecked;
-        }
-        var package = CampaignPackage.Parse(bytes);
-        if (ReleasePublicKey is { } key)
-        {
-            string checkBoard = request.Cohort.Board ?? package.Manifest.Boards[0];
-            if (package.VerifyProblem(key, checkBoard) is { } problem) throw new ArgumentException($"package {package.Version} refused: {problem}");
-        }
-        else if (request.Version is not null && !signatureChecked)
-            throw new ArgumentException($"version {request.Version} was published without --pubkey and no release key is configured to check it (Receiver:ReleasePublicKey)");
-        if (request.Version is not null && package.Version != ParseVersion(request.Version))
-            throw new ArgumentException($"the repository's package for {request.Version} contains version {package.Version}");
-        var authorization = request.DowngradeAuthorization is { } file ? CheckAuthorization(file, package) : null;
-        var now = _time.GetUtcNow();
-        string id = $"c{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4])}";
-        var cohort = fleet.Where(request.Cohort.Matches).Where(d => d.Firmware != package.Version)
-            .Where(d => authorization is null || Covers(authorization.Authorization, d)).Select(d => d.Id).Distinct().ToList();
-        if (request.Cohort.Board is { } board && !package.Manifest.SupportsBoard(board))
-            throw new ArgumentException($"package {package.Version} is not built for board '{board}' (it lists {string.Join(", ", package.Manifest.Boards)})");
-        if (cohort.Count == 0)
-            throw new ArgumentException("the cohort is empty: no device matches it that does not already run " + package.Version
-                + (authorization is null ? "" : " and that the downgrade authorization names"));
-        var canary = CanaryPolicy.PickCanary(id, cohort, request.CanaryPercent);
-        var campaign = new Campaign
-        {
-            Id = id,
-            Name = request.Name.Length > 0 ? request.Name : "update to " + package.Version,
-            TargetVersion = package.Version,
-            Cohort = request.Cohort,
-            CanaryPercent = request.CanaryPercent,
-            SuccessThreshold = request.SuccessThreshold,
-            Window = request.Window,
-            DowngradeAuthorization = request.DowngradeAuthorization,
-            ChunkSize = request.ChunkSize,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Package = bytes,
-        };
-        foreach (var device in cohort)
-            campaign.Devices[device] = new CampaignDevice { DeviceId = device, Wave = canary.Contains(device) ? CanaryWave : RestWave };
-
+        var (campaign, package) = Prepare(request, fleet);
         await _lock.WaitAsync(ct);
         try
         {
             await _store.SaveCampaignAsync(campaign, ct);
-            _campaigns[id] = campaign;
-            _packages[id] = package;
-            _log.LogInformation("campaign {Id}: {Version} to {Devices} devices, canary {Canary}", id, package.Version, cohort.Count, canary.Count);
+            _campaigns[campaign.Id] = campaign;
+            _packages[campaign.Id] = package;
+            _log.LogInformation("campaign {Id}: {Version} to {Devices} devices, canary {Canary}", campaign.Id, package.Version, campaign.Devices.Count,
+                campaign.InWave(CanaryWave).Count());
             if (request.Start) await StartLockedAsync(campaign, ct);
-            return CampaignCopy.Of(campaign);
+            return Snapshot(campaign);
         }
         finally { _lock.Release(); }
     }
 
+    /// <summary>Everything <see cref="CreateAsync"/> checks, before anything is stored.</summary>
+    private (Campaign, CampaignPackage) Prepare(CampaignRequest request, IEnumerable<CohortDevice> fleet)
+    {
+        try
+        {
+            var key = ReleasePublicKey ?? throw new ArgumentException(NoReleaseKeyProblem);
+            request.Validate();
+            byte[] bytes;
+            if (request.Package is not null) bytes = request.Package;
+            else
+            {
+                if (_repository is null) throw new ArgumentException("this receiver has no firmware repository configured; send the package bytes instead");
+                // The index's signatureChecked says what publish did with some key; only this receiver's key counts.
+                bytes = _repository.Load(request.Version!);
+            }
+            var package = CampaignPackage.Parse(bytes);
+            if (request.Version is not null && package.Version != ParseVersion(request.Version))
+                throw new ArgumentException($"the repository's package for {request.Version} contains version {package.Version}");
+            if (request.Cohort.Board is { } board && !package.Manifest.SupportsBoard(board))
+                throw new ArgumentException($"package {package.Version} is not built for board '{board}' (it lists {string.Join(", ", package.Manifest.Boards)})");
+            VerifyPackage(key, package, request.Cohort.Board ?? package.Manifest.Boards[0]);
+            var authorization = request.DowngradeAuthorization is { } file ? CheckAuthorization(key, file, package, checkExpiry: true) : null;
+
+            var now = _time.GetUtcNow();
+            string id = $"c{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4])}";
+            var members = fleet.Where(request.Cohort.Matches).Where(d => d.Firmware != package.Version)
+                .Where(d => authorization is null || Covers(authorization.Authorization, d)).DistinctBy(d => d.Id).ToList();
+            if (members.Count == 0)
+                throw new ArgumentException("the cohort is empty: no device matches it that does not already run " + package.Version
+                    + (authorization is null ? "" : " and that the downgrade authorization names"));
+            // Each board the cohort's devices report must be one the signed manifest lists, as each device will check.
+            foreach (var other in members.Select(d => d.Board).OfType<string>().Distinct(StringComparer.Ordinal))
+                if (!package.Manifest.SupportsBoard(other))
+                    throw new ArgumentException($"package {package.Version} is not built for board '{other}' of {members.Count(d => d.Board == other)} device(s) in the cohort "
+                        + $"(it lists {string.Join(", ", package.Manifest.Boards)}); narrow the cohort with 'board'");
+            var cohort = members.Select(d => d.Id).ToList();
+            var canary = CanaryPolicy.PickCanary(id, cohort, request.CanaryPercent);
+            var campaign = new Campaign
+            {
+                Id = id,
+                Name = request.Name.Length > 0 ? request.Name : "update to " + package.Version,
+                TargetVersion = package.Version,
+                Cohort = request.Cohort,
+                CanaryPercent = request.CanaryPercent,
+                SuccessThreshold = request.SuccessThreshold,
+                Window = request.Window,
+                DowngradeAuthorization = request.DowngradeAuthorization,
+                ChunkSize = request.ChunkSize,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Package = bytes,
+            };
+            foreach (var device in cohort)
+                campaign.Devices[device] = new CampaignDevice { DeviceId = device, Wave = canary.Contains(device) ? CanaryWave : RestWave };
+            return (campaign, package);
+        }
+        catch (ArgumentException e)
+        {
+            _log.LogWarning("campaign refused: {Reason}", e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>The device's manifest check (signature, key id, board) with the release key; throws naming what failed.</summary>
+    private static void VerifyPackage(byte[] key, CampaignPackage package, string board)
+    {
+        if (package.VerifyProblem(key, board) is { } problem)
+            throw new ArgumentException($"package {package.Version} refused: {problem} (the receiver's release key is {Convert.ToHexStringLower(ReleaseKey.KeyId(key))})");
+    }
+
     /// <summary>
-    /// A downgrade authorization must be well formed, name this package (version and manifest SHA-256), and verify with
-    /// the release key when the receiver has one: what the devices will check, so a bad one fails here and not on the fleet.
+    /// A downgrade authorization must be well formed, name this package (version and manifest SHA-256) and verify with the
+    /// release key (key id and signature): what the devices will check, so a bad one fails here and not on the fleet.
     /// </summary>
-    private DowngradeAuthorizationFile CheckAuthorization(byte[] file, CampaignPackage package)
+    private DowngradeAuthorizationFile CheckAuthorization(byte[] key, byte[] file, CampaignPackage package, bool checkExpiry)
     {
         DowngradeAuthorizationFile parsed;
         try { parsed = DowngradeAuthorizationFile.Parse(file); }
@@ -160,27 +202,53 @@ public sealed class CampaignEngine
         var a = parsed.Authorization;
         if (a.TargetVersion.ToString() != package.Version || !a.ManifestSha256.AsSpan().SequenceEqual(SHA256.HashData(package.ManifestBytes)))
             throw new ArgumentException($"the downgrade authorization is for {a.TargetVersion} with another manifest, not for this package {package.Version}");
-        if (ReleasePublicKey is { } key)
-        {
-            if (!a.KeyId.AsSpan().SequenceEqual(ReleaseKey.KeyId(key)) ||
-                !NodeFirmware.Core.Crypto.Ed25519.Verify(key, DowngradeAuthorizationCodec.SignedBytes(parsed.Document), parsed.Signature))
-                throw new ArgumentException("the downgrade authorization is not signed by the release key");
-        }
-        if (a.ExpiresUnixTime != 0 && a.ExpiresUnixTime < _time.GetUtcNow().ToUnixTimeSeconds())
+        if (!a.KeyId.AsSpan().SequenceEqual(ReleaseKey.KeyId(key)) ||
+            !NodeFirmware.Core.Crypto.Ed25519.Verify(key, DowngradeAuthorizationCodec.SignedBytes(parsed.Document), parsed.Signature))
+            throw new ArgumentException("the downgrade authorization is not signed by the release key");
+        if (checkExpiry && a.ExpiresUnixTime != 0 && a.ExpiresUnixTime < _time.GetUtcNow().ToUnixTimeSeconds())
             throw new ArgumentException($"the downgrade authorization expired at {DateTimeOffset.FromUnixTimeSeconds(a.ExpiresUnixTime):u}");
         return parsed;
+    }
+
+    /// <summary>Why a stored campaign may not be served by this engine, or null when its package and authorization verify.</summary>
+    private string? TrustProblem(Campaign c, CampaignPackage package)
+    {
+        if (ReleasePublicKey is not { } key) return NoReleaseKeyProblem;
+        try
+        {
+            VerifyPackage(key, package, c.Cohort.Board ?? package.Manifest.Boards[0]);
+            // The expiry was checked when the campaign was created; each device checks it again.
+            if (c.DowngradeAuthorization is { } file) CheckAuthorization(key, file, package, checkExpiry: false);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private Campaign Snapshot(Campaign c)
+    {
+        var copy = CampaignCopy.Of(c);
+        copy.TrustProblem = _untrusted.GetValueOrDefault(c.Id);
+        return copy;
     }
 
     private static bool Covers(DowngradeAuthorization a, CohortDevice d) =>
         FirmwareVersion.TryParse(d.Firmware ?? "", out var running) ? a.Covers(d.Id, running) : a.FromVersions.Length == 0 && a.Covers(d.Id, new FirmwareVersion(0, 0, 0, 0));
 
-    /// <summary>Draft → canary; a halted campaign continues with all devices not offered yet (rolling).</summary>
+    /// <summary>
+    /// Draft → canary; a halted campaign continues with all devices not offered yet (rolling). A campaign whose package or
+    /// authorization does not verify against the release key (or without one) is not resumed: <see cref="InvalidOperationException"/>.
+    /// </summary>
     public async Task<Campaign> ResumeAsync(string id, CancellationToken ct = default)
     {
         await _lock.WaitAsync(ct);
         try
         {
             var c = Find(id);
+            if ((c.State is CampaignState.Draft or CampaignState.Halted) && _untrusted.TryGetValue(id, out var problem))
+                throw new InvalidOperationException($"campaign {id} is not resumed: {problem}");
             switch (c.State)
             {
                 case CampaignState.Draft:
@@ -194,7 +262,7 @@ public sealed class CampaignEngine
                 default:
                     throw new InvalidOperationException($"campaign {id} is {c.State.ToString().ToLowerInvariant()}; only a draft or a halted campaign can be resumed");
             }
-            return CampaignCopy.Of(c);
+            return Snapshot(c);
         }
         finally { _lock.Release(); }
     }
@@ -218,7 +286,7 @@ public sealed class CampaignEngine
                 await _store.SaveDeviceAsync(c.Id, d, ct);
                 if (offered) await ClearOfferAsync(d.DeviceId, ct);
             }
-            return CampaignCopy.Of(c);
+            return Snapshot(c);
         }
         finally { _lock.Release(); }
     }
@@ -261,7 +329,7 @@ public sealed class CampaignEngine
         try
         {
             var now = _time.GetUtcNow();
-            foreach (var c in _campaigns.Values.Where(c => c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted).ToList())
+            foreach (var c in _campaigns.Values.Where(c => (c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted) && !_untrusted.ContainsKey(c.Id)).ToList())
             {
                 bool changed = false;
                 foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight() && d.OfferedAt + c.Window <= now).ToList())
@@ -287,7 +355,7 @@ public sealed class CampaignEngine
         await _lock.WaitAsync(ct);
         try
         {
-            foreach (var c in _campaigns.Values.Where(c => c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted))
+            foreach (var c in _campaigns.Values.Where(c => (c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted) && !_untrusted.ContainsKey(c.Id)))
                 foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight()))
                     await PublishOfferAsync(c, d.DeviceId, ct);
         }
@@ -304,7 +372,7 @@ public sealed class CampaignEngine
         await _lock.WaitAsync(ct);
         try
         {
-            if (!_campaigns.TryGetValue(q.CampaignId, out var c) || c.State is CampaignState.Draft or CampaignState.Aborted ||
+            if (!_campaigns.TryGetValue(q.CampaignId, out var c) || c.State is CampaignState.Draft or CampaignState.Aborted || _untrusted.ContainsKey(c.Id) ||
                 !c.Devices.TryGetValue(deviceId, out var d) || d.State is DeviceOtaState.Waiting or DeviceOtaState.Cancelled)
             {
                 _log.LogDebug("{Device} asked for a chunk of {Campaign}, which is not serving it", deviceId, q.CampaignId);
@@ -413,6 +481,12 @@ public sealed class CampaignEngine
 
     private Task PublishOfferAsync(Campaign c, string deviceId, CancellationToken ct)
     {
+        // Every offer passes here: the last guard, should a path above ever forget an unverified campaign.
+        if (_untrusted.TryGetValue(c.Id, out var problem))
+        {
+            _log.LogError("offer of campaign {Id} to {Device} not published: {Problem}", c.Id, deviceId, problem);
+            return Task.CompletedTask;
+        }
         var package = _packages[c.Id];
         var authorization = c.DowngradeAuthorization is { } file ? DowngradeAuthorizationFile.Parse(file) : null;
         byte[] offer = OtaMessages.EncodeOffer(new OtaOffer
@@ -454,6 +528,7 @@ public sealed class CampaignEngine
 
     private async Task EvaluateAsync(Campaign c, CancellationToken ct)
     {
+        if (_untrusted.ContainsKey(c.Id)) return; // it records results, but moves on to no further wave
         if (c.State == CampaignState.Canary)
         {
             var canary = c.InWave(CanaryWave).ToList();

@@ -13,6 +13,7 @@ public sealed class CampaignService(ICampaignStore store, CampaignEngine engine,
     public override async Task StartAsync(CancellationToken ct)
     {
         await store.MigrateAsync(ct);
+        if (engine.ReleasePublicKey is null) log.LogWarning("OTA campaigns are refused: {Problem}", CampaignEngine.NoReleaseKeyProblem);
         await engine.LoadAsync(ct);
         bridge.Connected += () => engine.RepublishOffersAsync();
         bridge.Start(engine);

@@ -36,9 +36,12 @@ public sealed record CampaignDeviceView(
     string DeviceId, string Wave, string State, double Percent, long Done, long Total, string? Reason, string? ReportedFirmware,
     DateTimeOffset? OfferedAt, DateTimeOffset? FinishedAt);
 
-/// <summary>A campaign for the API and the page; <see cref="Devices"/> only for a single campaign.</summary>
+/// <summary>
+/// A campaign for the API and the page; <see cref="Devices"/> only for a single campaign. <see cref="TrustProblem"/>: why the
+/// receiver does not serve a stored campaign (its package does not verify against the release key, or there is none).
+/// </summary>
 public sealed record CampaignView(
-    string Id, string Name, string TargetVersion, string State, string? StateReason, CohortFilter Cohort, double CanaryPercent,
+    string Id, string Name, string TargetVersion, string State, string? StateReason, string? TrustProblem, CohortFilter Cohort, double CanaryPercent,
     double SuccessThreshold, int WindowSeconds, bool Downgrade, long? DowngradeCounter, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     CampaignCountsView Counts, CampaignCountsView Canary, IReadOnlyList<CampaignDeviceView>? Devices)
 {
@@ -46,7 +49,7 @@ public sealed record CampaignView(
     {
         static CampaignCountsView View(CampaignCounts n) => new(n.Total, n.Waiting, n.InFlight, n.Succeeded, n.Failed, n.RolledBack, n.Cancelled);
         return new CampaignView(
-            c.Id, c.Name, c.TargetVersion, Lower(c.State), c.StateReason, c.Cohort, c.CanaryPercent, c.SuccessThreshold,
+            c.Id, c.Name, c.TargetVersion, Lower(c.State), c.StateReason, c.TrustProblem, c.Cohort, c.CanaryPercent, c.SuccessThreshold,
             (int)c.Window.TotalSeconds, c.IsDowngrade,
             c.DowngradeAuthorization is { } a ? NodeFirmware.Core.Ota.DowngradeAuthorizationFile.Parse(a).Authorization.Counter : null, c.CreatedAt, c.UpdatedAt,
             View(c.Counts()), View(CampaignCounts.Of(c.InWave(CampaignEngine.CanaryWave))),

@@ -178,7 +178,8 @@ async function refreshCharts() {
   canvases.forEach(c => drawChart(c, data.series.find(s => s.channel === c.dataset.channel), data.from, data.to));
 }
 
-// OTA campaigns (/api/campaigns): state and device counts, the halt reason as the state's tooltip.
+// OTA campaigns (/api/campaigns): state and device counts, the halt reason (or why the receiver does not serve the
+// campaign: its package does not verify against the release key) as the state's tooltip.
 function renderCampaigns(campaigns) {
   document.getElementById('campaigns-box').hidden = campaigns.length === 0;
   const body = document.getElementById('campaigns');
@@ -193,7 +194,8 @@ function renderCampaigns(campaigns) {
     const state = document.createElement('span');
     state.className = 'campaign-state campaign-' + c.state;
     state.textContent = c.state;
-    if (c.stateReason) state.title = c.stateReason;
+    if (c.trustProblem) state.title = 'not served: ' + c.trustProblem;
+    else if (c.stateReason) state.title = c.stateReason;
     stateTd.appendChild(state);
     tr.appendChild(stateTd);
     const n = c.counts;
