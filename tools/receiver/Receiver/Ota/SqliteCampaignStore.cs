@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Ota;
@@ -7,16 +6,13 @@ namespace NodeFirmware.Receiver.Ota;
 /// <summary>Campaigns in the receiver's SQLite file (its own tables), durable like the telemetry (synchronous=FULL).</summary>
 public sealed class SqliteCampaignStore : SqlCampaignStore
 {
-    private readonly string _connectionString;
+    private readonly DbSource _db;
 
     public SqliteCampaignStore(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the SQLite campaign store needs a file path", nameof(path));
         Path = System.IO.Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
-        }.ToString();
+        _db = DbSource.Create("sqlite:" + Path);
     }
 
     public string Path { get; }
@@ -36,20 +32,7 @@ public sealed class SqliteCampaignStore : SqlCampaignStore
             PRIMARY KEY (campaign_id, device_id)) WITHOUT ROWID;
         """;
 
-    protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var dir = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var cmd = connection.Command("PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;");
-        await cmd.ExecuteNonQueryAsync(ct);
-        return connection;
-    }
+    protected override Task<DbConnection> OpenAsync(CancellationToken ct) => _db.OpenAsync(ct);
 
-    public override ValueTask DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask DisposeAsync() => _db.DisposeAsync();
 }
