@@ -22,7 +22,7 @@ public sealed class CampaignPageTests : IDisposable
             await engine.Result(c.InWave(CampaignEngine.CanaryWave).Single().DeviceId, c.Id, false, "1.0.0", "rolled-back: no sensor");
         }
         using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db, "--release-pub", OtaTestPackages.Release.PublicKeyFile()]);
-        string dom = await DumpDomAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("viewer")));
+        string dom = await Chromium.DumpDomAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("viewer")), _dir);
         int row = dom.IndexOf("spring-rollout", StringComparison.Ordinal);
         Assert.True(row >= 0, "the campaign is not on the page:\n" + dom);
         string rest = dom[row..];
@@ -30,27 +30,6 @@ public sealed class CampaignPageTests : IDisposable
         Assert.Contains(">halted<", rest);
         Assert.Contains("0 / 1 / 10", rest);
         Assert.DoesNotContain("id=\"campaigns-box\" hidden", dom);
-    }
-
-    private async Task<string> DumpDomAsync(Uri url)
-    {
-        var psi = new ProcessStartInfo(Chromium.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--user-data-dir=" + _dir.File("chromium-profile"), "--virtual-time-budget=5000", "--dump-dom", url.ToString(),
-        }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start Chromium");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        _ = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try { await p.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("Chromium did not dump the page in 90 s");
-        }
-        return await stdout;
     }
 
     public void Dispose()

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace NodeFirmware.Receiver.Tests.Support;
 
-/// <summary>Headless Chromium taking a screenshot of a page after letting its scripts run.</summary>
+/// <summary>Headless Chromium taking a screenshot of a page, or its DOM, after letting its scripts run.</summary>
 public static class Chromium
 {
     public static string Executable =>
@@ -34,5 +34,27 @@ public static class Chromium
         }
         if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {await stderr}");
         return PngImage.Read(await File.ReadAllBytesAsync(png));
+    }
+
+    /// <summary>The page's DOM after its scripts ran (what a test can search for text and states).</summary>
+    public static async Task<string> DumpDomAsync(Uri url, TempDirectory dir)
+    {
+        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=" + dir.File("chromium-profile"), "--virtual-time-budget=5000", "--dump-dom", url.ToString(),
+        }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start Chromium");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("Chromium did not dump the page in 90 s");
+        }
+        return await stdout;
     }
 }

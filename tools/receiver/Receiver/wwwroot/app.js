@@ -87,7 +87,7 @@ function renderDevices() {
     tr.appendChild(cell(d.firmware || '–'));
     tr.appendChild(cell(ago(d.lastSeen)));
     tr.appendChild(cell(d.batteryMillivolts == null ? '–' : (d.batteryMillivolts / 1000).toFixed(2) + ' V'));
-    tr.addEventListener('click', () => { selected = d.id; renderDevices(); refreshCharts(); });
+    tr.addEventListener('click', () => { selected = d.id; renderDevices(); refreshCharts(); refreshCommands(); });
     body.appendChild(tr);
   }
 }
@@ -204,6 +204,32 @@ function renderCampaigns(campaigns) {
   }
 }
 
+// The selected device's latest commands (/api/devices/{id}/commands) and what became of each: queued, delivered,
+// acknowledged, expired or dropped, with the device's answer or the reason as the detail.
+async function refreshCommands() {
+  const box = document.getElementById('commands-box');
+  const body = document.getElementById('commands');
+  let commands = [];
+  try {
+    if (selected) commands = await getJson('/api/devices/' + encodeURIComponent(selected) + '/commands?limit=10');
+  } catch (e) {
+    // The fleet view stays useful without the command list.
+  }
+  box.hidden = commands.length === 0;
+  body.replaceChildren();
+  for (const c of commands) {
+    const tr = document.createElement('tr');
+    tr.className = 'command';
+    tr.appendChild(cell(c.op));
+    tr.lastChild.title = c.id;
+    const fate = c.state === 'acknowledged' && c.ok === false ? 'refused by device' : c.state;
+    tr.appendChild(cell(fate, 'command-' + c.state));
+    tr.appendChild(cell(ago(c.createdAt)));
+    tr.appendChild(cell(c.detail || ''));
+    body.appendChild(tr);
+  }
+}
+
 async function refreshCampaigns() {
   try {
     renderCampaigns(await getJson('/api/campaigns'));
@@ -223,6 +249,7 @@ async function refresh() {
     }
     renderDevices();
     await refreshCharts();
+    await refreshCommands();
     await refreshCampaigns();
     status.textContent = devices.length + ' devices · updated ' + new Date().toLocaleTimeString();
   } catch (e) {
