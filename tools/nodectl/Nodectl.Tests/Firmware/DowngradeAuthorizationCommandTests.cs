@@ -1,34 +1,11 @@
-using System.CommandLine;
 using NodeFirmware.Core.Ota;
 using NodeFirmware.Nodectl.Firmware;
 
 namespace NodeFirmware.Nodectl.Tests.Firmware;
 
 /// <summary>nodectl firmware sign --svn and authorize-downgrade, checked with the device's own verifier.</summary>
-public sealed class DowngradeAuthorizationCommandTests : IDisposable
+public sealed class DowngradeAuthorizationCommandTests() : FirmwareCommandFixture("nodectl-dg-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("nodectl-dg-").FullName;
-    private readonly string _passphraseVariable = "NODECTL_TEST_PASSPHRASE_" + Guid.NewGuid().ToString("N");
-
-    public DowngradeAuthorizationCommandTests() => Environment.SetEnvironmentVariable(_passphraseVariable, "correct horse battery staple");
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(_passphraseVariable, null);
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
-    private (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test") { FirmwareCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private byte[] SignedPackage(string version, params string[] extra)
     {
         if (!File.Exists(P("release.key")))

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
 using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Ota;
@@ -7,30 +6,8 @@ using NodeFirmware.Nodectl.Firmware;
 namespace NodeFirmware.Nodectl.Tests.Firmware;
 
 /// <summary>nodectl firmware keygen → sign → verify → publish, in-process, in a fresh temp folder per test.</summary>
-public sealed class FirmwareCommandTests : IDisposable
+public sealed class FirmwareCommandTests() : FirmwareCommandFixture("nodectl-fw-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("nodectl-fw-").FullName;
-    private readonly string _passphraseVariable = "NODECTL_TEST_PASSPHRASE_" + Guid.NewGuid().ToString("N");
-
-    public FirmwareCommandTests() => Environment.SetEnvironmentVariable(_passphraseVariable, "correct horse battery staple");
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(_passphraseVariable, null);
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
-    private (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test") { FirmwareCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private void Keygen(string name = "release")
     {
         var r = Run("firmware", "keygen", "--out", P(name + ".key"), "--kdf-iterations", "100000", "--passphrase-env", _passphraseVariable);
