@@ -244,16 +244,18 @@ public sealed class EspRomClient
     /// FLASH_BEGIN erases up front only the 4 KB sectors covering [offset, offset + erase size), and each FLASH_DATA
     /// packet is programmed whole, 0xFF padding included, at offset + seq * packet size and read back (0x08 where the
     /// flash was not erased, 0x06 past the chip). So the last packet's padding must stay inside the image's last
-    /// sector: whole packets go in one download, the rest in a second one with packets of at most one sector. That
-    /// costs one round trip, where sector-sized packets throughout would cost 4 times as many packets.
+    /// sector. Packets of at most a sector ensure that by themselves; larger ones fill whole packets in one download,
+    /// and the rest goes in a second download as one packet of whole sectors: one round trip more than padding the
+    /// last packet, and fewer bytes.
     /// </summary>
     private int WritePlain(FlashImage image, byte[] data, int index, int count, Action<FlashProgress>? progress)
     {
         int packetSize = _options.FlashBlockSize;
-        int tailPacketSize = Math.Min(packetSize, RomProtocol.FLASH_SECTOR_SIZE);
-        int head = packetSize > tailPacketSize ? data.Length / packetSize * packetSize : 0;
+        bool split = packetSize > RomProtocol.FLASH_SECTOR_SIZE;
+        int head = split ? data.Length / packetSize * packetSize : 0;
         int headPackets = head / packetSize;
-        int blocks = headPackets + ((data.Length - head + tailPacketSize - 1) / tailPacketSize);
+        int tailPacketSize = split ? (int)RoundUp(data.Length - head, RomProtocol.FLASH_SECTOR_SIZE) : packetSize;
+        int blocks = headPackets + (head < data.Length ? (data.Length - head + tailPacketSize - 1) / tailPacketSize : 0);
         int sent = 0;
         if (head > 0)
         {

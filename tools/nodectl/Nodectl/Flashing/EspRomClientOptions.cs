@@ -25,7 +25,7 @@ public sealed record EspRomClientOptions
     /// <summary>
     /// Bytes per FLASH_DEFL_DATA / FLASH_DATA packet: 0x4000 like esptool-js with the ROM loader (fewer round trips);
     /// 0x400 is esptool.py's ROM packet size. A divisor of the 4 KB sector or a multiple of it; plain writes send what
-    /// does not fill a whole packet in packets of at most 4 KB, so their 0xFF padding stays inside the erased sectors.
+    /// does not fill a whole packet as one packet of whole sectors, so their 0xFF padding stays inside the erased sectors.
     /// </summary>
     public int FlashBlockSize { get; init; } = RomProtocol.LARGE_FLASH_WRITE_SIZE;
 

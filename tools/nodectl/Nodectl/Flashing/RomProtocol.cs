@@ -26,8 +26,8 @@ public static class RomProtocol
 
     /// <summary>
     /// The packet esptool-js sends to the ROM loader (its FLASH_WRITE_SIZE, stub or not): 16 times fewer round trips
-    /// than <see cref="FLASH_WRITE_SIZE"/>. nodectl's default packet; a plain write sends its last partial one in
-    /// 4 KB packets (see EspRomClient.WritePlain).
+    /// than <see cref="FLASH_WRITE_SIZE"/>. nodectl's default packet; a plain write sends what does not fill a whole
+    /// one as a packet of whole 4 KB sectors (see EspRomClient.WritePlain).
     /// </summary>
     public const int LARGE_FLASH_WRITE_SIZE = 0x4000;
 
