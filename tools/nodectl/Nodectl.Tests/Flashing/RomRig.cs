@@ -19,10 +19,13 @@ internal sealed class RomRig : IDisposable
         FlashBlockSize = RomProtocol.FLASH_WRITE_SIZE, // many blocks per test image, so faults can hit a middle one
     };
 
+    private readonly SimulatedRomOptions _simOptions;
+
     public RomRig(SimulatedRomOptions? simOptions = null, EspRomClientOptions? clientOptions = null, bool wireControlLines = true, bool wireDtr = true)
     {
         Link = new InMemorySerialLink("sim");
-        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), (simOptions ?? new SimulatedRomOptions()) with { Time = Clock });
+        _simOptions = (simOptions ?? new SimulatedRomOptions()) with { Time = Clock };
+        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), _simOptions);
         Link.Attach(
             bytes => Sim.Receive(bytes),
             (dtr, rts) =>
@@ -46,7 +49,7 @@ internal sealed class RomRig : IDisposable
     public EspRomClient Client { get; }
 
     /// <summary>Lets the chip's EN rise after a reset the client ended (a hard reset returns as EN is released).</summary>
-    public void LetEnRise() => Clock.Advance(new SimulatedRomOptions().EnRcDelay);
+    public void LetEnRise() => Clock.Advance(_simOptions.EnRcDelay);
 
     /// <summary>Connects and attaches the SPI flash, the state every flashing run starts from.</summary>
     public RomRig Ready()
