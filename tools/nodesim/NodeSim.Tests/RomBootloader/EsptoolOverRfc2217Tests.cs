@@ -116,6 +116,16 @@ public sealed class EsptoolOverRfc2217Tests : IDisposable
     }
 
     [EsptoolFact]
+    public void Write_mem_then_dump_mem_round_trip_through_ram()
+    {
+        Esptool.Ok(_server.Url, _dir.Path, "write_mem", "0x3ffb0104", "0x12345678", "0xffffffff");
+        Esptool.Ok(_server.Url, _dir.Path, "dump_mem", "0x3ffb0100", "12", "dump.bin");
+
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0x78, 0x56, 0x34, 0x12, 0, 0, 0, 0 }, File.ReadAllBytes(Path.Combine(_dir.Path, "dump.bin")));
+        Assert.Equal((byte)0x12, _server.Sim.ReadRam(0x3FFB0107));
+    }
+
+    [EsptoolFact]
     public void At_921600_baud_the_chip_follows_esptools_compensated_rate()
     {
         var image = Data(50_000, seed: 13);
