@@ -13,8 +13,11 @@ namespace NodeFirmware.Nodectl.Flashing;
 /// </summary>
 public sealed record BoardFlashPlan(Board Board, IReadOnlyList<FlashImage> Images, IReadOnlyList<string> Notes)
 {
-    /// <summary>A place an image can go on the board: a layout image or a partition.</summary>
-    private sealed record Target(string Name, uint Offset, uint MaxBytes, string What);
+    /// <summary>A place an image can go on the board: a layout image (also known by its partition's name) or a partition.</summary>
+    private sealed record Target(string Name, uint Offset, uint MaxBytes, string What, string? Partition = null)
+    {
+        public bool IsCalled(string name) => Name == name || Partition == name;
+    }
 
     /// <summary>Loads a board by name; an unknown name is refused with the closest known one.</summary>
     public static Board LoadBoard(BoardCatalog catalog, string name)
@@ -126,7 +129,7 @@ public sealed record BoardFlashPlan(Board Board, IReadOnlyList<FlashImage> Image
         if (equals > 0 && !spec[..equals].Contains(':') && !char.IsAsciiDigit(spec[0]))
         {
             string name = spec[..equals];
-            var byName = targets.FirstOrDefault(t => t.Name == name)
+            var byName = targets.FirstOrDefault(t => t.IsCalled(name))
                 ?? throw new FlashingException(
                     $"board {board.Name} has no image or partition named '{name}' (have: {string.Join(", ", targets.Select(t => t.Name))})");
             return (byName, RequireFile(spec[(equals + 1)..], spec));
@@ -159,7 +162,7 @@ public sealed record BoardFlashPlan(Board Board, IReadOnlyList<FlashImage> Image
     private static IReadOnlyList<Target> Targets(Board board)
     {
         var targets = board.FlashLayout.Images
-            .Select(i => new Target(i.Name, i.Offset, i.MaxBytes, i.Partition is { } p ? $"partition '{p}'" : $"the {i.Name} area"))
+            .Select(i => new Target(i.Name, i.Offset, i.MaxBytes, i.Partition is { } p ? $"partition '{p}'" : $"the {i.Name} area", i.Partition))
             .ToList();
         foreach (var entry in board.Partitions.Entries.Where(e => targets.All(t => t.Offset != e.Offset)))
         {
