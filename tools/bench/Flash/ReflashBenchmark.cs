@@ -65,14 +65,14 @@ public static class ReflashBenchmark
             "(headers: deterministic timestamp, MVID; then from the changed method on, every later method body and the metadata move)");
 
         var image = new FlashImage(DeployOffset, after.Bytes, "deployment.bin");
-        var (full, _) = Write(before, image, esptoolBlocks: true, reflash: false);
-        var (reflash, result) = Write(before, image, esptoolBlocks: false, reflash: true);
+        var (full, fullData, _) = Write(before, image, esptoolBlocks: true, reflash: false);
+        var (reflash, reflashData, result) = Write(before, image, esptoolBlocks: false, reflash: true);
         double ratio = (double)Bytes(reflash) / Bytes(full);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT reflash change=one-function changed_assembly=NodeFirmware.Core.dll region={after.Describe()} image_bytes={after.Bytes.Length} " +
             $"assembly_bytes_changed={changedBytes} sectors={result!.SectorsCovered} sectors_written={result.SectorsWritten} runs={result.Changes.Runs.Count} " +
-            $"md5_queries={result.Changes.Md5Queries} reflash_wire_bytes={Bytes(reflash)} reflash_round_trips={reflash.Requests} " +
-            $"full_wire_bytes={Bytes(full)} full_round_trips={full.Requests} reflash_wire_s={Bytes(reflash) * 10.0 / baud:0.000} " +
+            $"md5_queries={result.Changes.Md5Queries} reflash_wire_bytes={Bytes(reflash)} reflash_data_bytes={reflashData} reflash_round_trips={reflash.Requests} " +
+            $"full_wire_bytes={Bytes(full)} full_data_bytes={fullData} full_round_trips={full.Requests} reflash_wire_s={Bytes(reflash) * 10.0 / baud:0.000} " +
             $"full_wire_s={Bytes(full) * 10.0 / baud:0.000} baud={baud} ratio={ratio:0.0000} goal_ratio=0.1"));
     }
 
@@ -101,7 +101,7 @@ public static class ReflashBenchmark
     }
 
     /// <summary>One write of <paramref name="image"/> onto a board that holds <paramref name="before"/>; traffic from after the connect.</summary>
-    private static (RomTrafficCounters Traffic, ReflashResult? Result) Write(DeploymentRegion before, FlashImage image, bool esptoolBlocks, bool reflash)
+    private static (RomTrafficCounters Traffic, int DataBytes, ReflashResult? Result) Write(DeploymentRegion before, FlashImage image, bool esptoolBlocks, bool reflash)
     {
         using var link = new InMemorySerialLink("bench");
         using var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes));
@@ -114,13 +114,15 @@ public static class ReflashBenchmark
         client.SetFlashParameters((uint)sim.Flash.Size);
         sim.Traffic.Reset();
         ReflashResult? result = null;
+        int data;
         if (reflash)
         {
             result = client.WriteChangedSectors(new[] { image }, compress: true, verify: true)[0];
+            data = result.Write.BytesSent;
         }
         else
         {
-            client.WriteFlash(new[] { image }, compress: true, verify: true);
+            data = client.WriteFlash(new[] { image }, compress: true, verify: true)[0].BytesSent;
         }
 
         if (!sim.Flash.Read(image.Offset, image.Data.Length).SequenceEqual(image.Data))
@@ -128,7 +130,7 @@ public static class ReflashBenchmark
             throw new InvalidOperationException("the benchmark's flash contents differ from the image");
         }
 
-        return (sim.Traffic, result);
+        return (sim.Traffic, data, result);
     }
 
     private static long Bytes(RomTrafficCounters traffic) => traffic.BytesFromHost + traffic.BytesToHost;

@@ -107,7 +107,7 @@ public sealed class BoardLayoutFlashTests : IDisposable
         var cli = new FlashCli();
         var table = File("partitions.bin", PartitionBinary.Write(BoardTable()));
         var result = cli.Run("flash", "--port", "sim", "--board", Board, "--image", "0x10000:" + table);
-        AssertRefused(cli, result, "is a partition table", "board esp32-devkitc-v4's partition table lives at 0x8000");
+        AssertRefused(cli, result, "is a partition table", "the partition table belongs at 0x8000 (board esp32-devkitc-v4's layout)");
     }
 
     [Fact]
@@ -169,6 +169,15 @@ public sealed class BoardLayoutFlashTests : IDisposable
         Assert.True(rig.Sim.Flash.Read(0x1E0000, deployment.Length).SequenceEqual(deployment));
         Assert.True(rig.Sim.Flash.Read(0x9000, 0x6000).SequenceEqual(nvs));
         Assert.Equal(4, rig.Sim.Traffic.RequestsFor(RomWire.FLASH_DEFL_BEGIN));
+
+        var verify = new FlashCli(rig).Run("flash", "verify", "--port", "sim", "--board", Board, "--images-dir", _dir);
+        Assert.True(verify.Exit == 0, verify.Out + verify.Err);
+        Assert.Equal(4, verify.Out.Split('\n').Count(l => l.StartsWith("match ", StringComparison.Ordinal)));
+
+        rig.Sim.Traffic.Reset();
+        var again = new FlashCli(rig).Run("flash", "--port", "sim", "--board", Board, "--images-dir", _dir, "--baud", "115200");
+        Assert.True(again.Exit == 0, again.Out + again.Err);
+        Assert.Equal(0, rig.Sim.Traffic.RequestsFor(RomWire.FLASH_DEFL_BEGIN)); // nothing changed, nothing written
     }
 
     [Fact]

@@ -77,8 +77,7 @@ public sealed record BoardFlashPlan(Board Board, IReadOnlyList<FlashImage> Image
         }
 
         var images = placed.Select(p => p.Image).ToList();
-        string whose = $"board {board.Name}'s";
-        var problem = FlashImageChecks.PartitionTablePlacement(images, tableOffset, whose)
+        var problem = FlashImageChecks.PartitionTablePlacement(images, tableOffset, $"board {board.Name}'s layout")
             ?? FlashImageChecks.PastEnd(images, board.File.FlashSizeBytes)
             ?? TableMismatch(board, images.FirstOrDefault(i => i.Offset == tableOffset));
         if (problem is not null)

@@ -134,10 +134,10 @@ public static class FlashCommand
 
             images = specs.Select(FlashImage.Load).ToList();
             var problem = FlashImageChecks.PartitionTablePlacement(
-                images, PartitionLayout.DefaultTableOffset, "an ESP32 built with the default CONFIG_PARTITION_TABLE_OFFSET has its");
+                images, PartitionLayout.DefaultTableOffset, "ESP-IDF's default CONFIG_PARTITION_TABLE_OFFSET");
             if (problem is not null)
             {
-                throw new FlashingException(problem + " (for a board with its table elsewhere, use --board)");
+                throw new FlashingException(problem + "; for a board whose table is elsewhere, use --board");
             }
         }
 

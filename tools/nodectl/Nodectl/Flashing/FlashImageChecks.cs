@@ -27,7 +27,8 @@ public static class FlashImageChecks
     /// A binary partition table (its first entry starts with 0xAA 0x50) anywhere but the table offset, or
     /// something else at the table offset: either leaves a board whose bootloader finds no valid table.
     /// </summary>
-    public static string? PartitionTablePlacement(IEnumerable<FlashImage> images, uint tableOffset, string whose)
+    /// <param name="why">Where the table offset comes from, e.g. "board esp32-devkitc-v4's layout".</param>
+    public static string? PartitionTablePlacement(IEnumerable<FlashImage> images, uint tableOffset, string why)
     {
         foreach (var image in images)
         {
@@ -35,12 +36,12 @@ public static class FlashImageChecks
             if (isTable && image.Offset != tableOffset)
             {
                 return $"{image.Name} is a partition table (starts with 0xAA 0x50) but would be written at 0x{image.Offset:X}; " +
-                       $"{whose} partition table lives at 0x{tableOffset:X}: write it there (--image 0x{tableOffset:X}:{image.Name})";
+                       $"the partition table belongs at 0x{tableOffset:X} ({why}): write it there (--image 0x{tableOffset:X}:{image.Name})";
             }
 
             if (!isTable && image.Offset == tableOffset)
             {
-                return $"{image.Name} would be written at 0x{tableOffset:X}, where {whose} partition table lives, but it is not a " +
+                return $"{image.Name} would be written at 0x{tableOffset:X}, where the partition table belongs ({why}), but it is not a " +
                        "partition table (no 0xAA 0x50 entry at its start); build one with `nodectl partitions build` and check the offsets";
             }
         }
