@@ -31,6 +31,8 @@ public sealed class BoardLayoutFlashTests : IDisposable
         return data;
     }
 
+    private static long SectorEnd(int length) => (length + 0xFFFL) / 0x1000 * 0x1000;
+
     private static PartitionTable BoardTable() => CommandRunner.Catalog().Load(Board).Partitions;
 
     private static void AssertRefused(FlashCli cli, (int Exit, string Out, string Err) result, params string[] says)
@@ -73,7 +75,7 @@ public sealed class BoardLayoutFlashTests : IDisposable
     {
         var cli = new FlashCli();
         var result = cli.Run("flash", "--port", "sim", "--flash-size", "4MB", "--image", "0x3F0000:" + File("app.bin", EspImage(1, 128 * 1024)));
-        AssertRefused(cli, result, "past the end of the 4 MB flash");
+        AssertRefused(cli, result, "past the end of the 4096 KB flash");
     }
 
     [Fact]
@@ -169,6 +171,11 @@ public sealed class BoardLayoutFlashTests : IDisposable
         Assert.True(rig.Sim.Flash.Read(0x1E0000, deployment.Length).SequenceEqual(deployment));
         Assert.True(rig.Sim.Flash.Read(0x9000, 0x6000).SequenceEqual(nvs));
         Assert.Equal(4, rig.Sim.Traffic.RequestsFor(RomWire.FLASH_DEFL_BEGIN));
+        var written = new (long From, long To)[]
+        {
+            (0x1000, 0x1000 + SectorEnd(bootloader.Length)), (0x8000, 0x9000), (0x10000, 0x10000 + SectorEnd(nanoclr.Length)), (0x1E0000, 0x1E0000 + SectorEnd(deployment.Length)),
+        };
+        Assert.All(rig.Sim.Flash.ErasedSectors, e => Assert.Contains(written, w => e.Address >= w.From && e.End <= w.To));
 
         var verify = new FlashCli(rig).Run("flash", "verify", "--port", "sim", "--board", Board, "--images-dir", _dir);
         Assert.True(verify.Exit == 0, verify.Out + verify.Err);

@@ -40,7 +40,7 @@ public sealed class FlashRegionCommandTests : IDisposable
         var cli = new FlashCli();
         var (exit, _, err) = cli.Run("flash", "read-flash", "--port", "sim", "0x3FF000", "0x2000", "--output", Path.Combine(_dir, "x.bin"), "--flash-size", "4MB");
         Assert.Equal(FlashCommand.RefusedExitCode, exit);
-        Assert.Contains("past the end of the 4 MB flash", err);
+        Assert.Contains("past the end of the 4096 KB flash", err);
         Assert.False(cli.PortOpened);
     }
 

@@ -37,20 +37,22 @@ public class ReflashChangedSectorsTests
         return rig;
     }
 
-    private sealed record Snapshot(long Erased, long Programmed, byte[] Flash);
+    private sealed record Snapshot(long Erased, long Programmed, int Programs, byte[] Flash);
 
     private static Snapshot Take(RomRig rig)
     {
         rig.Sim.Traffic.Reset();
-        return new Snapshot(rig.Sim.Flash.SectorsErased, rig.Sim.Flash.BytesProgrammed, rig.Sim.Flash.Contents.ToArray());
+        return new Snapshot(rig.Sim.Flash.SectorsErased, rig.Sim.Flash.BytesProgrammed, rig.Sim.Flash.ProgrammedRanges.Count, rig.Sim.Flash.Contents.ToArray());
     }
 
-    /// <summary>Every byte outside [from, to) is as it was.</summary>
+    /// <summary>Every byte outside [from, to) is as it was, and the chip erased and programmed nothing outside it.</summary>
     private static void AssertUntouchedOutside(RomRig rig, Snapshot before, long from, long to)
     {
         var now = rig.Sim.Flash.Contents;
         Assert.True(now[..(int)from].SequenceEqual(before.Flash.AsSpan(0, (int)from)), $"flash below 0x{from:X} changed");
         Assert.True(now[(int)to..].SequenceEqual(before.Flash.AsSpan((int)to)), $"flash from 0x{to:X} on changed");
+        Assert.All(rig.Sim.Flash.ErasedSectors.Skip((int)before.Erased), e => Assert.InRange(e.Address, from, to - RomProtocol.FLASH_SECTOR_SIZE));
+        Assert.All(rig.Sim.Flash.ProgrammedRanges.Skip(before.Programs), p => Assert.True(p.Address >= from && p.End <= to, $"programmed 0x{p.Address:X}..0x{p.End:X}"));
     }
 
     [Fact]

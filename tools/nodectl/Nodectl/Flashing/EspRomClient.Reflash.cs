@@ -23,7 +23,7 @@ public sealed partial class EspRomClient
         IReadOnlyList<FlashImage> images, bool compress, bool verify, Action<FlashProgress>? progress = null)
     {
         EnsureConnected();
-        CheckLayout(images);
+        FlashLayout.Check(images);
         var results = new List<ReflashResult>();
         for (int i = 0; i < images.Count; i++)
         {

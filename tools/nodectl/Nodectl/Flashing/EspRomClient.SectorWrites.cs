@@ -62,7 +62,7 @@ public sealed partial class EspRomClient
             int start = seq * blockSize;
             int length = Math.Min(blockSize, compressed.Length - start);
             var timeout = _options.ScaledTimeout(_options.EraseWriteSecondsPerMb, inflatedPerBlock[seq]);
-            SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, blocks, timeout, run);
+            SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, seq, blocks, timeout, run);
             done += inflatedPerBlock[seq];
             written?.Invoke(Math.Min(done, run.Data.Length));
         }
@@ -86,15 +86,12 @@ public sealed partial class EspRomClient
         var timeout = _options.ScaledTimeout(_options.EraseWriteSecondsPerMb, blockSize);
         for (int seq = 0; seq < blocks; seq++)
         {
-            SendBlock(RomCommand.FLASH_DATA, run.Data.AsSpan(seq * blockSize, blockSize).ToArray(), seq, blocks, timeout, run);
+            SendBlock(RomCommand.FLASH_DATA, run.Data.AsSpan(seq * blockSize, blockSize).ToArray(), seq, seq, blocks, timeout, run);
             written?.Invoke((seq + 1L) * blockSize);
         }
 
         return run.Data.Length;
     }
-
-    /// <summary>Alignment, overlap and emptiness of a set of images, checked before connecting; throws <see cref="FlashingException"/>.</summary>
-    public static void CheckImageLayout(IReadOnlyList<FlashImage> images) => CheckLayout(images);
 
     private static void RequireSectors(uint offset, uint size, string what)
     {

@@ -50,7 +50,7 @@ public static class FlashCommand
             }
             catch (FlashingException e)
             {
-                env.Error.WriteLine($"flash: {e.Message}");
+                env.ErrorFor(parseResult).WriteLine($"flash: {e.Message}");
                 return RefusedExitCode;
             }
 
@@ -67,13 +67,13 @@ public static class FlashCommand
                 ResetAfter: !parseResult.GetValue(noReset),
                 FlashSize: resolved.FlashSize,
                 Full: parseResult.GetValue(full));
-            return env.WithPort(parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, env.Console));
+            return env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, env.Console));
         });
 
         var readMacPort = PortOption();
         var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort };
         readMac.SetAction(parseResult =>
-            env.WithPort(parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, env.Console)));
+            env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, env.Console)));
         command.Subcommands.Add(readMac);
         foreach (var sub in FlashRegionCommands.Create(env))
         {
@@ -141,11 +141,7 @@ public static class FlashCommand
             }
         }
 
-        EspRomClient.CheckImageLayout(images);
-        if (flashSize is { } size && FlashImageChecks.PastEnd(images, size) is { } pastEnd)
-        {
-            throw new FlashingException(pastEnd);
-        }
+        FlashLayout.Check(images, flashSize);
 
         return new ResolvedImages(images, flashSize, notes);
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NodeFirmware.HostCommon.Boards;
 using Spectre.Console;
 
@@ -5,13 +6,13 @@ namespace NodeFirmware.Nodectl.Flashing;
 
 /// <summary>
 /// What the flash commands reach outside themselves: the board catalog, the serial port, the console and the
-/// error stream. The defaults are the real ones; tests put the simulator behind <see cref="Open"/>.
+/// error stream (null: the invocation's). The defaults are the real ones; tests put the simulator behind <see cref="Open"/>.
 /// </summary>
 public sealed record FlashCommandEnvironment(
     Func<BoardCatalog> Catalog,
     Func<string, (EspRomClient Client, IDisposable Port)> Open,
     IAnsiConsole Console,
-    TextWriter Error)
+    TextWriter? Error = null)
 {
     public static FlashCommandEnvironment Default() => new(
         BoardCatalog.Default,
@@ -20,11 +21,12 @@ public sealed record FlashCommandEnvironment(
             var link = new SerialPortLink(portName);
             return (new EspRomClient(link), link);
         },
-        AnsiConsole.Console,
-        System.Console.Error);
+        AnsiConsole.Console);
+
+    public TextWriter ErrorFor(ParseResult parseResult) => Error ?? parseResult.InvocationConfiguration.Error;
 
     /// <summary>Opens the port, runs <paramref name="run"/> and closes it; a port that cannot be opened is exit code 1.</summary>
-    public int WithPort(string portName, Func<EspRomClient, int> run)
+    public int WithPort(ParseResult parseResult, string portName, Func<EspRomClient, int> run)
     {
         try
         {
@@ -36,7 +38,7 @@ public sealed record FlashCommandEnvironment(
         }
         catch (FlashingException e)
         {
-            Error.WriteLine($"flash: {e.Message}");
+            ErrorFor(parseResult).WriteLine($"flash: {e.Message}");
             return 1;
         }
     }

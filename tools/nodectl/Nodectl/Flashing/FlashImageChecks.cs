@@ -19,8 +19,8 @@ public static class FlashImageChecks
         long end = offset + length;
         return end <= flashSize
             ? null
-            : $"{name} ({length} bytes at 0x{offset:X}) ends at 0x{end:X}, past the end of the {flashSize / (1024 * 1024.0):0.##} MB " +
-              $"flash (0x{flashSize:X}); check the offset and size, or the flash size (--flash-size, --board)";
+            : $"{name}: {length} bytes at 0x{offset:X} end at 0x{end:X}, past the end of the {flashSize / 1024} KB flash " +
+              $"(0x{flashSize:X}); nothing was changed. Check the offset and size, or the flash size (--flash-size, --board)";
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static class FlashRegionCommands
         {
             port, baud, offset, size, output, flashSize, noReset,
         };
-        command.SetAction(parseResult => Refusable(env, "read-flash", () =>
+        command.SetAction(parseResult => Refusable(env, parseResult, "read-flash", () =>
         {
             var (at, length, chip) = Region(parseResult.GetRequiredValue(offset), parseResult.GetRequiredValue(size), parseResult.GetValue(flashSize), requireSectors: false);
             string file = parseResult.GetRequiredValue(output);
@@ -39,7 +39,7 @@ public static class FlashRegionCommands
                 throw new FlashingException($"the folder of --output {file} does not exist; create it or choose another file");
             }
 
-            return () => env.WithPort(parseResult.GetRequiredValue(port), client =>
+            return () => env.WithPort(parseResult, parseResult.GetRequiredValue(port), client =>
                 FlashRegionRunner.ReadFlash(client, at, length, file, parseResult.GetValue(baud), chip, !parseResult.GetValue(noReset), env.Console));
         }));
         return command;
@@ -59,7 +59,7 @@ public static class FlashRegionCommands
         {
             port, images, board, imagesDir, flashSize, noReset,
         };
-        command.SetAction(parseResult => Refusable(env, "verify", () =>
+        command.SetAction(parseResult => Refusable(env, parseResult, "verify", () =>
         {
             if (parseResult.GetValue(board) is null && parseResult.GetValue(imagesDir) is not null)
             {
@@ -67,7 +67,7 @@ public static class FlashRegionCommands
             }
 
             var resolved = FlashCommand.ResolveImages(env, parseResult.GetValue(images) ?? Array.Empty<string>(), parseResult.GetValue(board), parseResult.GetValue(flashSize), parseResult.GetValue(imagesDir));
-            return () => env.WithPort(parseResult.GetRequiredValue(port), client =>
+            return () => env.WithPort(parseResult, parseResult.GetRequiredValue(port), client =>
                 FlashRegionRunner.Verify(client, resolved.Images, resolved.FlashSize, !parseResult.GetValue(noReset), env.Console));
         }));
         return command;
@@ -84,17 +84,17 @@ public static class FlashRegionCommands
         {
             port, offset, size, flashSize, noReset,
         };
-        command.SetAction(parseResult => Refusable(env, "erase-region", () =>
+        command.SetAction(parseResult => Refusable(env, parseResult, "erase-region", () =>
         {
             var (at, length, chip) = Region(parseResult.GetRequiredValue(offset), parseResult.GetRequiredValue(size), parseResult.GetValue(flashSize), requireSectors: true);
-            return () => env.WithPort(parseResult.GetRequiredValue(port), client =>
+            return () => env.WithPort(parseResult, parseResult.GetRequiredValue(port), client =>
                 FlashRegionRunner.EraseRegion(client, at, length, chip, !parseResult.GetValue(noReset), env.Console));
         }));
         return command;
     }
 
     /// <summary>Checks the arguments, then runs; a refusal is printed with exit code 2 and the port is never opened.</summary>
-    private static int Refusable(FlashCommandEnvironment env, string name, Func<Func<int>> check)
+    private static int Refusable(FlashCommandEnvironment env, ParseResult parseResult, string name, Func<Func<int>> check)
     {
         Func<int> run;
         try
@@ -103,7 +103,7 @@ public static class FlashRegionCommands
         }
         catch (FlashingException e)
         {
-            env.Error.WriteLine($"flash {name}: {e.Message}");
+            env.ErrorFor(parseResult).WriteLine($"flash {name}: {e.Message}");
             return FlashCommand.RefusedExitCode;
         }
 

@@ -18,6 +18,7 @@ public static class FlashRunner
     {
         return Guard(console, () =>
         {
+            FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
             var mac = Prepare(client, console);
             uint? flashSize = request.FlashSize;
             if (flashSize is { } known)
