@@ -9,7 +9,7 @@ namespace NodeFirmware.Nodectl.Flashing;
 /// Talks to the ESP32 ROM serial loader (no stub): reset into download mode and SYNC, chip detection, efuse MAC,
 /// SPI flash attach, flashing (plain or deflated) with per-block retries, and MD5 verification.
 /// </summary>
-public sealed class EspRomClient
+public sealed partial class EspRomClient
 {
     private readonly ISerialLink _link;
     private readonly EspRomClientOptions _options;

@@ -1,80 +1,149 @@
 using System.CommandLine;
+using NodeFirmware.HostCommon.Boards;
+using NodeFirmware.HostCommon.Partitions;
 using Spectre.Console;
 
 namespace NodeFirmware.Nodectl.Flashing;
 
 /// <summary>
-/// "nodectl flash --port P --baud B --image 0x1000:bootloader.bin --image 0x10000:app.bin [--verify] [--no-compress]"
-/// and "nodectl flash read-mac --port P". Offsets are explicit until board/partition lookups exist.
+/// "nodectl flash --port P (--board B [--image NAME=FILE ...] | --image OFFSET:FILE ...) [--verify] [--full] [--no-compress]",
+/// plus the subcommands read-mac, read-flash, verify and erase-region (<see cref="FlashRegionCommands"/>).
+/// Exit codes: 0 done, 1 the board could not be reached or refused, 2 refused before connecting (nothing was changed).
 /// </summary>
 public static class FlashCommand
 {
-    public static Command Create()
+    public const int RefusedExitCode = 2;
+
+    public static Command Create() => Create(FlashCommandEnvironment.Default());
+
+    public static Command Create(FlashCommandEnvironment env)
     {
         var port = PortOption();
-        var baud = new Option<int>("--baud")
+        var baud = BaudOption();
+        var images = ImageOption("OFFSET:FILE to write, e.g. 0x10000:app.bin, or with --board NAME=FILE (e.g. nanoclr=nanoCLR.bin); repeat for several images");
+        var board = BoardOption();
+        var imagesDir = new Option<string?>("--images-dir")
         {
-            Description = "Baud rate after connecting (the ROM starts at 115200)",
-            DefaultValueFactory = _ => 460800,
-        };
-        var images = new Option<string[]>("--image")
-        {
-            Description = "OFFSET:FILE to write, e.g. 0x10000:app.bin; repeat for several images",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "With --board and no --image: the folder holding the layout's files (default: the current folder)",
         };
         var verify = new Option<bool>("--verify") { Description = "Check each image with SPI_FLASH_MD5 after writing" };
+        var full = new Option<bool>("--full") { Description = "Write every sector of each image, not only the sectors whose MD5 differs" };
         var noCompress = new Option<bool>("--no-compress") { Description = "Send plain FLASH_DATA blocks instead of deflated ones" };
-        var flashSize = new Option<string?>("--flash-size")
-        {
-            Description = "Flash size of the board, e.g. 4MB or 4194304 (boards/*.json flashSizeBytes); skips reading the JEDEC id",
-        };
-        var noReset = new Option<bool>("--no-reset") { Description = "Leave the chip in the ROM loader instead of hard-resetting it" };
+        var flashSize = FlashSizeOption();
+        var noReset = NoResetOption();
 
-        var command = new Command("flash", "Write images to an ESP32 over its ROM serial bootloader");
-        command.Options.Add(port);
-        command.Options.Add(baud);
-        command.Options.Add(images);
-        command.Options.Add(verify);
-        command.Options.Add(noCompress);
-        command.Options.Add(noReset);
-        command.Options.Add(flashSize);
+        var command = new Command("flash", "Write images to an ESP32 over its ROM serial bootloader; only sectors that differ are written unless --full")
+        {
+            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, flashSize,
+        };
         command.SetAction(parseResult =>
         {
-            var specs = parseResult.GetValue(images) ?? Array.Empty<string>();
-            if (specs.Length == 0)
-            {
-                parseResult.InvocationConfiguration.Error.WriteLine("flash: give at least one --image OFFSET:FILE");
-                return 2;
-            }
-
-            FlashRequest request;
+            ResolvedImages resolved;
             try
             {
-                request = new FlashRequest(
-                    specs.Select(FlashImage.Load).ToList(),
-                    parseResult.GetValue(baud),
-                    Compress: !parseResult.GetValue(noCompress),
-                    Verify: parseResult.GetValue(verify),
-                    ResetAfter: !parseResult.GetValue(noReset),
-                    FlashSize: parseResult.GetValue(flashSize) is { } text ? ParseFlashSize(text) : null);
-                FlashLayout.Check(request.Images, request.FlashSize); // before the port is even opened
+                if (parseResult.GetValue(board) is null && parseResult.GetValue(imagesDir) is not null)
+                {
+                    throw new FlashingException("--images-dir needs --board: it is where the board layout's files are looked up");
+                }
+
+                resolved = ResolveImages(env, parseResult.GetValue(images) ?? Array.Empty<string>(), parseResult.GetValue(board), parseResult.GetValue(flashSize), parseResult.GetValue(imagesDir));
             }
             catch (FlashingException e)
             {
-                parseResult.InvocationConfiguration.Error.WriteLine($"flash: {e.Message}");
-                return 2;
+                env.ErrorFor(parseResult).WriteLine($"flash: {e.Message}");
+                return RefusedExitCode;
             }
 
-            return WithPort(parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, AnsiConsole.Console));
+            foreach (string note in resolved.Notes)
+            {
+                env.Console.WriteLine(note);
+            }
+
+            var request = new FlashRequest(
+                resolved.Images,
+                parseResult.GetValue(baud),
+                Compress: !parseResult.GetValue(noCompress),
+                Verify: parseResult.GetValue(verify),
+                ResetAfter: !parseResult.GetValue(noReset),
+                FlashSize: resolved.FlashSize,
+                Full: parseResult.GetValue(full));
+            return env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, env.Console));
         });
 
         var readMacPort = PortOption();
-        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it");
-        readMac.Options.Add(readMacPort);
+        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort };
         readMac.SetAction(parseResult =>
-            WithPort(parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, AnsiConsole.Console)));
+            env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, env.Console)));
         command.Subcommands.Add(readMac);
+        foreach (var sub in FlashRegionCommands.Create(env))
+        {
+            command.Subcommands.Add(sub);
+        }
+
         return command;
+    }
+
+    /// <summary>Images with their offsets and the flash size, all checked before connecting.</summary>
+    public sealed record ResolvedImages(IReadOnlyList<FlashImage> Images, uint? FlashSize, IReadOnlyList<string> Notes);
+
+    /// <summary>
+    /// Places the images by the board's layout (with --board) or by their explicit offsets, and refuses what would
+    /// damage a board: a partition table away from the table offset, an image past the flash, overlapping or
+    /// misaligned images. Throws <see cref="FlashingException"/> with the reason and the next step.
+    /// </summary>
+    public static ResolvedImages ResolveImages(FlashCommandEnvironment env, IReadOnlyList<string> specs, string? boardName, string? flashSizeText, string? imagesDir)
+    {
+        uint? flashSize = flashSizeText is { } text ? ParseFlashSize(text) : null;
+        IReadOnlyList<FlashImage> images;
+        var notes = new List<string>();
+        if (boardName is not null)
+        {
+            Board board;
+            try
+            {
+                board = BoardFlashPlan.LoadBoard(env.Catalog(), boardName);
+            }
+            catch (BoardFileException e)
+            {
+                throw new FlashingException($"--board {boardName}: {e.Message}");
+            }
+
+            if (flashSize is { } given && given != board.File.FlashSizeBytes)
+            {
+                throw new FlashingException(
+                    $"--flash-size {flashSizeText} contradicts board {board.Name} ({board.File.FlashSizeBytes / (1024 * 1024)}MB); drop --flash-size or fix boards/{board.Name}.json");
+            }
+
+            var plan = BoardFlashPlan.Resolve(board, specs, imagesDir ?? ".");
+            images = plan.Images;
+            notes.AddRange(plan.Notes);
+            notes.Add($"Board {board.Name}: {string.Join(", ", images.Select(i => $"{i.Name} at 0x{i.Offset:X}"))}");
+            flashSize = (uint)board.File.FlashSizeBytes;
+        }
+        else
+        {
+            if (specs.Count == 0)
+            {
+                throw new FlashingException("give --board B to write a board's layout, or at least one --image OFFSET:FILE");
+            }
+
+            if (specs.FirstOrDefault(s => s.Contains('=') && !s.Contains(':')) is { } named)
+            {
+                throw new FlashingException($"\"{named}\" names an image of a board layout: add --board B, or give an offset (OFFSET:FILE)");
+            }
+
+            images = specs.Select(FlashImage.Load).ToList();
+            var problem = FlashImageChecks.PartitionTablePlacement(
+                images, PartitionLayout.DefaultTableOffset, "ESP-IDF's default CONFIG_PARTITION_TABLE_OFFSET");
+            if (problem is not null)
+            {
+                throw new FlashingException(problem + "; for a board whose table is elsewhere, use --board");
+            }
+        }
+
+        FlashLayout.Check(images, flashSize);
+
+        return new ResolvedImages(images, flashSize, notes);
     }
 
     /// <summary>"4MB", "16MB", "512KB" or a byte count; a power of two the ROM can address (256 KB to 64 MB).</summary>
@@ -91,23 +160,33 @@ public static class FlashCommand
         return (uint)(number * unit);
     }
 
-    private static Option<string> PortOption() => new("--port")
+    internal static Option<string> PortOption() => new("--port")
     {
         Description = "Serial port of the board, e.g. /dev/ttyUSB0 or COM3",
         Required = true,
     };
 
-    private static int WithPort(string portName, Func<EspRomClient, int> run)
+    internal static Option<int> BaudOption() => new("--baud")
     {
-        try
-        {
-            using var link = new SerialPortLink(portName);
-            return run(new EspRomClient(link));
-        }
-        catch (FlashingException e)
-        {
-            Console.Error.WriteLine($"flash: {e.Message}");
-            return 1;
-        }
-    }
+        Description = "Baud rate after connecting (the ROM starts at 115200)",
+        DefaultValueFactory = _ => 460800,
+    };
+
+    internal static Option<string[]> ImageOption(string description) => new("--image")
+    {
+        Description = description,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    internal static Option<string?> BoardOption() => new("--board")
+    {
+        Description = "Board name in boards/ (e.g. esp32-devkitc-v4): images go to its flash layout's offsets, sizes are checked against its partitions",
+    };
+
+    internal static Option<string?> FlashSizeOption() => new("--flash-size")
+    {
+        Description = "Flash size of the board, e.g. 4MB or 4194304 (boards/*.json flashSizeBytes); skips reading the JEDEC id",
+    };
+
+    internal static Option<bool> NoResetOption() => new("--no-reset") { Description = "Leave the chip in the ROM loader instead of hard-resetting it" };
 }

@@ -2,8 +2,11 @@ using Spectre.Console;
 
 namespace NodeFirmware.Nodectl.Flashing;
 
-/// <summary>What "nodectl flash" was asked to do. A known <paramref name="FlashSize"/> (the board's) skips the JEDEC id read.</summary>
-public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null);
+/// <summary>
+/// What "nodectl flash" was asked to do. A known <paramref name="FlashSize"/> (the board's) skips the JEDEC id read;
+/// <paramref name="Full"/> writes every sector instead of only the changed ones.
+/// </summary>
+public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null, bool Full = false);
 
 /// <summary>
 /// The flash and read-mac workflows over a connected link, with a progress bar. Returns a process exit code;
@@ -17,14 +20,20 @@ public static class FlashRunner
         {
             FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
             var mac = Prepare(client, console);
-            if (request.FlashSize is { } known)
+            uint? flashSize = request.FlashSize;
+            if (flashSize is { } known)
             {
                 client.SetFlashParameters(known);
                 console.MarkupLineInterpolated($"Flash: {known / (1024 * 1024.0):0.##} MB (given)");
             }
             else
             {
-                DetectFlashSize(client, console);
+                flashSize = DetectFlashSize(client, console);
+            }
+
+            if (flashSize is { } size && FlashImageChecks.PastEnd(request.Images, size) is { } pastEnd)
+            {
+                throw new FlashingException(pastEnd);
             }
 
             if (request.BaudRate != client.Channel.Link.BaudRate)
@@ -34,29 +43,47 @@ public static class FlashRunner
             }
 
             IReadOnlyList<FlashImageResult> results = Array.Empty<FlashImageResult>();
+            IReadOnlyList<ReflashResult>? changed = null;
             console.Progress()
                 .AutoRefresh(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var tasks = request.Images.Select(i => ctx.AddTask(Markup.Escape(i.Name), autoStart: true, maxValue: Math.Max(1, i.Data.Length))).ToArray();
-                    results = client.WriteFlash(request.Images, request.Compress, request.Verify, p =>
+                    void Report(FlashProgress p)
                     {
                         var task = tasks[p.ImageIndex];
                         task.Value = p.BytesWritten;
                         task.Description = Markup.Escape($"{p.ImageName} ({p.Phase})");
-                    });
+                    }
+
+                    if (request.Full)
+                    {
+                        results = client.WriteFlash(request.Images, request.Compress, request.Verify, Report);
+                    }
+                    else
+                    {
+                        changed = client.WriteChangedSectors(request.Images, request.Compress, request.Verify, Report);
+                        results = changed.Select(r => r.Write).ToList();
+                    }
+
                     foreach (var task in tasks)
                     {
                         task.Value = task.MaxValue;
                     }
                 });
 
-            foreach (var result in results)
+            for (int i = 0; i < results.Count; i++)
             {
+                var result = results[i];
                 string check = result.VerifiedMd5 is { } md5 ? $"MD5 {md5} verified" : "not verified (use --verify)";
                 string wire = result.Compressed ? $"{result.BytesSent} bytes compressed" : $"{result.BytesSent} bytes";
                 console.MarkupLineInterpolated($"[green]Wrote[/] {result.Image.Name}: {result.Image.Data.Length} bytes at 0x{result.Image.Offset:X} ({wire}), {check}");
+                if (changed?[i] is { } reflash)
+                {
+                    console.MarkupLineInterpolated(
+                        $"  {reflash.SectorsWritten} of {reflash.SectorsCovered} sectors changed and written; {reflash.SectorsSkipped} sectors ({reflash.BytesSkipped} bytes) already matched and were skipped ({reflash.Changes.Md5Queries} MD5 queries; --full writes every sector)");
+                }
             }
 
             if (request.ResetAfter)
@@ -69,18 +96,19 @@ public static class FlashRunner
         });
     }
 
-    private static void DetectFlashSize(EspRomClient client, IAnsiConsole console)
+    /// <summary>Reads the JEDEC id and sets the size it gives; null when the id does not say.</summary>
+    internal static uint? DetectFlashSize(EspRomClient client, IAnsiConsole console)
     {
         var flashId = client.ReadFlashId();
         if (FlashSizeFromJedec(flashId) is { } size)
         {
             client.SetFlashParameters(size);
             console.MarkupLineInterpolated($"Flash: JEDEC id 0x{flashId:X6}, {size / (1024 * 1024.0):0.##} MB");
+            return size;
         }
-        else
-        {
-            console.MarkupLineInterpolated($"[yellow]Flash: JEDEC id 0x{flashId:X6} does not say its size; keeping the ROM's default[/]");
-        }
+
+        console.MarkupLineInterpolated($"[yellow]Flash: JEDEC id 0x{flashId:X6} does not say its size; keeping the ROM's default[/]");
+        return null;
     }
 
     public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true)
@@ -102,7 +130,7 @@ public static class FlashRunner
         return capacity is >= 0x12 and <= 0x1A ? 1u << capacity : null;
     }
 
-    private static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console)
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console)
     {
         console.MarkupLineInterpolated($"Connecting to {client.Channel.Link.Name}...");
         client.Connect();
@@ -113,7 +141,7 @@ public static class FlashRunner
         return mac;
     }
 
-    private static int Guard(IAnsiConsole console, Action work)
+    internal static int Guard(IAnsiConsole console, Action work)
     {
         try
         {

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using NodeFirmware.HostCommon.Boards;
+using Spectre.Console;
+
+namespace NodeFirmware.Nodectl.Flashing;
+
+/// <summary>
+/// What the flash commands reach outside themselves: the board catalog, the serial port, the console and the
+/// error stream (null: the invocation's). The defaults are the real ones; tests put the simulator behind <see cref="Open"/>.
+/// </summary>
+public sealed record FlashCommandEnvironment(
+    Func<BoardCatalog> Catalog,
+    Func<string, (EspRomClient Client, IDisposable Port)> Open,
+    IAnsiConsole Console,
+    TextWriter? Error = null)
+{
+    public static FlashCommandEnvironment Default() => new(
+        BoardCatalog.Default,
+        portName =>
+        {
+            var link = new SerialPortLink(portName);
+            return (new EspRomClient(link), link);
+        },
+        AnsiConsole.Console);
+
+    public TextWriter ErrorFor(ParseResult parseResult) => Error ?? parseResult.InvocationConfiguration.Error;
+
+    /// <summary>Opens the port, runs <paramref name="run"/> and closes it; a port that cannot be opened is exit code 1.</summary>
+    public int WithPort(ParseResult parseResult, string portName, Func<EspRomClient, int> run)
+    {
+        try
+        {
+            var (client, port) = Open(portName);
+            using (port)
+            {
+                return run(client);
+            }
+        }
+        catch (FlashingException e)
+        {
+            ErrorFor(parseResult).WriteLine($"flash: {e.Message}");
+            return 1;
+        }
+    }
+}
