@@ -5,8 +5,9 @@ using NodeSim.RomBootloader;
 namespace NodeFirmware.Bench.Flash;
 
 /// <summary>
-/// Runs esptool-js (tools/nodectl/esptool-js-check/script.mjs under node, ROM loader, no stub) against a simulated
-/// chip behind the TCP bridge and returns that chip's traffic counters, or why it could not run.
+/// Runs esptool-js (tools/nodectl/esptool-js-check/script.mjs under node, ROM loader, no stub, the ROM's 0x400-byte
+/// packets as esptool uses) against a simulated chip behind the TCP bridge and returns that chip's traffic
+/// counters, or why it could not run.
 /// </summary>
 public static class EsptoolJsRun
 {
@@ -37,7 +38,7 @@ public static class EsptoolJsRun
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var arg in new[] { "script.mjs", bridge.Port.ToString(), "compress", $"0x{offset:X}:{file}" })
+            foreach (var arg in new[] { "script.mjs", bridge.Port.ToString(), "write", $"0x{offset:X}:{file}" })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -83,14 +84,19 @@ public static class EsptoolJsRun
         }
     }
 
-    /// <summary>The script prints one JSON line; the ROM's MD5 must equal the local one.</summary>
+    /// <summary>The script's last JSON line reports each image; each must be written and its ROM MD5 equal the local one.</summary>
     private static string? CheckReport(string stdout)
     {
         try
         {
-            using var report = JsonDocument.Parse(stdout.Trim().Split('\n').Last());
+            using var report = JsonDocument.Parse(stdout.Split('\n').Last(line => line.StartsWith('{')));
             foreach (var image in report.RootElement.GetProperty("images").EnumerateArray())
             {
+                if (!image.GetProperty("ok").GetBoolean())
+                {
+                    return $"esptool-js could not write the image: {image}";
+                }
+
                 if (image.GetProperty("md5Local").GetString() != image.GetProperty("md5Rom").GetString())
                 {
                     return "esptool-js reports an MD5 mismatch";

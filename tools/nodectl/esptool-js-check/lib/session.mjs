@@ -1,0 +1,64 @@
+// One esptool-js connection to the simulated chip, set up the way esptool talks to the ESP32 ROM loader (no stub).
+import { ESPLoader, Transport } from "esptool-js";
+import { attachSpiFlash, setFlashParameters } from "./rom.mjs";
+import { openBridgePort } from "./bridge-port.mjs";
+
+export const ROM_BAUD = 115200;
+
+/** "PORT" (the TCP bridge on 127.0.0.1). */
+export async function openPort(spec) {
+  if (/^\d+$/.test(spec)) {
+    return openBridgePort("127.0.0.1", Number(spec));
+  }
+
+  throw new Error(`port '${spec}' is not a TCP port number`);
+}
+
+/**
+ * Connects (classic DTR/RTS reset into the loader, SYNC, chip detection by magic value). With `flash`, also does
+ * what esptool does before any flash command: SPI_ATTACH, then SPI_SET_PARAMS with the size read from the
+ * flash's JEDEC id, and it sets the loader's data packet size to the ROM's (the chip object's FLASH_WRITE_SIZE,
+ * 0x400 on the ESP32) unless `packetSize` overrides it.
+ */
+export async function openSession(portSpec, { flash = true, packetSize = null } = {}) {
+  const log = [];
+  const terminal = { clean() {}, writeLine: (s) => log.push(s), write: (s) => log.push(s) };
+  const port = await openPort(portSpec);
+  const transport = new Transport(port, false);
+  const loader = new ESPLoader({ transport, baudrate: ROM_BAUD, romBaudrate: ROM_BAUD, terminal });
+  const session = {
+    loader,
+    log,
+    async close() {
+      await transport.disconnect();
+      await port.shutdown();
+    },
+  };
+
+  await loader.detectChip("default_reset");
+  if (!flash) {
+    return session;
+  }
+
+  await attachSpiFlash(loader);
+  // esptool-js keeps 0x4000 (the stub's block) even without a stub; esptool uses the ROM's 0x400.
+  loader.FLASH_WRITE_SIZE = packetSize ?? loader.chip.FLASH_WRITE_SIZE;
+  const size = await loader.detectFlashSize();
+  if (!size) {
+    throw new Error("the flash's JEDEC id gives no size, so SPI_SET_PARAMS cannot be sent");
+  }
+
+  session.flashSize = sizeInBytes(size);
+  await setFlashParameters(loader, session.flashSize);
+  return session;
+}
+
+/** "4MB" / "512KB" as esptool-js's DETECTED_FLASH_SIZES spell them (its flashSizeBytes() logs to stdout). */
+function sizeInBytes(text) {
+  const match = /^(\d+)(KB|MB)$/.exec(text);
+  if (!match) {
+    throw new Error(`flash size '${text}' is not in KB or MB`);
+  }
+
+  return Number(match[1]) * (match[2] === "MB" ? 1024 * 1024 : 1024);
+}
