@@ -80,22 +80,6 @@ public class RomErrorStatusTests
     }
 
     [Fact]
-    public void Deflate_data_that_inflates_past_the_announced_size_is_refused()
-    {
-        using var rig = new RomRig().Ready();
-        Begin(rig, RomCommand.FLASH_DEFL_BEGIN, 0x400, 1, 0x400, 0x30000);
-        using var buffer = new MemoryStream();
-        using (var z = new System.IO.Compression.ZLibStream(buffer, System.IO.Compression.CompressionLevel.Optimal, true))
-        {
-            z.Write(new byte[0x2000]);
-        }
-
-        var compressed = buffer.ToArray();
-        var e = Fails(rig, RomCommand.FLASH_DEFL_DATA, RomProtocol.DataCommand(compressed, 0), RomProtocol.Checksum(compressed));
-        Assert.Equal(RomErrorCode.DeflateError, e.Error);
-    }
-
-    [Fact]
     public void Writing_over_unerased_flash_is_a_flash_write_error()
     {
         using var rig = new RomRig().Ready();

@@ -62,13 +62,19 @@ public class SimulatedRomBehaviourTests
     {
         var flash = new SimulatedSpiFlash(64 * 1024);
         flash.Load(0, Enumerable.Repeat((byte)0x00, 0x3000).ToArray());
-        flash.EraseRange(0x1800, 0x10);
+        flash.EraseSector(0x1000, RomWire.FLASH_BEGIN);
         Assert.True(flash.Read(0x1000, 0x1000).IndexOfAnyExcept((byte)0xFF) < 0);
         Assert.Equal(0x00, flash.Read(0xFFF, 1)[0]);
         Assert.Equal(0x00, flash.Read(0x2000, 1)[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => flash.EraseSector(0x1800, RomWire.FLASH_BEGIN));
 
-        Assert.True(flash.Program(0x1000, new byte[] { 0xF0 }));
-        Assert.False(flash.Program(0x1000, new byte[] { 0x0F })); // 0xF0 & 0x0F = 0x00, not 0x0F
+        Assert.True(flash.Program(0x1000, new byte[] { 0xF0 }, RomWire.FLASH_DATA));
+        Assert.False(flash.Program(0x1000, new byte[] { 0x0F }, RomWire.FLASH_DATA)); // 0xF0 & 0x0F = 0x00, not 0x0F
         Assert.Equal(0x00, flash.Read(0x1000, 1)[0]);
+
+        Assert.Equal(new[] { new ErasedSector(0x1000, RomWire.FLASH_BEGIN) }, flash.ErasedSectors);
+        Assert.Equal(
+            new[] { new ProgrammedRange(0x1000, 1, RomWire.FLASH_DATA), new ProgrammedRange(0x1000, 1, RomWire.FLASH_DATA) },
+            flash.ProgrammedRanges);
     }
 }

@@ -6,17 +6,38 @@ namespace NodeSim.RomBootloader;
 /// One FLASH_BEGIN (plain) or FLASH_DEFL_BEGIN (compressed) download in progress: where it writes, how many blocks
 /// of what size are announced, which sequence number comes next, and for compressed data the running inflater.
 /// </summary>
+/// <remarks>
+/// The ESP32 ROM loader's flash rules, as this class applies them (sources: ESP-IDF's copy of the ROM flash routines,
+/// components/esp_rom/patches/esp_rom_spiflash.c, esp_rom_spiflash_erase_area and esp_rom_spiflash_write; Espressif's
+/// serial-protocol doc for the command words and status bytes; esptool's loader.py flash_begin/flash_defl_begin):
+/// 1. BEGIN (erase size, packets, packet size, offset) erases up front the 4 KB sectors covering
+///    [offset, offset + erase size) (64 KB block erases where aligned: the same bytes). The offset must be
+///    sector-aligned and offset + erase size must not pass the chip size SPI_SET_PARAMS set, else 0x06 and nothing is
+///    erased.
+/// 2. FLASH_DATA: the whole packet (the host pads the last one with 0xFF) is programmed at offset + seq * packet size
+///    and read back; a mismatch (e.g. 0xFF written over flash that was not erased) is 0x08, a packet that would pass
+///    the chip size 0x06.
+/// 3. FLASH_DEFL_DATA: the inflated bytes are programmed in order from offset and checked the same way (0x08); past
+///    the chip size 0x06; a corrupt stream 0x0B. The announced erase size bounds nothing: inflated bytes beyond it
+///    land on flash that was not erased.
+/// The simulator also refuses anything past its own flash array (a real chip would wrap the address instead).
+/// </remarks>
 internal sealed class FlashDownload : IDisposable
 {
     private readonly SimulatedSpiFlash _flash;
+    private readonly long _chipSize;
+    private readonly byte _dataCommand;
     private readonly ChunkFeed? _feed;
     private readonly ZLibStream? _inflater;
     private readonly byte[] _inflateBuffer = new byte[16 * 1024];
     private byte[]? _lastBlock;
+    private byte _brokenWith;
 
-    public FlashDownload(SimulatedSpiFlash flash, bool compressed, uint offset, uint size, uint blocks, uint blockSize)
+    private FlashDownload(SimulatedSpiFlash flash, long chipSize, bool compressed, uint offset, uint size, uint blocks, uint blockSize)
     {
         _flash = flash;
+        _chipSize = chipSize;
+        _dataCommand = compressed ? RomWire.FLASH_DEFL_DATA : RomWire.FLASH_DATA;
         Compressed = compressed;
         Offset = offset;
         Size = size;
@@ -27,6 +48,31 @@ internal sealed class FlashDownload : IDisposable
             _feed = new ChunkFeed();
             _inflater = new ZLibStream(_feed, CompressionMode.Decompress);
         }
+    }
+
+    /// <summary>
+    /// Rule 1: checks the start and the erase size against the chip size (<paramref name="chipSizeSetting"/>, from
+    /// SPI_SET_PARAMS), erases, and returns the download; or returns null with the ROM's error byte, having erased nothing.
+    /// </summary>
+    public static FlashDownload? Begin(
+        SimulatedSpiFlash flash, long chipSizeSetting, bool compressed, uint size, uint blocks, uint blockSize, uint offset, out byte error)
+    {
+        long chipSize = Math.Min(chipSizeSetting, flash.Size);
+        if (offset % RomWire.FLASH_SECTOR_SIZE != 0 || (long)offset + size > chipSize)
+        {
+            error = RomWire.ERR_FAILED_TO_ACT;
+            return null;
+        }
+
+        byte command = compressed ? RomWire.FLASH_DEFL_BEGIN : RomWire.FLASH_BEGIN;
+        long sectors = ((long)size + RomWire.FLASH_SECTOR_SIZE - 1) / RomWire.FLASH_SECTOR_SIZE;
+        for (long i = 0; i < sectors; i++)
+        {
+            flash.EraseSector(offset + (i * RomWire.FLASH_SECTOR_SIZE), command);
+        }
+
+        error = 0;
+        return new FlashDownload(flash, chipSize, compressed, offset, size, blocks, blockSize);
     }
 
     public bool Compressed { get; }
@@ -42,8 +88,6 @@ internal sealed class FlashDownload : IDisposable
     public uint NextSequence { get; private set; }
 
     public long Inflated { get; private set; }
-
-    public bool Broken { get; private set; }
 
     /// <summary>A re-send of the block just accepted (its acknowledgement was lost) is acknowledged, not written twice.</summary>
     public bool IsRepeatOfLastBlock(uint sequence, ReadOnlySpan<byte> block) =>
@@ -62,22 +106,16 @@ internal sealed class FlashDownload : IDisposable
         return error;
     }
 
-    private byte AcceptPlain(uint sequence, ReadOnlySpan<byte> block)
-    {
-        long address = Offset + (long)sequence * BlockSize;
-        if (!_flash.Contains(address, block.Length))
-        {
-            return RomWire.ERR_FAILED_TO_ACT;
-        }
+    /// <summary>Rule 2: the whole packet goes to offset + seq * packet size.</summary>
+    private byte AcceptPlain(uint sequence, ReadOnlySpan<byte> block) =>
+        ProgramChecked(Offset + ((long)sequence * BlockSize), block);
 
-        return _flash.Program(address, block) ? (byte)0 : RomWire.ERR_FLASH_WRITE;
-    }
-
+    /// <summary>Rule 3: inflated bytes go on from where the previous ones ended; after an error the stream stays broken.</summary>
     private byte AcceptCompressed(ReadOnlySpan<byte> block)
     {
-        if (Broken)
+        if (_brokenWith != 0)
         {
-            return RomWire.ERR_DEFLATE;
+            return _brokenWith;
         }
 
         _feed!.Add(block.ToArray());
@@ -86,29 +124,33 @@ internal sealed class FlashDownload : IDisposable
             int n;
             while ((n = _inflater!.Read(_inflateBuffer)) > 0)
             {
-                long address = Offset + Inflated;
-                if (Inflated + n > Size || !_flash.Contains(address, n))
-                {
-                    Broken = true;
-                    return RomWire.ERR_DEFLATE;
-                }
-
-                bool ok = _flash.Program(address, _inflateBuffer.AsSpan(0, n));
+                byte error = ProgramChecked(Offset + Inflated, _inflateBuffer.AsSpan(0, n));
                 Inflated += n;
-                if (!ok)
+                if (error != 0)
                 {
-                    Broken = true;
-                    return RomWire.ERR_FLASH_WRITE;
+                    _brokenWith = error;
+                    return error;
                 }
             }
         }
         catch (InvalidDataException)
         {
-            Broken = true;
+            _brokenWith = RomWire.ERR_DEFLATE;
             return RomWire.ERR_DEFLATE;
         }
 
         return 0;
+    }
+
+    /// <summary>0x06 (nothing written) past the chip size; 0x08 when the read-back differs from the data.</summary>
+    private byte ProgramChecked(long address, ReadOnlySpan<byte> data)
+    {
+        if (address + data.Length > _chipSize)
+        {
+            return RomWire.ERR_FAILED_TO_ACT;
+        }
+
+        return _flash.Program(address, data, _dataCommand) ? (byte)0 : RomWire.ERR_FLASH_WRITE;
     }
 
     public void Dispose() => _inflater?.Dispose();

@@ -404,15 +404,14 @@ public sealed class SimulatedRomBootloader : IDisposable
             return RomWire.ERR_INVALID_MESSAGE;
         }
 
-        long limit = Math.Min(_flashSizeSetting, (uint)Flash.Size);
-        if ((long)offset + size > limit)
+        var download = FlashDownload.Begin(Flash, _flashSizeSetting, compressed, size, blocks, blockSize, offset, out byte error);
+        if (download is null)
         {
-            return RomWire.ERR_FAILED_TO_ACT;
+            return error;
         }
 
         _download?.Dispose();
-        Flash.EraseRange(offset, size);
-        _download = new FlashDownload(Flash, compressed, offset, size, blocks, blockSize);
+        _download = download;
         return 0;
     }
 
