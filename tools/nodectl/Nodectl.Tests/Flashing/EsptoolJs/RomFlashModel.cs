@@ -14,6 +14,8 @@ internal sealed class RomFlashModel(byte[] contents)
 
     public const int FLASH_SECTOR_SIZE = 0x1000;
 
+    private readonly List<long> _erasedSectors = new();
+
     public byte[] Bytes { get; } = contents;
 
     public static RomFlashModel Blank(int size)
@@ -27,6 +29,10 @@ internal sealed class RomFlashModel(byte[] contents)
     {
         long sectors = (length + FLASH_SECTOR_SIZE - 1) / FLASH_SECTOR_SIZE;
         Bytes.AsSpan((int)offset, (int)(sectors * FLASH_SECTOR_SIZE)).Fill(0xFF);
+        for (long i = 0; i < sectors; i++)
+        {
+            _erasedSectors.Add(offset + (i * FLASH_SECTOR_SIZE));
+        }
     }
 
     public void Program(long offset, ReadOnlySpan<byte> data)
@@ -50,9 +56,16 @@ internal sealed class RomFlashModel(byte[] contents)
         Program(offset, image);
     }
 
-    /// <summary>Byte-for-byte over the whole chip; the message names the first sectors that differ.</summary>
+    /// <summary>
+    /// Byte-for-byte over the whole chip, and the simulator's record of erased sectors equals the sectors these
+    /// rules erase, in order; the message names the first sectors that differ.
+    /// </summary>
     public void AssertMatches(SimulatedSpiFlash flash)
     {
+        Assert.Equal(
+            _erasedSectors.Select(a => $"0x{a:X}"),
+            flash.ErasedSectors.Select(s => $"0x{s.Address:X}"));
+
         var actual = flash.Contents;
         Assert.Equal(Bytes.Length, actual.Length);
         var differing = new List<string>();
