@@ -92,7 +92,7 @@ public static class FlashCommand
 
     private static Option<string> PortOption() => new("--port")
     {
-        Description = "Serial port of the board, e.g. /dev/ttyUSB0 or COM3",
+        Description = "Serial port of the board, e.g. /dev/ttyUSB0, COM3 or rfc2217://HOST:PORT (a networked serial port)",
         Required = true,
     };
 
@@ -100,7 +100,7 @@ public static class FlashCommand
     {
         try
         {
-            using var link = new SerialPortLink(portName);
+            using var link = SerialLinks.Open(portName);
             return run(new EspRomClient(link));
         }
         catch (FlashingException e)

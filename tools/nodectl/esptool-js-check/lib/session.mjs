@@ -2,16 +2,21 @@
 import { ESPLoader, Transport } from "esptool-js";
 import { attachSpiFlash, setFlashParameters } from "./rom.mjs";
 import { openBridgePort } from "./bridge-port.mjs";
+import { openRfc2217Port } from "./rfc2217-port.mjs";
 
 export const ROM_BAUD = 115200;
 
-/** "PORT" (the TCP bridge on 127.0.0.1). */
+/** "rfc2217://HOST:PORT", or "PORT" (the TCP bridge on 127.0.0.1). */
 export async function openPort(spec) {
+  if (spec.startsWith("rfc2217://")) {
+    return openRfc2217Port(spec);
+  }
+
   if (/^\d+$/.test(spec)) {
     return openBridgePort("127.0.0.1", Number(spec));
   }
 
-  throw new Error(`port '${spec}' is not a TCP port number`);
+  throw new Error(`port '${spec}' is neither rfc2217://HOST:PORT nor a TCP port number`);
 }
 
 /**
