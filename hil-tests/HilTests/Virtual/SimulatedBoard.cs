@@ -43,7 +43,8 @@ public sealed class SimulatedBoard : IAsyncDisposable
         _profile = profile;
         _seed = seed;
         NowUnixMillis = startUnixMillis;
-        Rom = new SimulatedRomBootloader(bytes => _toHost(bytes), new SimulatedRomOptions { Mac = mac, FlashSize = 4 * 1024 * 1024 });
+        // SetStrapping starts the application when EN is released, so the ROM boots at that instant (no RC delay).
+        Rom = new SimulatedRomBootloader(bytes => _toHost(bytes), new SimulatedRomOptions { Mac = mac, FlashSize = 4 * 1024 * 1024, EnRcDelay = TimeSpan.Zero });
         Provisioning = new VirtualProvisioningNode(mac, "1.0.0");
     }
 

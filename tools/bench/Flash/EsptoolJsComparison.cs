@@ -49,7 +49,8 @@ public static class EsptoolJsComparison
     private static RomTrafficCounters MeasureNodectl(byte[] image, uint? flashSize)
     {
         using var link = new InMemorySerialLink("bench");
-        using var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes));
+        // nodectl's pauses are skipped here, so the chip boots at EN's release (no RC delay) as the client expects.
+        using var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes), new SimulatedRomOptions { EnRcDelay = TimeSpan.Zero });
         link.Attach(bytes => sim.Receive(bytes), sim.SetSignals, sim.SetHostBaudRate);
         var client = new EspRomClient(link, new EspRomClientOptions { Sleep = _ => { } });
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });

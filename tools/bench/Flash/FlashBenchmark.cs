@@ -40,7 +40,8 @@ public static class FlashBenchmark
     {
         var link = new InMemorySerialLink("bench", baud);
         var simTime = new Stopwatch();
-        var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes));
+        // nodectl's pauses are skipped here, so the chip boots at EN's release (no RC delay) as the client expects.
+        var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes), new SimulatedRomOptions { EnRcDelay = TimeSpan.Zero });
         link.Attach(
             bytes =>
             {

@@ -136,6 +136,7 @@ public class ClientSimulatorFlashingTests
     {
         using var rig = new RomRig().Ready();
         rig.Client.HardReset();
+        rig.LetEnRise();
         Assert.Equal(RomChipState.RunningApplication, rig.Sim.State);
         Assert.Throws<InvalidOperationException>(() => rig.Client.ReadReg(0x40001000));
     }

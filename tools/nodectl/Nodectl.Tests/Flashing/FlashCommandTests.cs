@@ -31,6 +31,7 @@ public class FlashCommandTests
 
         Assert.Equal(0, exit);
         Assert.True(rig.Sim.Flash.Read(0x10000, app.Data.Length).SequenceEqual(app.Data));
+        rig.LetEnRise();
         Assert.Equal(RomChipState.RunningApplication, rig.Sim.State);
         string output = text.ToString();
         Assert.Contains("Wrote app.bin: 70000 bytes at 0x10000", output);

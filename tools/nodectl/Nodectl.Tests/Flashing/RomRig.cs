@@ -1,9 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using NodeFirmware.Nodectl.Flashing;
 using NodeSim.RomBootloader;
 
 namespace NodeFirmware.Nodectl.Tests.Flashing;
 
-/// <summary>The client and the simulated ROM on the two ends of an in-memory serial line.</summary>
+/// <summary>
+/// The client and the simulated ROM on the two ends of an in-memory serial line. The client's pauses advance a
+/// fake clock that also times the chip's EN RC delay, so the reset sequences run as on a board, without waiting.
+/// </summary>
 internal sealed class RomRig : IDisposable
 {
     public static readonly EspRomClientOptions FastOptions = new()
@@ -18,7 +22,7 @@ internal sealed class RomRig : IDisposable
     public RomRig(SimulatedRomOptions? simOptions = null, EspRomClientOptions? clientOptions = null, bool wireControlLines = true, bool wireDtr = true)
     {
         Link = new InMemorySerialLink("sim");
-        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), simOptions);
+        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), (simOptions ?? new SimulatedRomOptions()) with { Time = Clock });
         Link.Attach(
             bytes => Sim.Receive(bytes),
             (dtr, rts) =>
@@ -29,14 +33,20 @@ internal sealed class RomRig : IDisposable
                 }
             },
             Sim.SetHostBaudRate);
-        Client = new EspRomClient(Link, clientOptions ?? FastOptions);
+        Client = new EspRomClient(Link, (clientOptions ?? FastOptions) with { Sleep = Clock.Advance });
     }
+
+    /// <summary>Time as the chip sees it: moves only when the client pauses (or a test advances it).</summary>
+    public FakeTimeProvider Clock { get; } = new();
 
     public InMemorySerialLink Link { get; }
 
     public SimulatedRomBootloader Sim { get; }
 
     public EspRomClient Client { get; }
+
+    /// <summary>Lets the chip's EN rise after a reset the client ended (a hard reset returns as EN is released).</summary>
+    public void LetEnRise() => Clock.Advance(new SimulatedRomOptions().EnRcDelay);
 
     /// <summary>Connects and attaches the SPI flash, the state every flashing run starts from.</summary>
     public RomRig Ready()

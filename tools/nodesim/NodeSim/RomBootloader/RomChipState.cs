@@ -5,6 +5,9 @@ public enum RomChipState
     /// <summary>EN is held low.</summary>
     HeldInReset,
 
+    /// <summary>EN released and rising through its RC network; the chip samples IO0 when it crosses the threshold.</summary>
+    EnRising,
+
     /// <summary>Booted from flash (IO0 was high at reset); the ROM loader does not listen.</summary>
     RunningApplication,
 

@@ -5,8 +5,9 @@ using System.Text;
 namespace NodeSim.RomBootloader;
 
 /// <summary>
-/// A byte-level ESP32 ROM serial loader. It only listens after the DTR/RTS reset-into-bootloader sequence (EN
-/// released while IO0 is low) and a SYNC; it keeps a NOR flash, erases whole sectors on FLASH_BEGIN and
+/// A byte-level ESP32 ROM serial loader. It only listens after the DTR/RTS reset-into-bootloader sequence (IO0 low
+/// when the chip samples it, <see cref="SimulatedRomOptions.EnRcDelay"/> after EN's release) and a SYNC; its UART
+/// runs at the rate its divider gives (<see cref="Esp32RomClock"/>); it keeps a NOR flash, erases whole sectors on FLASH_BEGIN and
 /// FLASH_DEFL_BEGIN, inflates compressed data, computes MD5 and answers with the ROM's 4 status bytes and error
 /// codes. A <see cref="RomFaultPlan"/> makes it misbehave. Bytes leave through the transmit delegate.
 /// </summary>
@@ -20,13 +21,16 @@ public sealed class SimulatedRomBootloader : IDisposable
     private readonly RomSlipReceiver _receiver;
     private readonly List<byte[]> _frames = new();
     private readonly Random _random;
-    private readonly Dictionary<uint, byte> _ram = new();
+    private readonly Esp32Ram _ram = new();
+    private readonly Esp32RomClock _clock;
     private FlashDownload? _download;
     private MemDownload? _memDownload;
     private bool _dtr;
     private bool _rts;
-    private int _chipBaud = RomWire.ESP_ROM_BAUD;
+    private double _chipBaud;
     private int _hostBaud = RomWire.ESP_ROM_BAUD;
+    private ITimer? _strappingTimer;
+    private int _resetGeneration;
     private bool _spiAttached;
     private uint _flashSizeSetting;
     private bool _lastCommandFailed;
@@ -36,7 +40,9 @@ public sealed class SimulatedRomBootloader : IDisposable
         _transmit = transmit;
         _options = options ?? new SimulatedRomOptions();
         Flash = new SimulatedSpiFlash(_options.FlashSize);
-        Registers = new Esp32RegisterFile(Flash, _options.Mac, _options.ChipMagic);
+        _clock = new Esp32RomClock(_options.RomCrystalEstimateHz, _options.Ck8mFreqEfuse);
+        Registers = new Esp32RegisterFile(Flash, _options.Mac, _options.ChipMagic, _clock);
+        _chipBaud = Esp32RomClock.BaudOf(Registers.UartDividerX16);
         _receiver = new RomSlipReceiver(8 + 16 + _options.MaxDataBlock);
         _random = new Random(_options.Seed);
         _flashSizeSetting = (uint)Flash.Size;
@@ -63,23 +69,37 @@ public sealed class SimulatedRomBootloader : IDisposable
     /// <summary>Bytes and round trips on the chip's UART, for benchmarks.</summary>
     public RomTrafficCounters Traffic { get; } = new();
 
-    /// <summary>Control lines from the host. RTS asserted alone pulls EN low; DTR asserted alone pulls IO0 low.</summary>
+    /// <summary>The rate the chip's UART really runs at (its divider applied to the 40 MHz crystal).</summary>
+    public double ChipBaudRate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _chipBaud;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Control lines from the host. RTS asserted alone pulls EN low; DTR asserted alone pulls IO0 low; both or
+    /// neither pull nothing (DevKitC auto-reset). Once EN is released the chip samples IO0 after
+    /// <see cref="SimulatedRomOptions.EnRcDelay"/>, so the instant of DTR=RTS=1 that esptool's ClassicReset passes
+    /// through between its two line changes does not decide the boot mode.
+    /// </summary>
     public void SetSignals(bool dtr, bool rts)
     {
         lock (_gate)
         {
-            bool wasInReset = State == RomChipState.HeldInReset;
             _dtr = dtr;
             _rts = rts;
-            bool enLow = _rts && !_dtr;
-            bool io0Low = _dtr && !_rts;
-            if (enLow)
+            if (_rts && !_dtr)
             {
                 EnterReset();
             }
-            else if (wasInReset)
+            else if (State == RomChipState.HeldInReset)
             {
-                Boot(io0Low);
+                ReleaseEn();
             }
         }
     }
@@ -106,10 +126,11 @@ public sealed class SimulatedRomBootloader : IDisposable
 
             if (State == RomChipState.DownloadMode)
             {
-                _chipBaud = _hostBaud; // the ROM auto-detects the baud rate from the SYNC pattern
+                // The ROM auto-detects the baud rate from the SYNC pattern, timing its edges with the real crystal.
+                SetChipDivider(Esp32RomClock.DividerX16(Esp32RomClock.CrystalHz, _hostBaud));
             }
 
-            var input = _chipBaud == _hostBaud ? bytes.ToArray() : Noise(bytes.Length);
+            var input = RatesMatch ? bytes.ToArray() : Noise(bytes.Length);
             _frames.Clear();
             _receiver.Push(input, _frames);
             foreach (var frame in _frames)
@@ -119,12 +140,16 @@ public sealed class SimulatedRomBootloader : IDisposable
         }
     }
 
-    /// <summary>Powers the board up with IO0 high or low, without DTR/RTS (like pressing BOOT while plugging in).</summary>
+    /// <summary>
+    /// Powers the board up with IO0 high or low, without DTR/RTS (like pressing BOOT while plugging in); returns
+    /// once the chip has booted. RAM starts empty.
+    /// </summary>
     public void PowerOn(bool io0Low)
     {
         lock (_gate)
         {
             EnterReset();
+            _ram.Clear();
             Boot(io0Low);
         }
     }
@@ -135,18 +160,62 @@ public sealed class SimulatedRomBootloader : IDisposable
         {
             _download?.Dispose();
             _download = null;
+            _strappingTimer?.Dispose();
+            _strappingTimer = null;
+            _resetGeneration++;
+        }
+    }
+
+    private bool RatesMatch => Esp32RomClock.RatesMatch(_chipBaud, _hostBaud);
+
+    private void SetChipDivider(uint dividerX16)
+    {
+        Registers.SetUartDivider(dividerX16);
+        _chipBaud = Esp32RomClock.BaudOf(dividerX16);
+    }
+
+    /// <summary>EN rises through its RC network; the chip samples IO0 when it crosses the threshold.</summary>
+    private void ReleaseEn()
+    {
+        if (_options.EnRcDelay <= TimeSpan.Zero)
+        {
+            Boot(io0Low: _dtr && !_rts);
+            return;
+        }
+
+        State = RomChipState.EnRising;
+        int generation = _resetGeneration;
+        _strappingTimer = _options.Time.CreateTimer(_ => SampleStrappingPins(generation), null, _options.EnRcDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void SampleStrappingPins(int generation)
+    {
+        lock (_gate)
+        {
+            if (generation != _resetGeneration || State != RomChipState.EnRising)
+            {
+                return; // EN was pulled low again (or the chip disposed) before it rose
+            }
+
+            _strappingTimer?.Dispose();
+            _strappingTimer = null;
+            Boot(io0Low: _dtr && !_rts);
         }
     }
 
     private void EnterReset()
     {
+        _resetGeneration++;
+        _strappingTimer?.Dispose();
+        _strappingTimer = null;
         State = RomChipState.HeldInReset;
         _download?.Dispose();
         _download = null;
         _memDownload = null;
         _spiAttached = false;
         _flashSizeSetting = (uint)Flash.Size;
-        _chipBaud = RomWire.ESP_ROM_BAUD;
+        // The ROM sets up UART0 for 115200 baud from the crystal frequency it calibrated, not the true 40 MHz.
+        SetChipDivider(Esp32RomClock.DividerX16(_clock.RomFrequencyHz, RomWire.ESP_ROM_BAUD));
         _receiver.Reset();
     }
 
@@ -257,7 +326,8 @@ public sealed class SimulatedRomBootloader : IDisposable
                 error = data.Length == 4 ? (byte)0 : RomWire.ERR_INVALID_MESSAGE;
                 if (error == 0)
                 {
-                    value = Registers.Read(Word(data, 0));
+                    uint address = Word(data, 0);
+                    value = Esp32Ram.Contains(address) ? _ram.ReadWord(address) : Registers.Read(address);
                 }
 
                 break;
@@ -344,7 +414,8 @@ public sealed class SimulatedRomBootloader : IDisposable
         switch (command)
         {
             case RomWire.CHANGE_BAUDRATE when data.Length == 8:
-                _chipBaud = (int)Word(data, 0);
+                // The ROM computes the divider from its calibrated crystal estimate (rule 6 of the ROM loader model).
+                SetChipDivider(Esp32RomClock.DividerX16(_clock.RomFrequencyHz, Word(data, 0)));
                 break;
             case RomWire.FLASH_END or RomWire.FLASH_DEFL_END when data.Length == 4:
                 // 0 reboots, 1 runs the user code: either way the ROM loader is left.
@@ -376,7 +447,18 @@ public sealed class SimulatedRomBootloader : IDisposable
 
         for (int at = 0; at < data.Length; at += 16)
         {
-            Registers.Write(Word(data, at), Word(data, at + 4), Word(data, at + 8));
+            uint address = Word(data, at);
+            if (Esp32Ram.Contains(address))
+            {
+                _ram.WriteWord(address, Word(data, at + 4), Word(data, at + 8));
+                continue;
+            }
+
+            Registers.Write(address, Word(data, at + 4), Word(data, at + 8));
+            if (address == Esp32RegisterFile.UART_CLKDIV_REG)
+            {
+                _chipBaud = Esp32RomClock.BaudOf(Math.Max(16, Registers.UartDividerX16)); // the UART follows its divider
+            }
         }
 
         return 0;
@@ -525,11 +607,7 @@ public sealed class SimulatedRomBootloader : IDisposable
             return RomWire.ERR_INVALID_MESSAGE;
         }
 
-        uint address = _memDownload.Offset + sequence * _memDownload.BlockSize;
-        for (int i = 0; i < block.Length; i++)
-        {
-            _ram[address + (uint)i] = block[i];
-        }
+        _ram.Write(_memDownload.Offset + sequence * _memDownload.BlockSize, block);
 
         _memDownload.NextSequence++;
         return 0;
@@ -540,7 +618,7 @@ public sealed class SimulatedRomBootloader : IDisposable
     {
         lock (_gate)
         {
-            return _ram.TryGetValue(address, out byte b) ? b : null;
+            return _ram.Read(address);
         }
     }
 
@@ -576,7 +654,7 @@ public sealed class SimulatedRomBootloader : IDisposable
     private void Emit(byte[] bytes)
     {
         Traffic.CountToHost(bytes.Length);
-        _transmit(_chipBaud == _hostBaud ? bytes : Noise(bytes.Length));
+        _transmit(RatesMatch ? bytes : Noise(bytes.Length));
     }
 
     private byte[] Noise(int length)

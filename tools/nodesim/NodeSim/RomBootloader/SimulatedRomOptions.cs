@@ -1,6 +1,6 @@
 namespace NodeSim.RomBootloader;
 
-/// <summary>The simulated board: flash size, factory MAC, the largest data block the loader buffers.</summary>
+/// <summary>The simulated board: flash size, factory MAC, the largest data block the loader buffers, its clocks.</summary>
 public sealed record SimulatedRomOptions
 {
     public int FlashSize { get; init; } = 4 * 1024 * 1024;
@@ -24,4 +24,25 @@ public sealed record SimulatedRomOptions
 
     /// <summary>Seed for the random bytes of <see cref="RomFault.ReplyGarbage"/> and baud-mismatch noise.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Time from EN's release until the chip samples IO0 and boots. EN rises through an RC network: Espressif's
+    /// ESP32 hardware design guidelines recommend R = 10 kΩ and C = 1 µF on CHIP_PU, and the pin reads high at
+    /// 0.75 VDD (the datasheet's input-high level) after RC · ln 4 ≈ 14 ms. Zero boots at the instant EN is released.
+    /// </summary>
+    public TimeSpan EnRcDelay { get; init; } = TimeSpan.FromMilliseconds(14);
+
+    /// <summary>The clock that times <see cref="EnRcDelay"/>; tests pass a fake one to stay deterministic.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The crystal frequency the ROM computes at boot from its internal 8 MHz oscillator (see <see cref="Esp32RomClock"/>).
+    /// Real boards read a little off 40 MHz; 1.5 % high by default, so a client that does not compensate still gets
+    /// through (the chip runs 1.5 % slow after CHANGE_BAUDRATE), as on real boards. Tests raise it to make an
+    /// uncompensated client fail.
+    /// </summary>
+    public double RomCrystalEstimateHz { get; init; } = 40_600_000;
+
+    /// <summary>eFuse EFUSE_RD_CK8M_FREQ (word 4, bits 7..0), the other factor of the ROM's computation.</summary>
+    public byte Ck8mFreqEfuse { get; init; } = 80;
 }

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace NodeSim.RomBootloader.Rfc2217;
+
+/// <summary>Where and how <see cref="RomRfc2217Server"/> serves.</summary>
+public sealed record RomRfc2217ServerOptions
+{
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>0 picks a free port; read it back from <see cref="RomRfc2217Server.Port"/>.</summary>
+    public int Port { get; init; }
+
+    public ControlLinePolicy Lines { get; init; } = ControlLinePolicy.CompleteClassicReset;
+
+    /// <summary>One line per notable event (client connected, baud rate, refused setting).</summary>
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>
+/// One simulated ESP32 (<see cref="SimulatedRomBootloader"/>) behind an RFC 2217 (telnet COM-PORT-OPTION) server,
+/// so flashing tools open it as <c>rfc2217://127.0.0.1:PORT</c> like a board on a networked serial port: serial
+/// bytes both ways, the baud rate, and DTR/RTS wired to EN/IO0 as on the DevKitC auto-reset circuit. Serves one
+/// client at a time, one after the other (a second client waits until the first closes, as for a busy port).
+/// </summary>
+public sealed class RomRfc2217Server : IDisposable
+{
+    private readonly RomRfc2217ServerOptions _options;
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private volatile Rfc2217Connection? _current;
+    private int _connections;
+
+    public RomRfc2217Server(SimulatedRomOptions? simOptions = null, RomRfc2217ServerOptions? options = null)
+    {
+        _options = options ?? new RomRfc2217ServerOptions();
+        Sim = new SimulatedRomBootloader(bytes => _current?.SendSerial(bytes), simOptions);
+        _listener = new TcpListener(_options.Address, _options.Port);
+        _listener.Start();
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public SimulatedRomBootloader Sim { get; }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The URL a pyserial-based tool opens, e.g. <c>rfc2217://127.0.0.1:4000</c>.</summary>
+    public string Url => $"rfc2217://{_options.Address}:{Port}";
+
+    /// <summary>Clients served so far, the current one included.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>The current client's DTR/RTS relay (null while nobody is connected), for tests.</summary>
+    public ControlLineRelay? Lines => _current?.Lines;
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        try
+        {
+            _acceptLoop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        Sim.Dispose();
+        _stop.Dispose();
+    }
+
+    private void Log(string line) => _options.Log?.Invoke(line);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient tcp;
+            try
+            {
+                tcp = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            using (tcp)
+            {
+                tcp.NoDelay = true;
+                string peer = tcp.Client.RemoteEndPoint?.ToString() ?? "?";
+                Log($"client {peer} connected");
+                Interlocked.Increment(ref _connections);
+                var connection = new Rfc2217Connection(tcp.GetStream(), Sim, _options.Lines, Log);
+                _current = connection;
+                await connection.RunAsync(_stop.Token);
+                _current = null;
+                Log($"client {peer} disconnected");
+            }
+        }
+    }
+}
