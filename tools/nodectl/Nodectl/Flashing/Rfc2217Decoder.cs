@@ -4,7 +4,7 @@ namespace NodeFirmware.Nodectl.Flashing;
 /// Splits the bytes an RFC 2217 server sends into serial data (IAC IAC is one 0xFF), option negotiation
 /// (IAC WILL/WONT/DO/DONT option) and sub-negotiations (IAC SB ... IAC SE). Keeps its state across chunks.
 /// </summary>
-internal sealed class Rfc2217Decoder(Action<ReadOnlySpan<byte>> onData, Action<byte, byte> onNegotiation, Action<byte[]> onSubnegotiation)
+public sealed class Rfc2217Decoder(Action<ReadOnlySpan<byte>> onData, Action<byte, byte> onNegotiation, Action<byte[]> onSubnegotiation)
 {
     private enum State
     {
