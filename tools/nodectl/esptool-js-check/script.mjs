@@ -1,24 +1,27 @@
 // esptool-js (Espressif's JavaScript implementation of the serial loader protocol, a host nodectl did not write)
 // drives the simulated ESP32 ROM loader through the commands esptool offers. See README.md.
 //
-// usage: node script.mjs <port> <scenario> [options] [operands]
-//   identify                                   chip, description, crystal, MAC, flash id
+// usage: node script.mjs rfc2217://HOST:PORT <scenario> [options] [operands]
+//   identify                                    chip, description, crystal, MAC, flash id
 //   write [--plain] [--packet-size N] OFFSET:FILE...   writeFlash (compressed unless --plain), then MD5 of each
 //   verify OFFSET:FILE...                       flashMd5sum of each region against the file
 //   read OFFSET:LENGTH[:FILE]...                READ_FLASH_SLOW; FILE receives the bytes
 //   erase OFFSET:LENGTH...                      flashBegin(LENGTH, OFFSET) without data
 //   ram [--entry ADDRESS] ADDRESS:FILE...       memBegin/memBlock, READ_REG read-back, memFinish(entry)
-//   baud --baud N [OFFSET:FILE...]              changeBaud(), then a compressed write at the new rate
-// Prints one JSON line { scenario, ... } as the last line; exit 0 when the scenario ran (a ROM refusal it measures is part of its
-// report), 1 when esptool-js failed outside it, 2 on bad usage. DEBUGLOG=1 adds esptool-js's log on stderr.
+//   hard-reset                                  after("hard_reset"); reports the DTR/RTS it leaves
+//   baud --baud N [--compensate] [OFFSET:FILE...]   changeBaud() (or esptool's ESP32 ROM compensation), then a
+//                                               compressed write at the new rate
+// Prints one JSON line { scenario, ... } as its last line; exit 0 when the scenario ran (a ROM refusal it
+// measures is part of its report), 1 when esptool-js failed outside it, 2 on bad usage. DEBUGLOG=1 adds
+// esptool-js's log on stderr.
 import { openSession } from "./lib/session.mjs";
 import * as scenarios from "./lib/scenarios.mjs";
 
-const USAGE = "usage: node script.mjs <port> <identify|write|verify|read|erase|ram|baud> [options] [operands]";
+const USAGE = "usage: node script.mjs rfc2217://HOST:PORT <identify|write|verify|read|erase|ram|hard-reset|baud> [options] [operands]";
 
 function parseArguments(argv) {
   const [port, scenario, ...rest] = argv;
-  const options = { plain: false, packetSize: null, entry: 0, baud: null };
+  const options = { plain: false, packetSize: null, entry: 0, baud: null, compensate: false };
   const operands = [];
   for (let i = 0; i < rest.length; i++) {
     switch (rest[i]) {
@@ -33,6 +36,9 @@ function parseArguments(argv) {
         break;
       case "--baud":
         options.baud = Number(rest[++i]);
+        break;
+      case "--compensate":
+        options.compensate = true;
         break;
       default:
         operands.push(rest[i]);
@@ -57,7 +63,11 @@ const SCENARIOS = {
     needsOperands: true,
     run: (s, o, args) => scenarios.loadRam(s, { segments: args.map(scenarios.parseImage), entry: o.entry }),
   },
-  baud: { run: (s, o, args) => scenarios.changeBaud(s, { baud: o.baud, images: args.map(scenarios.parseImage) }) },
+  "hard-reset": { flash: false, run: (s) => scenarios.hardReset(s) },
+  baud: {
+    run: (s, o, args) =>
+      scenarios.changeBaud(s, { baud: o.baud, compensate: o.compensate, images: args.map(scenarios.parseImage) }),
+  },
 };
 
 const { port, scenario, options, operands } = parseArguments(process.argv.slice(2));

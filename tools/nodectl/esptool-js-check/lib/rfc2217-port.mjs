@@ -149,6 +149,7 @@ class Rfc2217SerialPort {
     this.answers = new Map(); // server command -> queue of waiting resolvers
     this.enabled = new Set(); // options we have said WILL / DO for, to answer each request once
     this.closed = false;
+    this.lines = { dtr: null, rts: null }; // as last confirmed by the server
     this.decoder = new TelnetDecoder({
       onData: (bytes) => this.deliver(bytes),
       onCommand: (verb, option) => this.onCommand(verb, option),
@@ -301,11 +302,13 @@ class Rfc2217SerialPort {
     if (signals.dataTerminalReady !== undefined) {
       const on = signals.dataTerminalReady;
       await this.comPort(SET_CONTROL, [on ? CONTROL_DTR_ON : CONTROL_DTR_OFF], `DTR ${on ? "on" : "off"}`);
+      this.lines.dtr = on;
     }
 
     if (signals.requestToSend !== undefined) {
       const on = signals.requestToSend;
       await this.comPort(SET_CONTROL, [on ? CONTROL_RTS_ON : CONTROL_RTS_OFF], `RTS ${on ? "on" : "off"}`);
+      this.lines.rts = on;
     }
 
     if (typeof signals.break === "boolean") {

@@ -79,3 +79,37 @@ export function romStatus(error) {
 export function describe(error) {
   return String(error?.message ?? error);
 }
+
+// ESP32 registers esptool reads to undo the ROM's crystal estimate (targets/esp32.py).
+const RTCCALICFG1 = 0x3ff5f06c;
+const TIMERS_RTC_CALI_VALUE_S = 7;
+const TIMERS_RTC_CALI_VALUE = 0x1ffffff;
+const EFUSE_RD_CK8M_FREQ_WORD = 4;
+export const UART_CLKDIV_REG = 0x3ff40014;
+
+/**
+ * The crystal frequency the ESP32 ROM computed at boot: cali_val * 15625 * ck8m / 40 (esptool's
+ * get_rom_cal_crystal_freq). The ROM derives its UART divider from this value, not from the real 40 MHz.
+ */
+export async function romCrystalEstimate(loader) {
+  const caliVal = ((await loader.readReg(RTCCALICFG1)) >>> TIMERS_RTC_CALI_VALUE_S) & TIMERS_RTC_CALI_VALUE;
+  const ck8m = (await loader.chip.readEfuse(loader, EFUSE_RD_CK8M_FREQ_WORD)) & 0xff;
+  return (caliVal * 15625 * ck8m) / 40;
+}
+
+/**
+ * CHANGE_BAUDRATE the way esptool's ESP32ROM.change_baud sends it: the rate scaled by the ROM's crystal estimate
+ * over the crystal it stands for, so the chip really ends up at `baud`; then the host follows.
+ */
+export async function changeBaudLikeEsptool(loader, baud) {
+  const estimate = await romCrystalEstimate(loader);
+  const validFreq = estimate > 33e6 ? 40e6 : 26e6;
+  const romBaud = Math.floor((baud * estimate) / validFreq);
+  const value = new Uint8Array(8);
+  new DataView(value.buffer).setUint32(0, romBaud, true);
+  await loader.checkCommand("change baud rate", loader.ESP_CHANGE_BAUDRATE, value);
+  await loader.transport.changeBaudrate(baud);
+  loader.baudrate = baud;
+  await loader.transport.drainInput(); // what the chip sent while the two ends switched
+  return { romCrystalEstimateHz: estimate, sentBaud: romBaud };
+}

@@ -2,7 +2,15 @@
 // object that script.mjs prints as JSON; the C# tests compare it with the simulator's flash, RAM and registers.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { describe, flashMd5, readFlashSlow, romStatus } from "./rom.mjs";
+import {
+  UART_CLKDIV_REG,
+  changeBaudLikeEsptool,
+  describe,
+  flashMd5,
+  readFlashSlow,
+  romCrystalEstimate,
+  romStatus,
+} from "./rom.mjs";
 
 const md5 = (bytes) => createHash("md5").update(bytes).digest("hex");
 
@@ -185,16 +193,21 @@ export async function loadRam({ loader }, { segments, entry }) {
 }
 
 /**
- * esptool's --baud: esptool-js's changeBaud() (it sends the rate as it is), then a compressed write and its MD5
- * at the new rate. esptool-js falls back to 115200 by itself when the chip stops answering; that is reported.
+ * esptool's --baud: esptool-js's changeBaud() (it sends the rate as it is), or with `compensate` what esptool
+ * sends to the ESP32 ROM; then a compressed write and its MD5 at the new rate. esptool-js falls back to 115200 by
+ * itself when the chip stops answering; that is reported.
  */
-export async function changeBaud(session, { baud, images }) {
+export async function changeBaud(session, { baud, compensate, images }) {
   const { loader } = session;
-  loader.baudrate = baud;
   const started = Date.now();
-  const result = { requested: baud };
+  const result = { requested: baud, compensated: compensate, romCrystalEstimateHz: await romCrystalEstimate(loader) };
   try {
-    await loader.changeBaud();
+    if (compensate) {
+      Object.assign(result, await changeBaudLikeEsptool(loader, baud));
+    } else {
+      loader.baudrate = baud;
+      await loader.changeBaud();
+    }
   } catch (e) {
     // after losing the chip esptool-js reconnects and uploads its stub, which the ROM simulation does not run
     return { ...result, ok: false, error: describe(e), log: session.log.slice(-6) };
@@ -206,10 +219,20 @@ export async function changeBaud(session, { baud, images }) {
     loaderBaud: loader.baudrate,
     fellBack: loader.baudrate !== baud,
     changeMs: Date.now() - started,
+    uartClkDiv: (await loader.readReg(UART_CLKDIV_REG)) >>> 0,
   });
   if (images.length > 0) {
     Object.assign(result, await write(session, { compress: true, images }));
   }
 
   return result;
+}
+
+/**
+ * esptool's --after hard_reset through esptool-js's after("hard_reset"). Reports the DTR/RTS state it leaves on
+ * the port.
+ */
+export async function hardReset(session) {
+  await session.loader.after("hard_reset", false);
+  return { lines: { ...session.port.lines }, log: session.log.slice(-2) };
 }

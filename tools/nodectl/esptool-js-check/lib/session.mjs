@@ -1,23 +1,9 @@
 // One esptool-js connection to the simulated chip, set up the way esptool talks to the ESP32 ROM loader (no stub).
 import { ESPLoader, Transport } from "esptool-js";
 import { attachSpiFlash, setFlashParameters } from "./rom.mjs";
-import { openBridgePort } from "./bridge-port.mjs";
 import { openRfc2217Port } from "./rfc2217-port.mjs";
 
 export const ROM_BAUD = 115200;
-
-/** "rfc2217://HOST:PORT", or "PORT" (the TCP bridge on 127.0.0.1). */
-export async function openPort(spec) {
-  if (spec.startsWith("rfc2217://")) {
-    return openRfc2217Port(spec);
-  }
-
-  if (/^\d+$/.test(spec)) {
-    return openBridgePort("127.0.0.1", Number(spec));
-  }
-
-  throw new Error(`port '${spec}' is neither rfc2217://HOST:PORT nor a TCP port number`);
-}
 
 /**
  * Connects (classic DTR/RTS reset into the loader, SYNC, chip detection by magic value). With `flash`, also does
@@ -25,15 +11,16 @@ export async function openPort(spec) {
  * flash's JEDEC id, and it sets the loader's data packet size to the ROM's (the chip object's FLASH_WRITE_SIZE,
  * 0x400 on the ESP32) unless `packetSize` overrides it.
  */
-export async function openSession(portSpec, { flash = true, packetSize = null } = {}) {
+export async function openSession(portUrl, { flash = true, packetSize = null } = {}) {
   const log = [];
   const terminal = { clean() {}, writeLine: (s) => log.push(s), write: (s) => log.push(s) };
-  const port = await openPort(portSpec);
+  const port = await openRfc2217Port(portUrl);
   const transport = new Transport(port, false);
   const loader = new ESPLoader({ transport, baudrate: ROM_BAUD, romBaudrate: ROM_BAUD, terminal });
   const session = {
     loader,
     log,
+    port,
     async close() {
       await transport.disconnect();
       await port.shutdown();

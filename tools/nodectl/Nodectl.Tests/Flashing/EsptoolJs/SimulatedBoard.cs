@@ -1,24 +1,25 @@
 using NodeSim.RomBootloader;
+using NodeSim.RomBootloader.Rfc2217;
 
 namespace NodeFirmware.Nodectl.Tests.Flashing.EsptoolJs;
 
 /// <summary>
-/// One simulated ESP32 reachable by esptool-js (through the TCP bridge), plus a folder for the files the script
-/// reads and writes.
+/// One simulated ESP32 served over RFC 2217 on 127.0.0.1, as esptool-js reaches it, plus a folder for the files
+/// the script reads and writes.
 /// </summary>
 internal sealed class SimulatedBoard : IDisposable
 {
-    private readonly RomBootloaderTcpBridge _bridge;
+    private readonly RomRfc2217Server _server;
     private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("esptool-js-");
 
     public SimulatedBoard(SimulatedRomOptions? options = null)
     {
-        _bridge = new RomBootloaderTcpBridge(options);
+        _server = new RomRfc2217Server(options);
     }
 
-    public SimulatedRomBootloader Sim => _bridge.Sim;
+    public SimulatedRomBootloader Sim => _server.Sim;
 
-    public string Port => _bridge.Port.ToString();
+    public string Port => _server.Url;
 
     public string File(string name, byte[] contents)
     {
@@ -51,7 +52,7 @@ internal sealed class SimulatedBoard : IDisposable
 
     public void Dispose()
     {
-        _bridge.Dispose();
+        _server.Dispose();
         _files.Delete(recursive: true);
     }
 }
