@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NodeSim.RomBootloader;
+using NodeSim.RomBootloader.Rfc2217;
 
 namespace NodeFirmware.Bench.Flash;
 
 /// <summary>
 /// Runs esptool-js (tools/nodectl/esptool-js-check/script.mjs under node, ROM loader, no stub, the ROM's 0x400-byte
-/// packets as esptool uses) against a simulated chip behind the TCP bridge and returns that chip's traffic
+/// packets as esptool uses) against a simulated chip served over RFC 2217 and returns that chip's traffic
 /// counters, or why it could not run.
 /// </summary>
 public static class EsptoolJsRun
@@ -31,14 +32,14 @@ public static class EsptoolJsRun
         {
             string file = Path.Combine(temp, "app.bin");
             File.WriteAllBytes(file, image);
-            using var bridge = new RomBootloaderTcpBridge();
+            using var server = new RomRfc2217Server();
             var start = new ProcessStartInfo("node")
             {
                 WorkingDirectory = folder,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var arg in new[] { "script.mjs", bridge.Port.ToString(), "write", $"0x{offset:X}:{file}" })
+            foreach (var arg in new[] { "script.mjs", server.Url, "write", $"0x{offset:X}:{file}" })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -70,12 +71,12 @@ public static class EsptoolJsRun
                 }
 
                 string? problem = CheckReport(stdout.Result);
-                if (problem is null && !bridge.Sim.Flash.Read(offset, image.Length).SequenceEqual(image))
+                if (problem is null && !server.Sim.Flash.Read(offset, image.Length).SequenceEqual(image))
                 {
                     problem = "esptool-js finished but the simulated flash differs from the image";
                 }
 
-                return new Outcome(problem is null ? bridge.Sim.Traffic : null, problem, clock.ElapsedMilliseconds);
+                return new Outcome(problem is null ? server.Sim.Traffic : null, problem, clock.ElapsedMilliseconds);
             }
         }
         finally
