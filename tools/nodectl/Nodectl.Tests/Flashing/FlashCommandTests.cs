@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NodeFirmware.Nodectl.Flashing;
+using NodeFirmware.Nodectl.Tests.Partitions;
 using NodeSim.RomBootloader;
 using Spectre.Console;
 
@@ -90,5 +91,46 @@ public class FlashCommandTests
         Assert.Equal(921600, parsed.GetValue<int>("--baud"));
 
         Assert.Empty(root.Parse(new[] { "flash", "read-mac", "--port", "/dev/ttyUSB0" }).Errors);
+    }
+
+    [Fact]
+    public void An_unaligned_offset_is_refused_before_the_port_is_opened()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("nodectl-flash-").FullName, "app.bin");
+        File.WriteAllBytes(file, new byte[100]);
+        try
+        {
+            var (exit, _, err) = CommandRunner.Run(
+                FlashCommand.Create(), "flash", "--port", "/dev/nodectl-test-no-such-port", "--image", $"0x1800:{file}");
+
+            Assert.Equal(2, exit);
+            Assert.Contains("offset 0x1800 is not aligned to a 4 KB flash sector", err);
+            Assert.Contains("can only start a write on a sector boundary", err);
+            Assert.Contains("0x1000 or 0x2000", err);
+            Assert.DoesNotContain("no-such-port", err);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(0x1800u, null, "not aligned")]
+    [InlineData(0x3F0000u, 4u * 1024 * 1024, "past the end of the 4096 KB flash")]
+    public void Flash_workflow_refuses_a_layout_the_rom_cannot_write_before_connecting(uint offset, uint? flashSize, string reason)
+    {
+        using var rig = new RomRig();
+        var (console, text) = TextConsole();
+        var app = new FlashImage(offset, new byte[0x10001], "app.bin");
+
+        int exit = FlashRunner.Flash(rig.Client, new FlashRequest(new[] { app }, 115200, Compress: true, Verify: true, FlashSize: flashSize), console);
+
+        string output = string.Join(' ', text.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)); // unwrapped
+        Assert.Equal(1, exit);
+        Assert.Contains(reason, output);
+        Assert.Contains("nothing was written", output);
+        Assert.Equal(0, rig.Link.BytesToPeer);
+        Assert.Equal(0, rig.Sim.Boots);
     }
 }

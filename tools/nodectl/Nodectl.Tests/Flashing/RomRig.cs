@@ -19,6 +19,12 @@ internal sealed class RomRig : IDisposable
         FlashBlockSize = RomProtocol.FLASH_WRITE_SIZE, // many blocks per test image, so faults can hit a middle one
     };
 
+    /// <summary><see cref="FastOptions"/> with nodectl's default packet size, as `nodectl flash` sends.</summary>
+    public static readonly EspRomClientOptions DefaultPacketOptions = FastOptions with
+    {
+        FlashBlockSize = new EspRomClientOptions().FlashBlockSize,
+    };
+
     public RomRig(SimulatedRomOptions? simOptions = null, EspRomClientOptions? clientOptions = null, bool wireControlLines = true, bool wireDtr = true)
     {
         Link = new InMemorySerialLink("sim");

@@ -23,8 +23,9 @@ public sealed record EspRomClientOptions
     public TimeSpan ResetDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// Bytes per FLASH_DATA / FLASH_DEFL_DATA block: 0x4000 like esptool-js with the ROM loader (fewer round trips);
-    /// 0x400 is esptool.py's ROM block size.
+    /// Bytes per FLASH_DEFL_DATA / FLASH_DATA packet: 0x4000 like esptool-js with the ROM loader (fewer round trips);
+    /// 0x400 is esptool.py's ROM packet size. A divisor of the 4 KB sector or a multiple of it; plain writes send what
+    /// does not fill a whole packet as one packet of whole sectors, so their 0xFF padding stays inside the erased sectors.
     /// </summary>
     public int FlashBlockSize { get; init; } = RomProtocol.LARGE_FLASH_WRITE_SIZE;
 

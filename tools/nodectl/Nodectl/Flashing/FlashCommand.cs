@@ -43,7 +43,7 @@ public static class FlashCommand
             var specs = parseResult.GetValue(images) ?? Array.Empty<string>();
             if (specs.Length == 0)
             {
-                Console.Error.WriteLine("flash: give at least one --image OFFSET:FILE");
+                parseResult.InvocationConfiguration.Error.WriteLine("flash: give at least one --image OFFSET:FILE");
                 return 2;
             }
 
@@ -57,10 +57,11 @@ public static class FlashCommand
                     Verify: parseResult.GetValue(verify),
                     ResetAfter: !parseResult.GetValue(noReset),
                     FlashSize: parseResult.GetValue(flashSize) is { } text ? ParseFlashSize(text) : null);
+                FlashLayout.Check(request.Images, request.FlashSize); // before the port is even opened
             }
             catch (FlashingException e)
             {
-                Console.Error.WriteLine($"flash: {e.Message}");
+                parseResult.InvocationConfiguration.Error.WriteLine($"flash: {e.Message}");
                 return 2;
             }
 

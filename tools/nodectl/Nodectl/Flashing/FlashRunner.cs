@@ -15,6 +15,7 @@ public static class FlashRunner
     {
         return Guard(console, () =>
         {
+            FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
             var mac = Prepare(client, console);
             if (request.FlashSize is { } known)
             {

@@ -18,12 +18,16 @@ public static class RomProtocol
     /// <summary>The 16 bytes (size, sequence, 0, 0) before the data of a _DATA command.</summary>
     public const int DataCommandHeaderLength = 16;
 
-    /// <summary>Largest flash block the ROM loader takes per FLASH_DATA/FLASH_DEFL_DATA (esptool's ROM FLASH_WRITE_SIZE).</summary>
+    /// <summary>
+    /// esptool's data packet for the ROM loader (its FLASH_WRITE_SIZE); also the unit it rounds a compressed write's
+    /// erase size up to, which nodectl does too.
+    /// </summary>
     public const int FLASH_WRITE_SIZE = 0x400;
 
     /// <summary>
-    /// The block esptool-js sends to the ROM loader (its FLASH_WRITE_SIZE, stub or not): 16 times fewer round trips
-    /// than <see cref="FLASH_WRITE_SIZE"/>. nodectl's default; --block 1024 goes back to esptool.py's size.
+    /// The packet esptool-js sends to the ROM loader (its FLASH_WRITE_SIZE, stub or not): 16 times fewer round trips
+    /// than <see cref="FLASH_WRITE_SIZE"/>. nodectl's default packet; a plain write sends what does not fill a whole
+    /// one as a packet of whole 4 KB sectors (see EspRomClient.WritePlain).
     /// </summary>
     public const int LARGE_FLASH_WRITE_SIZE = 0x4000;
 
