@@ -23,7 +23,8 @@ public sealed class CliOptions
         "  (ending now) and prints the telemetry as it arrives, decoded, and the energy each node spent.\n" +
         "  --receiver runs that command once the broker is up, with {host} {port} {pki} {dir} substituted;\n" +
         "  --receiver-url is where it answers HTTP: the demo waits for it and prints what it stored;\n" +
-        "  --receiver-token-file holds the API token it uses there (registering devices needs provisioner or admin).";
+        "  --receiver-token-file holds the API token it uses there (registering devices needs provisioner or admin).\n" +
+        "   or: nodesim rom (--rfc2217 HOST:PORT | --pty) ...  serves a simulated ESP32 ROM loader (nodesim rom for its options)";
 
     public static CliOptions Parse(string[] args)
     {

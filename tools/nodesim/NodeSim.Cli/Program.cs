@@ -7,6 +7,8 @@ using NodeSim.Cli;
 using NodeSim.Fleet;
 using NodeSim.Node;
 
+if (args.Length > 0 && args[0] == "rom") return await RomServeCommand.RunAsync(args[1..]);
+
 CliOptions options;
 try { options = CliOptions.Parse(args); }
 catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }

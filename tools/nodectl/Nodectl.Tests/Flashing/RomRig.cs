@@ -25,10 +25,13 @@ internal sealed class RomRig : IDisposable
         FlashBlockSize = new EspRomClientOptions().FlashBlockSize,
     };
 
+    private readonly SimulatedRomOptions _simOptions;
+
     public RomRig(SimulatedRomOptions? simOptions = null, EspRomClientOptions? clientOptions = null, bool wireControlLines = true, bool wireDtr = true)
     {
         Link = new InMemorySerialLink("sim");
-        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), (simOptions ?? new SimulatedRomOptions()) with { Time = Clock });
+        _simOptions = (simOptions ?? new SimulatedRomOptions()) with { Time = Clock };
+        Sim = new SimulatedRomBootloader(bytes => Link.DeliverFromPeer(bytes), _simOptions);
         Link.Attach(
             bytes => Sim.Receive(bytes),
             (dtr, rts) =>
@@ -52,7 +55,7 @@ internal sealed class RomRig : IDisposable
     public EspRomClient Client { get; }
 
     /// <summary>Lets the chip's EN rise after a reset the client ended (a hard reset returns as EN is released).</summary>
-    public void LetEnRise() => Clock.Advance(new SimulatedRomOptions().EnRcDelay);
+    public void LetEnRise() => Clock.Advance(_simOptions.EnRcDelay);
 
     /// <summary>Connects and attaches the SPI flash, the state every flashing run starts from.</summary>
     public RomRig Ready()

@@ -17,7 +17,15 @@ public static class Esp32Registers
     /// <summary>Word 2: factory MAC bytes 0..1 in bits 15..0, the MAC CRC in bits 23..16.</summary>
     public const uint EFUSE_BLK0_RDATA2_REG = EFUSE_RD_REG_BASE + 8;
 
+    /// <summary>Word 4: EFUSE_RD_CK8M_FREQ in bits 7..0, a factor of the ROM's crystal estimate.</summary>
+    public const uint EFUSE_BLK0_RDATA4_REG = EFUSE_RD_REG_BASE + 16;
+
     public const uint UART_CLKDIV_REG = 0x3FF40014;
+
+    /// <summary>TIMG_RTCCALICFG1: the ROM's clock calibration result, TIMERS_RTC_CALI_VALUE in bits 31..7.</summary>
+    public const uint RTCCALICFG1 = 0x3FF5F06C;
+    public const uint TIMERS_RTC_CALI_VALUE = 0x01FFFFFF;
+    public const int TIMERS_RTC_CALI_VALUE_S = 7;
 
     public const uint SPI_REG_BASE = 0x3FF42000;
     public const uint SPI_CMD_REG = SPI_REG_BASE + 0x00;

@@ -164,12 +164,17 @@ public sealed class EspRomClient
         return id;
     }
 
-    /// <summary>CHANGE_BAUDRATE (second word 0 for the ROM), then switches the host side and checks the chip still answers.</summary>
+    /// <summary>
+    /// CHANGE_BAUDRATE (second word 0 for the ROM) for the rate compensated by the ROM's crystal estimate
+    /// (<see cref="Esp32RomBaudRate"/>), then switches the host side and checks the chip still answers.
+    /// </summary>
     public void ChangeBaudRate(int baudRate)
     {
         EnsureConnected();
         ArgumentOutOfRangeException.ThrowIfLessThan(baudRate, 300);
-        Channel.Execute(RomCommand.CHANGE_BAUDRATE, RomProtocol.Words((uint)baudRate, 0), 0, _options.DefaultTimeout);
+        double romCrystalHz = Esp32RomBaudRate.RomCrystalHz(ReadReg(Esp32Registers.RTCCALICFG1), ReadReg(Esp32Registers.EFUSE_BLK0_RDATA4_REG));
+        uint request = Esp32RomBaudRate.Request(baudRate, romCrystalHz);
+        Channel.Execute(RomCommand.CHANGE_BAUDRATE, RomProtocol.Words(request, 0), 0, _options.DefaultTimeout);
         _link.SetBaudRate(baudRate);
         _options.Sleep(TimeSpan.FromMilliseconds(50));
         try

@@ -1,7 +1,11 @@
-"""Drives the simulated ESP32 ROM loader through pyserial's RFC 2217 client, one step at a time, the way a
-flashing tool does, and prints what it saw as one JSON object. Used by Rfc2217PySerialTests.
+"""Drives the simulated ESP32 ROM loader through pyserial (its RFC 2217 client, or a pty as a serial port), one
+step at a time the way a flashing tool does, and prints what it saw as one JSON object. Used by the NodeSim tests.
 
-usage: rom_over_rfc2217.py URL (full|reset-only)
+usage: rom_over_rfc2217.py URL-OR-PATH (full|reset-only|no-reset)
+  full        classic reset, SYNC, registers, 0xFF bytes both ways, compensated change to 921600 baud, one
+              1 KiB flash write at 0x20000 (bytes i*7 mod 256)
+  reset-only  classic reset and the boot text
+  no-reset    as full, without the reset (a pty has no DTR/RTS; the chip waits in download mode)
 """
 import json
 import struct
@@ -10,7 +14,8 @@ import time
 
 import serial
 
-SYNC, WRITE_REG, READ_REG, CHANGE_BAUDRATE = 0x08, 0x09, 0x0A, 0x0F
+FLASH_BEGIN, FLASH_DATA, FLASH_END = 0x02, 0x03, 0x04
+SYNC, WRITE_REG, READ_REG, SPI_ATTACH, CHANGE_BAUDRATE = 0x08, 0x09, 0x0A, 0x0D, 0x0F
 CHIP_DETECT_MAGIC_REG_ADDR = 0x40001000
 RTCCALICFG1 = 0x3FF5F06C
 EFUSE_BLK0_RDATA4_REG = 0x3FF5A010
@@ -93,8 +98,9 @@ def main():
     url, mode = sys.argv[1], sys.argv[2]
     port = serial.serial_for_url(url, baudrate=115200, timeout=0.05)
     seen = {"opened": port.is_open}
-    classic_reset(port)
-    seen["boot"] = boot_text(port, 1.0)
+    if mode != "no-reset":
+        classic_reset(port)
+        seen["boot"] = boot_text(port, 1.0)
     if mode == "reset-only":
         port.close()
         print(json.dumps(seen))
@@ -122,6 +128,15 @@ def main():
     rom.pending.clear()
     seen["magic_at_921600"] = rom.read_reg(CHIP_DETECT_MAGIC_REG_ADDR)
     seen["clkdiv_at_921600"] = rom.read_reg(UART_CLKDIV_REG)
+
+    block = bytes((i * 7) & 0xFF for i in range(1024))
+    checksum = 0xEF
+    for b in block:
+        checksum ^= b
+    rom.command(SPI_ATTACH, struct.pack("<II", 0, 0))
+    rom.command(FLASH_BEGIN, struct.pack("<IIII", len(block), 1, len(block), 0x20000), timeout=3)
+    rom.command(FLASH_DATA, struct.pack("<IIII", len(block), 0, 0, 0) + block, checksum, timeout=3)
+    seen["wrote"] = len(block)
     port.close()
     print(json.dumps(seen))
 

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net;
+using NodeSim.RomBootloader.Rfc2217;
+
+namespace NodeSim.Cli;
+
+/// <summary>
+/// <c>nodesim rom (--rfc2217 HOST:PORT | --pty) [--flash-size 4MB] [--image FILE] [--dump FILE] ...</c>:
+/// serve one simulated ESP32 ROM loader to flashing tools.
+/// </summary>
+public sealed class RomServeOptions
+{
+    public const string Usage =
+        "usage: nodesim rom (--rfc2217 HOST:PORT | --pty) [--flash-size 4MB] [--image FILE] [--dump FILE]\n" +
+        "                   [--lines pass-through] [--rom-crystal-hz HZ] [--en-rc-ms MS]\n" +
+        "  Serves one simulated ESP32 in its ROM serial loader until stopped (Ctrl-C or SIGTERM).\n" +
+        "  --rfc2217 127.0.0.1:PORT  an RFC 2217 server (port 0 picks a free one); prints rfc2217://HOST:PORT.\n" +
+        "                            DTR/RTS drive EN/IO0 as on the DevKitC, so a tool's default reset works.\n" +
+        "  --pty                     a Linux pseudo-terminal instead; prints its path. It has no DTR/RTS: the chip\n" +
+        "                            starts in download mode; use esptool's --before no_reset --after no_reset.\n" +
+        "  --flash-size              1MB, 2MB, 4MB (default), 8MB or 16MB.\n" +
+        "  --image FILE              preloads the flash with FILE from address 0 (the rest stays erased).\n" +
+        "  --dump FILE               writes the whole flash to FILE on exit.\n" +
+        "  --lines pass-through      apply DTR/RTS exactly as they arrive (esptool's reset then fails, as behind\n" +
+        "                            a plain RFC 2217 server); by default a classic reset's release is completed.\n" +
+        "  --rom-crystal-hz HZ       the crystal frequency the ROM computes (default 40600000; 40 MHz is exact).\n" +
+        "  --en-rc-ms MS             time from EN's release to the IO0 sample (default 14).";
+
+    private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["1MB"] = 1 << 20, ["2MB"] = 2 << 20, ["4MB"] = 4 << 20, ["8MB"] = 8 << 20, ["16MB"] = 16 << 20,
+    };
+
+    public IPEndPoint? Rfc2217 { get; private set; }
+
+    public bool Pty { get; private set; }
+
+    public int FlashSize { get; private set; } = 4 << 20;
+
+    public string? ImagePath { get; private set; }
+
+    public string? DumpPath { get; private set; }
+
+    public ControlLinePolicy Lines { get; private set; } = ControlLinePolicy.CompleteClassicReset;
+
+    public double? RomCrystalHz { get; private set; }
+
+    public TimeSpan? EnRcDelay { get; private set; }
+
+    /// <summary>Parses the arguments after "rom"; throws <see cref="ArgumentException"/> with the reason and the usage.</summary>
+    public static RomServeOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new RomServeOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw Fail($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--rfc2217": o.Rfc2217 = Endpoint(Value()); break;
+                case "--pty": o.Pty = true; break;
+                case "--flash-size":
+                    string size = Value();
+                    o.FlashSize = FlashSizes.TryGetValue(size, out int bytes) ? bytes
+                        : throw Fail($"--flash-size {size} is not an ESP32 flash size; use one of {string.Join(", ", FlashSizes.Keys)}");
+                    break;
+                case "--image": o.ImagePath = Value(); break;
+                case "--dump": o.DumpPath = Value(); break;
+                case "--lines":
+                    string lines = Value();
+                    o.Lines = lines == "pass-through" ? ControlLinePolicy.PassThrough
+                        : lines == "complete-classic-reset" ? ControlLinePolicy.CompleteClassicReset
+                        : throw Fail($"--lines {lines} is unknown; use pass-through or complete-classic-reset");
+                    break;
+                case "--rom-crystal-hz":
+                    string hz = Value();
+                    o.RomCrystalHz = double.TryParse(hz, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 20e6 and <= 60e6 ? f
+                        : throw Fail($"--rom-crystal-hz {hz} must be a frequency between 20000000 and 60000000");
+                    break;
+                case "--en-rc-ms":
+                    string ms = Value();
+                    o.EnRcDelay = double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d is >= 0 and <= 10_000
+                        ? TimeSpan.FromMilliseconds(d)
+                        : throw Fail($"--en-rc-ms {ms} must be a number of milliseconds from 0 to 10000");
+                    break;
+                default: throw Fail($"unknown option {args[i]}");
+            }
+        }
+
+        if ((o.Rfc2217 is null) == !o.Pty)
+        {
+            throw Fail("give exactly one of --rfc2217 HOST:PORT or --pty");
+        }
+
+        if (o.Pty && !OperatingSystem.IsLinux())
+        {
+            throw Fail("--pty needs Linux pseudo-terminals; use --rfc2217 127.0.0.1:0 on this system");
+        }
+
+        return o;
+    }
+
+    private static IPEndPoint Endpoint(string text)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 0 or > 65535)
+        {
+            throw Fail($"--rfc2217 {text} must be HOST:PORT, e.g. 127.0.0.1:4000 (port 0 picks a free port)");
+        }
+
+        string host = text[..colon];
+        if (host == "localhost")
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        return IPAddress.TryParse(host.Trim('[', ']'), out var address)
+            ? new IPEndPoint(address, port)
+            : throw Fail($"--rfc2217 host {host} must be an IP address such as 127.0.0.1");
+    }
+
+    private static ArgumentException Fail(string reason) => new($"{reason}\n{Usage}");
+}

@@ -1,0 +1,94 @@
+using System.Runtime.Versioning;
+using System.Threading.Channels;
+
+namespace NodeSim.RomBootloader.Pty;
+
+/// <summary>
+/// One simulated ESP32 on a Linux pseudo-terminal: a client opens <see cref="Path"/> like a USB serial port. A pty
+/// carries no DTR/RTS, so the chip is powered up in download mode (as with BOOT held) and clients skip their reset
+/// (esptool: <c>--before no_reset --after no_reset</c>). The client's baud rate is read from the pty's settings
+/// before each chunk of input, so a CHANGE_BAUDRATE followed by the client's own rate change works as on a wire.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class RomPtyServer : IDisposable
+{
+    private readonly PseudoTerminal _pty;
+    private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _reader;
+    private readonly Task _writer;
+
+    public RomPtyServer(SimulatedRomOptions? simOptions = null)
+    {
+        _pty = new PseudoTerminal();
+        Sim = new SimulatedRomBootloader(bytes => _outbound.Writer.TryWrite(bytes), simOptions);
+        Sim.PowerOn(io0Low: true);
+        _writer = Task.Run(WriteLoopAsync);
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "rom pty reader" };
+        _reader.Start();
+    }
+
+    public SimulatedRomBootloader Sim { get; }
+
+    /// <summary>The pty's device path, e.g. /dev/pts/3.</summary>
+    public string Path => _pty.SlavePath;
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _outbound.Writer.TryComplete();
+        _reader.Join(TimeSpan.FromSeconds(2));
+        try
+        {
+            _writer.Wait(TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        Sim.Dispose();
+        _pty.Dispose();
+        _stop.Dispose();
+    }
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[4096];
+        while (!_stop.IsCancellationRequested)
+        {
+            int n;
+            try
+            {
+                n = _pty.Read(buffer, 200);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            if (n > 0)
+            {
+                if (_pty.ClientBaudRate() is { } baud)
+                {
+                    Sim.SetHostBaudRate(baud);
+                }
+
+                Sim.Receive(buffer.AsSpan(0, n));
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await foreach (var bytes in _outbound.Reader.ReadAllAsync(_stop.Token))
+            {
+                _pty.Write(bytes);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+        }
+    }
+}
