@@ -88,6 +88,6 @@ try {
   process.exit(0);
 } catch (e) {
   console.error(`esptool-js failed: ${e?.message ?? e}`);
-  if (session) console.error(session.log.slice(-20).join("\n"));
+  console.error((session?.log ?? e?.esptoolLog ?? []).slice(-20).join("\n"));
   process.exit(1);
 }

@@ -52,7 +52,7 @@ export async function openRfc2217Port(url) {
   const { host, port } = parseRfc2217Url(url);
   const socket = await new Promise((resolve, reject) => {
     const s = net.connect({ host, port }, () => resolve(s));
-    s.on("error", reject);
+    s.on("error", (e) => reject(new Error(`cannot connect to the RFC 2217 server ${url}: ${e.message}`)));
   });
   socket.setNoDelay(true);
   const serial = new Rfc2217SerialPort(socket, url);

@@ -27,9 +27,21 @@ export async function openSession(portUrl, { flash = true, packetSize = null } =
     },
   };
 
+  try {
+    await connect(session, flash, packetSize);
+  } catch (e) {
+    e.esptoolLog = log; // what esptool-js said while connecting, for the error report
+    throw e;
+  }
+
+  return session;
+}
+
+async function connect(session, flash, packetSize) {
+  const { loader } = session;
   await loader.detectChip("default_reset");
   if (!flash) {
-    return session;
+    return;
   }
 
   await attachSpiFlash(loader);
@@ -42,7 +54,6 @@ export async function openSession(portUrl, { flash = true, packetSize = null } =
 
   session.flashSize = sizeInBytes(size);
   await setFlashParameters(loader, session.flashSize);
-  return session;
 }
 
 /** "4MB" / "512KB" as esptool-js's DETECTED_FLASH_SIZES spell them (its flashSizeBytes() logs to stdout). */
