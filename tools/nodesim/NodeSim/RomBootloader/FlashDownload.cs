@@ -33,14 +33,13 @@ internal sealed class FlashDownload : IDisposable
     private byte[]? _lastBlock;
     private byte _brokenWith;
 
-    private FlashDownload(SimulatedSpiFlash flash, long chipSize, bool compressed, uint offset, uint size, uint blocks, uint blockSize)
+    private FlashDownload(SimulatedSpiFlash flash, long chipSize, bool compressed, uint offset, uint blocks, uint blockSize)
     {
         _flash = flash;
         _chipSize = chipSize;
         _dataCommand = compressed ? RomWire.FLASH_DEFL_DATA : RomWire.FLASH_DATA;
         Compressed = compressed;
         Offset = offset;
-        Size = size;
         Blocks = blocks;
         BlockSize = blockSize;
         if (compressed)
@@ -72,14 +71,12 @@ internal sealed class FlashDownload : IDisposable
         }
 
         error = 0;
-        return new FlashDownload(flash, chipSize, compressed, offset, size, blocks, blockSize);
+        return new FlashDownload(flash, chipSize, compressed, offset, blocks, blockSize);
     }
 
     public bool Compressed { get; }
 
     public uint Offset { get; }
-
-    public uint Size { get; }
 
     public uint Blocks { get; }
 
