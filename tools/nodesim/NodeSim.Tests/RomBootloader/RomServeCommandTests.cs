@@ -72,6 +72,25 @@ public sealed class RomServeCommandTests : IDisposable
         Assert.Contains("Detected flash size: 4MB", ptyOutput);
     }
 
+    [Fact]
+    public void Refusals_say_why_and_what_to_do_and_serve_nothing()
+    {
+        string big = Path.Combine(_dir.Path, "big.bin");
+        File.WriteAllBytes(big, new byte[2 * 1024 * 1024]);
+
+        var noMode = ExternalTool.Run("dotnet", new[] { ServedRomProcess.CliDll, "rom" }, TimeSpan.FromSeconds(60));
+        var tooBig = ExternalTool.Run("dotnet", new[] { ServedRomProcess.CliDll, "rom", "--rfc2217", "127.0.0.1:0", "--flash-size", "1MB", "--image", big }, TimeSpan.FromSeconds(60));
+        var badSize = ExternalTool.Run("dotnet", new[] { ServedRomProcess.CliDll, "rom", "--pty", "--flash-size", "3MB" }, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, noMode.Exit);
+        Assert.Contains("give exactly one of --rfc2217 HOST:PORT or --pty", noMode.Stderr);
+        Assert.Equal(2, tooBig.Exit);
+        Assert.Contains("more than the 1MB flash; pass a larger --flash-size", tooBig.Stderr);
+        Assert.Equal(2, badSize.Exit);
+        Assert.Contains("use one of 1MB, 2MB, 4MB, 8MB, 16MB", badSize.Stderr);
+        Assert.Equal("", noMode.Stdout + tooBig.Stdout + badSize.Stdout);
+    }
+
     /// <summary>The README's `dotnet run ... -- rom ...` line that contains <paramref name="marker"/>, as arguments after `--`.</summary>
     private IEnumerable<string> DocumentedArguments(string marker)
     {

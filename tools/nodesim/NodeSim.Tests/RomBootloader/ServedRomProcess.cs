@@ -47,7 +47,7 @@ internal sealed class ServedRomProcess : IDisposable
         }
     }
 
-    private static string CliDll
+    public static string CliDll
     {
         get
         {
