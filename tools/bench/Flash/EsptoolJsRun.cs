@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NodeSim.RomBootloader;
+using NodeSim.RomBootloader.Rfc2217;
 
 namespace NodeFirmware.Bench.Flash;
 
 /// <summary>
-/// Runs esptool-js (tools/nodectl/esptool-js-check/script.mjs under node, ROM loader, no stub) against a simulated
-/// chip behind the TCP bridge and returns that chip's traffic counters, or why it could not run.
+/// Runs esptool-js (tools/nodectl/esptool-js-check/script.mjs under node, ROM loader, no stub, the ROM's 0x400-byte
+/// packets as esptool uses) against a simulated chip served over RFC 2217 and returns that chip's traffic
+/// counters, or why it could not run.
 /// </summary>
 public static class EsptoolJsRun
 {
@@ -30,14 +32,14 @@ public static class EsptoolJsRun
         {
             string file = Path.Combine(temp, "app.bin");
             File.WriteAllBytes(file, image);
-            using var bridge = new RomBootloaderTcpBridge();
+            using var server = new RomRfc2217Server();
             var start = new ProcessStartInfo("node")
             {
                 WorkingDirectory = folder,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var arg in new[] { "script.mjs", bridge.Port.ToString(), "compress", $"0x{offset:X}:{file}" })
+            foreach (var arg in new[] { "script.mjs", server.Url, "write", $"0x{offset:X}:{file}" })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -69,12 +71,12 @@ public static class EsptoolJsRun
                 }
 
                 string? problem = CheckReport(stdout.Result);
-                if (problem is null && !bridge.Sim.Flash.Read(offset, image.Length).SequenceEqual(image))
+                if (problem is null && !server.Sim.Flash.Read(offset, image.Length).SequenceEqual(image))
                 {
                     problem = "esptool-js finished but the simulated flash differs from the image";
                 }
 
-                return new Outcome(problem is null ? bridge.Sim.Traffic : null, problem, clock.ElapsedMilliseconds);
+                return new Outcome(problem is null ? server.Sim.Traffic : null, problem, clock.ElapsedMilliseconds);
             }
         }
         finally
@@ -83,14 +85,19 @@ public static class EsptoolJsRun
         }
     }
 
-    /// <summary>The script prints one JSON line; the ROM's MD5 must equal the local one.</summary>
+    /// <summary>The script's last JSON line reports each image; each must be written and its ROM MD5 equal the local one.</summary>
     private static string? CheckReport(string stdout)
     {
         try
         {
-            using var report = JsonDocument.Parse(stdout.Trim().Split('\n').Last());
+            using var report = JsonDocument.Parse(stdout.Split('\n').Last(line => line.StartsWith('{')));
             foreach (var image in report.RootElement.GetProperty("images").EnumerateArray())
             {
+                if (!image.GetProperty("ok").GetBoolean())
+                {
+                    return $"esptool-js could not write the image: {image}";
+                }
+
                 if (image.GetProperty("md5Local").GetString() != image.GetProperty("md5Rom").GetString())
                 {
                     return "esptool-js reports an MD5 mismatch";

@@ -1,149 +1,93 @@
-// Cross-check: esptool-js (an independent implementation of the ESP serial loader protocol) flashes images
-// into nodectl's simulated ESP32 ROM loader, reached over TCP, and reads back their MD5.
+// esptool-js (Espressif's JavaScript implementation of the serial loader protocol, a host nodectl did not write)
+// drives the simulated ESP32 ROM loader through the commands esptool offers. See README.md.
 //
-// usage: node script.mjs <tcp-port> <compress|plain> <offset:file> [<offset:file> ...]
-// prints one JSON line: { chip, mac, images: [{ offset, size, md5Local, md5Rom, md5RomRaw }] }; DEBUGLOG=1 adds
-// esptool-js's own log on stderr.
-//
-// Bridge wire format (host to simulator): [type][length u16 LE][payload]; 0 = serial bytes,
-// 1 = control lines (DTR, RTS), 2 = baud rate (u32 LE). Simulator to host: raw serial bytes.
-import net from "node:net";
-import { readFileSync } from "node:fs";
-import { createHash } from "node:crypto";
-import { ESPLoader, Transport } from "esptool-js";
+// usage: node script.mjs rfc2217://HOST:PORT <scenario> [options] [operands]
+//   identify                                    chip, description, crystal, MAC, flash id
+//   write [--plain] [--packet-size N] OFFSET:FILE...   writeFlash (compressed unless --plain), then MD5 of each
+//   verify OFFSET:FILE...                       flashMd5sum of each region against the file
+//   read OFFSET:LENGTH[:FILE]...                READ_FLASH_SLOW; FILE receives the bytes
+//   erase OFFSET:LENGTH...                      flashBegin(LENGTH, OFFSET) without data
+//   ram [--entry ADDRESS] ADDRESS:FILE...       memBegin/memBlock, READ_REG read-back, memFinish(entry)
+//   hard-reset                                  after("hard_reset"); reports the DTR/RTS it leaves
+//   baud --baud N [--compensate] [OFFSET:FILE...]   changeBaud() (or esptool's ESP32 ROM compensation), then a
+//                                               compressed write at the new rate
+// Prints one JSON line { scenario, ... } as its last line; exit 0 when the scenario ran (a ROM refusal it
+// measures is part of its report), 1 when esptool-js failed outside it, 2 on bad usage. DEBUGLOG=1 adds
+// esptool-js's log on stderr.
+import { openSession } from "./lib/session.mjs";
+import * as scenarios from "./lib/scenarios.mjs";
 
-const [portArg, mode, ...imageArgs] = process.argv.slice(2);
-if (!portArg || !["compress", "plain"].includes(mode) || imageArgs.length === 0) {
-  console.error("usage: node script.mjs <tcp-port> <compress|plain> <offset:file> ...");
+const USAGE = "usage: node script.mjs rfc2217://HOST:PORT <identify|write|verify|read|erase|ram|hard-reset|baud> [options] [operands]";
+
+function parseArguments(argv) {
+  const [port, scenario, ...rest] = argv;
+  const options = { plain: false, packetSize: null, entry: 0, baud: null, compensate: false };
+  const operands = [];
+  for (let i = 0; i < rest.length; i++) {
+    switch (rest[i]) {
+      case "--plain":
+        options.plain = true;
+        break;
+      case "--packet-size":
+        options.packetSize = Number(rest[++i]);
+        break;
+      case "--entry":
+        options.entry = Number(rest[++i]);
+        break;
+      case "--baud":
+        options.baud = Number(rest[++i]);
+        break;
+      case "--compensate":
+        options.compensate = true;
+        break;
+      default:
+        operands.push(rest[i]);
+    }
+  }
+
+  return { port, scenario, options, operands };
+}
+
+/** What each scenario needs from its arguments, and whether it works on the flash (SPI attach and parameters). */
+const SCENARIOS = {
+  identify: { flash: false, run: (s) => scenarios.identify(s) },
+  write: {
+    needsOperands: true,
+    run: (s, o, args) => scenarios.write(s, { compress: !o.plain, images: args.map(scenarios.parseImage) }),
+  },
+  verify: { needsOperands: true, run: (s, o, args) => scenarios.verify(s, { images: args.map(scenarios.parseImage) }) },
+  read: { needsOperands: true, run: (s, o, args) => scenarios.read(s, { regions: args.map(scenarios.parseRegion) }) },
+  erase: { needsOperands: true, run: (s, o, args) => scenarios.erase(s, { regions: args.map(scenarios.parseRegion) }) },
+  ram: {
+    flash: false,
+    needsOperands: true,
+    run: (s, o, args) => scenarios.loadRam(s, { segments: args.map(scenarios.parseImage), entry: o.entry }),
+  },
+  "hard-reset": { flash: false, run: (s) => scenarios.hardReset(s) },
+  baud: {
+    run: (s, o, args) =>
+      scenarios.changeBaud(s, { baud: o.baud, compensate: o.compensate, images: args.map(scenarios.parseImage) }),
+  },
+};
+
+const { port, scenario, options, operands } = parseArguments(process.argv.slice(2));
+const chosen = SCENARIOS[scenario];
+if (!port || !chosen || (chosen.needsOperands && operands.length === 0) || (scenario === "baud" && !options.baud)) {
+  console.error(USAGE);
   process.exit(2);
 }
 
-/** A Web Serial SerialPort look-alike over the bridge socket: what esptool-js's Transport uses of it. */
-class BridgeSerialPort {
-  constructor(socket) {
-    this.socket = socket;
-    this.readable = null;
-    this.writable = null;
-    this.controller = null;
-    this.dtr = false;
-    this.rts = false;
-    socket.on("data", (chunk) => {
-      if (!this.controller) return; // a closed port drops what arrives
-      try {
-        this.controller.enqueue(new Uint8Array(chunk));
-      } catch {
-        this.controller = null;
-      }
-    });
-  }
-
-  send(type, payload) {
-    for (let at = 0; at === 0 || at < payload.length; at += 60000) {
-      const part = payload.subarray(at, at + 60000);
-      const header = Buffer.alloc(3);
-      header[0] = type;
-      header.writeUInt16LE(part.length, 1);
-      this.socket.write(Buffer.concat([header, Buffer.from(part)]));
-    }
-  }
-
-  getInfo() {
-    return {};
-  }
-
-  async open(options) {
-    const port = this;
-    this.readable = new ReadableStream({
-      start(controller) {
-        port.controller = controller;
-      },
-      cancel() {
-        port.controller = null;
-      },
-    });
-    this.writable = new WritableStream({
-      write(chunk) {
-        port.send(0, chunk);
-      },
-    });
-    await this.setBaudRate(options.baudRate);
-  }
-
-  async setBaudRate(baudRate) {
-    const payload = Buffer.alloc(4);
-    payload.writeUInt32LE(baudRate, 0);
-    this.send(2, payload);
-  }
-
-  async setSignals(signals) {
-    if (signals.dataTerminalReady !== undefined) this.dtr = signals.dataTerminalReady;
-    if (signals.requestToSend !== undefined) this.rts = signals.requestToSend;
-    this.send(1, Buffer.from([this.dtr ? 1 : 0, this.rts ? 1 : 0]));
-  }
-
-  async close() {
-    try {
-      this.controller?.close();
-    } catch {
-      // already cancelled by the reader
-    }
-    this.controller = null;
-    this.readable = null;
-    this.writable = null;
-  }
-}
-
-const socket = await new Promise((resolve, reject) => {
-  const s = net.connect({ host: "127.0.0.1", port: Number(portArg) }, () => resolve(s));
-  s.on("error", reject);
-});
-socket.setNoDelay(true);
-
-const log = [];
-const terminal = { clean() {}, writeLine: (s) => log.push(s), write: (s) => log.push(s) };
-const port = new BridgeSerialPort(socket);
-const transport = new Transport(port, false);
-const loader = new ESPLoader({ transport, baudrate: 115200, romBaudrate: 115200, terminal });
-
+let session;
 try {
-  await loader.detectChip("default_reset");
-  const mac = await loader.chip.readMac(loader);
-
-  // No stub: talk to the ROM loader itself. esptool-js's flashSpiAttach() sends the stub's 4-byte form;
-  // the ESP32 ROM loader takes a second, zero word (Espressif's serial protocol docs).
-  await loader.checkCommand("attach SPI flash", loader.ESP_SPI_ATTACH, new Uint8Array(8));
-
-  const images = imageArgs.map((arg) => {
-    const colon = arg.indexOf(":");
-    return { address: Number(arg.slice(0, colon)), data: new Uint8Array(readFileSync(arg.slice(colon + 1))) };
-  });
-  await loader.writeFlash({
-    fileArray: images,
-    flashMode: "keep",
-    flashFreq: "keep",
-    flashSize: "keep",
-    eraseAll: false,
-    compress: mode === "compress",
-  });
-
-  const results = [];
-  for (const image of images) {
-    const padded = new Uint8Array(Math.ceil(image.data.length / 4) * 4).fill(0xff);
-    padded.set(image.data);
-    // In ROM mode esptool-js returns the hex of the ROM's 32 ASCII characters; decode once more.
-    const md5RomRaw = await loader.flashMd5sum(image.address, padded.length);
-    const md5Rom = Buffer.from(md5RomRaw, "hex").toString("ascii");
-    const md5Local = createHash("md5").update(padded).digest("hex");
-    results.push({ offset: image.address, size: image.data.length, md5Local, md5Rom, md5RomRaw });
-  }
-
-  await loader.after("hard_reset");
-  if (process.env.DEBUGLOG) console.error(log.join("\n"));
-  console.log(JSON.stringify({ chip: loader.chip.CHIP_NAME, mac, images: results }));
-  socket.end();
+  session = await openSession(port, { flash: chosen.flash ?? true, packetSize: options.packetSize });
+  const result = await chosen.run(session, options, operands);
+  if (process.env.DEBUGLOG) console.error(session.log.join("\n"));
+  await session.close();
+  // last, because esptool-js's Transport prints "TRACE ..." lines on stdout even with tracing off
+  console.log(JSON.stringify({ scenario, ...result }));
   process.exit(0);
 } catch (e) {
   console.error(`esptool-js failed: ${e?.message ?? e}`);
-  console.error(log.slice(-20).join("\n"));
+  console.error((session?.log ?? e?.esptoolLog ?? []).slice(-20).join("\n"));
   process.exit(1);
 }

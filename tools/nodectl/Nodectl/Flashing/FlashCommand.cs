@@ -162,7 +162,7 @@ public static class FlashCommand
 
     internal static Option<string> PortOption() => new("--port")
     {
-        Description = "Serial port of the board, e.g. /dev/ttyUSB0 or COM3",
+        Description = "Serial port of the board, e.g. /dev/ttyUSB0, COM3 or rfc2217://HOST:PORT (a networked serial port)",
         Required = true,
     };
 

@@ -18,7 +18,7 @@ public sealed record FlashCommandEnvironment(
         BoardCatalog.Default,
         portName =>
         {
-            var link = new SerialPortLink(portName);
+            var link = SerialLinks.Open(portName);
             return (new EspRomClient(link), link);
         },
         AnsiConsole.Console);

@@ -20,7 +20,7 @@ public static class ProvisionCommand
     /// <summary>With the CA passphrase and environment variables from given sources (tests).</summary>
     public static Command Create(Func<string> caPassphrase, Func<string, string?> environment, ProvisioningClientOptions? clientOptions = null)
     {
-        var port = new Option<string?>("--port") { Description = "serial port of the board, e.g. /dev/ttyUSB0" };
+        var port = new Option<string?>("--port") { Description = "serial port of the board, e.g. /dev/ttyUSB0 or rfc2217://HOST:PORT" };
         var tcp = new Option<string?>("--tcp") { Description = "host:port of a virtual node's provisioning port (instead of --port); host:port1,port2,... provisions several in one run" };
         var tcpRange = new Option<string?>("--tcp-range") { Description = "host:firstPort-lastPort: provision every virtual node on those ports in one run" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate of the provisioning mode", DefaultValueFactory = _ => 115200 };
@@ -98,7 +98,7 @@ public static class ProvisionCommand
 
                 if (portName is not null)
                 {
-                    using ISerialLink serial = new SerialPortLink(portName, result.GetValue(baud));
+                    using ISerialLink serial = SerialLinks.Open(portName, result.GetValue(baud));
                     if (result.GetValue(readRomMac))
                         settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output) };
                     return ProvisionOne(serial, settings, pki, ca, log, registry, clientOptions, output, error);
