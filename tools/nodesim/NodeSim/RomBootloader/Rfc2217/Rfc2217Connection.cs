@@ -1,12 +1,15 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
+using NodeSim.RomBootloader.Uart;
 
 namespace NodeSim.RomBootloader.Rfc2217;
 
 /// <summary>
 /// One RFC 2217 client on the simulated chip's UART: reads the telnet stream (serial data to the chip, option
 /// negotiation, COM-PORT-OPTION commands) and sends the chip's bytes and the server's answers back in order
-/// through one outbound queue, so the chip never waits for the socket.
+/// through one outbound queue, so the chip never waits for the socket. Paced, the serial bytes cross a
+/// <see cref="PacedSerialLine"/> each way at the client's baud rate, while telnet answers go at once, as on a
+/// networked serial server in front of a real UART.
 /// </summary>
 internal sealed class Rfc2217Connection : IComPortTarget
 {
@@ -19,15 +22,24 @@ internal sealed class Rfc2217Connection : IComPortTarget
     private readonly ComPortSession _comPort;
     private readonly object _holdGate = new();
     private readonly List<byte[]> _held = new();
+    private readonly UartActivity _activity;
+    private readonly PacedSerialLine? _toChip;
+    private readonly PacedSerialLine? _fromChip;
     private bool _suspended;
 
-    public Rfc2217Connection(NetworkStream stream, SimulatedRomBootloader sim, ControlLinePolicy policy, Action<string> log)
+    public Rfc2217Connection(NetworkStream stream, SimulatedRomBootloader sim, ControlLinePolicy policy, bool paced, UartActivity activity, Action<string> log)
     {
         _stream = stream;
         _sim = sim;
         _log = log;
+        _activity = activity;
         Lines = new ControlLineRelay(sim.SetSignals, policy);
         _comPort = new ComPortSession(this, log);
+        if (paced)
+        {
+            _toChip = new PacedSerialLine("rfc2217 line to the chip", () => BaudRate, DeliverToChip);
+            _fromChip = new PacedSerialLine("rfc2217 line from the chip", () => BaudRate, DeliverToClient);
+        }
     }
 
     public ControlLineRelay Lines { get; }
@@ -77,7 +89,21 @@ internal sealed class Rfc2217Connection : IComPortTarget
     /// <summary>Bytes the chip sent on its TX line.</summary>
     public void SendSerial(byte[] bytes)
     {
-        var escaped = Telnet.EscapeData(bytes);
+        if (_fromChip is not null)
+        {
+            _fromChip.Send(bytes);
+        }
+        else
+        {
+            long now = LineClock.Now;
+            DeliverToClient(new LineDelivery(bytes, now, now));
+        }
+    }
+
+    private void DeliverToClient(LineDelivery delivery)
+    {
+        _activity.Sent(delivery);
+        var escaped = Telnet.EscapeData(delivery.Bytes);
         lock (_holdGate)
         {
             if (_suspended)
@@ -123,6 +149,8 @@ internal sealed class Rfc2217Connection : IComPortTarget
         }
         finally
         {
+            _toChip?.Dispose();
+            _fromChip?.Dispose();
             _outbound.Writer.TryComplete();
             Lines.Release();
             await writer;
@@ -133,8 +161,12 @@ internal sealed class Rfc2217Connection : IComPortTarget
     {
         switch (e.Kind)
         {
+            case TelnetEventKind.Data when _toChip is not null:
+                _toChip.Send(e.Bytes);
+                break;
             case TelnetEventKind.Data:
-                _sim.Receive(e.Bytes);
+                long now = LineClock.Now;
+                DeliverToChip(new LineDelivery(e.Bytes, now, now));
                 break;
             case TelnetEventKind.Negotiation:
                 if (_options.Receive(e.Verb, e.Option) is { } reply)
@@ -157,6 +189,12 @@ internal sealed class Rfc2217Connection : IComPortTarget
 
                 break;
         }
+    }
+
+    private void DeliverToChip(LineDelivery delivery)
+    {
+        _activity.Received(delivery, _sim.Boots);
+        _sim.Receive(delivery.Bytes);
     }
 
     private async Task WriteLoopAsync(CancellationToken stop)

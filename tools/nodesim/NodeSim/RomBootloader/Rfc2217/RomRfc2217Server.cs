@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using NodeSim.RomBootloader.Uart;
 
 namespace NodeSim.RomBootloader.Rfc2217;
 
@@ -12,6 +13,14 @@ public sealed record RomRfc2217ServerOptions
     public int Port { get; init; }
 
     public ControlLinePolicy Lines { get; init; } = ControlLinePolicy.CompleteClassicReset;
+
+    /// <summary>
+    /// Paces the chip's UART at the baud rate the client set, as a real line would: each byte takes 10 bit times
+    /// (8N1) to reach the chip and to come back from it, so the chip cannot receive or answer faster than the line
+    /// rate (<see cref="PacedSerialLine"/>). Off by default: the chip answers as fast as loopback allows. The ROM's
+    /// own processing time (flash erase and write) is still not modelled.
+    /// </summary>
+    public bool PaceAtBaudRate { get; init; }
 
     /// <summary>One line per notable event (client connected, baud rate, refused setting).</summary>
     public Action<string>? Log { get; init; }
@@ -50,6 +59,9 @@ public sealed class RomRfc2217Server : IDisposable
 
     /// <summary>Clients served so far, the current one included.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>When the chip's UART was in use after its latest boot (see <see cref="UartActivity"/>), over all clients.</summary>
+    public UartActivity Activity { get; } = new();
 
     /// <summary>The current client's DTR/RTS relay (null while nobody is connected), for tests.</summary>
     public ControlLineRelay? Lines => _current?.Lines;
@@ -92,7 +104,7 @@ public sealed class RomRfc2217Server : IDisposable
                 string peer = tcp.Client.RemoteEndPoint?.ToString() ?? "?";
                 Log($"client {peer} connected");
                 Interlocked.Increment(ref _connections);
-                var connection = new Rfc2217Connection(tcp.GetStream(), Sim, _options.Lines, Log);
+                var connection = new Rfc2217Connection(tcp.GetStream(), Sim, _options.Lines, _options.PaceAtBaudRate, Activity, Log);
                 _current = connection;
                 await connection.RunAsync(_stop.Token);
                 _current = null;
