@@ -9,7 +9,8 @@ namespace NodeFirmware.Bench.Flash;
 /// Flashes a firmware-sized image into the simulated ESP32 ROM loader over the in-memory link, deflated and plain,
 /// and turns the bytes on the wire into time at a baud rate (8N1: 10 bits per byte, both directions, since every
 /// command waits for its answer). The ROM's own erase/write time is not modelled.
-/// Then compares `nodectl flash` with esptool-js on the same image (<see cref="EsptoolJsComparison"/>) and measures
+/// Then compares `nodectl flash` with esptool-js on the same image (<see cref="EsptoolJsComparison"/>), with
+/// Espressif's esptool when ESPTOOL is set (<see cref="EsptoolComparison"/>, at --baud on a paced line), and measures
 /// a reflash after a one-function change (<see cref="ReflashBenchmark"/>).
 /// Options: --size BYTES (1572864), --baud N (921600), --block BYTES (16384, nodectl's default),
 /// --image FILE (default: 1.5 MB of a real machine-code binary, see <see cref="BenchImage"/>).
@@ -34,6 +35,7 @@ public static class FlashBenchmark
         }
 
         EsptoolJsComparison.Run(data, source);
+        EsptoolComparison.Run(data, source, baud);
         ReflashBenchmark.Run(baud);
         return 0;
     }
