@@ -104,7 +104,8 @@ public static class ReflashBenchmark
     private static (RomTrafficCounters Traffic, int DataBytes, ReflashResult? Result) Write(DeploymentRegion before, FlashImage image, bool esptoolBlocks, bool reflash)
     {
         using var link = new InMemorySerialLink("bench");
-        using var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes));
+        // nodectl's pauses are skipped here, so the chip boots at EN's release (no RC delay) as the client expects.
+        using var sim = new SimulatedRomBootloader(bytes => link.DeliverFromPeer(bytes), new SimulatedRomOptions { EnRcDelay = TimeSpan.Zero });
         link.Attach(bytes => sim.Receive(bytes), sim.SetSignals, sim.SetHostBaudRate);
         sim.Flash.Load(image.Offset, before.Bytes);
         var options = new EspRomClientOptions { Sleep = _ => { } };
