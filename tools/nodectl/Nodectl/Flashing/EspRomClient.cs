@@ -308,7 +308,11 @@ public sealed partial class EspRomClient
     /// (16 KB by default: 16 times fewer round trips than esptool's 1 KB): they are not padded, and the ROM writes the
     /// inflated bytes in stream order from the offset whatever the packet size.
     /// </summary>
-    private int WriteDeflated(FlashImage image, byte[] data, int index, int count, Action<FlashProgress>? progress)
+    private int WriteDeflated(FlashImage image, byte[] data, int index, int count, Action<FlashProgress>? progress) =>
+        SendDeflated(image, data, written => progress?.Invoke(new FlashProgress(index, count, image.Name, written, data.Length, "writing")));
+
+    /// <summary>One FLASH_DEFL_BEGIN for <paramref name="data"/> at the image's offset; returns the compressed bytes sent.</summary>
+    private int SendDeflated(FlashImage image, byte[] data, Action<long>? written)
     {
         int blockSize = _options.FlashBlockSize;
         var compressed = Deflate(data);
@@ -324,15 +328,15 @@ public sealed partial class EspRomClient
 
         // The ROM inflates and writes each block before it answers, so each block's timeout follows what it inflates to.
         var inflatedPerBlock = DeflatePlan.InflatedBytesPerBlock(compressed, blockSize);
-        long written = 0;
+        long done = 0;
         for (int seq = 0; seq < blocks; seq++)
         {
             int start = seq * blockSize;
             int length = Math.Min(blockSize, compressed.Length - start);
             var timeout = _options.ScaledTimeout(_options.EraseWriteSecondsPerMb, inflatedPerBlock[seq]);
             SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, seq, blocks, timeout, image);
-            written += inflatedPerBlock[seq];
-            progress?.Invoke(new FlashProgress(index, count, image.Name, Math.Min(written, data.Length), data.Length, "writing"));
+            done += inflatedPerBlock[seq];
+            written?.Invoke(Math.Min(done, data.Length));
         }
 
         return compressed.Length;
