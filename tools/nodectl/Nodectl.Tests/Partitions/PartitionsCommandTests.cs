@@ -115,6 +115,29 @@ public sealed class PartitionsCommandTests : IDisposable
         Assert.Contains("MD5 row", refused.Err);
     }
 
+    [Theory]
+    [InlineData("esp32-devkitc-v4", "bl,bootloader,primary,0x1000,28K,")]
+    [InlineData("esp32-s3-devkitc-1", "bl,bootloader,primary,0x0,32K,")]
+    public void A_board_gives_the_bootloader_offset_of_its_chip(string board, string expected)
+    {
+        string csv = Path.Combine(_dir, "boot.csv");
+        File.WriteAllText(csv, "bl, bootloader, primary, N/A, N/A\nnvs, data, nvs, , 0x6000\n");
+        var (exit, output, error) = CommandRunner.Run(PartitionsCommand.Create(CommandRunner.Catalog), "partitions", "show", csv, "--board", board, "--csv");
+        Assert.True(exit == 0, error);
+        Assert.Contains(expected, output);
+    }
+
+    [Fact]
+    public void Build_of_a_binary_table_points_to_show_csv()
+    {
+        string bin = Path.Combine(_dir, "pt.bin");
+        var (exit, _, error) = CommandRunner.Run(PartitionsCommand.Create(CommandRunner.Catalog), "partitions", "build", Reference("partitions-nanoclr-4mb.bin"), "--out", bin);
+        Assert.Equal(1, exit);
+        Assert.Contains("is already a binary partition table", error);
+        Assert.Contains("--csv", error);
+        Assert.False(File.Exists(bin));
+    }
+
     [Fact]
     public void Build_warns_about_a_name_cut_to_16_bytes_and_writes_what_gen_esp32part_writes()
     {

@@ -67,7 +67,10 @@ public static class PartitionsCommand
         {
             var (layout, _) = Resolve(catalog, result.GetValue(board), result.GetValue(flash), result.GetValue(offset) ?? "0x8000");
             string csvPath = result.GetValue(file)!;
-            var table = WithPath(csvPath, () => PartitionCsv.Parse(ReadBytes(csvPath), layout));
+            byte[] input = ReadBytes(csvPath);
+            if (PartitionTableFile.IsBinary(input))
+                throw new PartitionTableException($"{csvPath} is already a binary partition table; 'nodectl partitions show {csvPath} --csv' prints it as CSV");
+            var table = WithPath(csvPath, () => PartitionCsv.Parse(input, layout));
             table.Validate(layout);
             byte[] bin = PartitionBinary.Write(table, md5: !result.GetValue(noMd5));
             PrintWarnings(result, table);
