@@ -144,6 +144,22 @@ public sealed class RevocationEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_device_without_a_registered_serial_is_revoked_while_every_certificate_it_was_issued_is()
+    {
+        using var pki = new FleetPki(_dir);
+        const string id = "esp32-0badc0ffee05";
+        pki.Device(id);
+        await using var factory = Receiver(pki, broker: null);
+        var http = factory.CreateClient();
+        await http.PostAsJsonAsync("/api/devices", new { id }); // a bench board, known by its reports only
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/api/devices/{id}/revoke", null)).StatusCode);
+        Assert.True((await DeviceAsync(http, id)).GetProperty("revoked").GetBoolean());
+
+        pki.Device(id); // issued again: the broker admits it, so the registry must not call it revoked
+        Assert.False((await DeviceAsync(http, id)).GetProperty("revoked").GetBoolean());
+    }
+
+    [Fact]
     public async Task Without_a_pki_store_a_revocation_is_refused_and_changes_nothing()
     {
         await using var factory = new ReceiverFactory(web => web.ConfigureTestServices(s => s.AddSingleton<IFleetRevocations>(new NoFleetRevocations())));

@@ -92,6 +92,9 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
             lock (_entries) return new RevokedSerials(_entries.ToList());
         }
 
+        public DateTimeOffset? RevokedAt(DeviceRecord device, RevokedSerials current) =>
+            device.CertSerial is { } serial ? current.RevokedAt(serial) : current.RevokedAtBySubject("CN=" + device.Id);
+
         public bool IssuedTo(string deviceId, string serialHex) =>
             Issued.TryGetValue(deviceId, out var serials) && serials.Contains(RevokedCertificate.NormalizeSerial(serialHex));
 

@@ -1,4 +1,5 @@
 using NodeFirmware.HostCommon.Pki;
+using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Revocation;
 
@@ -15,6 +16,12 @@ public interface IFleetRevocations
 
     /// <summary>The revoked serials now; cheap to call often (the list is re-read only when it changed).</summary>
     RevokedSerials Current();
+
+    /// <summary>
+    /// When the device was revoked, or null while it is active: its registered certificate is on the list; or, for a
+    /// device that reports without a registered serial, every certificate the store issued it is.
+    /// </summary>
+    DateTimeOffset? RevokedAt(DeviceRecord device, RevokedSerials current);
 
     /// <summary>Whether the fleet CA issued the certificate with this serial to this device (the store's history).</summary>
     bool IssuedTo(string deviceId, string serialHex);
@@ -35,6 +42,7 @@ public sealed class NoFleetRevocations : IFleetRevocations
 {
     public bool IsConfigured => false;
     public RevokedSerials Current() => RevokedSerials.Empty;
+    public DateTimeOffset? RevokedAt(DeviceRecord device, RevokedSerials current) => device.RevokedAt;
     public bool IssuedTo(string deviceId, string serialHex) => false;
     public bool HasCertificates(string deviceId) => false;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using NodeFirmware.HostCommon.Pki;
+using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Revocation;
 
@@ -31,6 +32,23 @@ public sealed class PkiFleetRevocations(string pkiDirectory, Func<string> passph
                 _seen = stamp;
             }
             return _current;
+        }
+    }
+
+    public DateTimeOffset? RevokedAt(DeviceRecord device, RevokedSerials current)
+    {
+        if (device.CertSerial is { } serial) return current.RevokedAt(serial);
+        if (!DeviceIdentity.IsValid(device.Id)) return null;
+        var certificates = _store.LoadDeviceCertificates(device.Id);
+        try
+        {
+            if (certificates.Count == 0) return current.RevokedAtBySubject("CN=" + device.Id);
+            var times = certificates.Select(c => current.RevokedAt(c.SerialNumber)).ToList();
+            return times.All(t => t is not null) ? times.Max() : null;
+        }
+        finally
+        {
+            foreach (var c in certificates) c.Dispose();
         }
     }
 

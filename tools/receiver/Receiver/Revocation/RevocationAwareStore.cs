@@ -14,7 +14,7 @@ public sealed class RevocationAwareStore(ITelemetryStore inner, IFleetRevocation
     public async Task<DeviceRecord?> GetDeviceAsync(string deviceId, CancellationToken ct = default)
     {
         var device = await inner.GetDeviceAsync(deviceId, ct);
-        return device is null || !revocations.IsConfigured ? device : WithRevocation(device, revocations.Current());
+        return device is null || !revocations.IsConfigured ? device : device with { RevokedAt = revocations.RevokedAt(device, revocations.Current()) };
     }
 
     public async Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(CancellationToken ct = default)
@@ -22,10 +22,8 @@ public sealed class RevocationAwareStore(ITelemetryStore inner, IFleetRevocation
         var devices = await inner.ListDevicesAsync(ct);
         if (!revocations.IsConfigured) return devices;
         var current = revocations.Current();
-        return devices.Select(d => WithRevocation(d, current)).ToList();
+        return devices.Select(d => d with { RevokedAt = revocations.RevokedAt(d, current) }).ToList();
     }
-
-    private static DeviceRecord WithRevocation(DeviceRecord device, RevokedSerials current) => device with { RevokedAt = current.RevokedAt(device) };
 
     public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
     public Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct = default) => inner.WriteAsync(batch, ct);

@@ -1,5 +1,4 @@
 using NodeFirmware.HostCommon.Pki;
-using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Revocation;
 
@@ -24,12 +23,10 @@ public sealed class RevokedSerials
 
     public bool IsRevoked(string serialHex) => _bySerial.ContainsKey(RevokedCertificate.NormalizeSerial(serialHex));
 
-    /// <summary>
-    /// When the device's registered certificate was revoked, or null while it is valid. A device registered without a
-    /// serial counts as revoked once a certificate with its CN is (every revocation revokes all of a device's).
-    /// </summary>
-    public DateTimeOffset? RevokedAt(DeviceRecord device) =>
-        device.CertSerial is { } serial
-            ? _bySerial.TryGetValue(RevokedCertificate.NormalizeSerial(serial), out var at) ? at : null
-            : _bySubject.TryGetValue("CN=" + device.Id, out var bySubject) ? bySubject : null;
+    /// <summary>When the certificate with this serial was revoked; null while it is valid.</summary>
+    public DateTimeOffset? RevokedAt(string serialHex) =>
+        _bySerial.TryGetValue(RevokedCertificate.NormalizeSerial(serialHex), out var at) ? at : null;
+
+    /// <summary>When a certificate with this subject (e.g. "CN=esp32-...") was first revoked; null if none was.</summary>
+    public DateTimeOffset? RevokedAtBySubject(string subject) => _bySubject.TryGetValue(subject, out var at) ? at : null;
 }
