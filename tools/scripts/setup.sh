@@ -3,9 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Debian packages: the broker, the scale-out database, the browser for the web-page test.
+# Debian packages: the broker and its clients, the scale-out database, the browser for the web-page test, curl
+# for the documented procedures (tools/procedures).
 # `setup.sh --demo` installs only what the demo needs (the broker).
-apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl)
+apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl curl)
 [ "${1:-}" = "--demo" ] && apt_packages=(mosquitto openssl)
 missing=()
 for p in "${apt_packages[@]}"; do
