@@ -19,8 +19,6 @@ public sealed class RevokedSerials
         }
     }
 
-    public int Count => _bySerial.Count;
-
     public bool IsRevoked(string serialHex) => _bySerial.ContainsKey(RevokedCertificate.NormalizeSerial(serialHex));
 
     /// <summary>When the certificate with this serial was revoked; null while it is valid.</summary>
