@@ -10,7 +10,7 @@ namespace NodeFirmware.HostCommon.Pki;
 /// <code>
 /// ca/ca.crt, ca/ca.key          CA certificate; CA key encrypted (0600)
 /// devices/&lt;id&gt;/device.crt     device certificate; device.key (0600) only when the key was made here
-/// devices/&lt;id&gt;/issued/*.crt   every certificate ever issued to the device, named by serial (revocation revokes all)
+/// devices/&lt;id&gt;/issued/*.crt   every certificate ever issued to the device, &lt;n&gt;-&lt;serial&gt;.crt in issue order (revocation revokes all)
 /// services/&lt;name&gt;/client.crt  service identities such as the receiver; client.key (0600); role (receiver|observer)
 /// broker/server.crt, server.key the broker's TLS server certificate and key (0600, unencrypted: mosquitto reads it)
 /// revoked.tsv                   revoked serials, the source of the CRL
@@ -108,23 +108,26 @@ public sealed class PkiStore
     }
 
     /// <summary>
-    /// Every certificate this store issued to the device, oldest first: the history in issued/ plus the current
-    /// device.crt (a store written before the history existed has only that one). Revoking a device revokes all of
-    /// them, because a board that was re-provisioned may still hold, or have leaked, the key of an older one.
+    /// Every certificate this store issued to the device, in the order it issued them: the history in issued/
+    /// (files numbered in issue order) plus the current device.crt (a store written before the history existed has
+    /// only that one). Revoking a device revokes all of them, because a board that was re-provisioned may still hold,
+    /// or have leaked, the key of an older one.
     /// </summary>
     public IReadOnlyList<X509Certificate2> LoadDeviceCertificates(string deviceId)
     {
         var bySerial = new Dictionary<string, X509Certificate2>(StringComparer.Ordinal);
+        var ordered = new List<X509Certificate2>();
         var history = DeviceHistoryDirectory(deviceId);
-        var files = Directory.Exists(history) ? Directory.GetFiles(history, "*.crt") : [];
+        var files = Directory.Exists(history) ? Directory.GetFiles(history, "*.crt").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
         foreach (var file in files.Append(DeviceCertificatePath(deviceId)).Where(File.Exists))
         {
             X509Certificate2 cert;
             try { cert = X509Certificate2.CreateFromPem(File.ReadAllText(file)); }
             catch (System.Security.Cryptography.CryptographicException e) { throw new PkiException($"{file} is not a PEM certificate", e); }
-            if (!bySerial.TryAdd(cert.SerialNumber, cert)) cert.Dispose();
+            if (bySerial.TryAdd(cert.SerialNumber, cert)) ordered.Add(cert);
+            else cert.Dispose();
         }
-        return bySerial.Values.OrderBy(c => c.NotBefore).ThenBy(c => c.SerialNumber, StringComparer.Ordinal).ToList();
+        return ordered;
     }
 
     /// <summary>Whether this store issued the certificate with this serial to the device (its history, see <see cref="LoadDeviceCertificates"/>).</summary>
@@ -136,8 +139,13 @@ public sealed class PkiStore
         finally { foreach (var c in certificates) c.Dispose(); }
     }
 
-    private void RecordIssued(string deviceId, X509Certificate2 certificate) =>
-        SecretFile.WritePublic(Path.Combine(DeviceHistoryDirectory(deviceId), certificate.SerialNumber + ".crt"), certificate.ExportCertificatePem() + "\n");
+    /// <summary>issued/&lt;n&gt;-&lt;serial&gt;.crt, n counting from 0001 in issue order.</summary>
+    private void RecordIssued(string deviceId, X509Certificate2 certificate)
+    {
+        var history = DeviceHistoryDirectory(deviceId);
+        int next = (Directory.Exists(history) ? Directory.GetFiles(history, "*.crt").Length : 0) + 1;
+        SecretFile.WritePublic(Path.Combine(history, $"{next:D4}-{certificate.SerialNumber}.crt"), certificate.ExportCertificatePem() + "\n");
+    }
 
     /// <summary>A receiver identity (the broker gives it the receiver's ACL block).</summary>
     public IssuedCredential IssueService(FleetCa ca, string name, TimeSpan? validity = null) => IssueService(ca, name, ServiceRole.Receiver, validity);
