@@ -29,9 +29,9 @@ public sealed class DocumentedCommandsTests
             .Where(b => b.Kind == CommandBlock.Prerequisite).ToList();
         Assert.NotEmpty(prerequisites);
         string text = string.Join('\n', prerequisites.Select(b => b.Text));
-        var functions = Regex.Matches(text, @"^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
+        var aliases = Regex.Matches(text, @"^\s*alias\s+([A-Za-z_][A-Za-z0-9_]*)=", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
         var exports = Regex.Matches(text, @"\bexport\s+([A-Z_][A-Z0-9_]*)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.Equal(ProcedureRunner.Tools.Keys.Order(), functions.Order());
+        Assert.Equal(ProcedureRunner.Tools.Keys.Order(), aliases.Order());
         Assert.Equal(ProcedureRunner.Variables.Order(), exports.Order());
     }
 

@@ -41,11 +41,24 @@ public sealed class ProcedureRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Prerequisite_blocks_are_not_run_and_background_jobs_are_stopped_at_the_end()
+    public void Prerequisite_blocks_are_not_run()
     {
-        using var run = Run("```sh prerequisite\nexit 3\n```\n```sh\nsleep 300 &\necho $! > job.pid\n```\n");
+        using var run = Run("```sh prerequisite\nexit 3\n```\n```sh\necho ran > ran.txt\n```\n");
         Assert.True(run.Succeeded, run.Report());
+        Assert.True(File.Exists(run.File("ran.txt")));
+    }
+
+    [Fact]
+    public void A_procedure_that_leaves_a_process_running_fails_and_the_process_is_stopped()
+    {
+        using var run = Run("```sh\nsleep 300 &\necho $! > job.pid\n```\n");
+        Assert.False(run.Succeeded);
+        Assert.Contains("left running", run.Report());
+        Assert.Contains("sleep 300", run.Report());
         int pid = int.Parse(File.ReadAllText(run.File("job.pid")).Trim());
         Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z "), $"background job {pid} still runs");
+
+        using var tidy = Run("```sh\nsleep 300 &\njob=$!\nkill $job\n```\n");
+        Assert.True(tidy.Succeeded, tidy.Report());
     }
 }

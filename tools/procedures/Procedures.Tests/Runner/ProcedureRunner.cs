@@ -11,13 +11,16 @@ namespace NodeFirmware.Procedures.Tests.Runner;
 /// from block to block, as in a reader's terminal) in an empty temporary directory, and reports the first command
 /// that failed with its document line. What the runner does instead of the reader:
 /// <list type="bullet">
-/// <item>the <c>```sh prerequisite</c> blocks: it defines the same shell functions for the tools (<see cref="Tools"/>,
-/// pointing at the build the tests were built with) and exports the same variables (<see cref="Variables"/>);
+/// <item>the <c>```sh prerequisite</c> blocks: it defines the same aliases for the tools (<see cref="Tools"/>, pointing
+/// at the build the tests were built with) and exports the same variables (<see cref="Variables"/>). Aliases rather
+/// than functions: a tool started in the background is then itself the job, so <c>$!</c> is its pid and stopping the
+/// job stops the tool;
 /// <see cref="DocumentedCommandsTests"/> checks the two lists against the blocks;</item>
 /// <item>the well-known ports the documents use (<see cref="DocumentedPorts"/>) become free loopback ports, word for
 /// word, so the run never meets another service;</item>
-/// <item>when the session ends, its background jobs are stopped, and so is any broker whose run directory is in the
-/// temporary directory.</item>
+/// <item>when the session ends, whatever it left running (a background job, a broker whose run directory is in the
+/// temporary directory) is stopped, and a run that succeeded but left something running fails: the documents stop
+/// what they start.</item>
 /// </list>
 /// Everything else runs exactly as written. Add a document by listing its steps in <see cref="DocumentedProcedures"/>;
 /// a tool it needs goes into <see cref="Tools"/> (and the test project's references), a system command into
@@ -25,7 +28,7 @@ namespace NodeFirmware.Procedures.Tests.Runner;
 /// </summary>
 public static class ProcedureRunner
 {
-    /// <summary>Shell functions the prerequisite blocks define: name → the dll in the test's output directory.</summary>
+    /// <summary>Aliases the prerequisite blocks define: name → the dll in the test's output directory.</summary>
     public static readonly IReadOnlyDictionary<string, string> Tools = new Dictionary<string, string>
     {
         ["nodectl"] = "Nodectl.dll",
@@ -72,9 +75,13 @@ public static class ProcedureRunner
         process.BeginErrorReadLine();
         bool finished = process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5));
         if (!finished) process.Kill(entireProcessTree: true);
+        // Before draining the output: a process left running still holds the session's stdout open.
+        var leftovers = StopLeftovers(run.WorkDirectory);
         process.WaitForExit();
-        StopBrokers(run.WorkDirectory);
-        lock (output) run.Finish(finished ? process.ExitCode : -1, output.ToString(), finished ? null : $"timed out after {timeout ?? TimeSpan.FromMinutes(5)}");
+        string? problem = !finished ? $"timed out after {timeout ?? TimeSpan.FromMinutes(5)}"
+            : process.ExitCode == 0 && leftovers.Count > 0 ? $"left running what it started (stopped now): {string.Join("; ", leftovers)}"
+            : null;
+        lock (output) run.Finish(finished ? process.ExitCode : -1, output.ToString(), problem);
         return run;
     }
 
@@ -86,9 +93,9 @@ public static class ProcedureRunner
         s.AppendLine("exec 2>&1");
         s.AppendLine("procedure_block='(prerequisites)'");
         s.AppendLine("trap 'echo \"procedure: FAILED in $procedure_block (exit $?)\"' ERR");
-        s.AppendLine("trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT");
+        s.AppendLine("shopt -s expand_aliases");
         foreach (var (name, dll) in Tools)
-            s.AppendLine($"{name}() {{ dotnet {Quote(Path.Combine(AppContext.BaseDirectory, dll))} \"$@\"; }}");
+            s.AppendLine($"alias {name}={Quote("dotnet " + Quote(Path.Combine(AppContext.BaseDirectory, dll)))}");
         foreach (var block in blocks)
         {
             s.AppendLine();
@@ -121,22 +128,42 @@ public static class ProcedureRunner
             throw new InvalidOperationException($"the documented procedures need {string.Join(", ", missing)}: run tools/scripts/setup.sh");
     }
 
-    /// <summary>Brokers started by the documents daemonize (start-broker.sh), so they outlive the session: stop them.</summary>
-    private static void StopBrokers(string workDirectory)
+    /// <summary>
+    /// What the session left running, stopped: processes whose working directory is in the temporary directory (a
+    /// background job the document did not stop), and brokers whose run directory is there (start-broker.sh
+    /// daemonizes them). A procedure should stop what it starts, as a reader would; a failed one cannot.
+    /// </summary>
+    private static List<string> StopLeftovers(string workDirectory)
     {
+        var left = new List<string>();
+        var pids = new HashSet<int>();
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out int pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var cwd = new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget;
+                if (cwd is not null && (cwd == workDirectory || cwd.StartsWith(workDirectory + "/", StringComparison.Ordinal))) pids.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
         foreach (var pidFile in Directory.EnumerateFiles(workDirectory, "mosquitto.pid", SearchOption.AllDirectories))
+        {
+            try { pids.Add(NodeFirmware.HostCommon.Broker.BrokerPidFile.LivePid(pidFile)); }
+            catch (NodeFirmware.HostCommon.Broker.BrokerException) { /* not running */ }
+        }
+        foreach (int pid in pids)
         {
             try
             {
-                int pid = NodeFirmware.HostCommon.Broker.BrokerPidFile.LivePid(pidFile);
-                using var broker = Process.GetProcessById(pid);
-                broker.Kill();
-                broker.WaitForExit(5_000);
+                using var leftover = Process.GetProcessById(pid);
+                string command = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim() : leftover.ProcessName;
+                leftover.Kill();
+                leftover.WaitForExit(5_000);
+                left.Add($"pid {pid} {command}");
             }
-            catch (Exception e) when (e is NodeFirmware.HostCommon.Broker.BrokerException or ArgumentException or InvalidOperationException)
-            {
-                // not running any more
-            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException) { /* gone meanwhile */ }
         }
+        return left;
     }
 }
