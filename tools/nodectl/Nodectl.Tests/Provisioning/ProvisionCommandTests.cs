@@ -7,7 +7,7 @@ namespace NodeFirmware.Nodectl.Tests.Provisioning;
 
 public class ProvisionCommandTests
 {
-    private static Dictionary<string, string> Env() => new() { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase };
+    private static Dictionary<string, string> Env() => new() { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase, ["NODECTL_OPERATOR"] = "test-operator" };
 
     private static (int Exit, string Out, string Err) Provision(ProvisioningRig rig, string passphrase, IReadOnlyDictionary<string, string> env, params string[] extra)
     {
