@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NodeFirmware.Nodectl.Output;
+
+/// <summary>
+/// The one machine-readable result a command prints with --json: a single JSON object on stdout (camelCase names,
+/// nulls left out), so a line script can read it while the human text goes to stderr.
+/// </summary>
+public static class JsonResult
+{
+    public const string OptionName = "--json";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+    };
+
+    public static System.CommandLine.Option<bool> Option() => new(OptionName)
+    {
+        Description = "Print the result as one JSON object on stdout; human-readable text goes to stderr",
+    };
+
+    public static void Write(TextWriter output, object result)
+    {
+        output.WriteLine(JsonSerializer.Serialize(result, result.GetType(), Options));
+        output.Flush();
+    }
+}
