@@ -31,10 +31,11 @@ public static class FlashCommand
         var noCompress = new Option<bool>("--no-compress") { Description = "Send plain FLASH_DATA blocks instead of deflated ones" };
         var flashSize = FlashSizeOption();
         var noReset = NoResetOption();
+        var before = BeforeOption();
 
         var command = new Command("flash", "Write images to an ESP32 over its ROM serial bootloader; only sectors that differ are written unless --full")
         {
-            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, flashSize,
+            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, before, flashSize,
         };
         command.SetAction(parseResult =>
         {
@@ -66,14 +67,17 @@ public static class FlashCommand
                 Verify: parseResult.GetValue(verify),
                 ResetAfter: !parseResult.GetValue(noReset),
                 FlashSize: resolved.FlashSize,
-                Full: parseResult.GetValue(full));
+                Full: parseResult.GetValue(full),
+                Before: parseResult.GetValue(before));
             return env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, env.Console));
         });
 
         var readMacPort = PortOption();
-        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort };
+        var readMacBefore = BeforeOption();
+        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort, readMacBefore };
         readMac.SetAction(parseResult =>
-            env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, env.Console)));
+            env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client =>
+                FlashRunner.ReadMac(client, env.Console, before: parseResult.GetValue(readMacBefore))));
         command.Subcommands.Add(readMac);
         foreach (var sub in FlashRegionCommands.Create(env))
         {
@@ -187,6 +191,26 @@ public static class FlashCommand
     {
         Description = "Flash size of the board, e.g. 4MB or 4194304 (boards/*.json flashSizeBytes); skips reading the JEDEC id",
     };
+
+    /// <summary>"--before default-reset|no-reset", esptool's --before with nodectl's spelling.</summary>
+    internal static Option<ResetBefore> BeforeOption() => new("--before")
+    {
+        Description = "default-reset: DTR/RTS put the chip in download mode; no-reset: leave DTR/RTS alone (boards without " +
+                      "auto-reset, ports without modem lines): hold BOOT and tap EN first",
+        DefaultValueFactory = _ => ResetBefore.DefaultReset,
+        CustomParser = result => result.Tokens.Single().Value switch
+        {
+            "default-reset" => ResetBefore.DefaultReset,
+            "no-reset" => ResetBefore.NoReset,
+            var other => Fail(result, $"--before '{other}' is not default-reset or no-reset"),
+        },
+    };
+
+    private static ResetBefore Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return ResetBefore.DefaultReset;
+    }
 
     internal static Option<bool> NoResetOption() => new("--no-reset") { Description = "Leave the chip in the ROM loader instead of hard-resetting it" };
 }

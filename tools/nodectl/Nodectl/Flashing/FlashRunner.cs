@@ -6,7 +6,7 @@ namespace NodeFirmware.Nodectl.Flashing;
 /// What "nodectl flash" was asked to do. A known <paramref name="FlashSize"/> (the board's) skips the JEDEC id read;
 /// <paramref name="Full"/> writes every sector instead of only the changed ones.
 /// </summary>
-public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null, bool Full = false);
+public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null, bool Full = false, ResetBefore Before = ResetBefore.DefaultReset);
 
 /// <summary>
 /// The flash and read-mac workflows over a connected link, with a progress bar. Returns a process exit code;
@@ -19,7 +19,7 @@ public static class FlashRunner
         return Guard(console, () =>
         {
             FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
-            var mac = Prepare(client, console);
+            var mac = Prepare(client, console, request.Before);
             uint? flashSize = request.FlashSize;
             if (flashSize is { } known)
             {
@@ -86,7 +86,11 @@ public static class FlashRunner
                 }
             }
 
-            if (request.ResetAfter)
+            if (request.ResetAfter && request.Before == ResetBefore.NoReset)
+            {
+                console.MarkupLine("Not reset (--before no-reset: the board has no auto-reset circuit): press EN to boot the new firmware.");
+            }
+            else if (request.ResetAfter)
             {
                 client.HardReset();
                 console.MarkupLine("Hard reset via RTS: the board boots the new firmware.");
@@ -111,12 +115,12 @@ public static class FlashRunner
         return null;
     }
 
-    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true)
+    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true, ResetBefore before = ResetBefore.DefaultReset)
     {
         return Guard(console, () =>
         {
-            Prepare(client, console);
-            if (resetAfter)
+            Prepare(client, console, before);
+            if (resetAfter && before == ResetBefore.DefaultReset)
             {
                 client.HardReset();
             }
@@ -130,10 +134,10 @@ public static class FlashRunner
         return capacity is >= 0x12 and <= 0x1A ? 1u << capacity : null;
     }
 
-    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console)
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console, ResetBefore before = ResetBefore.DefaultReset)
     {
         console.MarkupLineInterpolated($"Connecting to {client.Channel.Link.Name}...");
-        client.Connect();
+        client.Connect(before);
         string chip = client.DetectChip();
         var mac = client.ReadMac();
         console.MarkupLineInterpolated($"Chip: {chip}, MAC {mac}, device id {mac.ToDeviceId()}");
