@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NodeFirmware.HostCommon.Boards;
 using NodeFirmware.HostCommon.Partitions;
+using NodeFirmware.Nodectl.Output;
 using Spectre.Console;
 
 namespace NodeFirmware.Nodectl.Flashing;
@@ -32,13 +33,17 @@ public static class FlashCommand
         var flashSize = FlashSizeOption();
         var noReset = NoResetOption();
         var before = BeforeOption();
+        var json = JsonResult.Option();
 
         var command = new Command("flash", "Write images to an ESP32 over its ROM serial bootloader; only sectors that differ are written unless --full")
         {
-            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, before, flashSize,
+            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, before, flashSize, json,
         };
         command.SetAction(parseResult =>
         {
+            bool asJson = parseResult.GetValue(json);
+            var console = env.ConsoleFor(asJson);
+            var outcome = new FlashOutcome();
             ResolvedImages resolved;
             try
             {
@@ -52,12 +57,13 @@ public static class FlashCommand
             catch (FlashingException e)
             {
                 env.ErrorFor(parseResult).WriteLine($"flash: {e.Message}");
-                return RefusedExitCode;
+                outcome.Error = e.Message;
+                return Finish(parseResult, asJson, outcome, RefusedExitCode);
             }
 
             foreach (string note in resolved.Notes)
             {
-                env.Console.WriteLine(note);
+                console.WriteLine(note);
             }
 
             var request = new FlashRequest(
@@ -69,15 +75,22 @@ public static class FlashCommand
                 FlashSize: resolved.FlashSize,
                 Full: parseResult.GetValue(full),
                 Before: parseResult.GetValue(before));
-            return env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, env.Console));
+            int exit = env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, console, outcome), outcome);
+            return Finish(parseResult, asJson, outcome, exit);
         });
 
         var readMacPort = PortOption();
         var readMacBefore = BeforeOption();
-        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort, readMacBefore };
+        var readMacJson = JsonResult.Option();
+        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort, readMacBefore, readMacJson };
         readMac.SetAction(parseResult =>
-            env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client =>
-                FlashRunner.ReadMac(client, env.Console, before: parseResult.GetValue(readMacBefore))));
+        {
+            bool asJson = parseResult.GetValue(readMacJson);
+            var outcome = new FlashOutcome();
+            int exit = env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client =>
+                FlashRunner.ReadMac(client, env.ConsoleFor(asJson), before: parseResult.GetValue(readMacBefore), outcome: outcome), outcome);
+            return Finish(parseResult, asJson, outcome, exit);
+        });
         command.Subcommands.Add(readMac);
         foreach (var sub in FlashRegionCommands.Create(env))
         {
@@ -85,6 +98,18 @@ public static class FlashCommand
         }
 
         return command;
+    }
+
+    /// <summary>With --json, the run's outcome as one JSON object on stdout; returns the exit code.</summary>
+    private static int Finish(ParseResult parseResult, bool asJson, FlashOutcome outcome, int exit)
+    {
+        if (asJson)
+        {
+            outcome.ExitCode = exit;
+            JsonResult.Write(parseResult.InvocationConfiguration.Output, outcome);
+        }
+
+        return exit;
     }
 
     /// <summary>Images with their offsets and the flash size, all checked before connecting.</summary>

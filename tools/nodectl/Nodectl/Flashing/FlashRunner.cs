@@ -14,12 +14,13 @@ public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate
 /// </summary>
 public static class FlashRunner
 {
-    public static int Flash(EspRomClient client, FlashRequest request, IAnsiConsole console)
+    public static int Flash(EspRomClient client, FlashRequest request, IAnsiConsole console, FlashOutcome? outcome = null)
     {
-        return Guard(console, () =>
+        outcome ??= new FlashOutcome();
+        return Guard(console, outcome, () =>
         {
             FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
-            var mac = Prepare(client, console, request.Before);
+            var mac = Prepare(client, console, outcome, request.Before);
             uint? flashSize = request.FlashSize;
             if (flashSize is { } known)
             {
@@ -31,6 +32,7 @@ public static class FlashRunner
                 flashSize = DetectFlashSize(client, console);
             }
 
+            outcome.FlashSizeBytes = flashSize;
             if (flashSize is { } size && FlashImageChecks.PastEnd(request.Images, size) is { } pastEnd)
             {
                 throw new FlashingException(pastEnd);
@@ -73,6 +75,9 @@ public static class FlashRunner
                     }
                 });
 
+            outcome.Images = results.Select((r, i) => new FlashOutcome.FlashedImage(
+                r.Image.Name, r.Image.Offset, r.Image.Data.Length, r.BytesSent, r.Compressed, r.VerifiedMd5,
+                changed?[i].SectorsWritten, changed?[i].SectorsSkipped)).ToList();
             for (int i = 0; i < results.Count; i++)
             {
                 var result = results[i];
@@ -93,6 +98,7 @@ public static class FlashRunner
             else if (request.ResetAfter)
             {
                 client.HardReset();
+                outcome.Reset = true;
                 console.MarkupLine("Hard reset via RTS: the board boots the new firmware.");
             }
 
@@ -115,14 +121,16 @@ public static class FlashRunner
         return null;
     }
 
-    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true, ResetBefore before = ResetBefore.DefaultReset)
+    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true, ResetBefore before = ResetBefore.DefaultReset, FlashOutcome? outcome = null)
     {
-        return Guard(console, () =>
+        outcome ??= new FlashOutcome();
+        return Guard(console, outcome, () =>
         {
-            Prepare(client, console, before);
+            Prepare(client, console, outcome, before);
             if (resetAfter && before == ResetBefore.DefaultReset)
             {
                 client.HardReset();
+                outcome.Reset = true;
             }
         });
     }
@@ -134,26 +142,36 @@ public static class FlashRunner
         return capacity is >= 0x12 and <= 0x1A ? 1u << capacity : null;
     }
 
-    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console, ResetBefore before = ResetBefore.DefaultReset)
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console) => Prepare(client, console, new FlashOutcome());
+
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console, FlashOutcome outcome, ResetBefore before = ResetBefore.DefaultReset)
     {
+        outcome.Port = client.Channel.Link.Name;
         console.MarkupLineInterpolated($"Connecting to {client.Channel.Link.Name}...");
         client.Connect(before);
         string chip = client.DetectChip();
+        outcome.Chip = chip;
         var mac = client.ReadMac();
+        outcome.Mac = mac.ToString();
+        outcome.DeviceId = mac.ToDeviceId();
         console.MarkupLineInterpolated($"Chip: {chip}, MAC {mac}, device id {mac.ToDeviceId()}");
         client.AttachSpiFlash();
         return mac;
     }
 
-    internal static int Guard(IAnsiConsole console, Action work)
+    internal static int Guard(IAnsiConsole console, Action work) => Guard(console, new FlashOutcome(), work);
+
+    internal static int Guard(IAnsiConsole console, FlashOutcome outcome, Action work)
     {
         try
         {
             work();
+            outcome.Ok = true;
             return 0;
         }
         catch (FlashingException e)
         {
+            outcome.Error = e.Message;
             console.MarkupLineInterpolated($"[red]Flashing failed:[/] {e.Message}");
             return 1;
         }
