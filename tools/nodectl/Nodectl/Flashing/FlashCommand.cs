@@ -66,6 +66,16 @@ public static class FlashCommand
                 console.WriteLine(note);
             }
 
+            // Ctrl-C stops the write at the next block, so the cursor comes back and the operator is told the board
+            // needs flashing again; without this the process dies inside the progress display.
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGINT,
+                context =>
+                {
+                    context.Cancel = true;
+                    interrupt.Cancel();
+                });
             var request = new FlashRequest(
                 resolved.Images,
                 parseResult.GetValue(baud),
@@ -74,7 +84,9 @@ public static class FlashCommand
                 ResetAfter: !parseResult.GetValue(noReset),
                 FlashSize: resolved.FlashSize,
                 Full: parseResult.GetValue(full),
-                Before: parseResult.GetValue(before));
+                Before: parseResult.GetValue(before),
+                Interrupt: interrupt.Token);
+
             int exit = env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, console, outcome), outcome);
             return Finish(parseResult, asJson, outcome, exit);
         });

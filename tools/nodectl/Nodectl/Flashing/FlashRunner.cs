@@ -4,9 +4,20 @@ namespace NodeFirmware.Nodectl.Flashing;
 
 /// <summary>
 /// What "nodectl flash" was asked to do. A known <paramref name="FlashSize"/> (the board's) skips the JEDEC id read;
-/// <paramref name="Full"/> writes every sector instead of only the changed ones.
+/// <paramref name="Full"/> writes every sector instead of only the changed ones. <paramref name="Interrupt"/> (Ctrl-C)
+/// stops the run at the next block; <paramref name="OnProgress"/> sees every block's progress.
 /// </summary>
-public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null, bool Full = false, ResetBefore Before = ResetBefore.DefaultReset);
+public sealed record FlashRequest(
+    IReadOnlyList<FlashImage> Images,
+    int BaudRate,
+    bool Compress,
+    bool Verify,
+    bool ResetAfter = true,
+    uint? FlashSize = null,
+    bool Full = false,
+    ResetBefore Before = ResetBefore.DefaultReset,
+    CancellationToken Interrupt = default,
+    Action<FlashProgress>? OnProgress = null);
 
 /// <summary>
 /// The flash and read-mac workflows over a connected link, with a progress bar. Returns a process exit code;
@@ -44,6 +55,11 @@ public static class FlashRunner
                 console.MarkupLineInterpolated($"Baud rate: {request.BaudRate}");
             }
 
+            if (request.Interrupt.IsCancellationRequested)
+            {
+                throw new FlashInterruptedException("interrupted (Ctrl-C) before writing: nothing was written");
+            }
+
             IReadOnlyList<FlashImageResult> results = Array.Empty<FlashImageResult>();
             IReadOnlyList<ReflashResult>? changed = null;
             console.Progress()
@@ -57,6 +73,13 @@ public static class FlashRunner
                         var task = tasks[p.ImageIndex];
                         task.Value = p.BytesWritten;
                         task.Description = Markup.Escape($"{p.ImageName} ({p.Phase})");
+                        request.OnProgress?.Invoke(p);
+                        if (request.Interrupt.IsCancellationRequested)
+                        {
+                            throw new FlashInterruptedException(
+                                $"interrupted (Ctrl-C) while writing {p.ImageName} ({p.BytesWritten} of {request.Images[p.ImageIndex].Data.Length} bytes): " +
+                                "the image is only partly written and the board may not boot; flash it again");
+                        }
                     }
 
                     if (request.Full)
@@ -168,6 +191,13 @@ public static class FlashRunner
             work();
             outcome.Ok = true;
             return 0;
+        }
+        catch (FlashInterruptedException e)
+        {
+            outcome.Error = e.Message;
+            console.Cursor.Show(); // the progress display hides it
+            console.MarkupLineInterpolated($"[red]Flashing stopped:[/] {e.Message}");
+            return FlashInterruptedException.ExitCode;
         }
         catch (FlashingException e)
         {
