@@ -43,7 +43,7 @@ public static class FlashCommand
         {
             bool asJson = parseResult.GetValue(json);
             var console = env.ConsoleFor(asJson);
-            var outcome = new FlashOutcome();
+            var outcome = new FlashRunReport();
             ResolvedImages resolved;
             try
             {
@@ -98,7 +98,7 @@ public static class FlashCommand
         readMac.SetAction(parseResult =>
         {
             bool asJson = parseResult.GetValue(readMacJson);
-            var outcome = new FlashOutcome();
+            var outcome = new FlashRunReport();
             int exit = env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client =>
                 FlashRunner.ReadMac(client, env.ConsoleFor(asJson), before: parseResult.GetValue(readMacBefore), outcome: outcome), outcome);
             return Finish(parseResult, asJson, outcome, exit);
@@ -113,7 +113,7 @@ public static class FlashCommand
     }
 
     /// <summary>With --json, the run's outcome as one JSON object on stdout; returns the exit code.</summary>
-    private static int Finish(ParseResult parseResult, bool asJson, FlashOutcome outcome, int exit)
+    private static int Finish(ParseResult parseResult, bool asJson, FlashRunReport outcome, int exit)
     {
         if (asJson)
         {

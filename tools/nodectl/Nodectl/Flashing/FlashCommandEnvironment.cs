@@ -33,7 +33,7 @@ public sealed record FlashCommandEnvironment(
     public TextWriter ErrorFor(ParseResult parseResult) => Error ?? parseResult.InvocationConfiguration.Error;
 
     /// <summary>Opens the port, runs <paramref name="run"/> and closes it; a port that cannot be opened is exit code 1.</summary>
-    public int WithPort(ParseResult parseResult, string portName, Func<EspRomClient, int> run, FlashOutcome? outcome = null)
+    public int WithPort(ParseResult parseResult, string portName, Func<EspRomClient, int> run, FlashRunReport? outcome = null)
     {
         try
         {

@@ -25,9 +25,9 @@ public sealed record FlashRequest(
 /// </summary>
 public static class FlashRunner
 {
-    public static int Flash(EspRomClient client, FlashRequest request, IAnsiConsole console, FlashOutcome? outcome = null)
+    public static int Flash(EspRomClient client, FlashRequest request, IAnsiConsole console, FlashRunReport? outcome = null)
     {
-        outcome ??= new FlashOutcome();
+        outcome ??= new FlashRunReport();
         return Guard(console, outcome, () =>
         {
             FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
@@ -98,7 +98,7 @@ public static class FlashRunner
                     }
                 });
 
-            outcome.Images = results.Select((r, i) => new FlashOutcome.FlashedImage(
+            outcome.Images = results.Select((r, i) => new FlashRunReport.FlashedImage(
                 r.Image.Name, r.Image.Offset, r.Image.Data.Length, r.BytesSent, r.Compressed, r.VerifiedMd5,
                 changed?[i].SectorsWritten, changed?[i].SectorsSkipped)).ToList();
             for (int i = 0; i < results.Count; i++)
@@ -144,9 +144,9 @@ public static class FlashRunner
         return null;
     }
 
-    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true, ResetBefore before = ResetBefore.DefaultReset, FlashOutcome? outcome = null)
+    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true, ResetBefore before = ResetBefore.DefaultReset, FlashRunReport? outcome = null)
     {
-        outcome ??= new FlashOutcome();
+        outcome ??= new FlashRunReport();
         return Guard(console, outcome, () =>
         {
             Prepare(client, console, outcome, before);
@@ -165,9 +165,9 @@ public static class FlashRunner
         return capacity is >= 0x12 and <= 0x1A ? 1u << capacity : null;
     }
 
-    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console) => Prepare(client, console, new FlashOutcome());
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console) => Prepare(client, console, new FlashRunReport());
 
-    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console, FlashOutcome outcome, ResetBefore before = ResetBefore.DefaultReset)
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console, FlashRunReport outcome, ResetBefore before = ResetBefore.DefaultReset)
     {
         outcome.Port = client.Channel.Link.Name;
         console.MarkupLineInterpolated($"Connecting to {client.Channel.Link.Name}...");
@@ -182,9 +182,9 @@ public static class FlashRunner
         return mac;
     }
 
-    internal static int Guard(IAnsiConsole console, Action work) => Guard(console, new FlashOutcome(), work);
+    internal static int Guard(IAnsiConsole console, Action work) => Guard(console, new FlashRunReport(), work);
 
-    internal static int Guard(IAnsiConsole console, FlashOutcome outcome, Action work)
+    internal static int Guard(IAnsiConsole console, FlashRunReport outcome, Action work)
     {
         try
         {

@@ -4,7 +4,7 @@ namespace NodeFirmware.Nodectl.Flashing;
 /// What a flash or read-mac run found and did, filled in as it goes, for `--json` (<see cref="Output.JsonResult"/>).
 /// A failed run keeps what it learned before the failure and the reason in <see cref="Error"/>.
 /// </summary>
-public sealed class FlashOutcome
+public sealed class FlashRunReport
 {
     public bool Ok { get; set; }
 
