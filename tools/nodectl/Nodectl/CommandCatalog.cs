@@ -15,5 +15,6 @@ public static class CommandCatalog
         yield return Provisioning.ProvisionCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Firmware.FirmwareCommand.Create();
+        yield return Ports.PortsCommand.Create();
     }
 }

@@ -34,8 +34,11 @@ public sealed partial class EspRomClient
 
     public bool Connected { get; private set; }
 
-    /// <summary>Resets the chip into the ROM loader and SYNCs; retries with a longer reset delay, like esptool.</summary>
-    public void Connect()
+    /// <summary>
+    /// Resets the chip into the ROM loader and SYNCs; retries with a longer reset delay, like esptool. With
+    /// <see cref="ResetBefore.NoReset"/> the control lines are left alone and only SYNC is sent.
+    /// </summary>
+    public void Connect(ResetBefore before = ResetBefore.DefaultReset)
     {
         string lastProblem = "no attempt made";
         string bootText = "";
@@ -43,7 +46,11 @@ public sealed partial class EspRomClient
         {
             Channel.Flush();
             var delay = _options.ResetDelay + (attempt % 2 == 1 ? TimeSpan.FromMilliseconds(500) : TimeSpan.Zero);
-            BootloaderReset.IntoBootloader(_link, _options.ResetHold, delay, _options.Sleep);
+            if (before == ResetBefore.DefaultReset)
+            {
+                BootloaderReset.IntoBootloader(_link, _options.ResetHold, delay, _options.Sleep);
+            }
+
             bootText = Channel.CollectBootOutput(TimeSpan.FromMilliseconds(20));
             for (int sync = 0; sync < _options.SyncAttemptsPerReset; sync++)
             {
@@ -68,11 +75,17 @@ public sealed partial class EspRomClient
             }
         }
 
-        throw new RomTimeoutException(DescribeConnectFailure(lastProblem, bootText));
+        throw new RomTimeoutException(DescribeConnectFailure(lastProblem, bootText, before));
     }
 
-    private string DescribeConnectFailure(string lastProblem, string bootText)
+    private string DescribeConnectFailure(string lastProblem, string bootText, ResetBefore before)
     {
+        if (before == ResetBefore.NoReset)
+        {
+            return $"could not connect to the ESP32 ROM loader on {_link.Name} with --before no-reset ({_options.ConnectAttempts * _options.SyncAttemptsPerReset} SYNCs " +
+                   $"unanswered: {lastProblem}); put the chip in download mode first: hold BOOT (IO0), tap EN, release BOOT";
+        }
+
         var prefix = $"could not connect to the ESP32 ROM loader on {_link.Name} after {_options.ConnectAttempts} reset attempts";
         var mode = BootMessages.BootModeOf(bootText);
         if (mode is not null && !BootMessages.SaysWaitingForDownload(bootText))
