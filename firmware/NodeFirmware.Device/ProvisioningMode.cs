@@ -8,15 +8,20 @@ namespace NodeFirmware.Device
 {
     /// <summary>
     /// The factory's side door: Core's provisioning session (docs/formats/provisioning.md) on a UART until
-    /// nodectl has stored and committed the identity bundle and asks for a reboot. The factory fixture talks
-    /// to COM2 on GPIO16 (RX) / GPIO17 (TX) at 115200 8N1; COM1 stays with nanoFramework's debugger.
+    /// nodectl has stored and committed the identity bundle and asks for a reboot. The factory fixture has one
+    /// USB cable, to the console UART's pins (GPIO1 TX, GPIO3 RX, the DevKit's USB bridge), at 115200 8N1.
+    /// nanoCLR keeps UART0 (COM1) for its debugger and refuses to open it, so COM2 (UART1) is routed onto those
+    /// pins through the GPIO matrix: the debugger is cut off until the reboot that ends this mode. ROM and
+    /// bootloader boot text still comes out on UART0 before nanoCLR starts. (docs/device-apis.md, "Provisioning UART")
     /// Entered with no identity or an unusable one (Core's <see cref="BootIdentity"/>): the reason goes to the
     /// console, the LED repeats its pattern whenever the line is idle, and HELLO reports "corrupt" with the fault.
     /// </summary>
     public static class ProvisioningMode
     {
-        public const int RxPin = 16;
-        public const int TxPin = 17;
+        // The ESP32's UART0 pins (IO_MUX U0TXD/U0RXD), wired to the USB-serial bridge on the DevKitC and FireBeetle.
+        public const int TxPin = 1;
+        public const int RxPin = 3;
+        public const string PortName = "COM2";
         public const int BaudRate = 115200;
 
         // A frame that stops arriving half-way is dropped after this long, so a disturbed fixture can start over.
@@ -26,13 +31,14 @@ namespace NodeFirmware.Device
         public static void Run(string firmwareVersion, StatusLed led, BootIdentity identity)
         {
             bool corrupt = identity.State == IdentityState.Corrupt;
-            System.Console.WriteLine(identity.ConsoleLine() + " on COM2 (GPIO" + RxPin + " RX, GPIO" + TxPin + " TX)");
-            Configuration.SetPinFunction(RxPin, DeviceFunction.COM2_RX);
+            // Said before the pins move: after that the console UART speaks only the provisioning protocol.
+            System.Console.WriteLine(identity.ConsoleLine() + " on the console UART (" + PortName + " on GPIO" + TxPin + " TX, GPIO" + RxPin + " RX)");
             Configuration.SetPinFunction(TxPin, DeviceFunction.COM2_TX);
+            Configuration.SetPinFunction(RxPin, DeviceFunction.COM2_RX);
             var flash = new InternalFlashStorage(DevicePaths.IdentityFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
             var session = new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion);
             if (corrupt) session.ReportIdentityFault(identity.Fault);
-            var port = new SerialPort("COM2", BaudRate);
+            var port = new SerialPort(PortName, BaudRate);
             port.Open();
             var buffer = new byte[256];
             int idleMillis = 0;

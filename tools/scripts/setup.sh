@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Debian packages: the broker, the scale-out database, the browser for the web-page test, pyserial (its RFC 2217
-# client checks the simulated board's serial server).
+# Debian packages: the broker and its clients, the scale-out database, the browser for the web-page test, curl
+# for the documented procedures (tools/procedures), pyserial (its RFC 2217 client checks the simulated board's
+# serial server).
 # `setup.sh --demo` installs only what the demo needs (the broker).
-apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl python3-serial)
+apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl curl python3-serial)
 [ "${1:-}" = "--demo" ] && apt_packages=(mosquitto openssl)
 missing=()
 for p in "${apt_packages[@]}"; do

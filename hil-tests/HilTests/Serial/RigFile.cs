@@ -6,7 +6,7 @@ namespace NodeFirmware.HilTests.Serial;
 /// <summary>The rig file (JSON) describing a real board on a rig; see docs/hil.md.</summary>
 public sealed record RigFile
 {
-    /// <summary>Serial port of the board's USB bridge, e.g. /dev/ttyUSB0.</summary>
+    /// <summary>Serial port of the board's USB bridge (its console UART), e.g. /dev/ttyUSB0: flashing, provisioning and the console all use it.</summary>
     [JsonPropertyName("port")] public string Port { get; init; } = "";
     [JsonPropertyName("baud")] public int Baud { get; init; } = 115200;
     /// <summary>Board file name under boards/ (without .json).</summary>

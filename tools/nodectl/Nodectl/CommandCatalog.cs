@@ -11,8 +11,10 @@ public static class CommandCatalog
         yield return Partitions.PartitionsCommand.Create();
         yield return Energy.EnergyCommand.Create();
         yield return Ca.CaCommand.Create();
+        yield return Broker.BrokerCommand.Create();
         yield return Provisioning.ProvisionCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Firmware.FirmwareCommand.Create();
+        yield return Ports.PortsCommand.Create();
     }
 }

@@ -13,7 +13,9 @@ CliOptions options;
 try { options = CliOptions.Parse(args); }
 catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }
 
-string passphrase = Environment.GetEnvironmentVariable("NODESIM_CA_PASSPHRASE") ?? "nodesim demo fleet passphrase";
+string passphrase;
+try { passphrase = NodeFirmware.HostCommon.Pki.CaPassphrase.FromEnvironment() ?? "nodesim demo fleet passphrase"; }
+catch (NodeFirmware.HostCommon.Pki.PkiException e) { Console.Error.WriteLine(e.Message); return 2; }
 var profile = BoardCatalog.Default().Load(options.Board).ToPowerProfile();
 if (profile.BatteryCapacityMilliampHours <= 0) { Console.Error.WriteLine($"board {options.Board} has no battery; pick a battery board (e.g. firebeetle-esp32)"); return 2; }
 // As provisioning does: the light/deep sleep threshold at the board's break-even.

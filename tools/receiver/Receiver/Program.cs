@@ -48,6 +48,15 @@ builder.WebHost.UseUrls(builder.Configuration[ReceiverOptions.Section + ":Http"]
 ReceiverServices.Add(builder.Services, builder.Configuration);
 
 var app = builder.Build();
+var problems = StartupCheck.Run(app.Services.GetRequiredService<IOptions<ReceiverOptions>>().Value,
+    app.Services.GetRequiredService<IOptions<NodeFirmware.Receiver.Ingest.MqttIngestOptions>>().Value,
+    app.Services.GetRequiredService<NodeFirmware.Receiver.Revocation.IFleetRevocations>());
+if (problems.Count > 0)
+{
+    foreach (var problem in problems) Console.Error.WriteLine("receiver: " + problem);
+    Console.Error.WriteLine("receiver: not started");
+    return 1;
+}
 ReceiverServices.MapEndpoints(app);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -64,6 +73,12 @@ try
 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException or IOException)
 {
     Console.Error.WriteLine("receiver: " + e.Message);
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    // A service failed while the host was starting; the host has logged why. Exit instead of aborting on the cancellation.
+    Console.Error.WriteLine("receiver: stopped while starting: a service failed (its error is logged above)");
     return 1;
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts mosquitto in the background from a run directory that MosquittoConfig.Write generated
+# Starts mosquitto in the background from a run directory that `nodectl broker setup` (MosquittoConfig.Write) generated
 # (mosquitto.conf, acl, data/). Waits until the TLS listener accepts connections.
 # Usage: start-broker.sh <run-dir> [timeout-seconds]
 set -euo pipefail
@@ -11,7 +11,7 @@ conf="$run_dir/mosquitto.conf"
 pid_file="$run_dir/mosquitto.pid"
 
 [ -x "$mosquitto" ] || { echo "start-broker: $mosquitto not found: run tools/scripts/setup.sh" >&2; exit 2; }
-[ -f "$conf" ] || { echo "start-broker: $conf not found: generate the run directory first (MosquittoConfig.Write)" >&2; exit 2; }
+[ -f "$conf" ] || { echo "start-broker: $conf not found: generate the run directory first (nodectl broker setup --dir <pki> --run <run-dir>)" >&2; exit 2; }
 
 . "$(dirname "$0")/broker-pid.sh"
 if pid=$(live_broker_pid "$run_dir"); then

@@ -46,7 +46,8 @@ public class PkiStoreTests
         {
             "broker/server.crt", "broker/server.key", "ca/ca.crt", "ca/ca.key", "crl-number", "crl.pem",
             "devices/esp32-0011223344ff/device.crt", "devices/esp32-0011223344ff/device.key",
-            "services/receiver/client.crt", "services/receiver/client.key",
+            $"devices/esp32-0011223344ff/issued/0001-{device.Certificate.SerialNumber}.crt",
+            "services/receiver/client.crt", "services/receiver/client.key", "services/receiver/role",
         }, files);
         foreach (var key in files.Where(f => f.EndsWith(".key")))
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(store.Root, key)));

@@ -72,8 +72,9 @@ public sealed class BoardCatalog
         PartitionTable table;
         try
         {
-            table = PartitionCsv.Parse(File.ReadAllText(tablePath));
-            table.Validate(PartitionLayout.ForChip(file.Chip, file.FlashSizeBytes));
+            var chipLayout = PartitionLayout.ForChip(file.Chip, file.FlashSizeBytes);
+            table = PartitionCsv.Parse(File.ReadAllBytes(tablePath), chipLayout);
+            table.Validate(chipLayout);
         }
         catch (PartitionTableException e)
         {

@@ -1,7 +1,12 @@
 namespace NodeFirmware.HostCommon.Partitions;
 
 /// <summary>Where the boot chain sits on an ESP32's flash, which a partition table must respect.</summary>
-public sealed record PartitionLayout(uint TableOffset = PartitionLayout.DefaultTableOffset, uint BootloaderOffset = PartitionLayout.Esp32BootloaderOffset, long? FlashSize = null)
+/// <param name="RecoveryBootloaderOffset">Where a bootloader/recovery row goes (gen_esp32part's --recovery-bootloader-offset); such a row is refused without it.</param>
+public sealed record PartitionLayout(
+    uint TableOffset = PartitionLayout.DefaultTableOffset,
+    uint BootloaderOffset = PartitionLayout.Esp32BootloaderOffset,
+    long? FlashSize = null,
+    uint? RecoveryBootloaderOffset = null)
 {
     /// <summary>CONFIG_PARTITION_TABLE_OFFSET's default.</summary>
     public const uint DefaultTableOffset = 0x8000;
@@ -26,4 +31,12 @@ public sealed record PartitionLayout(uint TableOffset = PartitionLayout.DefaultT
         "esp32s3" => new(BootloaderOffset: Esp32S3BootloaderOffset, FlashSize: flashSize),
         _ => throw new PartitionTableException($"no boot layout known for chip '{chip}'"),
     };
+
+    /// <summary>gen_esp32part refuses to start when the primary bootloader is not below the table.</summary>
+    internal void Check()
+    {
+        if (BootloaderOffset >= TableOffset)
+            throw new PartitionTableException(PartitionRefusal.BootLayout,
+                $"the bootloader offset 0x{BootloaderOffset:x} is not below the partition table offset 0x{TableOffset:x}; give a table offset above the bootloader");
+    }
 }

@@ -1,9 +1,11 @@
+using System.Numerics;
+
 namespace NodeFirmware.HostCommon.Partitions;
 
 /// <summary>
 /// Partition types and subtypes by the names ESP-IDF's partition table tool accepts
-/// (esp_partition_type_t / esp_partition_subtype_t). Unknown numeric values are allowed: nanoFramework's
-/// deployment area, for one, is data subtype 0x84.
+/// (esp_partition_type_t / esp_partition_subtype_t; the keyword tables of gen_esp32part.py 1.5). Any number
+/// 0-255 is allowed as type or subtype, 0xFF included: nanoFramework's deployment area, for one, is data subtype 0x84.
 /// </summary>
 public static class PartitionTypes
 {
@@ -67,38 +69,49 @@ public static class PartitionTypes
         return list.ToArray();
     }
 
-    public static bool TryParseType(string text, out byte value) => TryParse(text, TypeNames, out value);
+    private static readonly Dictionary<string, byte> TypeKeywords = TypeNames.ToDictionary(n => n.Name, n => n.Value);
 
-    public static bool TryParseSubtype(byte type, string text, out byte value) =>
-        TryParse(text, SubtypeNames.TryGetValue(type, out var names) ? names : Array.Empty<(string, byte)>(), out value);
+    private static readonly Dictionary<byte, Dictionary<string, byte>> SubtypeKeywords =
+        SubtypeNames.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(n => n.Name, n => n.Value));
 
-    /// <summary>The keyword for a type, or its hex value when it has none.</summary>
-    public static string TypeName(byte type) => NameOf(type, TypeNames);
+    /// <summary>A type as gen_esp32part reads it: a number or a keyword (see <see cref="PartitionNumber"/>); null when it refuses the text.</summary>
+    internal static BigInteger? ParseType(string text) => PartitionNumber.Parse(text, TypeKeywords);
 
-    public static string SubtypeName(byte type, byte subtype) =>
-        NameOf(subtype, SubtypeNames.TryGetValue(type, out var names) ? names : Array.Empty<(string, byte)>());
+    /// <summary>A subtype: a number, or a keyword of that type (custom types have none).</summary>
+    internal static BigInteger? ParseSubtype(byte type, string text) =>
+        PartitionNumber.Parse(text, SubtypeKeywords.TryGetValue(type, out var names) ? names : new Dictionary<string, byte>());
 
-    public static IEnumerable<string> KnownSubtypeNames(byte type) =>
-        SubtypeNames.TryGetValue(type, out var names) ? names.Select(n => n.Name) : Enumerable.Empty<string>();
+    public static bool TryParseType(string text, out byte value) => ToByte(ParseType(text), out value);
 
-    private static bool TryParse(string text, (string Name, byte Value)[] names, out byte value)
+    public static bool TryParseSubtype(byte type, string text, out byte value) => ToByte(ParseSubtype(type, text), out value);
+
+    /// <summary>The keyword for a type, or its hex value when it has none (for people; CSV uses <see cref="CsvTypeName"/>).</summary>
+    public static string TypeName(byte type) => KeywordOf(type, TypeNames) ?? $"0x{type:x2}";
+
+    public static string SubtypeName(byte type, byte subtype) => KeywordOf(subtype, SubtypeNamesOf(type)) ?? $"0x{subtype:x2}";
+
+    /// <summary>The type as gen_esp32part writes it into a CSV: its keyword, else the number in decimal.</summary>
+    public static string CsvTypeName(byte type) => KeywordOf(type, TypeNames) ?? type.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string CsvSubtypeName(byte type, byte subtype) =>
+        KeywordOf(subtype, SubtypeNamesOf(type)) ?? subtype.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static IEnumerable<string> KnownSubtypeNames(byte type) => SubtypeNamesOf(type).Select(n => n.Name);
+
+    private static (string Name, byte Value)[] SubtypeNamesOf(byte type) =>
+        SubtypeNames.TryGetValue(type, out var names) ? names : Array.Empty<(string, byte)>();
+
+    private static bool ToByte(BigInteger? parsed, out byte value)
     {
-        foreach (var (name, v) in names)
-        {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) { value = v; return true; }
-        }
-        if (PartitionNumber.TryParse(text, out long n) && n >= 0 && n <= 0xFE)
-        {
-            value = (byte)n;
-            return true;
-        }
-        value = 0;
-        return false;
+        bool ok = parsed is BigInteger v && v >= 0 && v <= byte.MaxValue;
+        value = ok ? (byte)parsed!.Value : (byte)0;
+        return ok;
     }
 
-    private static string NameOf(byte value, (string Name, byte Value)[] names)
+    /// <summary>The first keyword with this value, in gen_esp32part's table order (app: factory, test, ota_0..15, tee_0..1).</summary>
+    private static string? KeywordOf(byte value, (string Name, byte Value)[] names)
     {
         foreach (var (name, v) in names) if (v == value) return name;
-        return $"0x{value:x2}";
+        return null;
     }
 }

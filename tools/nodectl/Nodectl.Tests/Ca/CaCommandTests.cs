@@ -48,11 +48,11 @@ public sealed class CaCommandTests : IDisposable
     public void Issue_broker_writes_a_server_certificate_and_needs_the_right_passphrase()
     {
         Assert.Equal(0, Init().Exit);
-        var (exit, _, err) = CommandRunner.Run(Ca("wrong passphrase here"), "ca", "issue-broker", "--dir", _dir);
+        var (exit, _, err) = CommandRunner.Run(Ca("wrong passphrase here"), "ca", "issue", "broker", "--dir", _dir);
         Assert.Equal(1, exit);
         Assert.Contains("wrong passphrase", err);
 
-        (exit, var output, err) = CommandRunner.Run(Ca(), "ca", "issue-broker", "--dir", _dir, "--dns", "broker.lan", "--ip", "10.0.0.5");
+        (exit, var output, err) = CommandRunner.Run(Ca(), "ca", "issue", "broker", "--dir", _dir, "--dns", "broker.lan", "--ip", "10.0.0.5");
         Assert.True(exit == 0, err);
         var store = new PkiStore(_dir);
         using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(store.BrokerCertificatePath));
@@ -60,7 +60,7 @@ public sealed class CaCommandTests : IDisposable
         Assert.Contains("broker.lan", san.EnumerateDnsNames());
         Assert.Contains(System.Net.IPAddress.Parse("10.0.0.5"), san.EnumerateIPAddresses());
 
-        (exit, _, err) = CommandRunner.Run(Ca(), "ca", "issue-broker", "--dir", _dir, "--ip", "not-an-ip");
+        (exit, _, err) = CommandRunner.Run(Ca(), "ca", "issue", "broker", "--dir", _dir, "--ip", "not-an-ip");
         Assert.Equal(1, exit);
         Assert.Contains("not-an-ip", err);
     }
@@ -72,7 +72,7 @@ public sealed class CaCommandTests : IDisposable
         var node = new VirtualProvisioningNode(VirtualProvisioningNode.MacFor(300));
         var provisioned = rig.Provisioner().Provision(ProvisioningRig.Connect(node).Client, rig.Settings());
 
-        var ca = CaCommand.Create(() => ProvisioningRig.CaPassphrase, () => ProvisioningRig.CaPassphrase);
+        var ca = CaCommand.Create(() => ProvisioningRig.CaPassphrase, () => ProvisioningRig.CaPassphrase, name => name == OperatorName.EnvironmentVariable ? "tester" : null);
         var (exit, output, err) = CommandRunner.Run(ca, "ca", "revoke", node.DeviceId, "--dir", rig.PkiDirectory, "--reason", "KeyCompromise");
         Assert.True(exit == 0, err);
         Assert.Contains(provisioned.CertSerial, output);

@@ -2,30 +2,16 @@ using System.CommandLine;
 using NodeFirmware.Nodectl.Flashing;
 using NodeFirmware.Nodectl.Tests.Partitions;
 using NodeSim.RomBootloader;
-using Spectre.Console;
 
 namespace NodeFirmware.Nodectl.Tests.Flashing;
 
 public class FlashCommandTests
 {
-    private static (IAnsiConsole Console, StringWriter Text) TextConsole()
-    {
-        var text = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(text),
-        });
-        return (console, text);
-    }
-
     [Fact]
     public void Flash_workflow_writes_verifies_reports_and_resets()
     {
         using var rig = new RomRig();
-        var (console, text) = TextConsole();
+        var (console, text) = TestConsole.Create();
         var app = new FlashImage(0x10000, Enumerable.Range(0, 70_000).Select(i => (byte)(i % 251)).ToArray(), "app.bin");
 
         int exit = FlashRunner.Flash(rig.Client, new FlashRequest(new[] { app }, 921600, Compress: true, Verify: true), console);
@@ -46,7 +32,7 @@ public class FlashCommandTests
     {
         using var rig = new RomRig();
         rig.Sim.Fault = new RomFaultPlan(RomFault.Stall, RomWire.FLASH_DEFL_DATA, Skip: 1, Count: int.MaxValue);
-        var (console, text) = TextConsole();
+        var (console, text) = TestConsole.Create();
         var random = new byte[50_000];
         new Random(7).NextBytes(random); // incompressible, so it takes many blocks
         var app = new FlashImage(0x10000, random, "app.bin");
@@ -62,7 +48,7 @@ public class FlashCommandTests
     public void Read_mac_prints_mac_and_device_id()
     {
         using var rig = new RomRig();
-        var (console, text) = TextConsole();
+        var (console, text) = TestConsole.Create();
         Assert.Equal(0, FlashRunner.ReadMac(rig.Client, console));
         Assert.Contains("MAC 24:0a:c4:5e:71:9b, device id esp32-240ac45e719b", text.ToString());
     }
@@ -121,7 +107,7 @@ public class FlashCommandTests
     public void Flash_workflow_refuses_a_layout_the_rom_cannot_write_before_connecting(uint offset, uint? flashSize, string reason)
     {
         using var rig = new RomRig();
-        var (console, text) = TextConsole();
+        var (console, text) = TestConsole.Create();
         var app = new FlashImage(offset, new byte[0x10001], "app.bin");
 
         int exit = FlashRunner.Flash(rig.Client, new FlashRequest(new[] { app }, 115200, Compress: true, Verify: true, FlashSize: flashSize), console);

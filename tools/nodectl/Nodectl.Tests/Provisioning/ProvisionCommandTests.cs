@@ -7,7 +7,7 @@ namespace NodeFirmware.Nodectl.Tests.Provisioning;
 
 public class ProvisionCommandTests
 {
-    private static Dictionary<string, string> Env() => new() { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase };
+    private static Dictionary<string, string> Env() => new() { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase, ["NODECTL_OPERATOR"] = "test-operator" };
 
     private static (int Exit, string Out, string Err) Provision(ProvisioningRig rig, string passphrase, IReadOnlyDictionary<string, string> env, params string[] extra)
     {
@@ -100,5 +100,21 @@ public class ProvisionCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("NOT registered", stderr);
         Assert.Contains("500", stderr);
+    }
+
+    [Fact]
+    public void A_successful_provision_confirms_the_reboot_without_a_power_cycle_warning_or_a_wait()
+    {
+        using var rig = new ProvisioningRig();
+        var node = new VirtualProvisioningNode(VirtualProvisioningNode.MacFor(212));
+        using var port = new ProvisioningTcpPort(node);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, stdout, stderr) = Provision(rig, ProvisioningRig.CaPassphrase, Env(), "--tcp", port.Endpoint);
+        clock.Stop();
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("power-cycle", stdout + stderr);
+        Assert.Equal(1, node.Boots); // the REBOOT request restarted the node
+        // the reboot is one request and one reply; an unanswered one costs 3 attempts of 3 s
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"provisioning took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }

@@ -39,7 +39,7 @@ public class ProvisionedFleetConnectsTests
             {
                 string releaseKey = Path.Combine(dir, "release.pub");
                 File.WriteAllText(releaseKey, Convert.ToHexStringLower(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) + "\n");
-                var command = ProvisionCommand.Create(() => CaPassphrase, name => name == "FACTORY_WIFI" ? "wifi secret" : null);
+                var command = ProvisionCommand.Create(() => CaPassphrase, name => name switch { "FACTORY_WIFI" => "wifi secret", "NODECTL_OPERATOR" => "test-operator", _ => null });
                 var (exit, stdout, stderr) = CommandRunner.Run(command,
                 [
                     "provision", "--ca-dir", cloud.Pki.Root, "--broker", $"{cloud.Endpoint.Host}:{cloud.Endpoint.Port}",

@@ -27,10 +27,6 @@ public sealed class AuditLog
     public TimeProvider Time { get; }
     public TimeSpan LockTimeout { get; init; } = DefaultLockTimeout;
 
-    /// <summary>The operator from env USER (USERNAME on Windows), else "unknown".</summary>
-    public static string OperatorFromEnvironment() =>
-        Environment.GetEnvironmentVariable("USER") ?? Environment.GetEnvironmentVariable("USERNAME") ?? "unknown";
-
     /// <summary>Appends one record chained to the last one and flushes it to disk.</summary>
     public AuditRecord Append(AuditEntry entry)
     {

@@ -43,32 +43,7 @@ public sealed partial class EspRomClient
         return compress ? WriteDeflatedRun(label, written) : WritePlainRun(label, written);
     }
 
-    private int WriteDeflatedRun(FlashImage run, Action<long>? written)
-    {
-        int blockSize = _options.FlashBlockSize;
-        var compressed = Deflate(run.Data);
-        int blocks = (compressed.Length + blockSize - 1) / blockSize;
-        Channel.Execute(
-            RomCommand.FLASH_DEFL_BEGIN,
-            RomProtocol.Words((uint)run.Data.Length, (uint)blocks, (uint)blockSize, run.Offset),
-            0,
-            _options.ScaledTimeout(_options.EraseRegionSecondsPerMb, run.Data.Length),
-            $" for {run.Name}");
-
-        var inflatedPerBlock = DeflatePlan.InflatedBytesPerBlock(compressed, blockSize);
-        long done = 0;
-        for (int seq = 0; seq < blocks; seq++)
-        {
-            int start = seq * blockSize;
-            int length = Math.Min(blockSize, compressed.Length - start);
-            var timeout = _options.ScaledTimeout(_options.EraseWriteSecondsPerMb, inflatedPerBlock[seq]);
-            SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, seq, blocks, timeout, run);
-            done += inflatedPerBlock[seq];
-            written?.Invoke(Math.Min(done, run.Data.Length));
-        }
-
-        return compressed.Length;
-    }
+    private int WriteDeflatedRun(FlashImage run, Action<long>? written) => SendDeflated(run, run.Data, written);
 
     private int WritePlainRun(FlashImage run, Action<long>? written)
     {

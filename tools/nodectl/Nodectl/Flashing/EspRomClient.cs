@@ -34,8 +34,11 @@ public sealed partial class EspRomClient
 
     public bool Connected { get; private set; }
 
-    /// <summary>Resets the chip into the ROM loader and SYNCs; retries with a longer reset delay, like esptool.</summary>
-    public void Connect()
+    /// <summary>
+    /// Resets the chip into the ROM loader and SYNCs; retries with a longer reset delay, like esptool. With
+    /// <see cref="ResetBefore.NoReset"/> the control lines are left alone and only SYNC is sent.
+    /// </summary>
+    public void Connect(ResetBefore before = ResetBefore.DefaultReset)
     {
         string lastProblem = "no attempt made";
         string bootText = "";
@@ -43,7 +46,11 @@ public sealed partial class EspRomClient
         {
             Channel.Flush();
             var delay = _options.ResetDelay + (attempt % 2 == 1 ? TimeSpan.FromMilliseconds(500) : TimeSpan.Zero);
-            BootloaderReset.IntoBootloader(_link, _options.ResetHold, delay, _options.Sleep);
+            if (before == ResetBefore.DefaultReset)
+            {
+                BootloaderReset.IntoBootloader(_link, _options.ResetHold, delay, _options.Sleep);
+            }
+
             bootText = Channel.CollectBootOutput(TimeSpan.FromMilliseconds(20));
             for (int sync = 0; sync < _options.SyncAttemptsPerReset; sync++)
             {
@@ -68,11 +75,17 @@ public sealed partial class EspRomClient
             }
         }
 
-        throw new RomTimeoutException(DescribeConnectFailure(lastProblem, bootText));
+        throw new RomTimeoutException(DescribeConnectFailure(lastProblem, bootText, before));
     }
 
-    private string DescribeConnectFailure(string lastProblem, string bootText)
+    private string DescribeConnectFailure(string lastProblem, string bootText, ResetBefore before)
     {
+        if (before == ResetBefore.NoReset)
+        {
+            return $"could not connect to the ESP32 ROM loader on {_link.Name} with --before no-reset ({_options.ConnectAttempts * _options.SyncAttemptsPerReset} SYNCs " +
+                   $"unanswered: {lastProblem}); put the chip in download mode first: hold BOOT (IO0), tap EN, release BOOT";
+        }
+
         var prefix = $"could not connect to the ESP32 ROM loader on {_link.Name} after {_options.ConnectAttempts} reset attempts";
         var mode = BootMessages.BootModeOf(bootText);
         if (mode is not null && !BootMessages.SaysWaitingForDownload(bootText))
@@ -308,7 +321,11 @@ public sealed partial class EspRomClient
     /// (16 KB by default: 16 times fewer round trips than esptool's 1 KB): they are not padded, and the ROM writes the
     /// inflated bytes in stream order from the offset whatever the packet size.
     /// </summary>
-    private int WriteDeflated(FlashImage image, byte[] data, int index, int count, Action<FlashProgress>? progress)
+    private int WriteDeflated(FlashImage image, byte[] data, int index, int count, Action<FlashProgress>? progress) =>
+        SendDeflated(image, data, written => progress?.Invoke(new FlashProgress(index, count, image.Name, written, data.Length, "writing")));
+
+    /// <summary>One FLASH_DEFL_BEGIN for <paramref name="data"/> at the image's offset; returns the compressed bytes sent.</summary>
+    private int SendDeflated(FlashImage image, byte[] data, Action<long>? written)
     {
         int blockSize = _options.FlashBlockSize;
         var compressed = Deflate(data);
@@ -324,15 +341,15 @@ public sealed partial class EspRomClient
 
         // The ROM inflates and writes each block before it answers, so each block's timeout follows what it inflates to.
         var inflatedPerBlock = DeflatePlan.InflatedBytesPerBlock(compressed, blockSize);
-        long written = 0;
+        long done = 0;
         for (int seq = 0; seq < blocks; seq++)
         {
             int start = seq * blockSize;
             int length = Math.Min(blockSize, compressed.Length - start);
             var timeout = _options.ScaledTimeout(_options.EraseWriteSecondsPerMb, inflatedPerBlock[seq]);
             SendBlock(RomCommand.FLASH_DEFL_DATA, compressed.AsSpan(start, length).ToArray(), seq, seq, blocks, timeout, image);
-            written += inflatedPerBlock[seq];
-            progress?.Invoke(new FlashProgress(index, count, image.Name, Math.Min(written, data.Length), data.Length, "writing"));
+            done += inflatedPerBlock[seq];
+            written?.Invoke(Math.Min(done, data.Length));
         }
 
         return compressed.Length;

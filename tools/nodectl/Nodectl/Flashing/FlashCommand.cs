@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NodeFirmware.HostCommon.Boards;
 using NodeFirmware.HostCommon.Partitions;
+using NodeFirmware.Nodectl.Output;
 using Spectre.Console;
 
 namespace NodeFirmware.Nodectl.Flashing;
@@ -31,13 +32,18 @@ public static class FlashCommand
         var noCompress = new Option<bool>("--no-compress") { Description = "Send plain FLASH_DATA blocks instead of deflated ones" };
         var flashSize = FlashSizeOption();
         var noReset = NoResetOption();
+        var before = BeforeOption();
+        var json = JsonResult.Option();
 
         var command = new Command("flash", "Write images to an ESP32 over its ROM serial bootloader; only sectors that differ are written unless --full")
         {
-            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, flashSize,
+            port, baud, images, board, imagesDir, verify, full, noCompress, noReset, before, flashSize, json,
         };
         command.SetAction(parseResult =>
         {
+            bool asJson = parseResult.GetValue(json);
+            var console = env.ConsoleFor(asJson);
+            var outcome = new FlashRunReport();
             ResolvedImages resolved;
             try
             {
@@ -51,14 +57,25 @@ public static class FlashCommand
             catch (FlashingException e)
             {
                 env.ErrorFor(parseResult).WriteLine($"flash: {e.Message}");
-                return RefusedExitCode;
+                outcome.Error = e.Message;
+                return Finish(parseResult, asJson, outcome, RefusedExitCode);
             }
 
             foreach (string note in resolved.Notes)
             {
-                env.Console.WriteLine(note);
+                console.WriteLine(note);
             }
 
+            // Ctrl-C stops the write at the next block, so the cursor comes back and the operator is told the board
+            // needs flashing again; without this the process dies inside the progress display.
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGINT,
+                context =>
+                {
+                    context.Cancel = true;
+                    interrupt.Cancel();
+                });
             var request = new FlashRequest(
                 resolved.Images,
                 parseResult.GetValue(baud),
@@ -66,14 +83,26 @@ public static class FlashCommand
                 Verify: parseResult.GetValue(verify),
                 ResetAfter: !parseResult.GetValue(noReset),
                 FlashSize: resolved.FlashSize,
-                Full: parseResult.GetValue(full));
-            return env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, env.Console));
+                Full: parseResult.GetValue(full),
+                Before: parseResult.GetValue(before),
+                Interrupt: interrupt.Token);
+
+            int exit = env.WithPort(parseResult, parseResult.GetRequiredValue(port), client => FlashRunner.Flash(client, request, console, outcome), outcome);
+            return Finish(parseResult, asJson, outcome, exit);
         });
 
         var readMacPort = PortOption();
-        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort };
+        var readMacBefore = BeforeOption();
+        var readMacJson = JsonResult.Option();
+        var readMac = new Command("read-mac", "Print the chip's factory MAC and the device id derived from it") { readMacPort, readMacBefore, readMacJson };
         readMac.SetAction(parseResult =>
-            env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client => FlashRunner.ReadMac(client, env.Console)));
+        {
+            bool asJson = parseResult.GetValue(readMacJson);
+            var outcome = new FlashRunReport();
+            int exit = env.WithPort(parseResult, parseResult.GetRequiredValue(readMacPort), client =>
+                FlashRunner.ReadMac(client, env.ConsoleFor(asJson), before: parseResult.GetValue(readMacBefore), outcome: outcome), outcome);
+            return Finish(parseResult, asJson, outcome, exit);
+        });
         command.Subcommands.Add(readMac);
         foreach (var sub in FlashRegionCommands.Create(env))
         {
@@ -81,6 +110,18 @@ public static class FlashCommand
         }
 
         return command;
+    }
+
+    /// <summary>With --json, the run's outcome as one JSON object on stdout; returns the exit code.</summary>
+    private static int Finish(ParseResult parseResult, bool asJson, FlashRunReport outcome, int exit)
+    {
+        if (asJson)
+        {
+            outcome.ExitCode = exit;
+            JsonResult.Write(parseResult.InvocationConfiguration.Output, outcome);
+        }
+
+        return exit;
     }
 
     /// <summary>Images with their offsets and the flash size, all checked before connecting.</summary>
@@ -187,6 +228,26 @@ public static class FlashCommand
     {
         Description = "Flash size of the board, e.g. 4MB or 4194304 (boards/*.json flashSizeBytes); skips reading the JEDEC id",
     };
+
+    /// <summary>"--before default-reset|no-reset", esptool's --before with nodectl's spelling.</summary>
+    internal static Option<ResetBefore> BeforeOption() => new("--before")
+    {
+        Description = "default-reset: DTR/RTS put the chip in download mode; no-reset: leave DTR/RTS alone (boards without " +
+                      "auto-reset, ports without modem lines): hold BOOT and tap EN first",
+        DefaultValueFactory = _ => ResetBefore.DefaultReset,
+        CustomParser = result => result.Tokens.Single().Value switch
+        {
+            "default-reset" => ResetBefore.DefaultReset,
+            "no-reset" => ResetBefore.NoReset,
+            var other => Fail(result, $"--before '{other}' is not default-reset or no-reset"),
+        },
+    };
+
+    private static ResetBefore Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return ResetBefore.DefaultReset;
+    }
 
     internal static Option<bool> NoResetOption() => new("--no-reset") { Description = "Leave the chip in the ROM loader instead of hard-resetting it" };
 }

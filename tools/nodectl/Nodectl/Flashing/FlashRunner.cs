@@ -4,9 +4,20 @@ namespace NodeFirmware.Nodectl.Flashing;
 
 /// <summary>
 /// What "nodectl flash" was asked to do. A known <paramref name="FlashSize"/> (the board's) skips the JEDEC id read;
-/// <paramref name="Full"/> writes every sector instead of only the changed ones.
+/// <paramref name="Full"/> writes every sector instead of only the changed ones. <paramref name="Interrupt"/> (Ctrl-C)
+/// stops the run at the next block; <paramref name="OnProgress"/> sees every block's progress.
 /// </summary>
-public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate, bool Compress, bool Verify, bool ResetAfter = true, uint? FlashSize = null, bool Full = false);
+public sealed record FlashRequest(
+    IReadOnlyList<FlashImage> Images,
+    int BaudRate,
+    bool Compress,
+    bool Verify,
+    bool ResetAfter = true,
+    uint? FlashSize = null,
+    bool Full = false,
+    ResetBefore Before = ResetBefore.DefaultReset,
+    CancellationToken Interrupt = default,
+    Action<FlashProgress>? OnProgress = null);
 
 /// <summary>
 /// The flash and read-mac workflows over a connected link, with a progress bar. Returns a process exit code;
@@ -14,12 +25,13 @@ public sealed record FlashRequest(IReadOnlyList<FlashImage> Images, int BaudRate
 /// </summary>
 public static class FlashRunner
 {
-    public static int Flash(EspRomClient client, FlashRequest request, IAnsiConsole console)
+    public static int Flash(EspRomClient client, FlashRequest request, IAnsiConsole console, FlashRunReport? outcome = null)
     {
-        return Guard(console, () =>
+        outcome ??= new FlashRunReport();
+        return Guard(console, outcome, () =>
         {
             FlashLayout.Check(request.Images, request.FlashSize); // before connecting: a refusal leaves the board as it was
-            var mac = Prepare(client, console);
+            var mac = Prepare(client, console, outcome, request.Before);
             uint? flashSize = request.FlashSize;
             if (flashSize is { } known)
             {
@@ -31,6 +43,7 @@ public static class FlashRunner
                 flashSize = DetectFlashSize(client, console);
             }
 
+            outcome.FlashSizeBytes = flashSize;
             if (flashSize is { } size && FlashImageChecks.PastEnd(request.Images, size) is { } pastEnd)
             {
                 throw new FlashingException(pastEnd);
@@ -40,6 +53,11 @@ public static class FlashRunner
             {
                 client.ChangeBaudRate(request.BaudRate);
                 console.MarkupLineInterpolated($"Baud rate: {request.BaudRate}");
+            }
+
+            if (request.Interrupt.IsCancellationRequested)
+            {
+                throw new FlashInterruptedException("interrupted (Ctrl-C) before writing: nothing was written");
             }
 
             IReadOnlyList<FlashImageResult> results = Array.Empty<FlashImageResult>();
@@ -55,6 +73,13 @@ public static class FlashRunner
                         var task = tasks[p.ImageIndex];
                         task.Value = p.BytesWritten;
                         task.Description = Markup.Escape($"{p.ImageName} ({p.Phase})");
+                        request.OnProgress?.Invoke(p);
+                        if (request.Interrupt.IsCancellationRequested)
+                        {
+                            throw new FlashInterruptedException(
+                                $"interrupted (Ctrl-C) while writing {p.ImageName} ({p.BytesWritten} of {request.Images[p.ImageIndex].Data.Length} bytes): " +
+                                "the image is only partly written and the board may not boot; flash it again");
+                        }
                     }
 
                     if (request.Full)
@@ -73,6 +98,9 @@ public static class FlashRunner
                     }
                 });
 
+            outcome.Images = results.Select((r, i) => new FlashRunReport.FlashedImage(
+                r.Image.Name, r.Image.Offset, r.Image.Data.Length, r.BytesSent, r.Compressed, r.VerifiedMd5,
+                changed?[i].SectorsWritten, changed?[i].SectorsSkipped)).ToList();
             for (int i = 0; i < results.Count; i++)
             {
                 var result = results[i];
@@ -86,9 +114,14 @@ public static class FlashRunner
                 }
             }
 
-            if (request.ResetAfter)
+            if (request.ResetAfter && request.Before == ResetBefore.NoReset)
+            {
+                console.MarkupLine("Not reset (--before no-reset: the board has no auto-reset circuit): press EN to boot the new firmware.");
+            }
+            else if (request.ResetAfter)
             {
                 client.HardReset();
+                outcome.Reset = true;
                 console.MarkupLine("Hard reset via RTS: the board boots the new firmware.");
             }
 
@@ -111,14 +144,16 @@ public static class FlashRunner
         return null;
     }
 
-    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true)
+    public static int ReadMac(EspRomClient client, IAnsiConsole console, bool resetAfter = true, ResetBefore before = ResetBefore.DefaultReset, FlashRunReport? outcome = null)
     {
-        return Guard(console, () =>
+        outcome ??= new FlashRunReport();
+        return Guard(console, outcome, () =>
         {
-            Prepare(client, console);
-            if (resetAfter)
+            Prepare(client, console, outcome, before);
+            if (resetAfter && before == ResetBefore.DefaultReset)
             {
                 client.HardReset();
+                outcome.Reset = true;
             }
         });
     }
@@ -130,26 +165,43 @@ public static class FlashRunner
         return capacity is >= 0x12 and <= 0x1A ? 1u << capacity : null;
     }
 
-    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console)
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console) => Prepare(client, console, new FlashRunReport());
+
+    internal static EspMacAddress Prepare(EspRomClient client, IAnsiConsole console, FlashRunReport outcome, ResetBefore before = ResetBefore.DefaultReset)
     {
+        outcome.Port = client.Channel.Link.Name;
         console.MarkupLineInterpolated($"Connecting to {client.Channel.Link.Name}...");
-        client.Connect();
+        client.Connect(before);
         string chip = client.DetectChip();
+        outcome.Chip = chip;
         var mac = client.ReadMac();
+        outcome.Mac = mac.ToString();
+        outcome.DeviceId = mac.ToDeviceId();
         console.MarkupLineInterpolated($"Chip: {chip}, MAC {mac}, device id {mac.ToDeviceId()}");
         client.AttachSpiFlash();
         return mac;
     }
 
-    internal static int Guard(IAnsiConsole console, Action work)
+    internal static int Guard(IAnsiConsole console, Action work) => Guard(console, new FlashRunReport(), work);
+
+    internal static int Guard(IAnsiConsole console, FlashRunReport outcome, Action work)
     {
         try
         {
             work();
+            outcome.Ok = true;
             return 0;
+        }
+        catch (FlashInterruptedException e)
+        {
+            outcome.Error = e.Message;
+            console.Cursor.Show(); // the progress display hides it
+            console.MarkupLineInterpolated($"[red]Flashing stopped:[/] {e.Message}");
+            return FlashInterruptedException.ExitCode;
         }
         catch (FlashingException e)
         {
+            outcome.Error = e.Message;
             console.MarkupLineInterpolated($"[red]Flashing failed:[/] {e.Message}");
             return 1;
         }

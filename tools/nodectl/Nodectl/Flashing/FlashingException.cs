@@ -50,3 +50,15 @@ public sealed class FlashVerificationException : FlashingException
     {
     }
 }
+
+/// <summary>The operator pressed Ctrl-C during a write; the board holds a partly written image.</summary>
+public sealed class FlashInterruptedException : FlashingException
+{
+    /// <summary>128 + SIGINT, what a shell reports for a command stopped by Ctrl-C.</summary>
+    public const int ExitCode = 130;
+
+    public FlashInterruptedException(string message)
+        : base(message)
+    {
+    }
+}

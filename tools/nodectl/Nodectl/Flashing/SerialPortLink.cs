@@ -9,6 +9,13 @@ public sealed class SerialPortLink : ISerialLink
 
     public SerialPortLink(string portName, int baudRate = RomProtocol.ESP_ROM_BAUD)
     {
+        // Opening a device that does not exist is reported by .NET as "access denied" on Linux; say what it is.
+        if (!PortExists(portName))
+        {
+            throw new FlashingException(
+                $"no such port {portName}: nothing is plugged in there (or it was unplugged); `nodectl ports` lists the serial ports present");
+        }
+
         _port = new SerialPort(portName, baudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,
@@ -59,9 +66,23 @@ public sealed class SerialPortLink : ISerialLink
     {
         // Boards tie RTS to EN and DTR to IO0 through a transistor pair; the EN capacitor
         // bridges the short moment in which only one of the two lines has changed.
-        _port.DtrEnable = dtr;
-        _port.RtsEnable = rts;
+        try
+        {
+            _port.DtrEnable = dtr;
+            _port.RtsEnable = rts;
+        }
+        catch (IOException e)
+        {
+            throw new FlashingException(
+                $"{Name} has no DTR/RTS modem lines ({e.Message}), e.g. a pty or a bridge without them, so it cannot reset the chip: " +
+                "hold BOOT, tap EN, release BOOT and run again with --before no-reset", e);
+        }
     }
+
+    private static bool PortExists(string portName) =>
+        OperatingSystem.IsWindows()
+            ? SerialPort.GetPortNames().Contains(portName, StringComparer.OrdinalIgnoreCase)
+            : File.Exists(portName);
 
     public void DiscardInput() => _port.DiscardInBuffer();
 

@@ -48,11 +48,12 @@ public static class ProvisionCommand
         var audit = new Option<string?>("--audit-log") { Description = "audit log (default <ca-dir>/audit.jsonl)" };
         var station = new Option<string?>("--station") { Description = "station id for the audit log (default env NODECTL_STATION or the host name)" };
         var days = new Option<int?>("--days") { Description = "device certificate validity in days (default 10 years)" };
+        var operatorName = OperatorName.CreateOption();
 
         var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
         {
             port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, board, config, expectMac, readRomMac,
-            factoryReset, noReboot, audit, station, days,
+            factoryReset, noReboot, audit, station, days, operatorName,
         };
         command.SetAction(result =>
         {
@@ -89,7 +90,7 @@ public static class ProvisionCommand
 
                 var pki = new PkiStore(result.GetValue(caDir)!);
                 var log = new AuditLog(result.GetValue(audit) ?? Path.Combine(pki.Root, "audit.jsonl"),
-                    CaCommand.Station(result.GetValue(station)), AuditLog.OperatorFromEnvironment());
+                    CaCommand.Station(result.GetValue(station)), OperatorName.Resolve(result.GetValue(operatorName), environment));
                 using var registry = result.GetValue(receiver) is { } url
                     ? new ReceiverRegistry(Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"--receiver '{url}' is not a URL"),
                         token: ReceiverRegistry.ReadToken(result.GetValue(receiverToken), environment))

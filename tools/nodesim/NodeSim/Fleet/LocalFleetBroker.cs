@@ -32,8 +32,8 @@ public sealed class LocalFleetBroker : IDisposable
         var pki = new PkiStore(Path.Combine(directory, "pki"));
         var ca = pki.HasCa ? pki.OpenCa(passphrase) : pki.CreateCa(fleetName, passphrase, kdfIterations: kdfIterations);
         if (!File.Exists(pki.BrokerCertificatePath)) pki.IssueBroker(ca).Dispose();
-        foreach (var service in new[] { ServiceIdentity.Receiver, ObserverName })
-            if (!File.Exists(pki.ServiceCertificatePath(service))) pki.IssueService(ca, service).Dispose();
+        foreach (var (service, role) in new[] { (ServiceIdentity.Receiver, ServiceRole.Receiver), (ObserverName, ServiceRole.Observer) })
+            if (!File.Exists(pki.ServiceCertificatePath(service))) pki.IssueService(ca, service, role).Dispose();
         var config = new MosquittoConfig
         {
             RunDirectory = Path.Combine(directory, "broker"),

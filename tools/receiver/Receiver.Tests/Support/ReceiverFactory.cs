@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using NodeFirmware.Receiver.Access;
+using System.Security.Cryptography.X509Certificates;
+using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Receiver.Api;
+using NodeFirmware.Receiver.Revocation;
 using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Tests.Support;
@@ -20,7 +23,7 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
     internal ReceiverFactory(Action<IWebHostBuilder> configure) => _configure = configure;
 
     public FixedTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(1_750_000_000));
-    public FakeCrl Crl { get; } = new();
+    public FakeRevocations Crl { get; } = new();
     public FakeBroker Broker { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -31,7 +34,7 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<ICrlPublisher>(Crl);
+            services.AddSingleton<IFleetRevocations>(Crl);
             services.AddSingleton<IBrokerControl>(Broker);
         });
         _configure?.Invoke(builder);
@@ -69,13 +72,49 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
         if (disposing) _dir.Dispose();
     }
 
-    public sealed class FakeCrl : ICrlPublisher
+    /// <summary>The fleet's revocation list in memory: what a PKI store would hold, without a CA.</summary>
+    public sealed class FakeRevocations : IFleetRevocations
     {
-        public List<string> Revoked { get; } = new();
-        public Task<bool> RevokeAsync(string serialHex, string subject, CancellationToken ct)
+        private readonly List<RevokedCertificate> _entries = new();
+
+        /// <summary>Serials the fake's "CA" issued, per device (for re-provisioning).</summary>
+        public Dictionary<string, List<string>> Issued { get; } = new();
+
+        public List<string> Revoked
         {
-            Revoked.Add(serialHex);
-            return Task.FromResult(true);
+            get { lock (_entries) return _entries.Select(e => e.SerialHex).ToList(); }
+        }
+
+        public bool IsConfigured => true;
+
+        public RevokedSerials Current()
+        {
+            lock (_entries) return new RevokedSerials(_entries.ToList());
+        }
+
+        public DateTimeOffset? RevokedAt(DeviceRecord device, RevokedSerials current) =>
+            device.CertSerial is { } serial ? current.RevokedAt(serial) : current.RevokedAtBySubject("CN=" + device.Id);
+
+        public bool IssuedTo(string deviceId, string serialHex) =>
+            Issued.TryGetValue(deviceId, out var serials) && serials.Contains(RevokedCertificate.NormalizeSerial(serialHex));
+
+        public bool HasCertificates(string deviceId) => Issued.ContainsKey(deviceId);
+
+        public Task<DeviceRevocation> RevokeDeviceAsync(string deviceId, string? registeredSerial, CancellationToken ct)
+        {
+            lock (_entries)
+            {
+                var serials = Issued.GetValueOrDefault(deviceId, []).Concat(registeredSerial is null ? [] : [RevokedCertificate.NormalizeSerial(registeredSerial)]).Distinct();
+                var added = new List<RevokedCertificate>();
+                foreach (var serial in serials.Where(s => _entries.All(e => e.SerialHex != s)))
+                {
+                    var entry = new RevokedCertificate(serial, DateTimeOffset.UtcNow, X509RevocationReason.Unspecified, "CN=" + deviceId);
+                    _entries.Add(entry);
+                    added.Add(entry);
+                }
+                var all = _entries.Where(e => e.Subject == "CN=" + deviceId).ToList();
+                return Task.FromResult(new DeviceRevocation(deviceId, all, added, _entries.Count + 1));
+            }
         }
     }
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using NodeFirmware.Receiver.Access;
 using NodeFirmware.Receiver.Decoding;
 using NodeFirmware.Receiver.Hosting;
+using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Receiver.Metrics;
+using NodeFirmware.Receiver.Revocation;
 using NodeFirmware.Receiver.Sli;
 using NodeFirmware.Receiver.Storage;
 
@@ -57,60 +59,73 @@ public static class ApiEndpoints
         return Results.Ok(new TelemetryResponse(id, range.From, range.To, range.Bucket, series));
     }
 
-    private static async Task<IResult> RegisterDevice(RegisterDeviceRequest request, HttpContext http, ITelemetryStore store, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RegisterDevice(RegisterDeviceRequest request, HttpContext http, ITelemetryStore store, IFleetRevocations revocations,
+        AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (DeviceFields.Check(request) is { } problem) return Results.BadRequest(new ApiError(problem));
         var id = request.Id!;
         var serial = request.CertSerial?.ToUpperInvariant();
         var caller = http.Caller();
+        if (serial is not null && revocations.Current().IsRevoked(serial))
+            return Results.Json(new ApiError($"certificate serial {serial} of device '{id}' is revoked (the fleet's CRL lists it), so it cannot be registered: " +
+                "re-provision the device, which issues a new certificate"), statusCode: StatusCodes.Status409Conflict);
         var before = await store.GetDeviceAsync(id, ct);
         bool existed = before is { IsRegistered: true };
         bool liftsRevocation = before is { IsRevoked: true } && serial != before.CertSerial;
         bool changesSerial = existed && before!.CertSerial is not null && serial != before.CertSerial;
-        // A factory station may add devices and repeat a registration, but a new serial for a known device would
-        // lift its revocation or make a later revocation miss the real certificate: that is the admin's call.
-        if ((liftsRevocation || changesSerial) && !Roles.Allows(caller.Role, Permission.Administer))
+        // A factory station may add devices and repeat a registration. A new serial for a known device lifts its
+        // revocation or replaces the certificate a later revocation starts from, so it needs the admin - unless the
+        // fleet CA's own records show that certificate was issued to this very device: that is a re-provisioning.
+        bool reprovisioned = serial is not null && revocations.IsConfigured && revocations.IssuedTo(id, serial);
+        if ((liftsRevocation || changesSerial) && !reprovisioned && !Roles.Allows(caller.Role, Permission.Administer))
             return Results.Json(new ApiError($"device '{id}' is {(before!.IsRevoked ? "revoked" : "registered")} with serial {before.CertSerial}; " +
-                "registering it under another serial needs the admin role"), statusCode: StatusCodes.Status403Forbidden);
+                "registering it under another serial needs the admin role, or a certificate the fleet CA issued to this device (re-provisioning)"),
+                statusCode: StatusCodes.Status403Forbidden);
         await store.RegisterDeviceAsync(new DeviceRegistration(id, serial, request.Tags ?? [], request.Board), clock.GetUtcNow(), ct);
         await audit.RecordAsync(caller, liftsRevocation ? "device.reregister-revoked" : existed ? "device.update" : "device.register", "device:" + id,
-            $"serial={serial} board={request.Board} tags={string.Join(',', request.Tags ?? [])}", ct);
+            $"serial={serial} board={request.Board} tags={string.Join(',', request.Tags ?? [])}" + (reprovisioned && (liftsRevocation || changesSerial) ? " issued-by-fleet-ca" : ""), ct);
         var view = DeviceView.From((await store.GetDeviceAsync(id, ct))!);
         return existed ? Results.Ok(view) : Results.Created($"/api/devices/{id}", view);
     }
 
-    private static async Task<IResult> RevokeDevice(string id, HttpContext http, ITelemetryStore store, ICrlPublisher crl, IBrokerControl broker,
-        AuditTrail audit, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+    /// <summary>
+    /// Revokes the device where the fleet keeps revocation, the PKI store: every certificate it was issued and the one
+    /// registered here, a new CRL, then a broker reload. The registry shows it revoked because the list does.
+    /// </summary>
+    private static async Task<IResult> RevokeDevice(string id, HttpContext http, ITelemetryStore store, IFleetRevocations revocations, IBrokerControl broker,
+        AuditTrail audit, ILoggerFactory logs, CancellationToken ct)
     {
         var device = await store.GetDeviceAsync(id, ct);
         if (device is null) return NotFound(id);
-        await store.RevokeDeviceAsync(id, clock.GetUtcNow(), ct);
-        await audit.RecordAsync(http.Caller(), "device.revoke", "device:" + id, $"serial={device.CertSerial}", ct);
+        if (!revocations.IsConfigured)
+            return Results.Json(new ApiError($"this receiver has no PKI store (--pki), so it cannot put the certificates of '{id}' on the CRL, and the broker " +
+                $"would keep admitting the device; nothing was changed. Start the receiver with --pki <store> and the CA passphrase, or revoke on the CA host: " +
+                $"nodectl ca revoke {id} --dir <store>"), statusCode: StatusCodes.Status409Conflict);
+        if (device.CertSerial is null && !revocations.HasCertificates(id))
+            return Results.Json(new ApiError($"'{id}' has no certificate serial on record and the PKI store holds no certificate of it: nothing to revoke"),
+                statusCode: StatusCodes.Status409Conflict);
         var log = logs.CreateLogger("Receiver.Revocation");
-        if (device.CertSerial is null)
-            return Results.Ok(new RevokeResponse(id, true, false, false, "the device has no certificate serial on record: the CRL was not changed"));
-        bool crlUpdated;
+        DeviceRevocation revocation;
         try
         {
-            crlUpdated = await crl.RevokeAsync(device.CertSerial, "CN=" + id, ct);
+            revocation = await revocations.RevokeDeviceAsync(id, device.CertSerial, ct);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is PkiException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            log.LogError(e, "adding {Serial} of {Device} to the CRL failed", device.CertSerial, id);
-            return Results.Json(new RevokeResponse(id, true, false, false, "the CRL could not be updated: " + e.Message), statusCode: 500);
+            log.LogError("revoking {Device} failed: {Error}", id, e.Message);
+            return Results.Json(new ApiError($"the device was not revoked: {e.Message}"), statusCode: 500);
         }
-        if (!crlUpdated)
-            return Results.Ok(new RevokeResponse(id, true, false, false, "no PKI is configured (Receiver:PkiDirectory): the CRL was not changed"));
+        var serials = revocation.Certificates.Select(c => c.SerialHex).ToList();
+        await audit.RecordAsync(http.Caller(), "device.revoke", "device:" + id, $"serials={string.Join(',', serials)} crl={revocation.CrlNumber}", ct);
         try
         {
             bool reloaded = await broker.ReloadAsync(ct);
-            return Results.Ok(new RevokeResponse(id, true, true, reloaded, reloaded ? null : "no broker control is configured: reload the broker to apply the CRL"));
+            return Results.Ok(new RevokeResponse(id, true, true, reloaded, serials, reloaded ? null : "no broker control is configured: reload the broker to apply the CRL"));
         }
         catch (Exception e)
         {
-            log.LogError(e, "reloading the broker after revoking {Device} failed", id);
-            return Results.Json(new RevokeResponse(id, true, true, false, "the broker could not be reloaded: " + e.Message), statusCode: 500);
+            log.LogError("reloading the broker after revoking {Device} failed: {Error}", id, e.Message);
+            return Results.Json(new RevokeResponse(id, true, true, false, serials, "the CRL is written, but the broker could not be reloaded: " + e.Message), statusCode: 500);
         }
     }
 

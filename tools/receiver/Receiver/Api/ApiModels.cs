@@ -14,7 +14,7 @@ public sealed record DeviceView(
 
 public sealed record RegisterDeviceRequest(string? Id, string? CertSerial, IReadOnlyList<string>? Tags, string? Board);
 
-public sealed record RevokeResponse(string Id, bool Revoked, bool CrlUpdated, bool BrokerReloaded, string? Note);
+public sealed record RevokeResponse(string Id, bool Revoked, bool CrlUpdated, bool BrokerReloaded, IReadOnlyList<string> Serials, string? Note);
 
 public sealed record TelemetryPoint(long T, long N, double Avg, double Min, double Max);
 

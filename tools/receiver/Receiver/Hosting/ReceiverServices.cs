@@ -6,6 +6,7 @@ using NodeFirmware.Receiver.Ingest;
 using NodeFirmware.Receiver.Metrics;
 using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Quarantine;
+using NodeFirmware.Receiver.Revocation;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Validation;
 
@@ -26,10 +27,11 @@ public static class ReceiverServices
         services.Configure<QuarantineOptions>(configuration.GetSection(QuarantineOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReceiverMetrics>();
+        // The store everything reads devices from: the registry with each device's revocation from the fleet's list.
         services.AddSingleton<ITelemetryStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
-            return TelemetryStoreFactory.Create(o.Store, o.SqliteSynchronous);
+            return new RevocationAwareStore(TelemetryStoreFactory.Create(o.Store, o.SqliteSynchronous), sp.GetRequiredService<IFleetRevocations>());
         });
         services.AddSingleton(sp => new TelemetryValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
         services.AddSingleton<QuarantineLimiter>();
@@ -37,15 +39,12 @@ public static class ReceiverServices
         services.AddSingleton(sp => new IngestWriter(
             sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<ReceiverMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<IngestWriter>>(), sp.GetRequiredService<IOptions<MqttIngestOptions>>().Value.MaxMessagesPerCommit));
-        services.AddSingleton<ICrlPublisher>(sp =>
+        services.AddSingleton<IFleetRevocations>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
-            if (string.IsNullOrWhiteSpace(o.PkiDirectory)) return new NoCrlPublisher();
-            var passphrase = !string.IsNullOrWhiteSpace(o.CaPassphraseFile)
-                ? PkiCrlPublisher.PassphraseFromFile(o.CaPassphraseFile)
-                : () => Environment.GetEnvironmentVariable("NODEFIRMWARE_CA_PASSPHRASE")
-                        ?? throw new InvalidOperationException("set Receiver:CaPassphraseFile or NODEFIRMWARE_CA_PASSPHRASE to sign CRLs");
-            return new PkiCrlPublisher(o.PkiDirectory, passphrase);
+            return string.IsNullOrWhiteSpace(o.PkiDirectory)
+                ? new NoFleetRevocations()
+                : new PkiFleetRevocations(o.PkiDirectory, PkiFleetRevocations.Passphrase(o.CaPassphraseFile));
         });
         services.AddSingleton<IBrokerControl>(sp =>
         {
