@@ -13,6 +13,7 @@ public static class CommandCatalog
         yield return Ca.CaCommand.Create();
         yield return Broker.BrokerCommand.Create();
         yield return Provisioning.ProvisionCommand.Create();
+        yield return Provisioning.RegisterCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Firmware.FirmwareCommand.Create();
         yield return Ports.PortsCommand.Create();

@@ -16,11 +16,12 @@ internal sealed class TestReceiver : IDisposable
     private readonly object _gate = new();
     private readonly List<DeviceRegistration> _registrations = new();
 
-    public TestReceiver()
+    /// <param name="fixedPort">listen here (e.g. where an earlier, stopped receiver was); default a free port</param>
+    public TestReceiver(int? fixedPort = null)
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = FreePort();
+            int port = fixedPort ?? FreePort();
             BaseUrl = $"http://127.0.0.1:{port}/";
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add(BaseUrl);
@@ -29,7 +30,7 @@ internal sealed class TestReceiver : IDisposable
                 _listener.Start();
                 break;
             }
-            catch (HttpListenerException) when (attempt < 5)
+            catch (HttpListenerException) when (attempt < 5 && fixedPort is null)
             {
                 // someone took the port in between; pick another
             }
@@ -38,6 +39,8 @@ internal sealed class TestReceiver : IDisposable
     }
 
     public string BaseUrl { get; private set; } = "";
+
+    public int Port => new Uri(BaseUrl).Port;
 
     /// <summary>Status code to answer with; 201 unless a test changes it.</summary>
     public int Status { get; set; } = 201;

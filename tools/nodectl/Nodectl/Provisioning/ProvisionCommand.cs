@@ -96,13 +96,15 @@ public static class ProvisionCommand
                         token: ReceiverRegistry.ReadToken(result.GetValue(receiverToken), environment))
                     : null;
                 using var ca = pki.OpenCa(caPassphrase());
+                Func<string, string> registerAdvice = id => RegisterAdvice.CommandLine(id, result.GetValue(caDir)!, result.GetValue(receiver) ?? "",
+                    result.GetValue(receiverToken), settings.Tags, settings.Board);
 
                 if (portName is not null)
                 {
                     using ISerialLink serial = SerialLinks.Open(portName, result.GetValue(baud));
                     if (result.GetValue(readRomMac))
                         settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output) };
-                    return ProvisionOne(serial, settings, pki, ca, log, registry, clientOptions, output, error);
+                    return ProvisionOne(serial, settings, pki, ca, log, registry, clientOptions, registerAdvice, output, error);
                 }
 
                 int failed = 0, unregistered = 0;
@@ -111,7 +113,7 @@ public static class ProvisionCommand
                     try
                     {
                         using var link = new TcpSerialLink(host, tcpPort, TimeSpan.FromSeconds(5));
-                        if (ProvisionOne(link, settings, pki, ca, log, registry, clientOptions, output, error) != 0) unregistered++;
+                        if (ProvisionOne(link, settings, pki, ca, log, registry, clientOptions, registerAdvice, output, error) != 0) unregistered++;
                     }
                     catch (Exception e) when (targets.Count > 1 && e is ProvisioningFailedException or ProvisioningLinkException or FlashingException or IOException)
                     {
@@ -123,7 +125,7 @@ public static class ProvisionCommand
 
                 if (targets.Count > 1)
                     output.WriteLine($"{targets.Count - failed} of {targets.Count} devices provisioned" + (unregistered > 0 ? $", {unregistered} NOT registered" : ""));
-                // 1: some device failed; 2: all provisioned but some not registered (re-run registers them)
+                // 1: some device failed; 2: all provisioned but some not registered (nodectl register, as printed, registers them)
                 return failed > 0 ? 1 : unregistered > 0 ? 2 : 0;
             }
             catch (ProvisioningFailedException e)
@@ -143,7 +145,7 @@ public static class ProvisionCommand
 
     /// <summary>Provisions the device on <paramref name="link"/>; 0 when done, 2 when provisioned but not registered.</summary>
     private static int ProvisionOne(ISerialLink link, ProvisionSettings settings, PkiStore pki, FleetCa ca, AuditLog log,
-        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, TextWriter output, TextWriter error)
+        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, Func<string, string> registerAdvice, TextWriter output, TextWriter error)
     {
         var client = new ProvisioningClient(link, clientOptions);
         var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
@@ -152,7 +154,8 @@ public static class ProvisionCommand
             : $"{outcome.DeviceId} was already provisioned with certificate serial {outcome.CertSerial}");
         if (outcome.RegistrationProblem is not null)
         {
-            error.WriteLine($"error: {outcome.DeviceId} is provisioned but NOT registered: {outcome.RegistrationProblem}; re-run to register");
+            error.WriteLine($"error: {outcome.DeviceId} is provisioned but NOT registered: {outcome.RegistrationProblem}. " +
+                $"When the receiver is reachable, register it (the board need not be connected): {registerAdvice(outcome.DeviceId)}");
             return 2;
         }
         return 0;

@@ -183,19 +183,9 @@ public sealed class Provisioner
     {
         if (_registry is null) return (false, null);
         var registration = new DeviceRegistration(run.DeviceId!, run.CertSerial!, settings.Tags, settings.Board);
-        try
-        {
-            _registry.Register(registration);
-        }
-        catch (RegistrationException e)
-        {
-            _audit.Append(run.Entry("failed", "register", $"provisioned but not registered with {_registry.Name}: {e.Message}. Re-run to register", "register"));
-            _log.WriteLine($"{run.DeviceId}: NOT registered: {e.Message}");
-            return (false, e.Message);
-        }
-        _audit.Append(run.Entry("ok", null, "registered with " + _registry.Name, "register"));
-        _log.WriteLine($"{run.DeviceId}: registered with {_registry.Name}");
-        return (true, null);
+        string? problem = DeviceRegistrar.Register(_registry, _audit, registration, run.CertSha256!,
+            $"Register it with: nodectl register --device {run.DeviceId} --ca-dir {_pki.Root} --receiver {_registry.Name}", _log);
+        return (problem is null, problem);
     }
 
     private void TryReboot(ProvisioningClient device, string deviceId)
