@@ -183,9 +183,15 @@ public sealed class Rfc2217SerialLink : ISerialLink
         lock (_gate)
         {
             var deadline = DateTime.UtcNow + _answerTimeout;
-            while (_comPortAccepted is null && !_closed && DateTime.UtcNow < deadline)
+            while (_comPortAccepted is null && !_closed)
             {
-                Monitor.Wait(_gate, deadline - DateTime.UtcNow);
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    break; // checked after the test above, so a negative wait can never reach Monitor.Wait
+                }
+
+                Monitor.Wait(_gate, left);
             }
 
             if (_comPortAccepted != true)
