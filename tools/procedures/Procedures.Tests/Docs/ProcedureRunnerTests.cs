@@ -59,7 +59,7 @@ public sealed class ProcedureRunnerTests : IDisposable
         Assert.Contains($"pid {pid} ", run.Report());
         Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z "), $"background job {pid} still runs");
 
-        using var tidy = Run("```sh\nsleep 300 &\njob=$!\nkill $job\n```\n");
+        using var tidy = Run("```sh\nsleep 300 &\njob=$!\nkill $job\nwait $job || true\n```\n"); // a stopped job is waited for, as the documents do
         Assert.True(tidy.Succeeded, tidy.Report());
     }
 }
