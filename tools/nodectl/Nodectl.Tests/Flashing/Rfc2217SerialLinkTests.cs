@@ -52,6 +52,24 @@ public class Rfc2217SerialLinkTests
     }
 
     [Fact]
+    public void A_hostile_servers_never_ending_subnegotiation_is_dropped_and_the_data_after_it_still_arrives()
+    {
+        var data = new List<byte>();
+        var answers = new List<byte[]>();
+        var decoder = new Rfc2217Decoder(d => data.AddRange(d.ToArray()), (_, _) => { }, answers.Add);
+        decoder.Push(new byte[] { Rfc2217.IAC, Rfc2217.SB, Rfc2217.COM_PORT_OPTION });
+        for (int i = 0; i < 1000; i++)
+        {
+            decoder.Push(new byte[100]);
+        }
+
+        decoder.Push(new byte[] { Rfc2217.IAC, Rfc2217.SE, 0x55 });
+
+        Assert.Empty(answers);
+        Assert.Equal(new byte[] { 0x55 }, data);
+    }
+
+    [Fact]
     public void Serial_bytes_0xFF_are_doubled_on_the_wire_and_restored_on_arrival()
     {
         var data = new List<byte>();

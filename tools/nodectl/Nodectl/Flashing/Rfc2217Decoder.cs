@@ -15,6 +15,9 @@ public sealed class Rfc2217Decoder(Action<ReadOnlySpan<byte>> onData, Action<byt
         SubIac,
     }
 
+    /// <summary>Longest sub-negotiation kept; a longer one (a hostile server's never-ending SB) is dropped whole.</summary>
+    public const int MaxSubnegotiation = 256;
+
     private readonly List<byte> _sub = new();
     private State _state = State.Data;
     private byte _verb;
@@ -56,21 +59,35 @@ public sealed class Rfc2217Decoder(Action<ReadOnlySpan<byte>> onData, Action<byt
                     _state = State.SubIac;
                     break;
                 case State.Sub:
-                    _sub.Add(b);
+                    AddToSub(b);
                     break;
                 case State.SubIac when b == Rfc2217.SE:
                     Flush(data);
-                    onSubnegotiation(_sub.ToArray());
+                    if (_sub.Count <= MaxSubnegotiation)
+                    {
+                        onSubnegotiation(_sub.ToArray());
+                    }
+
+                    _sub.Clear();
                     _state = State.Data;
                     break;
                 case State.SubIac:
-                    _sub.Add(b); // IAC IAC inside a sub-negotiation is one 0xFF
+                    AddToSub(b); // IAC IAC inside a sub-negotiation is one 0xFF
                     _state = State.Sub;
                     break;
             }
         }
 
         Flush(data);
+    }
+
+    /// <summary>Keeps one byte past the limit, so an oversized sub-negotiation is known as such at its end.</summary>
+    private void AddToSub(byte b)
+    {
+        if (_sub.Count <= MaxSubnegotiation)
+        {
+            _sub.Add(b);
+        }
     }
 
     private void Flush(List<byte> data)

@@ -24,6 +24,12 @@ public enum TelnetEventKind
 /// </summary>
 public sealed class TelnetDecoder
 {
+    /// <summary>
+    /// Longest subnegotiation kept (RFC 2217's carry a few bytes, a signature text a few dozen); a longer one is
+    /// dropped whole, so a client cannot grow the server's memory with an SB that never ends.
+    /// </summary>
+    public const int MaxSubnegotiation = 256;
+
     private readonly List<byte> _data = new();
     private readonly List<byte> _sub = new();
     private State _state = State.Data;
@@ -94,7 +100,7 @@ public sealed class TelnetDecoder
                     }
                     else
                     {
-                        _sub.Add(b);
+                        AddToSub(b);
                     }
 
                     break;
@@ -103,13 +109,18 @@ public sealed class TelnetDecoder
                     if (b == Telnet.SE)
                     {
                         FlushData(events);
-                        events.Add(new TelnetEvent(TelnetEventKind.Subnegotiation, _sub.ToArray()));
+                        if (_sub.Count <= MaxSubnegotiation)
+                        {
+                            events.Add(new TelnetEvent(TelnetEventKind.Subnegotiation, _sub.ToArray()));
+                        }
+
+                        _sub.Clear();
                         _state = State.Data;
                     }
                     else
                     {
                         // IAC IAC is a 0xFF of the payload; anything else after IAC inside SB is malformed, kept as data of the SB.
-                        _sub.Add(b);
+                        AddToSub(b);
                         _state = State.Sub;
                     }
 
@@ -119,6 +130,15 @@ public sealed class TelnetDecoder
 
         FlushData(events);
         return events;
+    }
+
+    /// <summary>Keeps one byte past the limit, so an oversized subnegotiation is known as such at its end.</summary>
+    private void AddToSub(byte b)
+    {
+        if (_sub.Count <= MaxSubnegotiation)
+        {
+            _sub.Add(b);
+        }
     }
 
     private void FlushData(List<TelnetEvent> events)
