@@ -65,7 +65,26 @@ public sealed class CampaignApiTests : IDisposable
         var aborted = await Json(await _http.PostAsync($"/api/campaigns/{id}/abort", null), HttpStatusCode.OK);
         Assert.Equal("aborted", aborted.GetProperty("state").GetString());
         Assert.Contains("already aborted", (await Json(await _http.PostAsync($"/api/campaigns/{id}/abort", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
-        Assert.Contains("only a draft or a halted", (await Json(await _http.PostAsync($"/api/campaigns/{id}/resume", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
+        Assert.Contains("only a draft, paused or halted", (await Json(await _http.PostAsync($"/api/campaigns/{id}/resume", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Pause_and_resume_answer_the_campaign_and_are_in_the_audit_trail_and_a_wrong_state_is_a_conflict_with_its_reason()
+    {
+        await RegisterAsync(4, OtaTestPackages.Board);
+        var created = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("2.0.0"), canaryPercent = 50 }), HttpStatusCode.Created);
+        string id = created.GetProperty("id").GetString()!;
+        var paused = await Json(await _http.PostAsync($"/api/campaigns/{id}/pause", null), HttpStatusCode.OK);
+        Assert.Equal(("paused", "paused by operator"), (paused.GetProperty("state").GetString(), paused.GetProperty("stateReason").GetString()));
+        Assert.Equal(4, paused.GetProperty("devices").GetArrayLength());
+        Assert.Contains("only a canary or rolling", (await Json(await _http.PostAsync($"/api/campaigns/{id}/pause", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
+        Assert.Equal("canary", (await Json(await _http.PostAsync($"/api/campaigns/{id}/resume", null), HttpStatusCode.OK)).GetProperty("state").GetString());
+        await Json(await _http.PostAsync("/api/campaigns/c-nope/pause", null), HttpStatusCode.NotFound);
+
+        string audit = await _http.GetStringAsync("/api/audit?limit=20");
+        Assert.Contains("campaign.pause", audit);
+        Assert.Contains("campaign.resume", audit);
+        Assert.Contains("state=Paused", audit);
     }
 
     [Fact]

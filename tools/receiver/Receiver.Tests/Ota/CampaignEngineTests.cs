@@ -160,7 +160,7 @@ public class CampaignEngineTests
         await engine.Result(canary, c.Id, false, "1.0.0", "hash-mismatch: File0.pe");
         Assert.Equal(CampaignState.Halted, (await engine.GetAsync(c.Id))!.State);
         c = await engine.ResumeAsync(c.Id);
-        Assert.Contains("only a draft or a halted", (await Assert.ThrowsAsync<InvalidOperationException>(() => engine.ResumeAsync(c.Id))).Message);
+        Assert.Contains("only a draft, paused or halted", (await Assert.ThrowsAsync<InvalidOperationException>(() => engine.ResumeAsync(c.Id))).Message);
         Assert.Equal(CampaignState.Rolling, c.State);
         Assert.Equal(9, _wire.Retained.Count);
         c = await engine.AbortAsync(c.Id);
@@ -172,6 +172,58 @@ public class CampaignEngineTests
         Assert.Empty(_wire.Chunks(Wave(c, CampaignEngine.RestWave)[0]));
         await Assert.ThrowsAsync<InvalidOperationException>(() => engine.AbortAsync(c.Id));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.ResumeAsync("c-unknown"));
+    }
+
+    [Fact]
+    public async Task A_paused_campaign_offers_no_further_wave_lets_offered_devices_finish_and_resumes_into_its_phase()
+    {
+        var engine = Engine();
+        var c = await engine.CreateAsync(Request(canary: 10, threshold: 1.0), Fleet(20));
+        var canary = Wave(c, CampaignEngine.CanaryWave);
+        Assert.Equal(2, canary.Count);
+        c = await engine.PauseAsync(c.Id);
+        Assert.Equal((CampaignState.Paused, "paused by operator"), (c.State, c.StateReason));
+        Assert.Contains("only a canary or rolling", (await Assert.ThrowsAsync<InvalidOperationException>(() => engine.PauseAsync(c.Id))).Message);
+
+        // The offered canary devices are still served and finish; the rest of the cohort is not offered meanwhile.
+        Assert.Equal(canary.Order(), _wire.Retained.Keys.Select(t => t.Split('/')[1]).Order());
+        await engine.Request(canary[0], c.Id, 0, 0, 512);
+        Assert.Single(_wire.Chunks(canary[0]));
+        foreach (var d in canary) await engine.Result(d, c.Id, true, "2.0.0");
+        c = (await engine.GetAsync(c.Id))!;
+        Assert.Equal(CampaignState.Paused, c.State);
+        Assert.Empty(_wire.Retained);
+        Assert.All(Wave(c, CampaignEngine.RestWave), d => Assert.Equal(DeviceOtaState.Waiting, c.Devices[d].State));
+
+        // Resumed: the canary finished meanwhile, so the campaign moves on to the rest at once.
+        c = await engine.ResumeAsync(c.Id);
+        Assert.Equal(CampaignState.Rolling, c.State);
+        Assert.Equal(18, _wire.Retained.Count);
+
+        // Paused while rolling, resumed into rolling; an aborted one can be neither.
+        Assert.Equal(CampaignState.Paused, (await engine.PauseAsync(c.Id)).State);
+        Assert.Equal(18, _wire.Retained.Count); // offered devices keep their offer
+        Assert.Equal(CampaignState.Rolling, (await engine.ResumeAsync(c.Id)).State);
+        await engine.PauseAsync(c.Id);
+        Assert.Equal(CampaignState.Aborted, (await engine.AbortAsync(c.Id)).State);
+        Assert.Empty(_wire.Retained);
+        Assert.Contains("only a canary or rolling", (await Assert.ThrowsAsync<InvalidOperationException>(() => engine.PauseAsync(c.Id))).Message);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.PauseAsync("c-unknown"));
+    }
+
+    [Fact]
+    public async Task A_campaign_paused_in_its_canary_resumes_into_the_canary_and_still_halts_on_its_failures()
+    {
+        var engine = Engine();
+        var c = await engine.CreateAsync(Request(canary: 20, threshold: 1.0), Fleet(10));
+        var canary = Wave(c, CampaignEngine.CanaryWave);
+        await engine.PauseAsync(c.Id);
+        await engine.Result(canary[0], c.Id, false, "1.0.0", "hash-mismatch: File0.pe");
+        Assert.Equal(CampaignState.Paused, (await engine.GetAsync(c.Id))!.State); // counted on resume, not while paused
+        c = await engine.ResumeAsync(c.Id);
+        Assert.Equal(CampaignState.Halted, c.State);
+        Assert.StartsWith("canary: 1 of 2 failed", c.StateReason);
+        Assert.Single(_wire.Retained); // the other canary device still has its offer, nobody else got one
     }
 
     [Fact]

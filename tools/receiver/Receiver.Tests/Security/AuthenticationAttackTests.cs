@@ -14,7 +14,7 @@ public sealed class AuthenticationAttackTests(RunningReceiver receiver)
         { "GET", "/api/devices" }, { "GET", "/api/devices/esp32-00000000beef" }, { "GET", "/api/devices/esp32-00000000beef/telemetry" },
         { "POST", "/api/devices" }, { "POST", "/api/devices/esp32-00000000beef/revoke" }, { "GET", "/api/sli" }, { "GET", "/api/quarantine" },
         { "GET", "/api/campaigns" }, { "POST", "/api/campaigns" }, { "GET", "/api/campaigns/x" }, { "POST", "/api/campaigns/x/abort" },
-        { "POST", "/api/campaigns/x/resume" }, { "POST", "/api/devices/esp32-00000000beef/commands" }, { "GET", "/api/devices/esp32-00000000beef/commands" },
+        { "POST", "/api/campaigns/x/resume" }, { "POST", "/api/campaigns/x/pause" }, { "POST", "/api/devices/esp32-00000000beef/commands" }, { "GET", "/api/devices/esp32-00000000beef/commands" },
         { "GET", "/api/commands/x" }, { "PUT", "/api/devices/esp32-00000000beef/config" }, { "GET", "/api/tokens" }, { "POST", "/api/tokens" },
         { "POST", "/api/tokens/x/revoke" }, { "GET", "/api/audit" }, { "GET", "/api/whoami" }, { "GET", "/api/no-such-route" }, { "GET", "/metrics" },
     };
@@ -41,6 +41,8 @@ public sealed class AuthenticationAttackTests(RunningReceiver receiver)
     [InlineData("viewer", "POST", "/api/devices/esp32-00000000beef/commands")]
     [InlineData("viewer", "POST", "/api/campaigns")]
     [InlineData("viewer", "POST", "/api/campaigns/x/abort")]
+    [InlineData("viewer", "POST", "/api/campaigns/x/pause")]
+    [InlineData("viewer", "POST", "/api/campaigns/x/resume")]
     [InlineData("viewer", "GET", "/api/quarantine")]
     [InlineData("operator", "POST", "/api/devices")]
     [InlineData("operator", "POST", "/api/devices/esp32-00000000beef/revoke")]
@@ -48,6 +50,7 @@ public sealed class AuthenticationAttackTests(RunningReceiver receiver)
     [InlineData("operator", "GET", "/api/audit")]
     [InlineData("provisioner", "GET", "/api/devices")]
     [InlineData("provisioner", "POST", "/api/campaigns")]
+    [InlineData("provisioner", "POST", "/api/campaigns/x/pause")]
     [InlineData("provisioner", "POST", "/api/devices/esp32-00000000beef/revoke")]
     [InlineData("provisioner", "POST", "/api/devices/esp32-00000000beef/commands")]
     [InlineData("provisioner", "GET", "/metrics")]

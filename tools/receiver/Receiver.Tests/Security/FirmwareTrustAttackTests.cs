@@ -29,6 +29,7 @@ public sealed class FirmwareTrustAttackTests(FirmwareTrustAttackTests.Cloud clou
             byte[] planted = OtaTestPackages.MakeSignedBy(OtaTestPackages.Stranger, "3.0.0");
             await store.SaveCampaignAsync(StoredCampaigns.Of("c-planted", CampaignState.Canary, planted, PlantedDevice));
             await store.SaveCampaignAsync(StoredCampaigns.Of("c-planted-draft", CampaignState.Draft, planted, "esp32-7c0000000003"));
+            await store.SaveCampaignAsync(StoredCampaigns.Of("c-planted-paused", CampaignState.Paused, planted, "esp32-7c0000000004"));
             await store.SaveCampaignAsync(StoredCampaigns.Of("c-genuine", CampaignState.Canary, OtaTestPackages.Make("2.0.0"), GenuineDevice));
         }
     }
@@ -96,6 +97,9 @@ public sealed class FirmwareTrustAttackTests(FirmwareTrustAttackTests.Cloud clou
         Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
         Assert.Contains("not resumed", error);
         Assert.Contains("unknown-key", error);
+        var paused = await http.PostAsync("/api/campaigns/c-planted-paused/resume", null);
+        Assert.Equal(HttpStatusCode.Conflict, paused.StatusCode);
+        Assert.Contains("not resumed", (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
         var shown = await http.GetFromJsonAsync<JsonElement>("/api/campaigns/c-planted");
         Assert.Contains("unknown-key", shown.GetProperty("trustProblem").GetString());
         Assert.Equal(JsonValueKind.Null, (await http.GetFromJsonAsync<JsonElement>("/api/campaigns/c-genuine")).GetProperty("trustProblem").ValueKind);

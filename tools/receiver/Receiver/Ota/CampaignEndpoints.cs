@@ -4,7 +4,7 @@ using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Ota;
 
-/// <summary>The campaign API: create, list, one campaign with per-device progress, resume, abort.</summary>
+/// <summary>The campaign API: create, list, one campaign with per-device progress, pause, resume, abort (docs/receiver.md, "Campaign API").</summary>
 public static class CampaignEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -13,6 +13,8 @@ public static class CampaignEndpoints
         api.MapPost("", Create).Allow(Permission.Operate);
         api.MapGet("", List).Allow(Permission.Read);
         api.MapGet("/{id}", Get).Allow(Permission.Read);
+        api.MapPost("/{id}/pause", (string id, HttpContext http, CampaignEngine engine, AuditTrail audit, CancellationToken ct) =>
+            Change(id, "campaign.pause", http, audit, engine.PauseAsync, ct)).Allow(Permission.Operate);
         api.MapPost("/{id}/resume", (string id, HttpContext http, CampaignEngine engine, AuditTrail audit, CancellationToken ct) =>
             Change(id, "campaign.resume", http, audit, engine.ResumeAsync, ct)).Allow(Permission.Operate);
         api.MapPost("/{id}/abort", (string id, HttpContext http, CampaignEngine engine, AuditTrail audit, CancellationToken ct) =>

@@ -238,7 +238,8 @@ public sealed class CampaignEngine
         FirmwareVersion.TryParse(d.Firmware ?? "", out var running) ? a.Covers(d.Id, running) : a.FromVersions.Length == 0 && a.Covers(d.Id, new FirmwareVersion(0, 0, 0, 0));
 
     /// <summary>
-    /// Draft → canary; a halted campaign continues with all devices not offered yet (rolling). A campaign whose package or
+    /// Draft → canary; a paused campaign returns to the phase it was paused in (and moves on if its wave finished
+    /// meanwhile); a halted campaign continues with all devices not offered yet (rolling). A campaign whose package or
     /// authorization does not verify against the release key (or without one) is not resumed: <see cref="InvalidOperationException"/>.
     /// </summary>
     public async Task<Campaign> ResumeAsync(string id, CancellationToken ct = default)
@@ -247,12 +248,18 @@ public sealed class CampaignEngine
         try
         {
             var c = Find(id);
-            if ((c.State is CampaignState.Draft or CampaignState.Halted) && _untrusted.TryGetValue(id, out var problem))
+            if ((c.State is CampaignState.Draft or CampaignState.Halted or CampaignState.Paused) && _untrusted.TryGetValue(id, out var problem))
                 throw new InvalidOperationException($"campaign {id} is not resumed: {problem}");
             switch (c.State)
             {
                 case CampaignState.Draft:
                     await StartLockedAsync(c, ct);
+                    break;
+                case CampaignState.Paused:
+                    // The rest wave is offered all at once when rolling starts, so an offered rest device means it had.
+                    bool wasRolling = c.InWave(RestWave).Any(d => d.State != DeviceOtaState.Waiting);
+                    await SetStateAsync(c, wasRolling ? CampaignState.Rolling : CampaignState.Canary, "resumed", ct);
+                    await EvaluateAsync(c, ct);
                     break;
                 case CampaignState.Halted:
                     await SetStateAsync(c, CampaignState.Rolling, "resumed", ct);
@@ -260,8 +267,27 @@ public sealed class CampaignEngine
                     await EvaluateAsync(c, ct);
                     break;
                 default:
-                    throw new InvalidOperationException($"campaign {id} is {c.State.ToString().ToLowerInvariant()}; only a draft or a halted campaign can be resumed");
+                    throw new InvalidOperationException($"campaign {id} is {c.State.ToString().ToLowerInvariant()}; only a draft, paused or halted campaign can be resumed");
             }
+            return Snapshot(c);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>
+    /// Canary or rolling → paused: no further device is offered the image until <see cref="ResumeAsync"/>. Devices already
+    /// offered keep their offer and are served and followed to their result (pulling an offer mid-download would leave them
+    /// retrying); their results count when the campaign resumes. Anything else: <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public async Task<Campaign> PauseAsync(string id, CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            var c = Find(id);
+            if (!c.IsActive)
+                throw new InvalidOperationException($"campaign {id} is {c.State.ToString().ToLowerInvariant()}; only a canary or rolling campaign can be paused");
+            await SetStateAsync(c, CampaignState.Paused, "paused by operator", ct);
             return Snapshot(c);
         }
         finally { _lock.Release(); }
@@ -329,7 +355,7 @@ public sealed class CampaignEngine
         try
         {
             var now = _time.GetUtcNow();
-            foreach (var c in _campaigns.Values.Where(c => (c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted) && !_untrusted.ContainsKey(c.Id)).ToList())
+            foreach (var c in _campaigns.Values.Where(c => (c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted or CampaignState.Paused) && !_untrusted.ContainsKey(c.Id)).ToList())
             {
                 bool changed = false;
                 foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight() && d.OfferedAt + c.Window <= now).ToList())
@@ -355,7 +381,7 @@ public sealed class CampaignEngine
         await _lock.WaitAsync(ct);
         try
         {
-            foreach (var c in _campaigns.Values.Where(c => (c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted) && !_untrusted.ContainsKey(c.Id)))
+            foreach (var c in _campaigns.Values.Where(c => (c.State is CampaignState.Canary or CampaignState.Rolling or CampaignState.Halted or CampaignState.Paused) && !_untrusted.ContainsKey(c.Id)))
                 foreach (var d in c.Devices.Values.Where(d => d.State.IsInFlight()))
                     await PublishOfferAsync(c, d.DeviceId, ct);
         }

@@ -1,6 +1,9 @@
 namespace NodeFirmware.Receiver.Ota;
 
-/// <summary>A campaign's life: draft → canary → rolling → completed, or halted (automatically or by hand) / aborted.</summary>
+/// <summary>
+/// A campaign's life: draft → canary → rolling → completed, or halted (by its success threshold) / aborted. An operator may
+/// pause a canary or rolling campaign and resume it into the phase it was paused in.
+/// </summary>
 public enum CampaignState
 {
     Draft,
@@ -9,6 +12,8 @@ public enum CampaignState
     Completed,
     Halted,
     Aborted,
+    /// <summary>Stopped by an operator: no further device is offered the image; devices already offered finish.</summary>
+    Paused,
 }
 
 /// <summary>Where one device of a campaign stands.</summary>
