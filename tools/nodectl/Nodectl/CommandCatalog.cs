@@ -16,6 +16,7 @@ public static class CommandCatalog
         yield return Provisioning.RegisterCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Firmware.FirmwareCommand.Create();
+        yield return Campaigns.CampaignCommand.Create();
         yield return Ports.PortsCommand.Create();
     }
 }

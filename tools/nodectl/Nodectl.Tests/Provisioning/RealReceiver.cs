@@ -6,7 +6,7 @@ namespace NodeFirmware.Nodectl.Tests.Provisioning;
 
 /// <summary>
 /// The real receiver (<c>dotnet Receiver.dll serve</c> from this test's output folder) on a given loopback port, storing
-/// into SQLite and reading revocation from a PKI store, with no broker. It prints "Receiver page: URL" when it listens
+/// into SQLite (and reading revocation from a PKI store, or taking other options), with no broker. It prints "Receiver page: URL" when it listens
 /// and names the file of the first admin token it created.
 /// </summary>
 internal sealed class RealReceiver : IDisposable
@@ -26,12 +26,15 @@ internal sealed class RealReceiver : IDisposable
         get { lock (_lines) return string.Join('\n', _lines.TakeLast(60)); }
     }
 
-    public static RealReceiver Start(int port, string databasePath, string pkiDirectory, string caPassphraseFile)
+    public static RealReceiver Start(int port, string databasePath, string pkiDirectory, string caPassphraseFile) =>
+        Start(port, databasePath, ["--pki", pkiDirectory, "--ca-passphrase-file", caPassphraseFile]);
+
+    /// <param name="options">further options of <c>Receiver serve</c>, e.g. --release-pub for campaigns</param>
+    public static RealReceiver Start(int port, string databasePath, IEnumerable<string> options)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Receiver.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "serve", "--http", $"127.0.0.1:{port}", "--store", "sqlite:" + databasePath, "--pki", pkiDirectory,
-                     "--ca-passphrase-file", caPassphraseFile })
+        foreach (var a in new[] { dll, "serve", "--http", $"127.0.0.1:{port}", "--store", "sqlite:" + databasePath }.Concat(options))
             psi.ArgumentList.Add(a);
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["DOTNET_gcServer"] = "0";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NodeFirmware.Nodectl.Output;
 
 namespace NodeFirmware.Nodectl.Audit;
 
@@ -52,11 +53,18 @@ public static class AuditCommand
         var log = LogOption();
         var device = new Option<string?>("--device") { Description = "only records of this device id" };
         var last = new Option<int?>("--last") { Description = "only the last N records shown" };
-        var show = new Command("show", "print the records as a table") { log, device, last };
+        var json = JsonResult.Option();
+        var show = new Command("show", "print the records as a table") { log, device, last, json };
         show.SetAction(result =>
         {
-            var output = result.InvocationConfiguration.Output;
+            bool asJson = result.GetValue(json);
             var error = result.InvocationConfiguration.Error;
+            var output = asJson ? error : result.InvocationConfiguration.Output; // with --json stdout holds only the report
+            int Finish(int exit, IReadOnlyList<AuditRecord>? records, string? problem)
+            {
+                if (asJson) JsonResult.Write(result.InvocationConfiguration.Output, new AuditShowReport(exit == 0, exit, records ?? [], problem));
+                return exit;
+            }
             try
             {
                 var check = AuditVerifier.Verify(result.GetValue(log)!);
@@ -65,6 +73,8 @@ public static class AuditCommand
                 if (id != null) rows = rows.Where(r => r.Device == id);
                 int? n = result.GetValue(last);
                 if (n is > 0) rows = rows.TakeLast(n.Value);
+                var shown = rows.ToList();
+                rows = shown;
                 output.WriteLine($"{"seq",5}  {"time (UTC)",-20} {"station",-12} {"operator",-10} {"action",-10} {"device",-19} {"result",-7} {"cert serial",-33} detail");
                 foreach (var r in rows)
                 {
@@ -74,14 +84,14 @@ public static class AuditCommand
                 if (!check.Ok)
                 {
                     error.WriteLine($"warning: {check.Problem}; records after it are not shown");
-                    return 1;
+                    return Finish(1, shown, $"{check.Problem}; records after it are not shown");
                 }
-                return 0;
+                return Finish(0, shown, null);
             }
             catch (Exception e) when (e is AuditException or IOException or UnauthorizedAccessException)
             {
                 error.WriteLine("error: " + e.Message);
-                return 1;
+                return Finish(1, null, e.Message);
             }
         });
         return show;

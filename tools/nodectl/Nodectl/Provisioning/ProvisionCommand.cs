@@ -3,6 +3,7 @@ using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Nodectl.Audit;
 using NodeFirmware.Nodectl.Ca;
 using NodeFirmware.Nodectl.Flashing;
+using NodeFirmware.Nodectl.Output;
 
 namespace NodeFirmware.Nodectl.Provisioning;
 
@@ -49,16 +50,28 @@ public static class ProvisionCommand
         var station = new Option<string?>("--station") { Description = "station id for the audit log (default env NODECTL_STATION or the host name)" };
         var days = new Option<int?>("--days") { Description = "device certificate validity in days (default 10 years)" };
         var operatorName = OperatorName.CreateOption();
+        var json = JsonResult.Option();
 
         var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
         {
             port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, board, config, expectMac, readRomMac,
-            factoryReset, noReboot, audit, station, days, operatorName,
+            factoryReset, noReboot, audit, station, days, operatorName, json,
         };
         command.SetAction(result =>
         {
-            var output = result.InvocationConfiguration.Output;
+            bool asJson = result.GetValue(json);
             var error = result.InvocationConfiguration.Error;
+            var output = asJson ? error : result.InvocationConfiguration.Output; // with --json stdout holds only the report
+            var report = new ProvisionReport();
+            int Finish(int exit, string? problem = null)
+            {
+                if (problem is not null) error.WriteLine("error: " + problem);
+                report.Ok = exit == 0;
+                report.ExitCode = exit;
+                report.Error = problem;
+                if (asJson) JsonResult.Write(result.InvocationConfiguration.Output, report);
+                return exit;
+            }
             try
             {
                 string? portName = result.GetValue(port);
@@ -104,7 +117,7 @@ public static class ProvisionCommand
                     using ISerialLink serial = SerialLinks.Open(portName, result.GetValue(baud));
                     if (result.GetValue(readRomMac))
                         settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output) };
-                    return ProvisionOne(serial, settings, pki, ca, log, registry, clientOptions, registerAdvice, output, error);
+                    return Finish(ProvisionOne(portName, serial, settings, pki, ca, log, registry, clientOptions, registerAdvice, report, output, error));
                 }
 
                 int failed = 0, unregistered = 0;
@@ -113,12 +126,13 @@ public static class ProvisionCommand
                     try
                     {
                         using var link = new TcpSerialLink(host, tcpPort, TimeSpan.FromSeconds(5));
-                        if (ProvisionOne(link, settings, pki, ca, log, registry, clientOptions, registerAdvice, output, error) != 0) unregistered++;
+                        if (ProvisionOne($"{host}:{tcpPort}", link, settings, pki, ca, log, registry, clientOptions, registerAdvice, report, output, error) != 0) unregistered++;
                     }
                     catch (Exception e) when (targets.Count > 1 && e is ProvisioningFailedException or ProvisioningLinkException or FlashingException or IOException)
                     {
                         // one bad board does not stop the line: report it, go on, fail the run at the end
                         error.WriteLine($"error: {host}:{tcpPort}: {e.Message}");
+                        report.Devices.Add(new ProvisionReport.ProvisionedBoard($"{host}:{tcpPort}", "failed", Error: e.Message));
                         failed++;
                     }
                 }
@@ -126,29 +140,29 @@ public static class ProvisionCommand
                 if (targets.Count > 1)
                     output.WriteLine($"{targets.Count - failed} of {targets.Count} devices provisioned" + (unregistered > 0 ? $", {unregistered} NOT registered" : ""));
                 // 1: some device failed; 2: all provisioned but some not registered (nodectl register, as printed, registers them)
-                return failed > 0 ? 1 : unregistered > 0 ? 2 : 0;
+                return Finish(failed > 0 ? 1 : unregistered > 0 ? 2 : 0);
             }
             catch (ProvisioningFailedException e)
             {
-                error.WriteLine("error: " + e.Message);
-                return 1;
+                return Finish(1, e.Message);
             }
             catch (Exception e) when (e is PkiException or AuditException or ArgumentException or InvalidOperationException
                                           or FlashingException or ProvisioningLinkException or IOException or UnauthorizedAccessException)
             {
-                error.WriteLine("error: " + e.Message);
-                return 1;
+                return Finish(1, e.Message);
             }
         });
         return command;
     }
 
     /// <summary>Provisions the device on <paramref name="link"/>; 0 when done, 2 when provisioned but not registered.</summary>
-    private static int ProvisionOne(ISerialLink link, ProvisionSettings settings, PkiStore pki, FleetCa ca, AuditLog log,
-        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, Func<string, string> registerAdvice, TextWriter output, TextWriter error)
+    private static int ProvisionOne(string target, ISerialLink link, ProvisionSettings settings, PkiStore pki, FleetCa ca, AuditLog log,
+        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, Func<string, string> registerAdvice, ProvisionReport report,
+        TextWriter output, TextWriter error)
     {
         var client = new ProvisioningClient(link, clientOptions);
         var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
+        report.Devices.Add(ProvisionReport.ProvisionedBoard.From(target, outcome, registerAdvice(outcome.DeviceId)));
         output.WriteLine(outcome.Outcome == ProvisionOutcome.Provisioned
             ? $"provisioned {outcome.DeviceId}: certificate serial {outcome.CertSerial}, bundle sha256 {outcome.BundleSha256}"
             : $"{outcome.DeviceId} was already provisioned with certificate serial {outcome.CertSerial}");

@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using NodeFirmware.Nodectl.ReceiverApi;
 
 namespace NodeFirmware.Nodectl.Provisioning;
 
@@ -26,58 +26,36 @@ public sealed class RegistrationException : Exception
 
 /// <summary>
 /// Registers devices with the receiver over HTTP: POST {base}/api/devices with a JSON body and the station's API
-/// token (role provisioner: it may add devices, nothing else) as 'Authorization: Bearer'.
+/// token (role provisioner: it may add devices, nothing else) as 'Authorization: Bearer', through <see cref="ReceiverClient"/>.
 /// </summary>
 public sealed class ReceiverRegistry : IDeviceRegistry, IDisposable
 {
-    public const string TokenVariable = "NODEFIRMWARE_RECEIVER_TOKEN";
-    private readonly HttpClient _http;
+    public const string TokenVariable = ReceiverClient.TokenVariable;
+    private readonly ReceiverClient _client;
 
     /// <summary>The token from --receiver-token-file, else from the environment; null if neither is given.</summary>
-    public static string? ReadToken(string? file, Func<string, string?> environment)
-    {
-        if (file is not null)
-        {
-            if (!File.Exists(file)) throw new ArgumentException($"receiver token file '{file}' does not exist");
-            return File.ReadAllText(file).Trim();
-        }
-        return environment(TokenVariable) is { Length: > 0 } t ? t.Trim() : null;
-    }
+    public static string? ReadToken(string? file, Func<string, string?> environment) => ReceiverClient.ReadToken(file, environment);
 
-    public ReceiverRegistry(Uri baseAddress, TimeSpan? timeout = null, HttpMessageHandler? handler = null, string? token = null)
-    {
-        if (!baseAddress.IsAbsoluteUri || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
-            throw new ArgumentException($"'{baseAddress}' is not an http(s) URL", nameof(baseAddress));
-        _http = handler is null ? new HttpClient() : new HttpClient(handler);
-        _http.BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/");
-        _http.Timeout = timeout ?? TimeSpan.FromSeconds(15);
-        if (token is not null) _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-    }
+    public ReceiverRegistry(Uri baseAddress, TimeSpan? timeout = null, HttpMessageHandler? handler = null, string? token = null) =>
+        _client = new ReceiverClient(baseAddress, timeout, handler, token);
 
-    public string Name => _http.BaseAddress!.ToString();
+    public string Name => _client.Name;
 
     public void Register(DeviceRegistration registration)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/devices") { Content = JsonContent.Create(registration) };
-        HttpResponseMessage response;
+        ReceiverResponse response;
         try
         {
-            response = _http.Send(request);
+            response = _client.Send(HttpMethod.Post, "api/devices", registration);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        catch (ReceiverUnreachableException e)
         {
-            throw new RegistrationException($"cannot reach the receiver at {Name}: {e.Message}", e);
+            throw new RegistrationException(e.Message, e);
         }
-        using (response)
-        {
-            if (response.IsSuccessStatusCode) return;
-            string body;
-            try { body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult(); }
-            catch (Exception) { body = ""; }
-            if (body.Length > 300) body = body[..300] + "…";
-            throw new RegistrationException($"the receiver at {Name} refused the registration of {registration.Id}: {(int)response.StatusCode} {response.ReasonPhrase} {body}".TrimEnd());
-        }
+        if (response.IsSuccess) return;
+        string body = response.Body.Length > 300 ? response.Body[..300] + "…" : response.Body;
+        throw new RegistrationException($"the receiver at {Name} refused the registration of {registration.Id}: {response.Status} {response.ReasonPhrase} {body}".TrimEnd());
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _client.Dispose();
 }

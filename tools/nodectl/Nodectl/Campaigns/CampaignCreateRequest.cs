@@ -1,0 +1,58 @@
+using NodeFirmware.Core.Ota;
+
+namespace NodeFirmware.Nodectl.Campaigns;
+
+/// <summary>
+/// The body of the receiver's POST /api/campaigns (docs/receiver.md, "Campaign API"), built from <c>nodectl campaign
+/// create</c>'s options. Values left null take the receiver's defaults. The package goes as bytes (base64 in JSON).
+/// </summary>
+public sealed record CampaignCreateRequest(
+    string? Name, string? Version, byte[]? Package, string? Board, string? Firmware, IReadOnlyList<string>? Tags, double? CanaryPercent,
+    double? SuccessThreshold, int? WindowSeconds, byte[]? DowngradeAuthorization, int? ChunkSize, bool Start)
+{
+    /// <summary>The largest package sent: its base64 must fit the receiver's 8 MiB campaign body limit (Receiver:Limits).</summary>
+    public const int MaxPackageBytes = 6 * 1024 * 1024;
+
+    /// <summary>A downgrade authorization (.nfa) is a few hundred bytes.</summary>
+    public const int MaxAuthorizationBytes = 16 * 1024;
+
+    /// <summary>
+    /// Reads the package (or takes a repository version) and the authorization; throws <see cref="ArgumentException"/> for a
+    /// missing, oversized or malformed file before anything is sent. The signature is the receiver's to check: it accepts
+    /// only packages signed by its release key.
+    /// </summary>
+    public static (CampaignCreateRequest Request, string Describes) Build(string? packagePath, string? version, string? name, string? board,
+        string? firmware, string? tags, double? canaryPercent, double? successThreshold, int? windowSeconds, string? authorizationPath,
+        int? chunkSize, bool draft)
+    {
+        if (packagePath is null == version is null)
+            throw new ArgumentException("give exactly one of --package (a signed .nfw from 'nodectl firmware sign') or --version (from the receiver's firmware repository)");
+        byte[]? package = null;
+        string describes = $"version {version} from the receiver's firmware repository";
+        if (packagePath is not null)
+        {
+            package = ReadBounded(packagePath, MaxPackageBytes, "package");
+            try
+            {
+                var manifest = FirmwarePackage.Parse(package).Manifest;
+                describes = $"{packagePath}: version {manifest.Version}, boards {string.Join(", ", manifest.Boards)}";
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"{packagePath} is not a firmware package made by 'nodectl firmware sign': {e.Message}", e);
+            }
+        }
+        byte[]? authorization = authorizationPath is null ? null : ReadBounded(authorizationPath, MaxAuthorizationBytes, "downgrade authorization");
+        var tagList = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (new CampaignCreateRequest(name, version, package, board, firmware, tagList.Length > 0 ? tagList : null, canaryPercent, successThreshold,
+            windowSeconds, authorization, chunkSize, !draft), describes);
+    }
+
+    private static byte[] ReadBounded(string path, int limit, string what)
+    {
+        if (!File.Exists(path)) throw new ArgumentException($"{what} file {path} does not exist");
+        long length = new FileInfo(path).Length;
+        if (length > limit) throw new ArgumentException($"{what} file {path} is {length} bytes; the receiver takes at most {limit}");
+        return File.ReadAllBytes(path);
+    }
+}
