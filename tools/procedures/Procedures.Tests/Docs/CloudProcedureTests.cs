@@ -7,14 +7,15 @@ namespace NodeFirmware.Procedures.Tests.Docs;
 /// <summary>
 /// docs/broker.md then docs/receiver.md, as written, against the built nodectl and receiver and the installed Mosquitto:
 /// the fleet CA, the broker from one command, a bench device the broker accepts, the receiver ingesting its status, a
-/// revocation the broker enforces and the registry shows, and a new certificate that brings the device back.
+/// revocation the broker enforces and the registry shows, a new certificate that brings the device back, and an OTA
+/// campaign of a package signed with the fleet's release key that nodectl creates, pauses, resumes and aborts.
 /// </summary>
 public sealed class CloudProcedureTests
 {
     private const string Bench = "esp32-0000000000b1";
 
     [Fact]
-    public void The_cloud_stands_up_revokes_and_re_admits_a_device_exactly_as_the_documents_say()
+    public void The_cloud_stands_up_revokes_and_re_admits_a_device_and_runs_a_campaign_exactly_as_the_documents_say()
     {
         using var run = ProcedureRunner.Run(DocumentedProcedures.Cloud);
         Assert.True(run.Succeeded, run.Report());
@@ -39,6 +40,13 @@ public sealed class CloudProcedureTests
         query.CommandText = "SELECT state FROM devices WHERE id = $id";
         query.Parameters.AddWithValue("$id", Bench);
         Assert.Equal("online", query.ExecuteScalar());
+
+        // The campaign: one, on the bench device, aborted after a pause and a resume; the refused pause named its reason.
+        query.CommandText = "SELECT state || ' ' || target_version FROM campaigns";
+        Assert.Equal("Aborted 2.0.0", query.ExecuteScalar());
+        query.CommandText = "SELECT device_id || ' ' || state FROM campaign_devices";
+        Assert.Equal($"{Bench} Cancelled", query.ExecuteScalar());
+        Assert.Contains("error: the receiver refused to pause (HTTP 409)", run.Output);
         SqliteConnection.ClearAllPools();
     }
 }

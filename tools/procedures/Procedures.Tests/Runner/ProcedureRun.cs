@@ -17,6 +17,9 @@ public sealed class ProcedureRun : IDisposable
     public IReadOnlyDictionary<int, int> Ports { get; }
 
     public string CaPassphrase { get; } = "procedure runner passphrase " + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The release key's passphrase (NODECTL_RELEASE_PASSPHRASE), as the reader types it at the prerequisite's prompt.</summary>
+    public string ReleasePassphrase { get; } = "procedure runner release passphrase " + Guid.NewGuid().ToString("N")[..8];
     public int ExitCode { get; private set; }
     public string Output { get; private set; } = "";
     public string? Problem { get; private set; }

@@ -36,13 +36,13 @@ public static class ProcedureRunner
     };
 
     /// <summary>Variables the prerequisite blocks export.</summary>
-    public static readonly IReadOnlyList<string> Variables = ["NODEFIRMWARE", "NODEFIRMWARE_CA_PASSPHRASE"];
+    public static readonly IReadOnlyList<string> Variables = ["NODEFIRMWARE", "NODEFIRMWARE_CA_PASSPHRASE", "NODECTL_RELEASE_PASSPHRASE"];
 
     /// <summary>Ports the documents use; each run replaces them with free ones.</summary>
     public static readonly IReadOnlyList<int> DocumentedPorts = [8883, 8080];
 
     /// <summary>What the procedures need installed (tools/scripts/setup.sh installs it).</summary>
-    public static readonly IReadOnlyList<string> SystemCommands = ["/usr/sbin/mosquitto", "mosquitto_pub", "curl", "openssl"];
+    public static readonly IReadOnlyList<string> SystemCommands = ["/usr/sbin/mosquitto", "mosquitto_pub", "mosquitto_sub", "curl", "openssl"];
 
     /// <param name="documentRoot">Where the steps' documents are (default: the repository).</param>
     public static ProcedureRun Run(IEnumerable<DocStep> steps, TimeSpan? timeout = null, string? documentRoot = null)
@@ -63,6 +63,7 @@ public static class ProcedureRunner
         };
         psi.Environment["NODEFIRMWARE"] = RepositoryRoot.Path;
         psi.Environment["NODEFIRMWARE_CA_PASSPHRASE"] = run.CaPassphrase;
+        psi.Environment["NODECTL_RELEASE_PASSPHRASE"] = run.ReleasePassphrase;
         psi.Environment["USER"] = "docs-runner";
         foreach (var stale in new[] { "NODECTL_CA_PASSPHRASE", "NODESIM_CA_PASSPHRASE", "NODECTL_OPERATOR", "NODEFIRMWARE_RECEIVER_TOKEN" })
             psi.Environment.Remove(stale);
