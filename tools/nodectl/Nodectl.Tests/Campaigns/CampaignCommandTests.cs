@@ -75,6 +75,21 @@ public sealed class CampaignCommandTests(CampaignReceiver cloud) : IClassFixture
     }
 
     [Fact]
+    public void A_version_from_the_receivers_firmware_repository_is_named_instead_of_sent()
+    {
+        cloud.Register(2, "repository");
+        var (exit, created, err) = cloud.CampaignJson(cloud.Operator, "create", "--version", "2.1.0", "--tags", "repository");
+        Assert.True(exit == 0, err);
+        Assert.Equal(("2.1.0", 2), (created.GetProperty("campaign").GetProperty("targetVersion").GetString(),
+            created.GetProperty("campaign").GetProperty("counts").GetProperty("total").GetInt32()));
+        Assert.Contains("version 2.1.0 from the receiver's firmware repository", err);
+
+        var (missing, refusal, _) = cloud.CampaignJson(cloud.Operator, "create", "--version", "9.9.9", "--tags", "repository");
+        Assert.Equal((CampaignCommand.RefusedExitCode, 400), (missing, refusal.GetProperty("httpStatus").GetInt32()));
+        Assert.Contains("'9.9.9' is not in the firmware repository", refusal.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public void A_package_signed_by_another_key_is_refused_with_the_receivers_reason_and_nothing_is_stored()
     {
         cloud.Register(2, "stranger");

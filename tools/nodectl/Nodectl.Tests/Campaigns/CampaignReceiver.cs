@@ -12,7 +12,7 @@ namespace NodeFirmware.Nodectl.Tests.Campaigns;
 
 /// <summary>
 /// A real receiver started with a release key that <c>nodectl firmware keygen</c> made, packages signed with it (and with
-/// a stranger's key) by <c>nodectl firmware sign</c>, registered devices on the package's board, and
+/// a stranger's key) by <c>nodectl firmware sign</c>, 2.1.0 published to the receiver's firmware repository, registered devices on the package's board, and
 /// <c>nodectl campaign</c> run in-process against it with a token of a given role.
 /// </summary>
 public sealed class CampaignReceiver : IDisposable
@@ -30,7 +30,9 @@ public sealed class CampaignReceiver : IDisposable
         Firmware("keygen", "--out", P("stranger.key"), "--kdf-iterations", "100000", "--passphrase-env", PassphraseVariable);
         Package = Sign("release.key", "2.0.0", "app-2.0.0.nfw");
         StrangersPackage = Sign("stranger.key", "2.0.1", "stranger-2.0.1.nfw");
-        Receiver = RealReceiver.Start(FreePort(), P("receiver.db"), ["--release-pub", P("release.pub")]);
+        Sign("release.key", "2.1.0", "app-2.1.0.nfw");
+        Firmware("publish", P("app-2.1.0.nfw"), "--repo", P("repo"), "--pubkey", P("release.pub"));
+        Receiver = RealReceiver.Start(FreePort(), P("receiver.db"), ["--release-pub", P("release.pub"), "--firmware-repo", P("repo")]);
         Operator = Receiver.CreateToken("operator");
         Viewer = Receiver.CreateToken("viewer");
     }
