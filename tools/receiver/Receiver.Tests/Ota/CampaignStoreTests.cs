@@ -68,6 +68,30 @@ public abstract class CampaignStoreContract
             Assert.Equal(("2.0.0", (DateTimeOffset?)T0.AddMinutes(1)), (c.Devices[canary].ReportedFirmware, c.Devices[canary].FinishedAt));
         }
     }
+
+    [Fact]
+    public async Task A_paused_campaign_stays_paused_across_a_restart_and_resumes_into_its_phase()
+    {
+        var time = new FixedTimeProvider(T0);
+        var wire = new RecordingPublisher();
+        var fleet = Enumerable.Range(0, 4).Select(i => new CohortDevice($"esp32-{i + 0x100:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
+        string id;
+        await using (var store = await OpenAsync(reuse: false))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+            id = (await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0"), CanaryPercent = 50 }, fleet)).Id;
+            await engine.PauseAsync(id);
+        }
+        await using (var store = await OpenAsync(reuse: true))
+        {
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+            await engine.LoadAsync();
+            var c = (await engine.GetAsync(id))!;
+            Assert.Equal((CampaignState.Paused, "paused by operator"), (c.State, c.StateReason));
+            Assert.Equal(CampaignState.Canary, (await engine.ResumeAsync(id)).State);
+        }
+    }
 }
 
 public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposable
