@@ -74,9 +74,8 @@ public static class AuditCommand
                 int? n = result.GetValue(last);
                 if (n is > 0) rows = rows.TakeLast(n.Value);
                 var shown = rows.ToList();
-                rows = shown;
                 output.WriteLine($"{"seq",5}  {"time (UTC)",-20} {"station",-12} {"operator",-10} {"action",-10} {"device",-19} {"result",-7} {"cert serial",-33} detail");
-                foreach (var r in rows)
+                foreach (var r in shown)
                 {
                     string detail = r.Stage is null ? r.Detail ?? "" : $"[{r.Stage}] {r.Detail}";
                     output.WriteLine($"{r.Sequence,5}  {r.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {Cut(r.Station, 12),-12} {Cut(r.Operator, 10),-10} {r.Action,-10} {r.Device ?? "-",-19} {r.Result,-7} {r.CertSerial ?? "-",-33} {detail}");
