@@ -90,6 +90,25 @@ public sealed class CampaignCommandTests(CampaignReceiver cloud) : IClassFixture
     }
 
     [Fact]
+    public void A_downgrade_carries_its_signed_authorization_and_reaches_only_the_devices_it_names()
+    {
+        var devices = cloud.Register(3, "downgrade");
+        var (package, authorization) = cloud.Downgrade("1.5.0", 7, devices[1]);
+        var (exit, created, err) = cloud.CampaignJson(cloud.Operator, "create", "--package", package, "--downgrade-authorization", authorization,
+            "--tags", "downgrade", "--canary-percent", "100");
+        Assert.True(exit == 0, err);
+        var campaign = created.GetProperty("campaign");
+        Assert.Equal((true, 7L), (campaign.GetProperty("downgrade").GetBoolean(), campaign.GetProperty("downgradeCounter").GetInt64()));
+        Assert.Equal([devices[1]], campaign.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("deviceId").GetString()));
+
+        // the authorization belongs to its package: with another one the receiver refuses and names why
+        var (other, refusal, _) = cloud.CampaignJson(cloud.Operator, "create", "--package", cloud.Package, "--downgrade-authorization", authorization,
+            "--tags", "downgrade");
+        Assert.Equal((CampaignCommand.RefusedExitCode, 400), (other, refusal.GetProperty("httpStatus").GetInt32()));
+        Assert.Contains("not for this package", refusal.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public void A_package_signed_by_another_key_is_refused_with_the_receivers_reason_and_nothing_is_stored()
     {
         cloud.Register(2, "stranger");

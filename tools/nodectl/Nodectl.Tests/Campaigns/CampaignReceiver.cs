@@ -83,6 +83,16 @@ public sealed class CampaignReceiver : IDisposable
         return (exit, JsonDocument.Parse(stdout).RootElement.Clone(), stderr);
     }
 
+    /// <summary>A package of <paramref name="version"/> signed by the release key, and a downgrade authorization for it naming <paramref name="devices"/>.</summary>
+    public (string Package, string Authorization) Downgrade(string version, long counter, params string[] devices)
+    {
+        string package = Sign("release.key", version, $"app-{version}.nfw");
+        string authorization = P($"back-to-{version}.nfa");
+        Firmware("authorize-downgrade", "--key", P("release.key"), "--package", package, "--devices", string.Join(',', devices),
+            "--counter", counter.ToString(), "--out", authorization, "--passphrase-env", PassphraseVariable);
+        return (package, authorization);
+    }
+
     private string Sign(string key, string version, string output)
     {
         Firmware("sign", "--key", P(key), "--version", version, "--board", Board, "--files", P("NodeFirmware.Device.pe"), "--out", P(output),
