@@ -1,0 +1,44 @@
+using NodeFirmware.Core.Provisioning;
+
+namespace NodeFirmware.Core.Vectors.Checks
+{
+    /// <summary>
+    /// The signed FACTORY_RESET (<see cref="FactoryResetAuthorization"/>): "pub" the release key of the committed identity,
+    /// "device" this device's id, "challenge" this boot's nonce ("-" when none is open), "payload" what arrived, and
+    /// optionally "message", the bytes Core must sign-check for (device, challenge). Expect: "accepted" or
+    /// "refused CODE NAME"; a differing message is reported before the verdict.
+    /// </summary>
+    public static class FactoryResetCheck
+    {
+        public static string Compute(Vector v)
+        {
+            string device = v.Text("device");
+            byte[] challenge = v.Text("challenge") == "-" ? null : v.Bytes("challenge");
+            string prefix = "";
+            if (v.Has("message"))
+            {
+                byte[] built = FactoryResetAuthorization.SignedMessage(device, challenge);
+                if (!Hex.SameBytes(built, v.Bytes("message"))) prefix = "message differs: " + Hex.Encode(built) + "; ";
+            }
+            try
+            {
+                FactoryResetAuthorization.Check(v.Bytes("payload"), device, challenge, v.Bytes("pub"));
+                return prefix + "accepted";
+            }
+            catch (ProvisioningException e)
+            {
+                return prefix + "refused " + (int)e.Code + " " + Name(e.Code);
+            }
+        }
+
+        // Spelled out: an enum's ToString is not the same on nanoCLR.
+        private static string Name(ErrorCode code)
+        {
+            if (code == ErrorCode.BadRequest) return "BadRequest";
+            if (code == ErrorCode.WrongDevice) return "WrongDevice";
+            if (code == ErrorCode.StaleChallenge) return "StaleChallenge";
+            if (code == ErrorCode.BadSignature) return "BadSignature";
+            return "other";
+        }
+    }
+}
