@@ -180,4 +180,42 @@ public class FactoryResetTests
         Assert.Equal(connections, port.Connections);
         rig.AssertValidIdentity(node).Dispose();
     }
+
+    [Fact]
+    public void After_a_reset_nodectl_knocks_until_the_booting_board_opens_its_window()
+    {
+        using var rig = new ProvisioningRig();
+        var node = ProvisionedNode(rig, 306, out var first);
+        using var signer = rig.ResetSigner();
+        // The board is still booting for its first HELLOs: the line swallows them, as the console UART does before the window.
+        int swallowed = 0;
+        var link = new InMemorySerialLink("sim");
+        link.Attach(bytes =>
+        {
+            if (swallowed++ < 3) return;
+            byte[] reply = node.Receive(bytes);
+            if (reply.Length > 0) link.DeliverFromPeer(reply);
+        }, (_, _) => { });
+        var options = ProvisioningRig.FastClient with { KnockInterval = TimeSpan.FromMilliseconds(50) };
+        var settings = rig.Settings() with { FactoryReset = true, ResetSigner = signer, KnockFor = TimeSpan.FromSeconds(10) };
+        var result = rig.Provisioner().Provision(new ProvisioningClient(link, options), settings);
+        Assert.Equal(ProvisionOutcome.Provisioned, result.Outcome);
+        Assert.NotEqual(first.CertSerial, result.CertSerial);
+        Assert.True(swallowed > 3);
+    }
+
+    [Fact]
+    public void Knocking_at_a_board_that_never_opens_a_window_ends_with_no_answer_to_hello()
+    {
+        using var rig = new ProvisioningRig();
+        var node = ProvisionedNode(rig, 307, out _);
+        node.WindowElapsed();
+        using var signer = rig.ResetSigner();
+        var options = ProvisioningRig.FastClient with { KnockInterval = TimeSpan.FromMilliseconds(50) };
+        var settings = rig.Settings() with { FactoryReset = true, ResetSigner = signer, KnockFor = TimeSpan.FromMilliseconds(400) };
+        var e = Assert.Throws<ProvisioningFailedException>(() => rig.Provisioner().Provision(ProvisioningRig.Connect(node, options: options).Client, settings));
+        Assert.Equal("hello", e.Stage);
+        Assert.Contains("no answer to HELLO", e.Message);
+        rig.AssertValidIdentity(node).Dispose();
+    }
 }
