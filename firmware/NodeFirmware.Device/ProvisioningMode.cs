@@ -115,12 +115,33 @@ namespace NodeFirmware.Device
             return new InternalFlashStorage(DevicePaths.IdentityFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
         }
 
-        /// <summary>A session with this boot's challenge: 16 bytes from System.Random, which nanoCLR's ESP32 port draws from esp_random().</summary>
+        /// <summary>A session with this boot's challenge (Core's <see cref="ResetChallenge"/>), or none when the boot counter cannot be written.</summary>
         private static ProvisioningSession NewSession(InternalFlashStorage flash, string firmwareVersion)
         {
-            var challenge = new byte[FactoryResetAuthorization.NonceSize];
-            new Random().NextBytes(challenge);
-            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, challenge);
+            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge());
+        }
+
+        /// <summary>16 bytes from System.Random (nanoCLR's ESP32 port draws them from esp_random()) mixed with the persisted boot counter.</summary>
+        private static byte[] Challenge()
+        {
+            var random = new byte[FactoryResetAuthorization.NonceSize];
+            new Random().NextBytes(random);
+            InternalFlashStorage counter = null;
+            try
+            {
+                counter = new InternalFlashStorage(DevicePaths.ChallengeCounterFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
+                return ResetChallenge.Next(counter, 0, random);
+            }
+            catch (Exception e)
+            {
+                // Without a counter the challenge could repeat a past boot's: offer none, so no signed reset is possible this boot.
+                Console.WriteLine("no reset challenge this boot: " + e.Message);
+                return null;
+            }
+            finally
+            {
+                if (counter != null) counter.Dispose();
+            }
         }
 
         /// <summary>Provisioning mode until a REBOOT is answered; then the board restarts.</summary>

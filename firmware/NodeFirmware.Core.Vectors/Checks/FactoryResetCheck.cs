@@ -7,11 +7,14 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// "device" this device's id, "challenge" this boot's nonce ("-" when none is open), "payload" what arrived, and
     /// optionally "message", the bytes Core must sign-check for (device, challenge). Expect: "accepted" or
     /// "refused CODE NAME"; a differing message is reported before the verdict.
+    /// A case with "random" instead makes "boots" challenges from those random bytes on one fresh counter store
+    /// (<see cref="ResetChallenge"/>). Expect: "challenges HEX HEX ...".
     /// </summary>
     public static class FactoryResetCheck
     {
         public static string Compute(Vector v)
         {
+            if (v.Has("random")) return Challenges(v);
             string device = v.Text("device");
             byte[] challenge = v.Text("challenge") == "-" ? null : v.Bytes("challenge");
             string prefix = "";
@@ -29,6 +32,14 @@ namespace NodeFirmware.Core.Vectors.Checks
             {
                 return prefix + "refused " + (int)e.Code + " " + Name(e.Code);
             }
+        }
+
+        private static string Challenges(Vector v)
+        {
+            var flash = new CutFlash(4 * 4096, 4096);
+            string text = "challenges";
+            for (int i = v.Int("boots"); i > 0; i--) text += " " + Hex.Encode(ResetChallenge.Next(flash, 0, v.Bytes("random")));
+            return text;
         }
 
         // Spelled out: an enum's ToString is not the same on nanoCLR.

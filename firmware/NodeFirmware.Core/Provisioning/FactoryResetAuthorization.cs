@@ -88,7 +88,7 @@ namespace NodeFirmware.Core.Provisioning
             if (id != deviceId)
                 throw new ProvisioningException(ErrorCode.WrongDevice, "the reset is signed for " + id + ", this device is " + deviceId + "; nothing erased");
             if (challenge == null)
-                throw new ProvisioningException(ErrorCode.StaleChallenge, "this boot issued no challenge (it was used up); reset the board and sign the nonce of its new HELLO; nothing erased");
+                throw new ProvisioningException(ErrorCode.StaleChallenge, "this boot has no open challenge (used up, or none could be made); reset the board and sign the nonce of its new HELLO; nothing erased");
             if (!Hex.SameBytes(nonce, challenge))
                 throw new ProvisioningException(ErrorCode.StaleChallenge, "the reset is signed for another challenge than this boot's (replayed or from an earlier boot); sign the nonce of the latest HELLO; nothing erased");
             if (!Ed25519.Verify(releasePublicKey, SignedMessage(id, nonce), signature))
