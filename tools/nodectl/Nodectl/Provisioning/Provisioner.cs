@@ -45,7 +45,8 @@ public sealed class Provisioner
         }
         catch (ProvisioningLinkException e)
         {
-            throw Fail(run, "hello", $"no answer to HELLO: {e.Message}; nothing was issued", e);
+            throw Fail(run, "hello", $"no answer to HELLO: {e.Message}; nothing was issued"
+                + (settings.KnockFor is null ? " (a provisioned board answers only in its re-entry window, the seconds after a power-on or reset)" : ""), e);
         }
         if (hello.ProtocolVersion != ProvisioningProtocol.Version)
             throw Fail(run, "hello", $"the device speaks provisioning protocol {hello.ProtocolVersion}, this nodectl {ProvisioningProtocol.Version}; nothing was issued");
