@@ -63,6 +63,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "ota") return OtaCheck.Compute(v);
             if (kind == "message") return MessageCheck.Compute(v);
             if (kind == "provisioning") return ProvisioningCheck.Compute(v);
+            if (kind == "factory-reset") return FactoryResetCheck.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }

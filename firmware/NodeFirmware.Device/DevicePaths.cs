@@ -25,6 +25,9 @@ namespace NodeFirmware.Device
         /// <summary>The provisioning bundle (Core's IdentityStore).</summary>
         public const string IdentityFile = "I:\\nodefw\\identity.bin";
 
+        /// <summary>The boot counter in each boot's reset challenge (Core's ResetChallenge).</summary>
+        public const string ChallengeCounterFile = "I:\\nodefw\\challenge.bin";
+
         public const int SectorSize = 4096;
 
         /// <summary>256 KB: 2 configuration sectors and 62 journal sectors.</summary>

@@ -55,6 +55,10 @@ namespace NodeFirmware.Device
                 ProvisioningMode.Run(version, led, stored);
                 return;
             }
+            // A provisioned board listens briefly for a signed FACTORY_RESET after a power-on or reset (docs/provisioning.md,
+            // "Re-provisioning and revocation"); not after a deep-sleep wake, where it would cost every measurement
+            // 1.5 s awake, nor when deployed from Visual Studio without the Loader, whose debugger needs UART0's RX.
+            if (loaderVersion != NoLoader && ReentryWindow.OpensOn(wake) && !ProvisioningMode.ListenAtBoot(version, led)) return;
             ProvisioningBundle bundle = stored.Bundle;
 
             var clock = new DeviceClock();

@@ -1,3 +1,4 @@
+using System;
 using System.IO.Ports;
 using System.Threading;
 using nanoFramework.Hardware.Esp32;
@@ -15,6 +16,7 @@ namespace NodeFirmware.Device
     /// bootloader boot text still comes out on UART0 before nanoCLR starts. (docs/device-apis.md, "Provisioning UART")
     /// Entered with no identity or an unusable one (Core's <see cref="BootIdentity"/>): the reason goes to the
     /// console, the LED repeats its pattern whenever the line is idle, and HELLO reports "corrupt" with the fault.
+    /// A provisioned board opens only the short re-entry window (<see cref="ListenAtBoot"/>).
     /// </summary>
     public static class ProvisioningMode
     {
@@ -32,14 +34,119 @@ namespace NodeFirmware.Device
         {
             bool corrupt = identity.State == IdentityState.Corrupt;
             // Said before the pins move: after that the console UART speaks only the provisioning protocol.
-            System.Console.WriteLine(identity.ConsoleLine() + " on the console UART (" + PortName + " on GPIO" + TxPin + " TX, GPIO" + RxPin + " RX)");
+            Console.WriteLine(identity.ConsoleLine() + " on the console UART (" + PortName + " on GPIO" + TxPin + " TX, GPIO" + RxPin + " RX)");
             Configuration.SetPinFunction(TxPin, DeviceFunction.COM2_TX);
             Configuration.SetPinFunction(RxPin, DeviceFunction.COM2_RX);
-            var flash = new InternalFlashStorage(DevicePaths.IdentityFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
-            var session = new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion);
+            InternalFlashStorage flash = OpenIdentity();
+            ProvisioningSession session = NewSession(flash, firmwareVersion);
             if (corrupt) session.ReportIdentityFault(identity.Fault);
             var port = new SerialPort(PortName, BaudRate);
             port.Open();
+            Serve(session, port, flash, led, corrupt);
+        }
+
+        /// <summary>
+        /// The re-entry window of a provisioned board at a power-on or reset boot: Core's session over the committed
+        /// identity, open as Core's <see cref="ReentryWindow"/> says. Returns true when the node should run (nobody
+        /// asked, or only HELLO); after a signed FACTORY_RESET the board stays in provisioning mode and reboots when
+        /// nodectl asks, and a REBOOT restarts it, so neither returns.
+        /// Only RX is taken from UART0 at first: the console's TX pin moves to COM2 when there is a reply to send, so a
+        /// window nobody uses leaves the console output as it was.
+        /// </summary>
+        public static bool ListenAtBoot(string firmwareVersion, StatusLed led)
+        {
+            Console.WriteLine("re-entry window: " + ReentryWindow.QuietMillis + " ms for a signed FACTORY_RESET on the console UART (" + PortName + " on GPIO" + RxPin + " RX)");
+            Configuration.SetPinFunction(RxPin, DeviceFunction.COM2_RX);
+            InternalFlashStorage flash = OpenIdentity();
+            ProvisioningSession session = NewSession(flash, firmwareVersion);
+            var port = new SerialPort(PortName, BaudRate);
+            port.Open();
+            bool transmitting = false;
+            var window = new ReentryWindow(session, Environment.TickCount64);
+            var buffer = new byte[256];
+            while (true)
+            {
+                int available = port.BytesToRead;
+                if (available > 0)
+                {
+                    int read = port.Read(buffer, 0, available < buffer.Length ? available : buffer.Length);
+                    session.Receive(buffer, 0, read);
+                    byte[] reply = session.TakeOutput();
+                    if (reply.Length > 0)
+                    {
+                        if (!transmitting)
+                        {
+                            // The pin map is applied when a port opens (docs/device-apis.md): reopen with TX routed.
+                            port.Close();
+                            Configuration.SetPinFunction(TxPin, DeviceFunction.COM2_TX);
+                            port = new SerialPort(PortName, BaudRate);
+                            port.Open();
+                            transmitting = true;
+                        }
+                        port.Write(reply, 0, reply.Length);
+                    }
+                }
+                else
+                {
+                    Thread.Sleep(PollMillis);
+                }
+
+                ReentryStep step = window.Poll(Environment.TickCount64);
+                if (step == ReentryStep.Listen) continue;
+                if (step == ReentryStep.Provision)
+                {
+                    Console.WriteLine("identity erased by a signed factory reset: provisioning mode");
+                    Serve(session, port, flash, led, false);
+                    return false;
+                }
+                port.Close();
+                flash.Dispose();
+                if (step == ReentryStep.Reboot)
+                {
+                    Power.RebootDevice();
+                    return false;
+                }
+                return true;
+            }
+        }
+
+        private static InternalFlashStorage OpenIdentity()
+        {
+            return new InternalFlashStorage(DevicePaths.IdentityFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
+        }
+
+        /// <summary>A session with this boot's challenge (Core's <see cref="ResetChallenge"/>), or none when the boot counter cannot be written.</summary>
+        private static ProvisioningSession NewSession(InternalFlashStorage flash, string firmwareVersion)
+        {
+            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge());
+        }
+
+        /// <summary>16 bytes from System.Random (nanoCLR's ESP32 port draws them from esp_random()) mixed with the persisted boot counter.</summary>
+        private static byte[] Challenge()
+        {
+            var random = new byte[FactoryResetAuthorization.NonceSize];
+            new Random().NextBytes(random);
+            InternalFlashStorage counter = null;
+            try
+            {
+                counter = new InternalFlashStorage(DevicePaths.ChallengeCounterFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
+                return ResetChallenge.Next(counter, 0, random);
+            }
+            catch (Exception e)
+            {
+                // Without a counter the challenge could repeat a past boot's: offer none, so no signed reset is possible this boot.
+                Console.WriteLine("no reset challenge this boot: " + e.Message);
+                return null;
+            }
+            finally
+            {
+                if (counter != null) counter.Dispose();
+            }
+        }
+
+        /// <summary>Provisioning mode until a REBOOT is answered; then the board restarts.</summary>
+        private static void Serve(ProvisioningSession session, SerialPort port, InternalFlashStorage flash, StatusLed led, bool corrupt)
+        {
             var buffer = new byte[256];
             int idleMillis = 0;
             ShowState(led, corrupt);

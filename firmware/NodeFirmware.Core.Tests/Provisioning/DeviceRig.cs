@@ -26,11 +26,15 @@ internal sealed class DeviceRig
     /// <summary>Every byte the device ever sent.</summary>
     public List<byte> AllOutput { get; } = new();
 
-    /// <summary>A fresh store and session over the same flash, as after a power cycle.</summary>
+    /// <summary>This boot's challenge for a signed FACTORY_RESET.</summary>
+    public byte[] Challenge { get; private set; } = null!;
+
+    /// <summary>A fresh store and session over the same flash, as after a power cycle, with a fresh random challenge.</summary>
     public void Reboot()
     {
         Store = new IdentityStore(Flash, FirstSector);
-        Session = new ProvisioningSession(Store, Mac, "1.4.2");
+        Challenge = System.Security.Cryptography.RandomNumberGenerator.GetBytes(FactoryResetAuthorization.NonceSize);
+        Session = new ProvisioningSession(Store, Mac, "1.4.2", ProvisioningProtocol.DefaultMaxPayload, Challenge);
     }
 
     public Frame Request(MessageType type, byte[]? payload = null, int? sequence = null)

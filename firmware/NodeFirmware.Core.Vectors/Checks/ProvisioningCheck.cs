@@ -10,16 +10,19 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// identity store for the device with MAC "mac:". DER blobs are named lines ("der: NAME HEX"); "bundle: ID CERT KEY
     /// CA" builds a bundle from them (host, port, Wi-Fi, release key and configuration fixed). "send:" lines run in order:
     /// "hello", "put-bundle" (the last bundle line), "commit" (the hash the device last sent in STORED), "commit-other",
-    /// "factory-reset TOKEN...", "reboot", "raw HEX" (bytes as they come down the wire), "boot" (the decision the device
-    /// makes at power-on from what is stored: BootIdentity). Expect: the device's replies, one per request, and the
-    /// identity state at the end.
+    /// "factory-reset TOKEN...", "factory-reset-signed HEX" (a payload as sent), "reboot", "raw HEX" (bytes as they come
+    /// down the wire), "boot" (the decision the device makes at power-on from what is stored: BootIdentity), "new-session
+    /// HEX" (a restart: a new session over the same store with that challenge). "challenge:" is the first session's
+    /// challenge, "rel:" the bundle's release key (else 01 02 .. 20). Expect: the device's replies, one per request, and
+    /// the identity state at the end.
     /// </summary>
     public static class ProvisioningCheck
     {
         public static string Compute(Vector v)
         {
             var store = new IdentityStore(new CutFlash(4 * 4096, 4096), 0);
-            var session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0");
+            var session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload,
+                v.Has("challenge") ? v.Bytes("challenge") : null);
             string[] blobs = v.All("der");
             byte[] stored = new byte[32];
             string log = "";
@@ -35,6 +38,13 @@ namespace NodeFirmware.Core.Vectors.Checks
                 else if (op == "commit") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, stored);
                 else if (op == "commit-other") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, Sha256.Hash(new byte[] { 1 }));
                 else if (op == "factory-reset") wire = FrameEncoder.Encode(MessageType.FactoryReset, sequence++, Utf8.GetBytes(arg));
+                else if (op == "factory-reset-signed") wire = FrameEncoder.Encode(MessageType.FactoryReset, sequence++, HexText.Decode(arg, v.Name + ".send"));
+                else if (op == "new-session")
+                {
+                    session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload, HexText.Decode(arg, v.Name + ".send"));
+                    log += "new session; ";
+                    continue;
+                }
                 else if (op == "reboot") wire = FrameEncoder.Encode(MessageType.Reboot, sequence++, new byte[0]);
                 else if (op == "raw") wire = HexText.Decode(arg, v.Name + ".send");
                 else if (op == "boot")
@@ -63,8 +73,12 @@ namespace NodeFirmware.Core.Vectors.Checks
             b.BrokerPort = 8883;
             b.WifiSsid = "factory-line";
             b.WifiPassphrase = "correct horse battery staple";
-            b.ReleasePublicKey = new byte[32];
-            for (int i = 0; i < 32; i++) b.ReleasePublicKey[i] = (byte)(i + 1);
+            if (v.Has("rel")) b.ReleasePublicKey = v.Bytes("rel");
+            else
+            {
+                b.ReleasePublicKey = new byte[32];
+                for (int i = 0; i < 32; i++) b.ReleasePublicKey[i] = (byte)(i + 1);
+            }
             if (v.Has("cfg")) b.ConfigOverrides = CborDiagnostic.Write(v.Text("cfg"));
             return BundleCodec.Encode(b);
         }

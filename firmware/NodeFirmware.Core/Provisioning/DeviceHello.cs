@@ -7,7 +7,9 @@ namespace NodeFirmware.Core.Provisioning
     /// { "pv": protocol version, "mac": 6 bytes, "id": device id, "fw": firmware version,
     ///   "prov": committed and usable?, "state": "empty" | "stored" | "provisioned" | "corrupt", "max": largest bundle accepted,
     ///   "crt": SHA-256 of the stored device certificate (only when a bundle is stored),
-    ///   "fault": why a stored identity is unusable (only with state "corrupt") }.
+    ///   "fault": why a stored identity is unusable (only with state "corrupt"),
+    ///   "rkid": key id of the release key the committed identity trusts (only with state "provisioned"),
+    ///   "nonce": this boot's 16-byte challenge for a signed FACTORY_RESET (only with state "provisioned", until used) }.
     /// Nothing secret: the certificate digest lets the host recognise a device it provisioned before.
     /// </summary>
     public class DeviceHello
@@ -25,12 +27,18 @@ namespace NodeFirmware.Core.Provisioning
         /// <summary>With <see cref="IdentityState.Corrupt"/>: what is wrong with the stored identity; otherwise null.</summary>
         public string Fault;
 
+        /// <summary>With Committed: the first 8 bytes of SHA-256 of the release public key (Core's ReleaseKey.KeyId); otherwise null.</summary>
+        public byte[] ReleaseKeyId;
+
+        /// <summary>With Committed: the challenge a signed FACTORY_RESET must carry this boot; null when none is open.</summary>
+        public byte[] Challenge;
+
         public bool Provisioned { get { return State == IdentityState.Committed; } }
 
         public byte[] Encode()
         {
             var w = new CborWriter(128);
-            w.WriteStartMap(7 + (CertificateSha256 == null ? 0 : 1) + (Fault == null ? 0 : 1));
+            w.WriteStartMap(7 + (CertificateSha256 == null ? 0 : 1) + (Fault == null ? 0 : 1) + (ReleaseKeyId == null ? 0 : 1) + (Challenge == null ? 0 : 1));
             w.WriteText("pv"); w.WriteInt32(ProtocolVersion);
             w.WriteText("mac"); w.WriteBytes(Mac);
             w.WriteText("id"); w.WriteText(DeviceId);
@@ -40,6 +48,8 @@ namespace NodeFirmware.Core.Provisioning
             w.WriteText("max"); w.WriteInt32(MaxBundleSize);
             if (CertificateSha256 != null) { w.WriteText("crt"); w.WriteBytes(CertificateSha256); }
             if (Fault != null) { w.WriteText("fault"); w.WriteText(Fault); }
+            if (ReleaseKeyId != null) { w.WriteText("rkid"); w.WriteBytes(ReleaseKeyId); }
+            if (Challenge != null) { w.WriteText("nonce"); w.WriteBytes(Challenge); }
             return w.ToArray();
         }
 
@@ -61,12 +71,15 @@ namespace NodeFirmware.Core.Provisioning
                 else if (key == "max") h.MaxBundleSize = r.ReadInt32();
                 else if (key == "crt") h.CertificateSha256 = r.ReadBytes();
                 else if (key == "fault") h.Fault = r.ReadText();
+                else if (key == "rkid") h.ReleaseKeyId = r.ReadBytes();
+                else if (key == "nonce") h.Challenge = r.ReadBytes();
                 else r.SkipValue();
             }
             if (!r.AtEnd) throw new CborException("trailing bytes after the hello map");
             if (h.Mac == null || h.Mac.Length != ProvisioningProtocol.MacSize) throw new CborException("hello: 'mac' missing or not 6 bytes");
             if (h.DeviceId == null) throw new CborException("hello: 'id' missing");
             if (!haveState) throw new CborException("hello: 'state' missing");
+            if (h.Challenge != null && h.Challenge.Length != FactoryResetAuthorization.NonceSize) throw new CborException("hello: 'nonce' is not 16 bytes");
             if (h.FirmwareVersion == null) h.FirmwareVersion = "";
             return h;
         }

@@ -18,7 +18,7 @@ namespace NodeFirmware.Core.Provisioning
         NothingStored = 8,
         /// <summary>Commit named a hash other than the stored bundle's.</summary>
         HashMismatch = 9,
-        /// <summary>FactoryReset without the right confirmation token.</summary>
+        /// <summary>FactoryReset of a device without a committed identity, without the right confirmation token.</summary>
         BadToken = 10,
         /// <summary>Writing or reading back the identity storage failed.</summary>
         StorageFailed = 11,
@@ -26,5 +26,9 @@ namespace NodeFirmware.Core.Provisioning
         InvalidConfig = 12,
         /// <summary>A request's payload does not fit its message type.</summary>
         BadRequest = 13,
+        /// <summary>A signed FactoryReset for another challenge than this boot's (replayed, or from an earlier boot).</summary>
+        StaleChallenge = 14,
+        /// <summary>A signed FactoryReset whose signature does not verify with the device's release key.</summary>
+        BadSignature = 15,
     }
 }

@@ -15,7 +15,10 @@ namespace NodeFirmware.Core.Provisioning
         /// <summary>Asks the device to restart into normal operation. Empty payload.</summary>
         Reboot = 0x04,
 
-        /// <summary>Erases the identity. Payload: the confirmation token "RESET " + device id, UTF-8.</summary>
+        /// <summary>
+        /// Erases the identity. Payload on a device with a committed identity: the signed form
+        /// (<see cref="FactoryResetAuthorization"/>); otherwise the confirmation token "RESET " + device id, UTF-8.
+        /// </summary>
         FactoryReset = 0x05,
 
         /// <summary>Reply to Hello: CBOR map (see <see cref="DeviceHello"/>).</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Ota;
 using NodeFirmware.Core.Util;
 
 namespace NodeFirmware.Core.Provisioning
@@ -11,6 +12,9 @@ namespace NodeFirmware.Core.Provisioning
     /// <see cref="TakeOutput"/> returns. Every request gets exactly one reply with the request's
     /// sequence; a request repeated with the same sequence, type and payload (a host retry) gets the
     /// same reply again without being carried out twice. Secrets in the bundle are never put in a reply.
+    /// A committed identity is locked: PUT_BUNDLE and COMMIT are refused, and only a FACTORY_RESET signed by the
+    /// release key of that identity over this session's challenge erases it (<see cref="FactoryResetAuthorization"/>).
+    /// The host makes the challenge from fresh random bytes at every boot; it is used up by a successful reset.
     /// </summary>
     public class ProvisioningSession
     {
@@ -27,6 +31,8 @@ namespace NodeFirmware.Core.Provisioning
         private int _lastPayloadLength;
         private byte[] _lastReply;
         private string _identityFault;
+        private byte[] _challenge;
+        private bool _committedHere;
 
         /// <summary>The fault text HELLO carries is cut to this many characters, like an ERROR's message.</summary>
         public const int MaxFaultLength = 200;
@@ -35,7 +41,16 @@ namespace NodeFirmware.Core.Provisioning
             : this(store, mac, firmwareVersion, ProvisioningProtocol.DefaultMaxPayload) { }
 
         public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion, int maxPayload)
+            : this(store, mac, firmwareVersion, maxPayload, null) { }
+
+        /// <param name="challenge">
+        /// 16 fresh random bytes for this boot (never reused across boots), or null: then a committed identity
+        /// cannot be reset in this session.
+        /// </param>
+        public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion, int maxPayload, byte[] challenge)
         {
+            if (challenge != null && challenge.Length != FactoryResetAuthorization.NonceSize) throw new ArgumentException("a challenge has 16 bytes");
+            _challenge = challenge == null ? null : (byte[])challenge.Clone();
             if (store == null) throw new ArgumentNullException("store");
             if (mac == null || mac.Length != ProvisioningProtocol.MacSize) throw new ArgumentException("a base MAC has 6 bytes");
             _store = store;
@@ -77,6 +92,12 @@ namespace NodeFirmware.Core.Provisioning
         public int RejectedFrames { get; private set; }
 
         public int RequestsHandled { get; private set; }
+
+        /// <summary>
+        /// Set once a FACTORY_RESET erased the identity in this session. A device that opened the session as its
+        /// boot-time window then stays in provisioning mode instead of running with the identity it read at boot.
+        /// </summary>
+        public bool ResetPerformed { get; private set; }
 
         public FrameDecoder Decoder { get { return _decoder; } }
 
@@ -198,7 +219,13 @@ namespace NodeFirmware.Core.Provisioning
             {
                 try
                 {
-                    h.CertificateSha256 = Sha256.Hash(BundleCodec.Decode(_store.BundleBytes).DeviceCertificate);
+                    ProvisioningBundle bundle = BundleCodec.Decode(_store.BundleBytes);
+                    h.CertificateSha256 = Sha256.Hash(bundle.DeviceCertificate);
+                    if (h.State == IdentityState.Committed)
+                    {
+                        h.ReleaseKeyId = ReleaseKey.KeyId(bundle.ReleasePublicKey);
+                        h.Challenge = _challenge == null ? null : (byte[])_challenge.Clone();
+                    }
                 }
                 catch (ProvisioningException)
                 {
@@ -211,7 +238,7 @@ namespace NodeFirmware.Core.Provisioning
         private byte[] PutBundle(byte[] bundle)
         {
             if (State == IdentityState.Committed)
-                throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; send FACTORY_RESET first");
+                throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; only a FACTORY_RESET signed with its release key erases the identity (HELLO carries the challenge)");
             if (bundle.Length > _store.MaxBundleSize)
                 throw new ProvisioningException(ErrorCode.PayloadTooLarge, "bundle of " + bundle.Length + " bytes exceeds the " + _store.MaxBundleSize + " this device stores");
             BundleValidator.Validate(BundleCodec.Decode(bundle), DeviceId);
@@ -233,12 +260,39 @@ namespace NodeFirmware.Core.Provisioning
             byte[] stored = _store.BundleBytes;
             if (!Hex.SameBytes(Sha256.Hash(stored), expectedHash))
                 throw new ProvisioningException(ErrorCode.HashMismatch, "COMMIT names a different bundle than the one stored");
-            if (state == IdentityState.Committed) return;
+            if (state == IdentityState.Committed)
+            {
+                // A retry of this session's own commit is harmless; an identity committed before this boot is locked.
+                if (_committedHere) return;
+                throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; nothing to commit");
+            }
             _store.Commit();
             if (_store.State != IdentityState.Committed) throw new ProvisioningException(ErrorCode.StorageFailed, "the commit did not persist");
+            _committedHere = true;
         }
 
-        private void FactoryReset(byte[] token)
+        private void FactoryReset(byte[] payload)
+        {
+            if (State == IdentityState.Committed)
+            {
+                // Decodes: BootIdentity or this session's own COMMIT checked it.
+                byte[] releaseKey = BundleCodec.Decode(_store.BundleBytes).ReleasePublicKey;
+                FactoryResetAuthorization.Check(payload, DeviceId, _challenge, releaseKey);
+                _challenge = null; // used up: the same signature cannot erase an identity committed after it
+            }
+            else
+            {
+                CheckToken(payload);
+            }
+            _store.Erase();
+            _identityFault = null;
+            _committedHere = false;
+            if (_store.State != IdentityState.Empty) throw new ProvisioningException(ErrorCode.StorageFailed, "the erase did not persist");
+            ResetPerformed = true;
+        }
+
+        /// <summary>Without a committed identity there is nothing to protect; the token only makes the operator name the board.</summary>
+        private void CheckToken(byte[] token)
         {
             string expected = "RESET " + DeviceId;
             string given;
@@ -250,10 +304,8 @@ namespace NodeFirmware.Core.Provisioning
             {
                 given = null;
             }
-            if (given != expected) throw new ProvisioningException(ErrorCode.BadToken, "the confirmation token must be \"RESET " + DeviceId + "\"");
-            _store.Erase();
-            _identityFault = null;
-            if (_store.State != IdentityState.Empty) throw new ProvisioningException(ErrorCode.StorageFailed, "the erase did not persist");
+            if (given != expected)
+                throw new ProvisioningException(ErrorCode.BadToken, DeviceId + " holds no committed identity; the confirmation token must be \"RESET " + DeviceId + "\"");
         }
 
         private static byte[] Reply(MessageType type, Frame request, byte[] payload)

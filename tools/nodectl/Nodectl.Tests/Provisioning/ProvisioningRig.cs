@@ -15,6 +15,7 @@ internal sealed class ProvisioningRig : IDisposable
     public const string CaPassphrase = "factory-ca-passphrase-42";
     public const string WifiPassphrase = "greenhouse wifi passphrase 7";
     public const int KdfIterations = 100_000; // the minimum FleetCa accepts; keeps tests quick
+    public const string ReleasePassphrase = "release key passphrase 9";
 
     public static readonly ProvisioningClientOptions FastClient = new()
     {
@@ -32,10 +33,16 @@ internal sealed class ProvisioningRig : IDisposable
         Ca = Pki.CreateCa("test-fleet", CaPassphrase, kdfIterations: KdfIterations);
         AuditPath = Path.Combine(PkiDirectory, "audit.jsonl");
         Audit = new AuditLog(AuditPath, "station-1", "tester");
-        ReleaseKey = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
         ReleaseKeyPath = Path.Combine(Directory, "release.pub");
-        File.WriteAllText(ReleaseKeyPath, Convert.ToHexStringLower(ReleaseKey) + "\n");
+        ReleaseSigningKeyPath = Path.Combine(Directory, "release.key");
+        ReleaseKey = NodeFirmware.Nodectl.Firmware.ReleaseKeyStore.Generate(ReleaseSigningKeyPath, ReleaseKeyPath, ReleasePassphrase, NodeFirmware.Nodectl.Firmware.ReleaseKeyStore.MinimumIterations);
     }
+
+    /// <summary>The encrypted release key (nodectl firmware keygen's format) whose public half <see cref="ReleaseKey"/> goes into bundles.</summary>
+    public string ReleaseSigningKeyPath { get; }
+
+    /// <summary>A signer for FACTORY_RESET with this rig's release key; the caller disposes it.</summary>
+    public FactoryResetSigner ResetSigner() => FactoryResetSigner.Load(ReleaseSigningKeyPath, ReleasePassphrase);
 
     public string Directory { get; }
     public string PkiDirectory { get; }

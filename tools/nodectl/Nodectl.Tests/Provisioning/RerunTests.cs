@@ -44,10 +44,15 @@ public class RerunTests
         Assert.Contains("--factory-reset", e.Message);
         Assert.Null(rig.Pki.LoadDeviceCertificate(node.DeviceId));
 
-        var reset = rig.Provisioner().Provision(ProvisioningRig.Connect(node).Client, rig.Settings() with { FactoryReset = true });
+        // The other store provisioned it with its own release key; that key signs the reset.
+        using var otherSigner = other.ResetSigner();
+        var reset = rig.Provisioner().Provision(ProvisioningRig.Connect(node).Client, rig.Settings() with { FactoryReset = true, ResetSigner = otherSigner });
         Assert.Equal(ProvisionOutcome.Provisioned, reset.Outcome);
         Assert.NotEqual(foreign.CertSerial, reset.CertSerial);
         rig.AssertValidIdentity(node).Dispose();
+        var records = rig.Records();
+        Assert.DoesNotContain(records, r => r.Action == "revoke"); // not this store's certificate: nothing of it to revoke here
+        Assert.Contains("this store did not issue", records[^1].Detail);
     }
 
     [Fact]

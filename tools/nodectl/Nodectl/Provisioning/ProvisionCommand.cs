@@ -16,6 +16,9 @@ public static class ProvisionCommand
 {
     public const string WifiPassEnvDefault = "NODECTL_WIFI_PASS";
 
+    /// <summary>How long to knock for the re-entry window of a board nodectl has just reset (its boot takes a few seconds).</summary>
+    public static readonly TimeSpan KnockWindow = TimeSpan.FromSeconds(15);
+
     public static Command Create() => Create(() => PassphraseSource.Get(confirm: false), Environment.GetEnvironmentVariable);
 
     /// <summary>With the CA passphrase and environment variables from given sources (tests).</summary>
@@ -44,7 +47,17 @@ public static class ProvisionCommand
         var config = new Option<string[]>("--config") { Description = "initial configuration override key=value (repeatable), e.g. sample_s=30", AllowMultipleArgumentsPerToken = true };
         var expectMac = new Option<string?>("--expect-mac") { Description = "MAC the device must report (from the label or an earlier ROM read)" };
         var readRomMac = new Option<bool>("--read-rom-mac") { Description = "read the MAC over the ROM bootloader first, cross-check it, then reset the board into the firmware (serial only)" };
-        var factoryReset = new Option<bool>("--factory-reset") { Description = "erase an existing identity on the device first (revoke its old certificate separately)" };
+        var factoryReset = new Option<bool>("--factory-reset")
+        {
+            Description = "erase an existing identity first: a FACTORY_RESET signed with --release-key over the board's boot challenge (over --port the board is reset into its "
+                + "re-entry window); the certificates this store issued to it are revoked before the new one is issued",
+        };
+        var releaseSigningKey = new Option<string?>("--release-key") { Description = "encrypted release key file (nodectl firmware keygen) that signs --factory-reset" };
+        var releasePassphraseEnv = new Option<string>("--release-passphrase-env")
+        {
+            Description = "NAME of the environment variable holding the release key's passphrase (else it is asked for on the terminal)",
+            DefaultValueFactory = _ => NodeFirmware.Nodectl.Firmware.PassphraseSource.DefaultVariable,
+        };
         var noReboot = new Option<bool>("--no-reboot") { Description = "leave the device in provisioning mode when done" };
         var audit = new Option<string?>("--audit-log") { Description = "audit log (default <ca-dir>/audit.jsonl)" };
         var station = new Option<string?>("--station") { Description = "station id for the audit log (default env NODECTL_STATION or the host name)" };
@@ -55,7 +68,7 @@ public static class ProvisionCommand
         var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
         {
             port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, board, config, expectMac, readRomMac,
-            factoryReset, noReboot, audit, station, days, operatorName, json,
+            factoryReset, releaseSigningKey, releasePassphraseEnv, noReboot, audit, station, days, operatorName, json,
         };
         command.SetAction(result =>
         {
@@ -85,6 +98,13 @@ public static class ProvisionCommand
                 string wifiPass = environment(passVariable)
                     ?? throw new ArgumentException($"environment variable {passVariable} (--wifi-pass-env) is not set; set it to the Wi-Fi passphrase, or to empty for an open network");
                 byte[]? expected = result.GetValue(expectMac) is { } macText ? DeviceIdentity.ToMac(DeviceIdentity.FromMacText(macText)) : null;
+                string? signingKeyPath = result.GetValue(releaseSigningKey);
+                if (result.GetValue(factoryReset) && signingKeyPath is null)
+                    throw new ArgumentException("--factory-reset needs --release-key: a provisioned board erases its identity only for a reset signed with its release key");
+                if (!result.GetValue(factoryReset) && signingKeyPath is not null) throw new ArgumentException("--release-key is only used with --factory-reset");
+                // Decrypted before the board is touched: its re-entry window is too short for a passphrase prompt.
+                using var resetSigner = signingKeyPath is null ? null
+                    : FactoryResetSigner.Load(signingKeyPath, NodeFirmware.Nodectl.Firmware.PassphraseSource.Get(result.GetValue(releasePassphraseEnv)!, confirm: false));
                 var settings = new ProvisionSettings
                 {
                     BrokerHost = brokerHost,
@@ -97,6 +117,7 @@ public static class ProvisionCommand
                     Board = result.GetValue(board),
                     ExpectedMac = expected,
                     FactoryReset = result.GetValue(factoryReset),
+                    ResetSigner = resetSigner,
                     RebootWhenDone = !result.GetValue(noReboot),
                     CertificateValidity = result.GetValue(days) is int d ? TimeSpan.FromDays(d) : null,
                 };
@@ -116,7 +137,15 @@ public static class ProvisionCommand
                 {
                     using ISerialLink serial = SerialLinks.Open(portName, result.GetValue(baud));
                     if (result.GetValue(readRomMac))
-                        settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output) };
+                        settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output), KnockFor = KnockWindow };
+                    else if (settings.FactoryReset)
+                    {
+                        // A provisioned board listens for provisioning only briefly after a reset: reset it (EN, through RTS) and knock.
+                        output.WriteLine("resetting the board into its re-entry window");
+                        BootloaderReset.HardReset(serial, TimeSpan.FromMilliseconds(100), Thread.Sleep);
+                        serial.DiscardInput();
+                        settings = settings with { KnockFor = KnockWindow };
+                    }
                     return Finish(ProvisionOne(portName, serial, settings, pki, ca, log, registry, clientOptions, registerAdvice, report, output, error));
                 }
 
@@ -146,7 +175,7 @@ public static class ProvisionCommand
             {
                 return Finish(1, e.Message);
             }
-            catch (Exception e) when (e is PkiException or AuditException or ArgumentException or InvalidOperationException
+            catch (Exception e) when (e is PkiException or AuditException or ArgumentException or InvalidOperationException or NodeFirmware.Nodectl.Firmware.FirmwareToolException
                                           or FlashingException or ProvisioningLinkException or IOException or UnauthorizedAccessException)
             {
                 return Finish(1, e.Message);

@@ -21,8 +21,17 @@ public sealed record ProvisionSettings
     /// <summary>The MAC read over the ROM bootloader or from the label; the device's report must match it.</summary>
     public byte[]? ExpectedMac { get; init; }
 
-    /// <summary>Erase a committed identity first (FACTORY_RESET) instead of refusing.</summary>
+    /// <summary>Erase a committed identity first (FACTORY_RESET signed by <see cref="ResetSigner"/>) instead of refusing.</summary>
     public bool FactoryReset { get; init; }
+
+    /// <summary>The release key that signs the FACTORY_RESET of a provisioned board; needed with <see cref="FactoryReset"/>.</summary>
+    public FactoryResetSigner? ResetSigner { get; init; }
+
+    /// <summary>
+    /// The board was just reset: knock with HELLO this long for its re-entry window (a provisioned board listens
+    /// only briefly after a reset) instead of the usual HELLO attempts. Null: the usual HELLO.
+    /// </summary>
+    public TimeSpan? KnockFor { get; init; }
 
     /// <summary>Ask the device to restart into normal operation once committed.</summary>
     public bool RebootWhenDone { get; init; } = true;

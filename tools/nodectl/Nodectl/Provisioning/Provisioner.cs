@@ -3,13 +3,16 @@ using System.Security.Cryptography.X509Certificates;
 using NodeFirmware.Core.Provisioning;
 using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Nodectl.Audit;
+using NodeFirmware.Nodectl.Ca;
 
 namespace NodeFirmware.Nodectl.Provisioning;
 
 /// <summary>
 /// One device, start to finish: HELLO, device id from the reported MAC (checked against the expected
 /// MAC), a fresh P-256 key pair and certificate, the bundle, PUT_BUNDLE, the returned hash checked
-/// against the local one, COMMIT, an audit record, registration with the receiver. Every run that
+/// against the local one, COMMIT, an audit record, registration with the receiver. A board that is already
+/// provisioned is erased only with --factory-reset, by a FACTORY_RESET signed with the release key; the
+/// certificates this store issued to it are then revoked (audit "revoke") before the new one is issued. Every run that
 /// reaches a device leaves exactly one "provision" audit record saying how far it got; registration
 /// adds a "register" record. Secrets (device key, Wi-Fi passphrase) only ever travel in the bundle.
 /// </summary>
@@ -38,11 +41,12 @@ public sealed class Provisioner
         DeviceHello hello;
         try
         {
-            hello = device.Hello();
+            hello = settings.KnockFor is { } window ? device.Knock(window) : device.Hello();
         }
         catch (ProvisioningLinkException e)
         {
-            throw Fail(run, "hello", $"no answer to HELLO: {e.Message}; nothing was issued", e);
+            throw Fail(run, "hello", $"no answer to HELLO: {e.Message}; nothing was issued"
+                + (settings.KnockFor is null ? " (a provisioned board answers only in its re-entry window, the seconds after a power-on or reset)" : ""), e);
         }
         if (hello.ProtocolVersion != ProvisioningProtocol.Version)
             throw Fail(run, "hello", $"the device speaks provisioning protocol {hello.ProtocolVersion}, this nodectl {ProvisioningProtocol.Version}; nothing was issued");
@@ -67,15 +71,7 @@ public sealed class Provisioner
                 if (resumed is not null) return resumed;
                 throw Fail(run, "hello", $"{run.DeviceId} is already provisioned with a certificate this PKI store did not issue to it; nothing was issued. Re-provision with --factory-reset (the old certificate should then be revoked)");
             }
-            try
-            {
-                device.FactoryReset(run.DeviceId);
-                _log.WriteLine($"{run.DeviceId}: factory reset, old identity erased");
-            }
-            catch (ProvisioningLinkException e)
-            {
-                throw Fail(run, "reset", $"factory reset failed: {e.Message}; the old identity may still be in place; nothing was issued", e);
-            }
+            EraseIdentity(device, run, hello, settings);
         }
 
         // 3. Check the settings with the device's own rules before anything is issued (a throwaway key and
@@ -157,12 +153,67 @@ public sealed class Provisioner
         {
             throw Fail(run, "commit", $"{issued} and stored, but the commit was not confirmed: {e.Message}. Re-run: if the device committed, the run completes without a new certificate", e);
         }
-        _audit.Append(run.Entry("ok", null, run.ReplacedFault is null ? "committed on the device" : "committed on the device, replacing a corrupt identity: " + run.ReplacedFault));
+        _audit.Append(run.Entry("ok", null, run.ReplacedFault is not null ? "committed on the device, replacing a corrupt identity: " + run.ReplacedFault
+            : run.ResetNote is not null ? "committed on the device, " + run.ResetNote : "committed on the device"));
         _log.WriteLine($"{run.DeviceId}: committed, certificate serial {run.CertSerial}");
 
         var (registered, problem) = RegisterIfAsked(run, settings);
         if (settings.RebootWhenDone) TryReboot(device, run.DeviceId!);
         return new ProvisionResult(run.DeviceId!, ProvisionOutcome.Provisioned, run.CertSerial!, run.CertSha256!, run.BundleSha256, registered, problem);
+    }
+
+    /// <summary>
+    /// Erases the board's committed identity with a FACTORY_RESET signed by the release key over the challenge in its
+    /// HELLO, then revokes the erased certificate's line in this store (before a new one is issued, which the
+    /// revocation would otherwise include). A refusal by the board changes nothing, here or there.
+    /// </summary>
+    private void EraseIdentity(ProvisioningClient device, Run run, DeviceHello hello, ProvisionSettings settings)
+    {
+        var signer = settings.ResetSigner
+            ?? throw Fail(run, "reset", $"{run.DeviceId} is provisioned: --factory-reset needs the release key (--release-key) to sign the reset; nothing was erased or issued");
+        if (hello.Challenge is null)
+            throw Fail(run, "reset", "the device offers no reset challenge (its firmware predates the signed factory reset, or this boot's challenge was used up): reset the board and run again; nothing was erased or issued");
+        try
+        {
+            device.FactoryReset(signer.Sign(run.DeviceId!, hello.Challenge));
+        }
+        catch (DeviceRefusedException e)
+        {
+            string keys = hello.ReleaseKeyId is { } trusted && !trusted.AsSpan().SequenceEqual(signer.KeyId)
+                ? $" (the board trusts release key {Convert.ToHexStringLower(trusted)}, --release-key is {Convert.ToHexStringLower(signer.KeyId)})" : "";
+            throw Fail(run, "reset", $"the device refused the factory reset: {e.Code} ({e.DeviceMessage}){keys}; nothing was erased or issued", e);
+        }
+        catch (ProvisioningLinkException e)
+        {
+            throw Fail(run, "reset", $"factory reset failed: {e.Message}; the old identity may still be in place; nothing was issued", e);
+        }
+        _log.WriteLine($"{run.DeviceId}: factory reset signed with release key {Convert.ToHexStringLower(signer.KeyId)}, old identity erased");
+        RevokeErased(run, hello);
+    }
+
+    private void RevokeErased(Run run, DeviceHello hello)
+    {
+        string id = run.DeviceId!;
+        string? erased = hello.CertificateSha256 is null ? null : Convert.ToHexStringLower(hello.CertificateSha256);
+        string? serial = erased is null ? null : DeviceRevoker.CertificateDigests(_pki, id).FirstOrDefault(d => d.Value == erased).Key;
+        if (serial is null)
+        {
+            run.ResetNote = $"replacing an identity erased by a signed factory reset whose certificate (sha256 {erased ?? "unknown"}) this store did not issue: revoke it where it was issued";
+            _log.WriteLine($"{id}: the erased certificate was not issued by this store; revoke it where it was issued");
+            return;
+        }
+        try
+        {
+            var revocation = DeviceRevoker.Revoke(_pki, _ca, _audit, id, X509RevocationReason.Superseded,
+                $"board factory-reset by nodectl provision: its identity (certificate serial {serial}) was erased and is replaced");
+            run.ResetNote = $"replacing an identity erased by a signed factory reset; revoked {DeviceRevoker.Describe(revocation)}, CRL number {revocation.CrlNumber}";
+            _log.WriteLine($"{id}: revoked {DeviceRevoker.Describe(revocation)}; wrote CRL number {revocation.CrlNumber}: reload the broker so it refuses them (tools/receiver/broker/reload-broker.sh <run-dir>)");
+        }
+        catch (Exception e) when (e is PkiException or AuditException or CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw Fail(run, "revoke", $"the board's identity was erased, but revoking its old certificate {serial} failed: {e.Message}; nothing was issued. "
+                + $"Revoke it (nodectl ca revoke {id} --dir {_pki.Root}), then run provision again: the board has no identity now", e);
+        }
     }
 
     /// <summary>The device holds the certificate this store issued to it: an earlier run lost its last reply. Finish that run.</summary>
@@ -243,6 +294,7 @@ public sealed class Provisioner
         public string? DeviceId;
         public string? CertSerial;
         public string? ReplacedFault;
+        public string? ResetNote;
         public string? CertSha256;
         public string? BundleSha256;
 

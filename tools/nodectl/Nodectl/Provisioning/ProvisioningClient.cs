@@ -56,17 +56,48 @@ public sealed class ProvisioningClient
 
     public void Reboot() => Exchange(MessageType.Reboot, [], MessageType.Rebooting, _options.ReplyTimeout);
 
-    public void FactoryReset(string deviceId) =>
-        Exchange(MessageType.FactoryReset, System.Text.Encoding.UTF8.GetBytes("RESET " + deviceId), MessageType.ResetDone, _options.StorageReplyTimeout);
+    /// <summary>Sends FACTORY_RESET with a payload from <see cref="FactoryResetSigner"/> (or the token, for a board without a committed identity).</summary>
+    public void FactoryReset(byte[] payload) =>
+        Exchange(MessageType.FactoryReset, payload, MessageType.ResetDone, _options.StorageReplyTimeout);
 
-    private Frame Exchange(MessageType request, byte[] payload, MessageType expected, TimeSpan timeout)
+    /// <summary>
+    /// HELLO every <see cref="ProvisioningClientOptions.KnockInterval"/> until the device answers or
+    /// <paramref name="within"/> has passed: a board that was just reset opens its re-entry window only after it has
+    /// booted, and closes it again when no request comes, so a slow single attempt could miss it.
+    /// </summary>
+    public DeviceHello Knock(TimeSpan within)
     {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            try
+            {
+                var reply = Exchange(MessageType.Hello, [], MessageType.HelloReply, _options.KnockInterval, attempts: 1);
+                try
+                {
+                    return DeviceHello.Decode(reply.Payload);
+                }
+                catch (CborException e)
+                {
+                    throw new ProvisioningLinkException("the device's HELLO reply is malformed: " + e.Message, e);
+                }
+            }
+            catch (ProvisioningLinkException e) when (e is not DeviceRefusedException && DateTime.UtcNow < deadline && e.InnerException is null)
+            {
+                // not booted yet, or its boot text is still coming: knock again
+            }
+        }
+    }
+
+    private Frame Exchange(MessageType request, byte[] payload, MessageType expected, TimeSpan timeout, int? attempts = null)
+    {
+        int tries = attempts ?? _options.Attempts;
         if (payload.Length > _options.MaxPayload)
             throw new ProvisioningLinkException($"{request} payload of {payload.Length} bytes exceeds the protocol limit of {_options.MaxPayload}");
         int sequence = _sequence = (_sequence + 1) & 0xFFFF;
         byte[] frame = FrameEncoder.Encode(request, sequence, payload);
         string? lastProblem = null;
-        for (int attempt = 1; attempt <= _options.Attempts; attempt++)
+        for (int attempt = 1; attempt <= tries; attempt++)
         {
             _link.Write(frame);
             var reply = AwaitReply(request, sequence, timeout, ref lastProblem);
@@ -76,7 +107,7 @@ public sealed class ProvisioningClient
                 ErrorReply error;
                 try { error = ErrorReply.Decode(reply.Payload); }
                 catch (CborException e) { throw new ProvisioningLinkException($"the device's error reply to {request} is malformed: {e.Message}", e); }
-                if (error.Code == ErrorCode.BadFrame && attempt < _options.Attempts)
+                if (error.Code == ErrorCode.BadFrame && attempt < tries)
                 {
                     lastProblem = "the device received a damaged frame";
                     continue; // damaged on the way there: send it again
@@ -88,7 +119,7 @@ public sealed class ProvisioningClient
             return reply;
         }
         throw new ProvisioningLinkException(
-            $"no valid reply to {request} after {_options.Attempts} attempts of {timeout.TotalSeconds:0.#} s on {_link.Name}"
+            $"no valid reply to {request} after {tries} attempts of {timeout.TotalSeconds:0.#} s on {_link.Name}"
             + (lastProblem is null ? " (the device is silent: is it powered, on this port and in provisioning mode?)" : $" (last: {lastProblem})"));
     }
 

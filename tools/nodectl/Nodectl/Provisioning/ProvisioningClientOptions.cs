@@ -8,6 +8,12 @@ public sealed record ProvisioningClientOptions
     /// <summary>PUT_BUNDLE and COMMIT write flash; give them longer.</summary>
     public TimeSpan StorageReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// HELLO's interval while knocking for a board's re-entry window (<see cref="ProvisioningClient.Knock"/>); well
+    /// under the 1.5 s the window stays open without a request.
+    /// </summary>
+    public TimeSpan KnockInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Attempts per request; a retry repeats the frame with the same sequence, which the device answers once.</summary>
     public int Attempts { get; init; } = 3;
 

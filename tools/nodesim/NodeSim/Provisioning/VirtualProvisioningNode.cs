@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Provisioning;
 
@@ -8,7 +9,11 @@ namespace NodeSim.Provisioning;
 /// fed with the bytes of a serial line. A REBOOT request restarts it (a new session over the same flash),
 /// as the real node does; <see cref="PowerCycle"/> does the same from outside. Every start decides on the
 /// stored identity with Core's <see cref="BootIdentity"/>, as the device does, so a corrupt one is reported
-/// to the host as such.
+/// to the host as such. Every start makes a fresh random challenge for a signed FACTORY_RESET.
+/// A start with a usable identity opens the boot-time re-entry window (Core's <see cref="ReentryWindow"/> on the
+/// device): the session answers until <see cref="WindowElapsed"/> says the window passed, after which the node runs
+/// and the line gets no answers, unless a signed FACTORY_RESET erased the identity, which keeps it in provisioning
+/// mode. Both restarts open the window (a REBOOT is a reset, and the device cannot tell a reset from power-on).
 /// </summary>
 public sealed class VirtualProvisioningNode
 {
@@ -37,6 +42,30 @@ public sealed class VirtualProvisioningNode
     /// <summary>What the last start decided on the stored identity (Core's <see cref="BootIdentity"/>).</summary>
     public BootIdentity Identity { get; private set; } = null!;
 
+    /// <summary>This start's challenge, as HELLO reports it while the identity is committed.</summary>
+    public byte[] Challenge { get; private set; } = null!;
+
+    /// <summary>True from a start with a usable identity until <see cref="WindowElapsed"/> or a reset ends it.</summary>
+    public bool WindowOpen { get; private set; }
+
+    /// <summary>The node left the window untouched and runs normally: nothing on the line is answered until the next start.</summary>
+    public bool RunningNode { get; private set; }
+
+    /// <summary>
+    /// The window's time is up (on the device: <see cref="ReentryWindow.Poll"/> said RunNode). Unless a reset erased
+    /// the identity, the node now runs. Returns whether it does.
+    /// </summary>
+    public bool WindowElapsed()
+    {
+        lock (_gate)
+        {
+            if (!WindowOpen) return RunningNode;
+            WindowOpen = false;
+            RunningNode = !Session.ResetPerformed;
+            return RunningNode;
+        }
+    }
+
     /// <summary>
     /// The host's TLS library refused credentials that passed Core's checks: the identity is reported corrupt
     /// until it is replaced, as on the device.
@@ -47,6 +76,8 @@ public sealed class VirtualProvisioningNode
         {
             Identity = BootIdentity.Refused(reason);
             Session.ReportIdentityFault(Identity.Fault);
+            WindowOpen = false; // the device goes to provisioning mode instead of running
+            RunningNode = false;
         }
     }
 
@@ -62,10 +93,12 @@ public sealed class VirtualProvisioningNode
     {
         lock (_gate)
         {
+            if (RunningNode) return []; // the running node does not listen on the provisioning UART
             byte[] copy = data.ToArray();
             Session.Receive(copy, 0, copy.Length);
             byte[] output = Session.TakeOutput();
             if (Session.RebootRequested) Restart();
+            else if (WindowOpen && Session.ResetPerformed) WindowOpen = false; // provisioning mode from here on
             return output;
         }
     }
@@ -109,8 +142,11 @@ public sealed class VirtualProvisioningNode
     private void Start()
     {
         Store = new IdentityStore(Flash, FirstSector);
-        Session = new ProvisioningSession(Store, _mac, FirmwareVersion);
+        Challenge = RandomNumberGenerator.GetBytes(FactoryResetAuthorization.NonceSize);
+        Session = new ProvisioningSession(Store, _mac, FirmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge);
         Identity = BootIdentity.Decide(Store, Session.DeviceId);
         if (Identity.State == IdentityState.Corrupt) Session.ReportIdentityFault(Identity.Fault);
+        WindowOpen = Identity.RunsNode;
+        RunningNode = false;
     }
 }
