@@ -102,9 +102,14 @@ public static class ProvisionCommand
                 if (portName is not null)
                 {
                     using ISerialLink serial = SerialLinks.Open(portName, result.GetValue(baud));
+                    // Into the firmware, as a DevKit's auto-reset does; --read-rom-mac goes through the ROM loader first.
+                    bool reset = result.GetValue(readRomMac) || BoardConsole.TryResetIntoFirmware(serial);
                     if (result.GetValue(readRomMac))
                         settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output) };
-                    return ProvisionOne(serial, settings, pki, ca, log, registry, clientOptions, registerAdvice, output, error);
+                    var options = clientOptions ?? new ProvisioningClientOptions();
+                    var board = new BoardOnPort(portName, settings.Board, BoardConsole.Listen(serial, options.BootListen), reset);
+                    if (!reset) output.WriteLine($"{portName} has no DTR/RTS: the board was not reset; provisioning what runs on it");
+                    return ProvisionOne(serial, settings, pki, ca, log, registry, options, registerAdvice, output, error, board);
                 }
 
                 int failed = 0, unregistered = 0;
@@ -145,9 +150,10 @@ public static class ProvisionCommand
 
     /// <summary>Provisions the device on <paramref name="link"/>; 0 when done, 2 when provisioned but not registered.</summary>
     private static int ProvisionOne(ISerialLink link, ProvisionSettings settings, PkiStore pki, FleetCa ca, AuditLog log,
-        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, Func<string, string> registerAdvice, TextWriter output, TextWriter error)
+        ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, Func<string, string> registerAdvice, TextWriter output, TextWriter error,
+        BoardOnPort? board = null)
     {
-        var client = new ProvisioningClient(link, clientOptions);
+        var client = new ProvisioningClient(link, clientOptions) { Board = board };
         var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
         output.WriteLine(outcome.Outcome == ProvisionOutcome.Provisioned
             ? $"provisioned {outcome.DeviceId}: certificate serial {outcome.CertSerial}, bundle sha256 {outcome.BundleSha256}"
@@ -171,8 +177,8 @@ public static class ProvisionCommand
         if (expected is not null && !expected.AsSpan().SequenceEqual(bytes))
             throw new ArgumentException($"the chip's efuse MAC is {mac}, not the --expect-mac given");
         output.WriteLine($"ROM bootloader: MAC {mac} ({mac.ToDeviceId()}); resetting into the firmware");
-        rom.HardReset();
         link.DiscardInput();
+        rom.HardReset(); // the boot text that follows is read by the caller
         return bytes;
     }
 }
