@@ -55,6 +55,9 @@ namespace NodeFirmware.Device
                 ProvisioningMode.Run(version, led, stored);
                 return;
             }
+            // The boot line a factory station reads after its reset ("identity ok: <id>"): nodectl tells the operator
+            // the board is provisioned already instead of waiting for provisioning answers (docs/provisioning.md).
+            Console.WriteLine(stored.ConsoleLine());
             ProvisioningBundle bundle = stored.Bundle;
 
             var clock = new DeviceClock();

@@ -1,5 +1,6 @@
 using NodeFirmware.Core.Provisioning;
 using NodeFirmware.Nodectl.Audit;
+using NodeFirmware.Nodectl.Provisioning;
 using NodeSim.Board;
 
 namespace NodeFirmware.Nodectl.Tests.Provisioning;
@@ -125,5 +126,30 @@ public sealed class WholeBoardProvisioningTests
         Assert.Contains("--factory-reset", stderr);
         var (reset, rout, rerr) = port.Provision(otherStation, "--factory-reset");
         Assert.True(reset == 0, rout + rerr);
+    }
+
+    [Fact]
+    public void On_a_pty_without_dtr_rts_the_board_is_not_reset_and_what_runs_on_it_is_provisioned()
+    {
+        if (!OperatingSystem.IsLinux()) return; // ptys as serial ports: Linux only
+        using var rig = new ProvisioningRig();
+        using var pty = new NodeSim.RomBootloader.Pty.RomPtyServer(transmit =>
+        {
+            var board = new SimulatedBoard(transmit);
+            var layout = NodeFirmware.Nodectl.Tests.Partitions.CommandRunner.Catalog().Load(SimulatedBoardPort.BoardName);
+            var files = StandInImages.For(layout);
+            foreach (var placement in layout.FlashLayout.Images) board.Flash.Load(placement.Offset, files[placement.File]);
+            return board;
+        }, io0Low: false);
+
+        var env = new Dictionary<string, string> { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase, ["NODECTL_OPERATOR"] = "test-operator" };
+        var command = ProvisionCommand.Create(() => ProvisioningRig.CaPassphrase, name => env.TryGetValue(name, out var v) ? v : null, SimulatedBoardPort.Client);
+        var (exit, stdout, stderr) = NodeFirmware.Nodectl.Tests.Partitions.CommandRunner.Run(command,
+            "provision", "--port", pty.Path, "--ca-dir", rig.PkiDirectory, "--broker", "127.0.0.1:8883", "--wifi-ssid", "greenhouse",
+            "--wifi-pass-env", "FACTORY_WIFI", "--release-pubkey", rig.ReleaseKeyPath);
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("has no DTR/RTS: the board was not reset", stdout);
+        Assert.Contains("provisioned esp32-240ac45e719b", stdout);
     }
 }

@@ -17,6 +17,8 @@ public sealed class ProcedureRun : IDisposable
     public IReadOnlyDictionary<int, int> Ports { get; }
 
     public string CaPassphrase { get; } = "procedure runner passphrase " + Guid.NewGuid().ToString("N")[..8];
+
+    public string WifiPassphrase { get; } = "procedure runner wifi " + Guid.NewGuid().ToString("N")[..8];
     public int ExitCode { get; private set; }
     public string Output { get; private set; } = "";
     public string? Problem { get; private set; }
