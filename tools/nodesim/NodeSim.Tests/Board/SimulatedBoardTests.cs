@@ -82,6 +82,19 @@ public sealed class SimulatedBoardTests
     }
 
     [Fact]
+    public void A_bootloader_and_table_without_an_app_say_nothing_is_flashed_there_and_reset()
+    {
+        using var board = NewBoard();
+        LoadStandIns(board);
+        board.Flash.EraseSector(0x10000, SpiFlashRegion.ApplicationWrite);
+        board.PowerOn(io0Low: false);
+
+        string text = WaitFor("rst:0x3 (SW_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)");
+        Assert.Contains("E (100) esp_image: image at 0x10000 has invalid magic byte (nothing flashed here?)\r\nE (106) boot: Factory app partition is not bootable\r\n", text);
+        Assert.Null(board.Firmware);
+    }
+
+    [Fact]
     public void With_boot_held_a_reset_enters_the_roms_download_mode_and_the_firmware_does_not_run()
     {
         using var board = NewBoard();

@@ -87,9 +87,10 @@ public static class FlashBoot
             if (app is not null)
             {
                 string why = image is null ? "lies outside the flash" : image.Problem!.StartsWith("invalid magic", StringComparison.Ordinal)
-                    ? $"has invalid magic byte (nothing flashed here?)" : image.Problem!;
+                    ? "has invalid magic byte (nothing flashed here?)" : image.Problem!;
                 text.Append($"E (100) esp_image: image at 0x{app.Offset:x} {why}\r\n");
-                text.Append($"E (106) boot: {(app.Subtype == PartitionTypes.AppFactory ? "Factory" : "OTA")} app partition is not bootable\r\n");
+                string which = app.Subtype == PartitionTypes.AppFactory ? "Factory app partition" : $"OTA app partition slot {app.Subtype - PartitionTypes.AppOtaMin}";
+                text.Append($"E (106) boot: {which} is not bootable\r\n");
             }
 
             text.Append("E (112) boot: No bootable app partitions in the partition table\r\n");
