@@ -16,9 +16,15 @@ public sealed class BoardServeCommandTests : IDisposable
     [Fact]
     public void Images_then_a_served_board_boots_them_resets_through_dtr_rts_and_dumps_its_flash()
     {
-        using (var images = new ServedRomProcess(["images", "--board", "esp32-devkitc-v4", "--out", _dir.Path]))
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [ServedRomProcess.CliDll, "images", "--board", "esp32-devkitc-v4", "--out", _dir.Path])
         {
-            Assert.StartsWith("bootloader.bin: ", images.Served);
+            RedirectStandardOutput = true,
+        };
+        using (var images = System.Diagnostics.Process.Start(start)!)
+        {
+            string listed = images.StandardOutput.ReadToEnd();
+            Assert.True(images.WaitForExit(TimeSpan.FromSeconds(60)) && images.ExitCode == 0, listed);
+            Assert.StartsWith("bootloader.bin: ", listed);
         }
 
         // One flash image with the layout in place, as nodectl flash --board leaves it.
