@@ -55,6 +55,9 @@ namespace NodeFirmware.Device
                 ProvisioningMode.Run(version, led, stored);
                 return;
             }
+            // The boot line a factory station reads after its reset ("identity ok: <id>"): nodectl tells the operator
+            // the board is provisioned already instead of waiting for provisioning answers (docs/provisioning.md).
+            Console.WriteLine(stored.ConsoleLine());
             // A provisioned board listens briefly for a signed FACTORY_RESET after a power-on or reset (docs/provisioning.md,
             // "Re-provisioning and revocation"); not after a deep-sleep wake, where it would cost every measurement
             // 1.5 s awake, nor when deployed from Visual Studio without the Loader, whose debugger needs UART0's RX.

@@ -8,6 +8,8 @@ using NodeSim.Fleet;
 using NodeSim.Node;
 
 if (args.Length > 0 && args[0] == "rom") return await RomServeCommand.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "board") return await RomServeCommand.RunAsync(args[1..], board: true);
+if (args.Length > 0 && args[0] == "images") return StandInImagesCommand.Run(args[1..]);
 
 CliOptions options;
 try { options = CliOptions.Parse(args); }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NodeSim.Board;
 using NodeSim.RomBootloader;
 using NodeSim.RomBootloader.Pty;
 using NodeSim.RomBootloader.Rfc2217;
@@ -6,17 +7,21 @@ using NodeSim.RomBootloader.Rfc2217;
 namespace NodeSim.Cli;
 
 /// <summary>
-/// <c>nodesim rom</c>: serves one simulated ESP32 until SIGINT/SIGTERM. The line a script waits for (the URL or
-/// the pty path) goes alone to stdout; everything else to stderr. On exit the flash is written to --dump.
+/// <c>nodesim rom</c> (the ROM loader alone) and <c>nodesim board</c> (a whole board: <see cref="SimulatedBoard"/>):
+/// serves one simulated ESP32 until SIGINT/SIGTERM. The line a script waits for (the URL or the pty path) goes alone
+/// to stdout; everything else to stderr. On exit the flash is written to --dump.
 /// </summary>
 public static class RomServeCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Task<int> RunAsync(IReadOnlyList<string> args) => RunAsync(args, board: false);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, bool board)
     {
+        string name = board ? "board" : "rom";
         RomServeOptions options;
         try
         {
-            options = RomServeOptions.Parse(args);
+            options = RomServeOptions.Parse(args, board);
         }
         catch (ArgumentException e)
         {
@@ -48,6 +53,11 @@ public static class RomServeCommand
             simOptions = simOptions with { RomCrystalEstimateHz = hz };
         }
 
+        if (options.Mac is { } mac)
+        {
+            simOptions = simOptions with { Mac = mac };
+        }
+
         if (options.EnRcDelay is { } delay)
         {
             simOptions = simOptions with { EnRcDelay = delay };
@@ -57,26 +67,33 @@ public static class RomServeCommand
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        // The image is in the flash before the chip powers up, so a board boots what it holds.
+        Func<Action<byte[]>, ISerialChip> createChip = board
+            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions }), image)
+            : transmit => Preload(new SimulatedRomBootloader(transmit, simOptions), image);
         SimulatedRomBootloader sim;
         IDisposable server;
         if (options.Rfc2217 is { } endpoint)
         {
-            var rfc = new RomRfc2217Server(simOptions, new RomRfc2217ServerOptions
+            var rfc = new RomRfc2217Server(createChip, new RomRfc2217ServerOptions
             {
                 Address = endpoint.Address,
                 Port = endpoint.Port,
                 Lines = options.Lines,
-                Log = line => Console.Error.WriteLine("rom: " + line),
+                Log = line => Console.Error.WriteLine($"{name}: " + line),
             });
+            if (board)
+            {
+                rfc.Chip.PowerOn(options.PowerOnInDownloadMode);
+            }
+
             (sim, server) = (rfc.Sim, rfc);
-            Preload(sim, image);
             Console.WriteLine(rfc.Url);
         }
         else if (OperatingSystem.IsLinux())
         {
-            var pty = new RomPtyServer(simOptions);
+            var pty = new RomPtyServer(createChip, io0Low: !board || options.PowerOnInDownloadMode);
             (sim, server) = (pty.Sim, pty);
-            Preload(sim, image);
             Console.WriteLine(pty.Path);
         }
         else
@@ -85,7 +102,9 @@ public static class RomServeCommand
         }
 
         Console.Out.Flush();
-        Console.Error.WriteLine("rom: serving a simulated ESP32 " + (options.Pty ? "(in download mode; no DTR/RTS on a pty)" : "(DTR/RTS drive EN/IO0)") + "; Ctrl-C stops");
+        string what = board ? "a whole simulated ESP32 board" : "a simulated ESP32";
+        string powered = board && !options.PowerOnInDownloadMode ? "booted from flash" : "in download mode";
+        Console.Error.WriteLine($"{name}: serving {what} " + (options.Pty ? $"({powered}; no DTR/RTS on a pty)" : $"({powered}; DTR/RTS drive EN/IO0)") + "; Ctrl-C stops");
         try
         {
             await Task.Delay(Timeout.Infinite, stopped.Token);
@@ -98,7 +117,7 @@ public static class RomServeCommand
         if (options.DumpPath is { } dumpPath)
         {
             await File.WriteAllBytesAsync(dumpPath, sim.Flash.Contents.ToArray());
-            Console.Error.WriteLine($"rom: wrote the {sim.Flash.Size}-byte flash image to {dumpPath}");
+            Console.Error.WriteLine($"{name}: wrote the {sim.Flash.Size}-byte flash image to {dumpPath}");
         }
 
         return 0;
@@ -110,11 +129,14 @@ public static class RomServeCommand
         }
     }
 
-    private static void Preload(SimulatedRomBootloader sim, byte[]? image)
+    private static T Preload<T>(T chip, byte[]? image)
+        where T : ISerialChip
     {
         if (image is not null)
         {
-            sim.Flash.Load(0, image);
+            chip.Rom.Flash.Load(0, image);
         }
+
+        return chip;
     }
 }

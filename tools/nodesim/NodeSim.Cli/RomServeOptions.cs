@@ -12,7 +12,7 @@ public sealed class RomServeOptions
 {
     public const string Usage =
         "usage: nodesim rom (--rfc2217 HOST:PORT | --pty) [--flash-size 4MB] [--image FILE] [--dump FILE]\n" +
-        "                   [--lines pass-through] [--rom-crystal-hz HZ] [--en-rc-ms MS]\n" +
+        "                   [--mac 24:0a:c4:5e:71:9b] [--lines pass-through] [--rom-crystal-hz HZ] [--en-rc-ms MS]\n" +
         "  Serves one simulated ESP32 in its ROM serial loader until stopped (Ctrl-C or SIGTERM).\n" +
         "  --rfc2217 127.0.0.1:PORT  an RFC 2217 server (port 0 picks a free one); prints rfc2217://HOST:PORT.\n" +
         "                            DTR/RTS drive EN/IO0 as on the DevKitC, so a tool's default reset works.\n" +
@@ -21,10 +21,20 @@ public sealed class RomServeOptions
         "  --flash-size              1MB, 2MB, 4MB (default), 8MB or 16MB.\n" +
         "  --image FILE              preloads the flash with FILE from address 0 (the rest stays erased).\n" +
         "  --dump FILE               writes the whole flash to FILE on exit.\n" +
+        "  --mac MAC                 the chip's factory MAC (default 24:0a:c4:5e:71:9b); the device id follows from it.\n" +
         "  --lines pass-through      apply DTR/RTS exactly as they arrive (esptool's reset then fails, as behind\n" +
         "                            a plain RFC 2217 server); by default a classic reset's release is completed.\n" +
         "  --rom-crystal-hz HZ       the crystal frequency the ROM computes (default 40600000; 40 MHz is exact).\n" +
         "  --en-rc-ms MS             time from EN's release to the IO0 sample (default 14).";
+
+    public const string BoardUsage =
+        "usage: nodesim board (--rfc2217 HOST:PORT | --pty) [--flash-size 4MB] [--image FILE] [--dump FILE]\n" +
+        "                     [--mac MAC] [--boot flash|download] [--lines pass-through] [--rom-crystal-hz HZ] [--en-rc-ms MS]\n" +
+        "  Serves one whole simulated ESP32 DevKit until stopped (Ctrl-C or SIGTERM): the ROM (download mode when IO0\n" +
+        "  is low at reset), else the boot from flash: the ROM's \"invalid header\" lines on a blank flash, or the\n" +
+        "  bootloader, the partition table and the firmware, whose boot line and provisioning share the console UART.\n" +
+        "  The firmware keeps its identity in the flash's nvs partition. Options as for nodesim rom, and:\n" +
+        "  --boot flash|download     how the board powers up (default: flash; download on a pty, which cannot reset it).";
 
     private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -47,16 +57,36 @@ public sealed class RomServeOptions
 
     public TimeSpan? EnRcDelay { get; private set; }
 
+    /// <summary>The chip's factory MAC (efuse), e.g. to give a simulated board the device id a document uses.</summary>
+    public byte[]? Mac { get; private set; }
+
+    /// <summary>
+    /// Board only: power up with IO0 low (download mode) rather than from flash; by default so on a pty, which
+    /// cannot reset the chip, and not on RFC 2217, whose DTR/RTS can.
+    /// </summary>
+    public bool PowerOnInDownloadMode { get; private set; }
+
     /// <summary>Parses the arguments after "rom"; throws <see cref="ArgumentException"/> with the reason and the usage.</summary>
-    public static RomServeOptions Parse(IReadOnlyList<string> args)
+    public static RomServeOptions Parse(IReadOnlyList<string> args) => Parse(args, board: false);
+
+    /// <param name="board">Parse for <c>nodesim board</c>: its usage, and --boot.</param>
+    public static RomServeOptions Parse(IReadOnlyList<string> args, bool board)
     {
+        string usage = board ? BoardUsage : Usage;
+        ArgumentException Fail(string reason) => new($"{reason}\n{usage}");
         var o = new RomServeOptions();
+        bool? bootDownload = null;
         for (int i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw Fail($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--rfc2217": o.Rfc2217 = Endpoint(Value()); break;
+                case "--rfc2217": o.Rfc2217 = Endpoint(Value(), Fail); break;
+                case "--boot" when board:
+                    string boot = Value();
+                    bootDownload = boot == "download" ? true : boot == "flash" ? false
+                        : throw Fail($"--boot {boot} is unknown; use flash (IO0 high) or download (IO0 low, as with BOOT held)");
+                    break;
                 case "--pty": o.Pty = true; break;
                 case "--flash-size":
                     string size = Value();
@@ -64,6 +94,12 @@ public sealed class RomServeOptions
                         : throw Fail($"--flash-size {size} is not an ESP32 flash size; use one of {string.Join(", ", FlashSizes.Keys)}");
                     break;
                 case "--image": o.ImagePath = Value(); break;
+                case "--mac":
+                    string mac = Value();
+                    string hex = mac.Replace(":", "").Replace("-", "");
+                    o.Mac = hex.Length == 12 && hex.All(Uri.IsHexDigit) ? Convert.FromHexString(hex)
+                        : throw Fail($"--mac {mac} is not a MAC address such as 24:0a:c4:12:34:56");
+                    break;
                 case "--dump": o.DumpPath = Value(); break;
                 case "--lines":
                     string lines = Value();
@@ -96,10 +132,11 @@ public sealed class RomServeOptions
             throw Fail("--pty needs Linux pseudo-terminals; use --rfc2217 127.0.0.1:0 on this system");
         }
 
+        o.PowerOnInDownloadMode = bootDownload ?? o.Pty;
         return o;
     }
 
-    private static IPEndPoint Endpoint(string text)
+    private static IPEndPoint Endpoint(string text, Func<string, ArgumentException> Fail)
     {
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 0 or > 65535)
@@ -117,6 +154,4 @@ public sealed class RomServeOptions
             ? new IPEndPoint(address, port)
             : throw Fail($"--rfc2217 host {host} must be an IP address such as 127.0.0.1");
     }
-
-    private static ArgumentException Fail(string reason) => new($"{reason}\n{Usage}");
 }

@@ -136,17 +136,17 @@ public static class ProvisionCommand
                 if (portName is not null)
                 {
                     using ISerialLink serial = SerialLinks.Open(portName, result.GetValue(baud));
+                    // Into the firmware, as a DevKit's auto-reset does; --read-rom-mac goes through the ROM loader first.
+                    bool reset = result.GetValue(readRomMac) || BoardConsole.TryResetIntoFirmware(serial);
                     if (result.GetValue(readRomMac))
                         settings = settings with { ExpectedMac = ReadRomMac(serial, expected, output), KnockFor = KnockWindow };
                     else if (settings.FactoryReset)
-                    {
-                        // A provisioned board listens for provisioning only briefly after a reset: reset it (EN, through RTS) and knock.
-                        output.WriteLine("resetting the board into its re-entry window");
-                        BootloaderReset.HardReset(serial, TimeSpan.FromMilliseconds(100), Thread.Sleep);
-                        serial.DiscardInput();
+                        // A provisioned board listens for provisioning only briefly after the reset above: knock until it answers.
                         settings = settings with { KnockFor = KnockWindow };
-                    }
-                    return Finish(ProvisionOne(portName, serial, settings, pki, ca, log, registry, clientOptions, registerAdvice, report, output, error));
+                    var options = clientOptions ?? new ProvisioningClientOptions();
+                    var board = new BoardOnPort(portName, settings.Board, BoardConsole.Listen(serial, options.BootListen), reset);
+                    if (!reset) output.WriteLine($"{portName} has no DTR/RTS: the board was not reset; provisioning what runs on it");
+                    return Finish(ProvisionOne(portName, serial, settings, pki, ca, log, registry, options, registerAdvice, report, output, error, board));
                 }
 
                 int failed = 0, unregistered = 0;
@@ -187,9 +187,9 @@ public static class ProvisionCommand
     /// <summary>Provisions the device on <paramref name="link"/>; 0 when done, 2 when provisioned but not registered.</summary>
     private static int ProvisionOne(string target, ISerialLink link, ProvisionSettings settings, PkiStore pki, FleetCa ca, AuditLog log,
         ReceiverRegistry? registry, ProvisioningClientOptions? clientOptions, Func<string, string> registerAdvice, ProvisionReport report,
-        TextWriter output, TextWriter error)
+        TextWriter output, TextWriter error, BoardOnPort? board = null)
     {
-        var client = new ProvisioningClient(link, clientOptions);
+        var client = new ProvisioningClient(link, clientOptions) { Board = board };
         var outcome = new Provisioner(pki, ca, log, registry, output).Provision(client, settings);
         report.Devices.Add(ProvisionReport.ProvisionedBoard.From(target, outcome, registerAdvice(outcome.DeviceId)));
         output.WriteLine(outcome.Outcome == ProvisionOutcome.Provisioned
@@ -214,8 +214,8 @@ public static class ProvisionCommand
         if (expected is not null && !expected.AsSpan().SequenceEqual(bytes))
             throw new ArgumentException($"the chip's efuse MAC is {mac}, not the --expect-mac given");
         output.WriteLine($"ROM bootloader: MAC {mac} ({mac.ToDeviceId()}); resetting into the firmware");
-        rom.HardReset();
         link.DiscardInput();
+        rom.HardReset(); // the boot text that follows is read by the caller
         return bytes;
     }
 }

@@ -43,6 +43,10 @@ public sealed class Provisioner
         {
             hello = settings.KnockFor is { } window ? device.Knock(window) : device.Hello();
         }
+        catch (BoardNotReadyException e)
+        {
+            throw Fail(run, "hello", $"{e.Message}; nothing was issued", e);
+        }
         catch (ProvisioningLinkException e)
         {
             throw Fail(run, "hello", $"no answer to HELLO: {e.Message}; nothing was issued"
@@ -69,7 +73,7 @@ public sealed class Provisioner
             {
                 var resumed = TryResume(run, hello, settings);
                 if (resumed is not null) return resumed;
-                throw Fail(run, "hello", $"{run.DeviceId} is already provisioned with a certificate this PKI store did not issue to it; nothing was issued. Re-provision with --factory-reset (the old certificate should then be revoked)");
+                throw Fail(run, "hello", $"the board already holds an identity, with a certificate this PKI store did not issue to it; nothing was issued. To give it a new identity, run this command again with --factory-reset (the old certificate should then be revoked)");
             }
             EraseIdentity(device, run, hello, settings);
         }

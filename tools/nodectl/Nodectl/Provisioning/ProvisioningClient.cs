@@ -15,6 +15,7 @@ public sealed class ProvisioningClient
     private readonly ProvisioningClientOptions _options;
     private readonly FrameDecoder _decoder;
     private readonly byte[] _readBuffer = new byte[4096];
+    private readonly System.Text.StringBuilder _console = new();
     private int _sequence;
 
     public ProvisioningClient(ISerialLink link, ProvisioningClientOptions? options = null)
@@ -26,12 +27,29 @@ public sealed class ProvisioningClient
         _sequence = Random.Shared.Next(0x10000);
     }
 
+    /// <summary>
+    /// The board on a serial port and its boot text since nodectl reset it; with it, a HELLO that cannot be answered
+    /// or is not answered is explained from what the board printed (<see cref="BoardDiagnosis"/>).
+    /// </summary>
+    public BoardOnPort? Board { get; init; }
+
     /// <summary>Frames from the device that failed CRC, size or version checks.</summary>
     public int RejectedFrames { get; private set; }
 
     public DeviceHello Hello()
     {
-        var reply = Exchange(MessageType.Hello, [], MessageType.HelloReply, _options.ReplyTimeout);
+        if (Board is not null && BoardDiagnosis.BeforeHello(Board) is { } notReady) throw new BoardNotReadyException(notReady);
+        Frame reply;
+        try
+        {
+            reply = Exchange(MessageType.Hello, [], MessageType.HelloReply, _options.ReplyTimeout);
+        }
+        catch (ProvisioningLinkException e) when (e is not DeviceRefusedException && Board is not null)
+        {
+            var since = Board with { BootText = new BoardBootText(Board.BootText.Text + _console) };
+            if (BoardDiagnosis.AfterSilence(since) is { } why) throw new BoardNotReadyException(why, e);
+            throw;
+        }
         try
         {
             return DeviceHello.Decode(reply.Payload);
@@ -123,6 +141,13 @@ public sealed class ProvisioningClient
             + (lastProblem is null ? " (the device is silent: is it powered, on this port and in provisioning mode?)" : $" (last: {lastProblem})"));
     }
 
+    /// <summary>What the board printed besides frames, for <see cref="BoardDiagnosis"/> (the latest <see cref="BoardBootText.MaxChars"/>).</summary>
+    private void KeepConsoleText(int n)
+    {
+        _console.Append(System.Text.Encoding.Latin1.GetString(_readBuffer, 0, n));
+        if (_console.Length > BoardBootText.MaxChars) _console.Remove(0, _console.Length - BoardBootText.MaxChars);
+    }
+
     /// <summary>The reply with our sequence, or null on timeout (with the reason in lastProblem).</summary>
     private Frame? AwaitReply(MessageType request, int sequence, TimeSpan timeout, ref string? lastProblem)
     {
@@ -160,7 +185,9 @@ public sealed class ProvisioningClient
                 return null;
             }
             int n = _link.Read(_readBuffer, left);
-            if (n > 0) _decoder.Feed(_readBuffer, 0, n);
+            if (n <= 0) continue;
+            _decoder.Feed(_readBuffer, 0, n);
+            if (Board is not null) KeepConsoleText(n);
         }
     }
 }

@@ -2,6 +2,12 @@ namespace NodeFirmware.Nodectl.Provisioning;
 
 public sealed record ProvisioningClientOptions
 {
+    /// <summary>
+    /// After resetting a board on a serial port: how long to read its console for the boot text that says what it
+    /// runs (reading stops at the first decisive line: download mode, no firmware, the firmware's boot line).
+    /// </summary>
+    public TimeSpan BootListen { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long to wait for the reply to one attempt of a request.</summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

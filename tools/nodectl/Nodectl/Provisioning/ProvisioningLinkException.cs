@@ -23,3 +23,9 @@ public sealed class DeviceRefusedException : ProvisioningLinkException
     public ErrorCode Code { get; }
     public string DeviceMessage { get; }
 }
+
+/// <summary>The board cannot be provisioned as it is (download mode, no firmware, an identity already); the message says what to do.</summary>
+public sealed class BoardNotReadyException : ProvisioningLinkException
+{
+    public BoardNotReadyException(string message, Exception? inner = null) : base(message, inner) { }
+}

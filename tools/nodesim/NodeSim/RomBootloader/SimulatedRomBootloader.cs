@@ -11,9 +11,12 @@ namespace NodeSim.RomBootloader;
 /// FLASH_DEFL_BEGIN, inflates compressed data, computes MD5 and answers with the ROM's 4 status bytes and error
 /// codes. A <see cref="RomFaultPlan"/> makes it misbehave. Bytes leave through the transmit delegate.
 /// </summary>
-public sealed class SimulatedRomBootloader : IDisposable
+public sealed class SimulatedRomBootloader : ISerialChip
 {
     private const string RomDate = "ets Jun  8 2016 00:22:57\r\n\r\n";
+
+    /// <summary>The reset cause the ROM prints after EN (CHIP_PU) is released.</summary>
+    public const string PowerOnReset = "0x1 (POWERON_RESET)";
 
     private readonly object _gate = new();
     private readonly Action<byte[]> _transmit;
@@ -34,6 +37,7 @@ public sealed class SimulatedRomBootloader : IDisposable
     private bool _spiAttached;
     private uint _flashSizeSetting;
     private bool _lastCommandFailed;
+    private bool _bootHeld;
 
     public SimulatedRomBootloader(Action<byte[]> transmit, SimulatedRomOptions? options = null)
     {
@@ -56,6 +60,40 @@ public sealed class SimulatedRomBootloader : IDisposable
     public RomChipState State { get; private set; }
 
     public RomFaultPlan? Fault { get; set; }
+
+    SimulatedRomBootloader ISerialChip.Rom => this;
+
+    /// <summary>The BOOT button: while held, IO0 reads low whatever DTR does, so every reset enters download mode.</summary>
+    public bool BootButtonHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bootHeld;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _bootHeld = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called after each boot, with whether IO0 was low (download mode), under the chip's lock and after the ROM's
+    /// banner went out: a board runs what the flash holds from here (NodeSim.Board). Must not call back into the chip.
+    /// </summary>
+    public Action<bool>? Booted { get; set; }
+
+    /// <summary>
+    /// Bytes from the host while the chip runs what it booted from flash, under the chip's lock (so the application
+    /// never runs beside the ROM loader). Without it those bytes are dropped, as the bare ROM model always did.
+    /// </summary>
+    public Action<byte[]>? ApplicationInput { get; set; }
 
     public int Boots { get; private set; }
 
@@ -119,6 +157,16 @@ public sealed class SimulatedRomBootloader : IDisposable
         lock (_gate)
         {
             Traffic.CountFromHost(bytes.Length);
+            if (State == RomChipState.RunningApplication && ApplicationInput is { } application)
+            {
+                if (RatesMatch)
+                {
+                    application(bytes.ToArray()); // at another rate the application's UART sees framing errors only
+                }
+
+                return;
+            }
+
             if (State is not (RomChipState.DownloadMode or RomChipState.Synced))
             {
                 return;
@@ -166,6 +214,30 @@ public sealed class SimulatedRomBootloader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Resets the chip from inside (a watchdog, esp_restart) with <paramref name="cause"/> as the ROM prints it, e.g.
+    /// "0xc (SW_CPU_RESET)"; IO0 is sampled again, as the ESP32 latches its strapping pins at each such reset.
+    /// </summary>
+    /// <param name="ifBoot">Only if the chip is still in this boot (<see cref="Boots"/>) and running from flash: a timer
+    /// that fires after an EN reset must not reset the chip again.</param>
+    /// <returns>Whether it restarted.</returns>
+    public bool Restart(string cause, int? ifBoot = null)
+    {
+        lock (_gate)
+        {
+            if (ifBoot is { } boot && (boot != Boots || State != RomChipState.RunningApplication))
+            {
+                return false;
+            }
+
+            EnterReset();
+            Boot(Io0Low, cause);
+            return true;
+        }
+    }
+
+    private bool Io0Low => _bootHeld || (_dtr && !_rts);
+
     private bool RatesMatch => Esp32RomClock.RatesMatch(_chipBaud, _hostBaud);
 
     private void SetChipDivider(uint dividerX16)
@@ -179,7 +251,7 @@ public sealed class SimulatedRomBootloader : IDisposable
     {
         if (_options.EnRcDelay <= TimeSpan.Zero)
         {
-            Boot(io0Low: _dtr && !_rts);
+            Boot(io0Low: Io0Low);
             return;
         }
 
@@ -199,7 +271,7 @@ public sealed class SimulatedRomBootloader : IDisposable
 
             _strappingTimer?.Dispose();
             _strappingTimer = null;
-            Boot(io0Low: _dtr && !_rts);
+            Boot(io0Low: Io0Low);
         }
     }
 
@@ -219,18 +291,35 @@ public sealed class SimulatedRomBootloader : IDisposable
         _receiver.Reset();
     }
 
-    private void Boot(bool io0Low)
+    private void Boot(bool io0Low, string cause = PowerOnReset)
     {
         Boots++;
         if (io0Low)
         {
             State = RomChipState.DownloadMode;
-            Emit(Encoding.ASCII.GetBytes(RomDate + "rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n"));
+            Emit(Encoding.ASCII.GetBytes(RomDate + $"rst:{cause},boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n"));
         }
         else
         {
             State = RomChipState.RunningApplication;
-            Emit(Encoding.ASCII.GetBytes(RomDate + "rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n"));
+            Emit(Encoding.ASCII.GetBytes(RomDate + $"rst:{cause},boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n"));
+        }
+
+        Booted?.Invoke(io0Low);
+    }
+
+    /// <summary>Bytes on the chip's UART from code that runs after the ROM (the bootloader, the firmware).</summary>
+    /// <param name="ifBoot">Only if the chip is still in this boot and running from flash (see <see cref="Restart"/>).</param>
+    public void Transmit(byte[] bytes, int? ifBoot = null)
+    {
+        lock (_gate)
+        {
+            if (ifBoot is { } boot && (boot != Boots || State != RomChipState.RunningApplication))
+            {
+                return;
+            }
+
+            Emit(bytes);
         }
     }
 

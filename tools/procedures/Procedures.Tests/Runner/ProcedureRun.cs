@@ -20,6 +20,7 @@ public sealed class ProcedureRun : IDisposable
 
     /// <summary>The release key's passphrase (NODECTL_RELEASE_PASSPHRASE), as the reader types it at the prerequisite's prompt.</summary>
     public string ReleasePassphrase { get; } = "procedure runner release passphrase " + Guid.NewGuid().ToString("N")[..8];
+    public string WifiPassphrase { get; } = "procedure runner wifi " + Guid.NewGuid().ToString("N")[..8];
     public int ExitCode { get; private set; }
     public string Output { get; private set; } = "";
     public string? Problem { get; private set; }

@@ -33,10 +33,11 @@ public static class ProcedureRunner
     {
         ["nodectl"] = "Nodectl.dll",
         ["Receiver"] = "Receiver.dll",
+        ["nodesim"] = "NodeSim.Cli.dll",
     };
 
     /// <summary>Variables the prerequisite blocks export.</summary>
-    public static readonly IReadOnlyList<string> Variables = ["NODEFIRMWARE", "NODEFIRMWARE_CA_PASSPHRASE", "NODECTL_RELEASE_PASSPHRASE"];
+    public static readonly IReadOnlyList<string> Variables = ["NODEFIRMWARE", "NODEFIRMWARE_CA_PASSPHRASE", "NODECTL_RELEASE_PASSPHRASE", "NODECTL_WIFI_PASS"];
 
     /// <summary>Ports the documents use; each run replaces them with free ones.</summary>
     public static readonly IReadOnlyList<int> DocumentedPorts = [8883, 8080];
@@ -64,8 +65,9 @@ public static class ProcedureRunner
         psi.Environment["NODEFIRMWARE"] = RepositoryRoot.Path;
         psi.Environment["NODEFIRMWARE_CA_PASSPHRASE"] = run.CaPassphrase;
         psi.Environment["NODECTL_RELEASE_PASSPHRASE"] = run.ReleasePassphrase;
+        psi.Environment["NODECTL_WIFI_PASS"] = run.WifiPassphrase;
         psi.Environment["USER"] = "docs-runner";
-        foreach (var stale in new[] { "NODECTL_CA_PASSPHRASE", "NODESIM_CA_PASSPHRASE", "NODECTL_OPERATOR", "NODEFIRMWARE_RECEIVER_TOKEN" })
+        foreach (var stale in new[] { "NODECTL_CA_PASSPHRASE", "NODESIM_CA_PASSPHRASE", "NODECTL_OPERATOR", "NODEFIRMWARE_RECEIVER_TOKEN", "NODECTL_STATION" })
             psi.Environment.Remove(stale);
 
         var output = new StringBuilder();

@@ -19,16 +19,25 @@ public sealed class RomPtyServer : IDisposable
     private readonly Task _writer;
 
     public RomPtyServer(SimulatedRomOptions? simOptions = null)
+        : this(transmit => new SimulatedRomBootloader(transmit, simOptions))
+    {
+    }
+
+    /// <param name="createChip">Makes the chip behind the pty from the delegate its UART transmits through, e.g. a whole board.</param>
+    /// <param name="io0Low">Powered up with IO0 low (download mode, as with BOOT held), else from flash.</param>
+    public RomPtyServer(Func<Action<byte[]>, ISerialChip> createChip, bool io0Low = true)
     {
         _pty = new PseudoTerminal();
-        Sim = new SimulatedRomBootloader(bytes => _outbound.Writer.TryWrite(bytes), simOptions);
-        Sim.PowerOn(io0Low: true);
+        Chip = createChip(bytes => _outbound.Writer.TryWrite(bytes));
+        Chip.PowerOn(io0Low);
         _writer = Task.Run(WriteLoopAsync);
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "rom pty reader" };
         _reader.Start();
     }
 
-    public SimulatedRomBootloader Sim { get; }
+    public ISerialChip Chip { get; }
+
+    public SimulatedRomBootloader Sim => Chip.Rom;
 
     /// <summary>The pty's device path, e.g. /dev/pts/3.</summary>
     public string Path => _pty.SlavePath;
@@ -46,7 +55,7 @@ public sealed class RomPtyServer : IDisposable
         {
         }
 
-        Sim.Dispose();
+        Chip.Dispose();
         _pty.Dispose();
         _stop.Dispose();
     }
@@ -70,10 +79,10 @@ public sealed class RomPtyServer : IDisposable
             {
                 if (_pty.ClientBaudRate() is { } baud)
                 {
-                    Sim.SetHostBaudRate(baud);
+                    Chip.SetHostBaudRate(baud);
                 }
 
-                Sim.Receive(buffer.AsSpan(0, n));
+                Chip.Receive(buffer.AsSpan(0, n));
             }
         }
     }

@@ -14,7 +14,7 @@ namespace NodeSim.RomBootloader.Rfc2217;
 internal sealed class Rfc2217Connection : IComPortTarget
 {
     private readonly NetworkStream _stream;
-    private readonly SimulatedRomBootloader _sim;
+    private readonly ISerialChip _sim;
     private readonly Action<string> _log;
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TelnetDecoder _decoder = new();
@@ -27,7 +27,7 @@ internal sealed class Rfc2217Connection : IComPortTarget
     private readonly PacedSerialLine? _fromChip;
     private bool _suspended;
 
-    public Rfc2217Connection(NetworkStream stream, SimulatedRomBootloader sim, ControlLinePolicy policy, bool paced, UartActivity activity, Action<string> log)
+    public Rfc2217Connection(NetworkStream stream, ISerialChip sim, ControlLinePolicy policy, bool paced, UartActivity activity, Action<string> log)
     {
         _stream = stream;
         _sim = sim;

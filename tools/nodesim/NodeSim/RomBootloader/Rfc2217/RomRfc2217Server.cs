@@ -42,15 +42,24 @@ public sealed class RomRfc2217Server : IDisposable
     private int _connections;
 
     public RomRfc2217Server(SimulatedRomOptions? simOptions = null, RomRfc2217ServerOptions? options = null)
+        : this(transmit => new SimulatedRomBootloader(transmit, simOptions), options)
+    {
+    }
+
+    /// <param name="createChip">Makes the chip behind the port from the delegate its UART transmits through, e.g. a whole board.</param>
+    public RomRfc2217Server(Func<Action<byte[]>, ISerialChip> createChip, RomRfc2217ServerOptions? options = null)
     {
         _options = options ?? new RomRfc2217ServerOptions();
-        Sim = new SimulatedRomBootloader(bytes => _current?.SendSerial(bytes), simOptions);
+        Chip = createChip(bytes => _current?.SendSerial(bytes));
         _listener = new TcpListener(_options.Address, _options.Port);
         _listener.Start();
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    public SimulatedRomBootloader Sim { get; }
+    /// <summary>What the port is wired to: the ROM loader alone, or a board around it.</summary>
+    public ISerialChip Chip { get; }
+
+    public SimulatedRomBootloader Sim => Chip.Rom;
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -78,7 +87,7 @@ public sealed class RomRfc2217Server : IDisposable
         {
         }
 
-        Sim.Dispose();
+        Chip.Dispose();
         _stop.Dispose();
     }
 
@@ -104,7 +113,7 @@ public sealed class RomRfc2217Server : IDisposable
                 string peer = tcp.Client.RemoteEndPoint?.ToString() ?? "?";
                 Log($"client {peer} connected");
                 Interlocked.Increment(ref _connections);
-                var connection = new Rfc2217Connection(tcp.GetStream(), Sim, _options.Lines, _options.PaceAtBaudRate, Activity, Log);
+                var connection = new Rfc2217Connection(tcp.GetStream(), Chip, _options.Lines, _options.PaceAtBaudRate, Activity, Log);
                 _current = connection;
                 await connection.RunAsync(_stop.Token);
                 _current = null;

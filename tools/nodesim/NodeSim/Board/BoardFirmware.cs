@@ -1,0 +1,57 @@
+using System.Text;
+using NodeFirmware.Core.Provisioning;
+using NodeSim.Provisioning;
+
+namespace NodeSim.Board;
+
+/// <summary>
+/// The firmware as the board runs it after the bootloader: its boot line on the console UART (Core's
+/// <see cref="BootIdentity.ConsoleLine"/>, as the device prints it), then Core's provisioning through
+/// <see cref="VirtualProvisioningNode"/> over the SPI flash's identity partition. A REBOOT request restarts the chip.
+/// A provisioned board keeps its re-entry window open on the device's schedule (Core's <see cref="ReentryWindow"/>,
+/// in the board's time): bytes that arrive after it closed are not answered, as the running node does not read the UART.
+/// </summary>
+internal sealed class BoardFirmware
+{
+    /// <summary>What the device firmware appends in provisioning mode (firmware/NodeFirmware.Device/ProvisioningMode.cs).</summary>
+    public const string ProvisioningUart = " on the console UART (COM2 on GPIO1 TX, GPIO3 RX)";
+
+    private readonly SimulatedBoardOptions _options;
+    private readonly long _startedAt;
+    private readonly ReentryWindow? _window;
+
+    public BoardFirmware(SimulatedBoardOptions options, SpiFlashRegion identity)
+    {
+        _options = options;
+        _startedAt = options.Rom.Time.GetTimestamp();
+        Node = new VirtualProvisioningNode(options.Rom.Mac, options.FirmwareVersion, identity);
+        if (Node.WindowOpen) _window = new ReentryWindow(Node.Session, 0);
+    }
+
+    public VirtualProvisioningNode Node { get; }
+
+    public bool Provisioned => Node.Identity.RunsNode;
+
+    public byte[] BootText()
+    {
+        string line = Node.Identity.ConsoleLine() + (Provisioned ? "" : ProvisioningUart);
+        return Encoding.ASCII.GetBytes($"NodeFirmware {_options.FirmwareVersion}\r\n{line}\r\n");
+    }
+
+    /// <summary>Bytes from the console UART; returns the reply and whether the firmware asked for a restart.</summary>
+    public (byte[] Reply, bool Restart) Receive(byte[] bytes)
+    {
+        if (Provisioned && !_options.ProvisionedAnswers)
+        {
+            return ([], false);
+        }
+
+        if (_window is not null && Node.WindowOpen && _window.Poll(MillisSinceStart()) == ReentryStep.RunNode) Node.WindowElapsed();
+        int boots = Node.Boots;
+        byte[] reply = Node.Receive(bytes);
+        if (_window is not null && Node.WindowOpen) _window.Poll(MillisSinceStart()); // an answered request keeps the window open
+        return (reply, Node.Boots != boots);
+    }
+
+    private long MillisSinceStart() => (long)_options.Rom.Time.GetElapsedTime(_startedAt).TotalMilliseconds;
+}

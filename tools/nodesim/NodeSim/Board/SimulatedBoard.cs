@@ -1,0 +1,114 @@
+using System.Text;
+using NodeSim.Provisioning;
+using NodeSim.RomBootloader;
+
+namespace NodeSim.Board;
+
+/// <summary>
+/// A whole ESP32 DevKit as a serial port sees it: the ROM (<see cref="SimulatedRomBootloader"/>, with DTR/RTS on
+/// EN/IO0), and, after a reset with IO0 high, what the flash holds (<see cref="FlashBoot"/>): nothing bootable, or the
+/// bootloader and the firmware, whose boot line and provisioning protocol share the console UART at 115200. The
+/// firmware keeps its identity in the flash's nvs partition (<see cref="SpiFlashRegion"/>), so it lives exactly as
+/// long as the flash holds it. Every callback runs under the ROM's lock, so firmware and ROM loader never run at once.
+/// </summary>
+public sealed class SimulatedBoard : ISerialChip
+{
+    /// <summary>The reset cause esp_restart leaves for the ROM to print.</summary>
+    public const string SoftwareCpuReset = "0xc (SW_CPU_RESET)";
+
+    private readonly SimulatedBoardOptions _options;
+    private BoardFirmware? _firmware;
+    private ITimer? _restartTimer;
+
+    public SimulatedBoard(Action<byte[]> transmit, SimulatedBoardOptions? options = null)
+    {
+        _options = options ?? new SimulatedBoardOptions();
+        Rom = new SimulatedRomBootloader(transmit, _options.Rom)
+        {
+            Booted = OnBooted,
+            ApplicationInput = OnApplicationInput,
+        };
+    }
+
+    public SimulatedRomBootloader Rom { get; }
+
+    public SimulatedSpiFlash Flash => Rom.Flash;
+
+    public int Boots => Rom.Boots;
+
+    /// <summary>The BOOT button: held, every reset enters the ROM's download mode.</summary>
+    public bool BootButtonHeld
+    {
+        get => Rom.BootButtonHeld;
+        set => Rom.BootButtonHeld = value;
+    }
+
+    /// <summary>The running firmware's provisioning node; null while the firmware is not running.</summary>
+    public VirtualProvisioningNode? Firmware => Volatile.Read(ref _firmware)?.Node;
+
+    public void SetSignals(bool dtr, bool rts) => Rom.SetSignals(dtr, rts);
+
+    public void SetHostBaudRate(int baudRate) => Rom.SetHostBaudRate(baudRate);
+
+    public void Receive(ReadOnlySpan<byte> bytes) => Rom.Receive(bytes);
+
+    public void PowerOn(bool io0Low) => Rom.PowerOn(io0Low);
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _restartTimer, null)?.Dispose();
+        Rom.Dispose();
+    }
+
+    private void OnBooted(bool io0Low)
+    {
+        Interlocked.Exchange(ref _restartTimer, null)?.Dispose();
+        Volatile.Write(ref _firmware, null);
+        if (io0Low)
+        {
+            return; // the ROM loader has the UART
+        }
+
+        var outcome = FlashBoot.Run(Rom.Flash);
+        Rom.Transmit(Encoding.ASCII.GetBytes(outcome.Text));
+        if (outcome.App is null)
+        {
+            if (outcome.RestartCause is { } cause && _options.FailedBootRestart > TimeSpan.Zero)
+            {
+                int boot = Rom.Boots;
+                _restartTimer = _options.Rom.Time.CreateTimer(_ => Rom.Restart(cause, ifBoot: boot), null, _options.FailedBootRestart, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        if (outcome.IdentityPartition is not { } config)
+        {
+            Rom.Transmit(Encoding.ASCII.GetBytes($"NodeFirmware {_options.FirmwareVersion}\r\nthe partition table has no config partition (I:\\) to keep the identity in; flash the board's own table\r\n"));
+            return;
+        }
+
+        var firmware = new BoardFirmware(_options, new SpiFlashRegion(Rom.Flash, (int)config.Offset, (int)config.Size));
+        Volatile.Write(ref _firmware, firmware);
+        Rom.Transmit(firmware.BootText());
+    }
+
+    private void OnApplicationInput(byte[] bytes)
+    {
+        if (Volatile.Read(ref _firmware) is not { } firmware)
+        {
+            return; // running uploaded code or a broken image: nobody reads the UART
+        }
+
+        var (reply, restart) = firmware.Receive(bytes);
+        if (reply.Length > 0)
+        {
+            Rom.Transmit(reply);
+        }
+
+        if (restart)
+        {
+            Rom.Restart(SoftwareCpuReset);
+        }
+    }
+}

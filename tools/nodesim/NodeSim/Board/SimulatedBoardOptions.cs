@@ -1,0 +1,25 @@
+using NodeSim.RomBootloader;
+
+namespace NodeSim.Board;
+
+/// <summary>A whole simulated ESP32 board: the chip's ROM options, the firmware's version and how its boot paces.</summary>
+public sealed record SimulatedBoardOptions
+{
+    public SimulatedRomOptions Rom { get; init; } = new();
+
+    /// <summary>What the firmware reports in HELLO.</summary>
+    public string FirmwareVersion { get; init; } = "0.0.0-sim";
+
+    /// <summary>
+    /// How long a boot that found nothing to run waits before the chip resets itself (the RTC watchdog after the ROM's
+    /// "invalid header" lines, the bootloader's reset after "No bootable app partitions"). Zero: no restart.
+    /// </summary>
+    public TimeSpan FailedBootRestart { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Whether a board that holds a committed identity passes the console UART's bytes to Core's provisioning session
+    /// (<see cref="Provisioning.VirtualProvisioningNode"/>, which answers in the boot's re-entry window only). False: firmware
+    /// without that window, which runs the node at once and never answers provisioning.
+    /// </summary>
+    public bool ProvisionedAnswers { get; init; } = true;
+}
