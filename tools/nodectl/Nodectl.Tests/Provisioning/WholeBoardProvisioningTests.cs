@@ -41,7 +41,7 @@ public sealed class WholeBoardProvisioningTests
         var (exit, stdout, stderr) = port.Provision(rig);
         Assert.True(exit == 0, stdout + stderr);
         string id = port.Board.Firmware!.DeviceId;
-        Assert.True(port.Board.Flash.Read(0x3C0000, 0x40000).IndexOfAnyExcept((byte)0xFF) >= 0, "nothing was written to the config partition");
+        Assert.True(port.Board.Flash.Read(0x260000, 0x1A0000).IndexOfAnyExcept((byte)0xFF) >= 0, "nothing was written to the config partition");
 
         int boots = port.Board.Boots;
         var (fexit, fout, ferr) = port.Flash("--board", SimulatedBoardPort.BoardName, "--images-dir", rig.Directory, "--full");
@@ -52,7 +52,7 @@ public sealed class WholeBoardProvisioningTests
         Assert.Contains($"{id} was already provisioned", aout);
 
         boots = port.Board.Boots;
-        var (eexit, eout, eerr) = port.Flash("erase-region", "0x3C0000", "0x40000");
+        var (eexit, eout, eerr) = port.Flash("erase-region", "0x260000", "0x1A0000");
         Assert.True(eexit == 0, eout + eerr);
         Assert.Equal(IdentityState.Empty, port.FirmwareAfter(boots).Identity.State);
     }

@@ -119,9 +119,9 @@ public sealed class SimulatedBoardTests
 
         region.Program(0, [0x12, 0x34], 0, 2);
 
-        Assert.Equal(0x40000, region.Size);
-        Assert.Equal(new byte[] { 0x12, 0x34 }, board.Flash.Read(0x3C0000, 2).ToArray());
-        Assert.Contains(board.Flash.ProgrammedRanges, r => r.Address == 0x3C0000 && r.Command == SpiFlashRegion.ApplicationWrite);
+        Assert.Equal(0x1A0000, region.Size);
+        Assert.Equal(new byte[] { 0x12, 0x34 }, board.Flash.Read(0x260000, 2).ToArray());
+        Assert.Contains(board.Flash.ProgrammedRanges, r => r.Address == 0x260000 && r.Command == SpiFlashRegion.ApplicationWrite);
     }
 
     [Fact]
