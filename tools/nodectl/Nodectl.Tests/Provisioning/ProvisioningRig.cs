@@ -20,7 +20,7 @@ internal sealed class ProvisioningRig : IDisposable
     public static readonly ProvisioningClientOptions FastClient = new()
     {
         ReplyTimeout = TimeSpan.FromMilliseconds(300),
-        StorageReplyTimeout = TimeSpan.FromMilliseconds(300),
+        StorageReplyTimeout = TimeSpan.FromSeconds(2), // storing is the slow step; a loaded CI host must not turn it into a retry
         Attempts = 2,
     };
 

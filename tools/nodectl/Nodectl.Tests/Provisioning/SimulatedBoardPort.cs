@@ -68,6 +68,9 @@ internal sealed class SimulatedBoardPort : IDisposable
         ]);
     }
 
+    /// <summary>The firmware running now, waiting through a restart in progress (a REBOOT at the end of provisioning).</summary>
+    public NodeSim.Provisioning.VirtualProvisioningNode RunningFirmware() => FirmwareAfter(-1);
+
     /// <summary>The firmware of the first boot from flash after boot number <paramref name="boots"/> (a reset's EN rises through its RC delay).</summary>
     public NodeSim.Provisioning.VirtualProvisioningNode FirmwareAfter(int boots)
     {

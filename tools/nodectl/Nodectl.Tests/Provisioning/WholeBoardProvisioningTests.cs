@@ -26,7 +26,7 @@ public sealed class WholeBoardProvisioningTests
         var (exit, stdout, stderr) = port.Provision(rig);
 
         Assert.True(exit == 0, stdout + stderr);
-        var node = port.Board.Firmware!;
+        var node = port.RunningFirmware();
         Assert.Contains($"provisioned {node.DeviceId}", stdout);
         rig.AssertValidIdentity(node).Dispose();
         Assert.True(AuditVerifier.Verify(rig.AuditPath).Ok);
@@ -40,7 +40,7 @@ public sealed class WholeBoardProvisioningTests
         SimulatedBoardPort.WriteImages(rig.Directory);
         var (exit, stdout, stderr) = port.Provision(rig);
         Assert.True(exit == 0, stdout + stderr);
-        string id = port.Board.Firmware!.DeviceId;
+        string id = port.RunningFirmware().DeviceId;
         Assert.True(port.Board.Flash.Read(0x260000, 0x1A0000).IndexOfAnyExcept((byte)0xFF) >= 0, "nothing was written to the config partition");
 
         int boots = port.Board.Boots;
@@ -98,7 +98,7 @@ public sealed class WholeBoardProvisioningTests
         using var port = new SimulatedBoardPort(new SimulatedBoardOptions { ProvisionedAnswers = false }).Flashed();
         var (first, fout, ferr) = port.Provision(rig);
         Assert.True(first == 0, fout + ferr);
-        string id = port.Board.Firmware!.DeviceId;
+        string id = port.RunningFirmware().DeviceId;
 
         using var otherStation = new ProvisioningRig();
         var (exit, stdout, stderr) = port.Provision(otherStation);
@@ -124,8 +124,18 @@ public sealed class WholeBoardProvisioningTests
         Assert.Equal(1, exit);
         Assert.Contains("already holds an identity", stderr);
         Assert.Contains("--factory-reset", stderr);
-        var (reset, rout, rerr) = port.Provision(otherStation, "--factory-reset");
-        Assert.True(reset == 0, rout + rerr);
+        // The fleet's release key (the first station's here) consents to the reset; the other station issues the new identity.
+        string variable = "NODECTL_TEST_RELEASE_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, ProvisioningRig.ReleasePassphrase);
+        try
+        {
+            var (reset, rout, rerr) = port.Provision(otherStation, "--factory-reset", "--release-key", rig.ReleaseSigningKeyPath, "--release-passphrase-env", variable);
+            Assert.True(reset == 0, rout + rerr);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class BoardReentryWindowTests
     private SimulatedBoard ProvisionedBoard()
     {
         var board = new SimulatedBoard(bytes => { lock (_console) _console.Write(bytes); },
-            new SimulatedBoardOptions { Rom = new SimulatedRomOptions { Time = _time }, FailedBootRestart = TimeSpan.Zero });
+            new SimulatedBoardOptions { Rom = new SimulatedRomOptions { Time = _time }, FailedBootRestart = TimeSpan.Zero, ReentryWindowSlack = TimeSpan.Zero });
         var layout = BoardCatalog.Default().Load("esp32-devkitc-v4");
         var files = StandInImages.For(layout);
         foreach (var placement in layout.FlashLayout.Images) board.Flash.Load(placement.Offset, files[placement.File]);

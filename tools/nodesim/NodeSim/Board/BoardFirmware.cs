@@ -53,5 +53,6 @@ internal sealed class BoardFirmware
         return (reply, Node.Boots != boots);
     }
 
-    private long MillisSinceStart() => (long)_options.Rom.Time.GetElapsedTime(_startedAt).TotalMilliseconds;
+    private long MillisSinceStart() =>
+        Math.Max(0, (long)(_options.Rom.Time.GetElapsedTime(_startedAt) - _options.ReentryWindowSlack).TotalMilliseconds);
 }

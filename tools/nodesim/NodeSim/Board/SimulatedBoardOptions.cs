@@ -22,4 +22,11 @@ public sealed record SimulatedBoardOptions
     /// without that window, which runs the node at once and never answers provisioning.
     /// </summary>
     public bool ProvisionedAnswers { get; init; } = true;
+
+    /// <summary>
+    /// How much later than the firmware's start the re-entry window's clock starts (Core's <see cref="NodeFirmware.Core.Provisioning.ReentryWindow"/>
+    /// then runs as on the device). A board simulated on a busy host can be scheduled seconds late between its reset and
+    /// the host's HELLO, which a real chip never is; zero gives the device's exact timing.
+    /// </summary>
+    public TimeSpan ReentryWindowSlack { get; init; } = TimeSpan.FromSeconds(3);
 }
