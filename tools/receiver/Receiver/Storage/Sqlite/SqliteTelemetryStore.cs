@@ -81,7 +81,7 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
                     else
                     {
                         await SqliteSchema.TimeSeries.ApplyAsync(db, tx, async chunk =>
-                            _inserter.Insert(db, tx, TimeSeriesMigration.NewTable, chunk, await Layouts.ResolveAsync(chunk, db, tx, ct)), ct);
+                            _inserter.Insert(db, TimeSeriesMigration.NewTable, chunk, await Layouts.ResolveAsync(chunk, db, tx, ct)), ct);
                     }
                     await using (var cmd = db.Command($"PRAGMA user_version = {v + 1}", tx)) await cmd.ExecuteNonQueryAsync(ct);
                 }
@@ -110,7 +110,7 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
             var db = await WriterAsync(ct);
             var layouts = await Layouts.ResolveAsync(plan.Readings, db, null, ct);
             await using var tx = (SqliteTransaction)await db.BeginTransactionAsync(ct);
-            int inserted = plan.Readings.Count == 0 ? 0 : _inserter.Insert(db, tx, "readings", plan.Readings, layouts);
+            int inserted = plan.Readings.Count == 0 ? 0 : _inserter.Insert(db, "readings", plan.Readings, layouts);
             int duplicates = plan.Readings.Count - inserted + plan.DuplicatesWithinBatch;
             await UpsertActivityAsync(db, tx, plan, ct);
             await ApplyStatusesAsync(db, tx, batch, ct);
