@@ -15,7 +15,7 @@ namespace NodeFirmware.Receiver.Ingest;
 /// </summary>
 public sealed class IngestWriter
 {
-    public const int DefaultMaxMessagesPerCommit = 256;
+    public const int DefaultMaxMessagesPerCommit = 1024;
     private const int AttemptsBeforeSplitting = 3;
     /// <summary>Committed batches waiting for their acks: the ack stage may lag this far behind the commits.</summary>
     private const int CommittedBatchesAhead = 4;

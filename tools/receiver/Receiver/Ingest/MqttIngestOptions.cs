@@ -31,7 +31,7 @@ public sealed class MqttIngestOptions
     /// receiver's prefetch. Messages are acknowledged after their commit, so this bounds what the receiver holds
     /// (received, decoding, committing, acking) and must cover a few commits' worth (docs/receiver.md "Pipeline").
     /// </summary>
-    public ushort ReceiveMaximum { get; set; } = 2048;
+    public ushort ReceiveMaximum { get; set; } = 4096;
 
     /// <summary>Messages received and waiting to be decoded; beyond this the MQTT client's handler waits.</summary>
     public int DecodeQueueCapacity { get; set; } = 512;
