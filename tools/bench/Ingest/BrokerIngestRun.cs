@@ -45,19 +45,22 @@ internal static class BrokerIngestRun
         long expected = messages.Sum(m => (long)m.Readings);
         string loadBefore = ProcessMemory.Load1();
         ProcessMemory.ResetOwnPeak();
+        int brokerPid = broker.ProcessId ?? 0;
+        double cpuBefore = ProcessMemory.CpuSeconds(Environment.ProcessId), brokerCpuBefore = ProcessMemory.CpuSeconds(brokerPid);
         var sw = Stopwatch.StartNew();
         await BenchFleet.PublishAllAsync(clients, messages, latencies);
         var published = sw.Elapsed;
         while (store.Inserted < expected && sw.Elapsed < TimeSpan.FromMinutes(10)) await Task.Delay(5);
         sw.Stop();
+        double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpuBefore, brokerCpu = ProcessMemory.CpuSeconds(brokerPid) - brokerCpuBefore;
         double peakRss = ProcessMemory.PeakRssMb(Environment.ProcessId);
         double brokerRss = broker.ProcessId is int pid ? ProcessMemory.PeakRssMb(pid) : 0;
-        long stored = store.Inserted;
+        long stored = store.Inserted, readingsDone = stored;
         double rate = stored / sw.Elapsed.TotalSeconds;
         string ratio = brokerOnlyRate is > 0 ? (rate / brokerOnlyRate.Value).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
         IngestBenchmark.Print($"path=broker store={storeName}", stored, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
             $"broker_ratio={ratio} p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} peak_rss_mb={peakRss:F0} " +
-            $"broker_peak_rss_mb={brokerRss:F0} devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} " +
+            $"broker_peak_rss_mb={brokerRss:F0} {CpuFields(readingsDone, cpu, brokerCpu)} devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} " +
             $"messages_per_commit={o.MessagesPerCommit} receive_maximum={options.ReceiveMaximum} publish_seconds={published.TotalSeconds:F3} " +
             $"load1_before={loadBefore} load1_after={ProcessMemory.Load1()} complete={(stored == expected ? 1 : 0)}"));
 
@@ -65,4 +68,11 @@ internal static class BrokerIngestRun
         await ingest.StopAsync(CancellationToken.None);
         return rate;
     }
+
+    /// <summary>
+    /// CPU seconds of the bench process (receiver and device clients) and of Mosquitto during the run, and the
+    /// readings per CPU-second of both together: what the path costs whatever share of the cores it was given.
+    /// </summary>
+    public static string CpuFields(long readings, double cpu, double brokerCpu) => string.Create(CultureInfo.InvariantCulture,
+        $"cpu_s={cpu:F1} broker_cpu_s={brokerCpu:F1} readings_per_cpu_s={readings / Math.Max(cpu + brokerCpu, 0.01):F0}");
 }

@@ -55,16 +55,19 @@ internal static class BrokerOnlyRun
 
         string loadBefore = ProcessMemory.Load1();
         ProcessMemory.ResetOwnPeak();
+        int brokerPid = broker.ProcessId ?? 0;
+        double cpuBefore = ProcessMemory.CpuSeconds(Environment.ProcessId), brokerCpuBefore = ProcessMemory.CpuSeconds(brokerPid);
         var sw = Stopwatch.StartNew();
         await BenchFleet.PublishAllAsync(clients, messages, latencies);
         var published = sw.Elapsed;
         while (Interlocked.Read(ref received) < messages.Count && sw.Elapsed < TimeSpan.FromMinutes(10)) await Task.Delay(5);
         sw.Stop();
+        double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpuBefore, brokerCpu = ProcessMemory.CpuSeconds(brokerPid) - brokerCpuBefore;
         double peakRss = ProcessMemory.PeakRssMb(Environment.ProcessId);
         double brokerRss = broker.ProcessId is int pid ? ProcessMemory.PeakRssMb(pid) : 0;
         long got = Interlocked.Read(ref readings);
         IngestBenchmark.Print("path=broker-only", got, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
-            $"p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} peak_rss_mb={peakRss:F0} broker_peak_rss_mb={brokerRss:F0} " +
+            $"p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} peak_rss_mb={peakRss:F0} broker_peak_rss_mb={brokerRss:F0} {BrokerIngestRun.CpuFields(got, cpu, brokerCpu)} " +
             $"devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} receive_maximum={defaults.ReceiveMaximum} " +
             $"publish_seconds={published.TotalSeconds:F3} load1_before={loadBefore} load1_after={ProcessMemory.Load1()} " +
             $"complete={(Interlocked.Read(ref received) == messages.Count ? 1 : 0)}"));

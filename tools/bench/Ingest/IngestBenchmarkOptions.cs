@@ -1,3 +1,5 @@
+using NodeFirmware.Receiver.Ingest;
+
 namespace NodeFirmware.Bench.Ingest;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int 
     public static IngestBenchmarkOptions? Parse(string[] args)
     {
         // 15 per message: the firmware's default configuration reports every 900 s what it samples every 60 s.
-        int readings = 900_000, perMessage = 15, perCommit = 256, devices = 200;
+        int readings = 900_000, perMessage = 15, perCommit = IngestWriter.DefaultMaxMessagesPerCommit, devices = 200;
         var stores = AllStores.ToHashSet();
         for (int i = 0; i < args.Length; i++)
         {
