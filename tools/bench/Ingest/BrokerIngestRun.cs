@@ -1,101 +1,78 @@
 using System.Diagnostics;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MQTTnet;
-using MQTTnet.Formatter;
-using MQTTnet.Protocol;
-using NodeFirmware.HostCommon.Broker;
 using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Receiver.Ingest;
 using NodeFirmware.Receiver.Metrics;
-using NodeFirmware.Receiver.Storage.Sqlite;
+using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Validation;
 
 namespace NodeFirmware.Bench.Ingest;
 
 /// <summary>
-/// The whole path: devices publish QoS 1 over TLS to a real mosquitto, the receiver's ingest (in this process)
-/// commits to SQLite and acknowledges after commit. Time from the first publish to the last reading stored.
+/// The whole path: the devices publish QoS 1 over TLS to a real Mosquitto, the receiver's ingest (in this process:
+/// MqttIngestService with its pipeline) commits to the store and acknowledges after commit. Rate: readings stored
+/// from the first publish to the last commit; latency: from a batch's publish to the commit that stored it.
 /// </summary>
 internal static class BrokerIngestRun
 {
-    public static void Measure(string dir, List<(string Device, byte[] Payload)> payloads, IngestBenchmarkOptions o)
+    public static async Task<double> MeasureAsync(BenchFleet fleet, IReadOnlyList<BenchMessage> messages, string storeName,
+        Func<ITelemetryStore> open, IngestBenchmarkOptions o, double? brokerOnlyRate)
     {
-        if (!File.Exists(MosquittoInstance.DefaultExecutable))
-        {
-            Console.WriteLine("RESULT ingest path=broker skipped=mosquitto-not-installed");
-            return;
-        }
-        MeasureAsync(dir, payloads, o).GetAwaiter().GetResult();
-    }
-
-    private static async Task MeasureAsync(string dir, List<(string Device, byte[] Payload)> payloads, IngestBenchmarkOptions o)
-    {
-        var pki = new PkiStore(Path.Combine(dir, "pki"));
-        using var ca = pki.CreateCa("bench", "benchmark passphrase", kdfIterations: 100_000);
-        using var brokerCredential = pki.IssueBroker(ca);
-        using var receiverCredential = pki.IssueService(ca, ServiceIdentity.Receiver);
-        using var broker = MosquittoInstance.Start(MosquittoConfig.ForStore(pki, Path.Combine(dir, "broker")));
-
-        await using var store = new SqliteTelemetryStore(Path.Combine(dir, "broker-ingest.db"));
+        using var broker = fleet.StartBroker();
+        var latencies = new Latencies(messages.Count);
+        var store = new CommitClock(open(), messages, latencies);
+        await using var _ = store;
         await store.MigrateAsync();
         var metrics = new ReceiverMetrics();
         var writer = new IngestWriter(store, metrics, TimeProvider.System, NullLogger<IngestWriter>.Instance, o.MessagesPerCommit);
-        var ingest = new MqttIngestService(
-            Options.Create(new MqttIngestOptions
-            {
-                Address = $"{broker.Host}:{broker.Port}",
-                CaFile = pki.CaCertificatePath,
-                CertFile = pki.ServiceCertificatePath(ServiceIdentity.Receiver),
-                KeyFile = pki.ServiceKeyPath(ServiceIdentity.Receiver),
-            }),
-            new IngestClassifier(new TelemetryValidator(), metrics), writer, metrics, TimeProvider.System, NullLogger<MqttIngestService>.Instance);
+        var options = new MqttIngestOptions
+        {
+            Address = $"{broker.Host}:{broker.Port}",
+            CaFile = fleet.Pki.CaCertificatePath,
+            CertFile = fleet.Pki.ServiceCertificatePath(ServiceIdentity.Receiver),
+            KeyFile = fleet.Pki.ServiceKeyPath(ServiceIdentity.Receiver),
+            MaxMessagesPerCommit = o.MessagesPerCommit,
+        };
+        var ingest = new MqttIngestService(Options.Create(options), new IngestClassifier(new TelemetryValidator(), metrics), writer, metrics,
+            TimeProvider.System, NullLogger<MqttIngestService>.Instance);
         await ingest.StartAsync(CancellationToken.None);
         for (int i = 0; i < 300 && !metrics.IsBrokerConnected; i++) await Task.Delay(100);
         if (!metrics.IsBrokerConnected) throw new InvalidOperationException("the ingest did not connect to the broker");
+        var clients = await fleet.ConnectDevicesAsync(broker);
 
-        var trust = new FleetTrust(ca.Certificate);
-        var byDevice = payloads.GroupBy(p => p.Device).ToList();
-        var clients = new List<IMqttClient>();
-        foreach (var group in byDevice)
-        {
-            var credential = pki.IssueDevice(ca, group.Key, keepKey: false);
-            var cert = credential.WithPrivateKey();
-            var client = new MqttClientFactory().CreateMqttClient();
-            await client.ConnectAsync(new MqttClientOptionsBuilder()
-                .WithTcpServer(broker.Host, broker.Port)
-                .WithProtocolVersion(MqttProtocolVersion.V311)
-                .WithClientId(group.Key)
-                .WithTlsOptions(t => t.UseTls().WithSslProtocols(SslProtocols.Tls12)
-                    .WithClientCertificates(new X509Certificate2Collection(cert))
-                    .WithCertificateValidationHandler(e => trust.ValidateServer(e.Certificate, e.SslPolicyErrors)))
-                .Build());
-            clients.Add(client);
-        }
-
-        long expected = payloads.Sum(p => NodeFirmware.Receiver.Decoding.TelemetryBatchDecoder.Decode(p.Payload).Readings.Count);
+        long expected = messages.Sum(m => (long)m.Readings);
+        string loadBefore = ProcessMemory.Load1();
+        ProcessMemory.ResetOwnPeak();
+        int brokerPid = broker.ProcessId ?? 0;
+        double cpuBefore = ProcessMemory.CpuSeconds(Environment.ProcessId), brokerCpuBefore = ProcessMemory.CpuSeconds(brokerPid);
         var sw = Stopwatch.StartNew();
-        // Each device publishes its batches one after the other, waiting for each PUBACK, as the firmware does.
-        await Task.WhenAll(byDevice.Select((group, i) => Task.Run(async () =>
-        {
-            foreach (var (device, payload) in group)
-            {
-                var message = new MqttApplicationMessageBuilder().WithTopic($"nodes/{device}/telemetry").WithPayload(payload)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-                var result = await clients[i].PublishAsync(message);
-                if (!result.IsSuccess) throw new InvalidOperationException($"publish refused: {result.ReasonCode}");
-            }
-        })));
+        await BenchFleet.PublishAllAsync(clients, messages, latencies);
         var published = sw.Elapsed;
-        while (await store.CountReadingsAsync() < expected && sw.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(20);
+        while (store.Inserted < expected && sw.Elapsed < TimeSpan.FromMinutes(10)) await Task.Delay(5);
         sw.Stop();
-        long stored = await store.CountReadingsAsync();
-        IngestBenchmark.Print("path=broker store=sqlite sync=FULL", stored, sw.Elapsed,
-            $"devices={byDevice.Count} messages={payloads.Count} per_message={o.PerMessage} publish_seconds={published.TotalSeconds:F3} complete={(stored == expected ? 1 : 0)}");
+        double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpuBefore, brokerCpu = ProcessMemory.CpuSeconds(brokerPid) - brokerCpuBefore;
+        double peakRss = ProcessMemory.PeakRssMb(Environment.ProcessId);
+        double brokerRss = broker.ProcessId is int pid ? ProcessMemory.PeakRssMb(pid) : 0;
+        long stored = store.Inserted, readingsDone = stored;
+        double rate = stored / sw.Elapsed.TotalSeconds;
+        string ratio = brokerOnlyRate is > 0 ? (rate / brokerOnlyRate.Value).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+        IngestBenchmark.Print($"path=broker store={storeName}", stored, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
+            $"broker_ratio={ratio} p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} peak_rss_mb={peakRss:F0} " +
+            $"broker_peak_rss_mb={brokerRss:F0} {CpuFields(readingsDone, cpu, brokerCpu)} devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} " +
+            $"messages_per_commit={o.MessagesPerCommit} receive_maximum={options.ReceiveMaximum} publish_seconds={published.TotalSeconds:F3} " +
+            $"load1_before={loadBefore} load1_after={ProcessMemory.Load1()} complete={(stored == expected ? 1 : 0)}"));
 
-        foreach (var c in clients) c.Dispose();
+        BenchFleet.Disconnect(clients);
         await ingest.StopAsync(CancellationToken.None);
+        return rate;
     }
+
+    /// <summary>
+    /// CPU seconds of the bench process (receiver and device clients) and of Mosquitto during the run, and the
+    /// readings per CPU-second of both together: what the path costs whatever share of the cores it was given.
+    /// </summary>
+    public static string CpuFields(long readings, double cpu, double brokerCpu) => string.Create(CultureInfo.InvariantCulture,
+        $"cpu_s={cpu:F1} broker_cpu_s={brokerCpu:F1} readings_per_cpu_s={readings / Math.Max(cpu + brokerCpu, 0.01):F0}");
 }

@@ -11,10 +11,13 @@ using NodeFirmware.Receiver.Validation;
 namespace NodeFirmware.Bench.Ingest;
 
 /// <summary>
-/// Readings per second the receiver stores: decoded and validated firmware batches written through
-/// ITelemetryStore in commits of several messages, into SQLite (synchronous FULL and NORMAL) and PostgreSQL,
-/// and through a real mosquitto with mutual TLS when it is installed (see BrokerIngestRun).
-/// Usage: bench ingest [--readings N] [--per-message K] [--messages-per-commit M] [--stores sqlite,postgres,broker]
+/// Readings per second the receiver stores, in one run: decode and validation alone; the storage path alone
+/// (decoded and validated firmware batches written through ITelemetryStore in commits of several messages) into
+/// SQLite (synchronous FULL and NORMAL) and PostgreSQL; the broker alone (a subscriber that acknowledges and
+/// discards); and the whole path through Mosquitto with mutual TLS into SQLite and into PostgreSQL, each with its
+/// ratio to the broker alone, p50/p99 latency from publish to commit, and peak memory.
+/// Usage: bench ingest [--readings N] [--per-message K] [--messages-per-commit M] [--devices D]
+///        [--stores sqlite,postgres,broker-only,broker,broker-postgres]
 /// </summary>
 public static class IngestBenchmark
 {
@@ -22,9 +25,11 @@ public static class IngestBenchmark
     {
         var o = IngestBenchmarkOptions.Parse(args);
         if (o is null) return 2;
-        var payloads = Payloads(o.Readings, o.PerMessage);
+        var messages = Messages(o.Readings, o.PerMessage, o.Devices);
+        var payloads = messages.Select(m => (m.Device, m.Payload)).ToList();
         string dir = Path.Combine(Path.GetTempPath(), "nf-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
+        Console.WriteLine($"ingest: {messages.Count} messages of {o.PerMessage} readings from {o.Devices} devices, {Environment.ProcessorCount} cores, load1={ProcessMemory.Load1()}");
         try
         {
             MeasureDecode(payloads, o);
@@ -36,14 +41,13 @@ public static class IngestBenchmark
                     MeasureStore($"sqlite sync={sync}", () => new SqliteTelemetryStore(path, sync), payloads, o);
                 }
             }
+            using var cluster = o.Stores.Contains("postgres") || o.Stores.Contains("broker-postgres") ? PostgresCluster.Start() : null;
             if (o.Stores.Contains("postgres"))
             {
-                using var cluster = PostgresCluster.Start();
-                string connection = cluster.CreateDatabaseAsync("bench").GetAwaiter().GetResult();
+                string connection = cluster!.CreateDatabaseAsync("bench").GetAwaiter().GetResult();
                 MeasureStore("postgres", () => new PostgresTelemetryStore(connection), payloads, o);
             }
-            if (o.Stores.Contains("broker"))
-                BrokerIngestRun.Measure(dir, payloads, o);
+            if (o.AnyBrokerPath) MeasureBrokerPaths(dir, messages, cluster, o).GetAwaiter().GetResult();
             return 0;
         }
         finally
@@ -53,30 +57,60 @@ public static class IngestBenchmark
         }
     }
 
-    /// <summary>Firmware-encoded batches from a handful of devices, each a run of consecutive readings.</summary>
-    internal static List<(string Device, byte[] Payload)> Payloads(int readings, int perMessage)
+    private static async Task MeasureBrokerPaths(string dir, List<BenchMessage> messages, PostgresCluster? cluster, IngestBenchmarkOptions o)
     {
-        var list = new List<(string, byte[])>();
-        var random = new Random(7);
-        uint start = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (uint)(readings / 8 * 60) - 600;
-        int devices = 8;
-        for (int m = 0; m * perMessage < readings; m++)
+        if (!File.Exists(HostCommon.Broker.MosquittoInstance.DefaultExecutable))
         {
-            string device = $"esp32-be0c00{m % devices:x6}";
-            uint firstSeq = (uint)(m / devices * perMessage);
-            int count = Math.Min(perMessage, readings - m * perMessage);
-            var batch = new Reading[count];
-            for (int k = 0; k < count; k++)
+            Console.WriteLine("RESULT ingest path=broker skipped=mosquitto-not-installed");
+            return;
+        }
+        using var fleet = new BenchFleet(dir, messages.Select(m => m.Device).Distinct());
+        double brokerOnly = await BrokerOnlyRun.MeasureAsync(fleet, messages, o);
+        if (o.Stores.Contains("broker"))
+        {
+            string path = Path.Combine(dir, "broker-ingest.db");
+            await BrokerIngestRun.MeasureAsync(fleet, messages, "sqlite", () => new SqliteTelemetryStore(path), o, brokerOnly);
+        }
+        if (o.Stores.Contains("broker-postgres"))
+        {
+            string connection = await cluster!.CreateDatabaseAsync("bench_broker");
+            await BrokerIngestRun.MeasureAsync(fleet, messages, "postgres", () => new PostgresTelemetryStore(connection), o, brokerOnly);
+        }
+    }
+
+    /// <summary>
+    /// Firmware-encoded batches (Core's TelemetryBatchEncoder) from <paramref name="devices"/> devices, each a run of
+    /// consecutive readings one minute apart ending before now, in the order the devices would send them.
+    /// </summary>
+    internal static List<BenchMessage> Messages(int readings, int perMessage, int devices)
+    {
+        var list = new List<BenchMessage>();
+        var random = new Random(7);
+        int perDevice = (readings + devices - 1) / devices;
+        uint start = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (uint)(perDevice * 60) - 600;
+        int messagesPerDevice = (perDevice + perMessage - 1) / perMessage;
+        for (int round = 0; round < messagesPerDevice; round++)
+        {
+            for (int d = 0; d < devices; d++)
             {
-                batch[k] = new Reading
+                int firstIndex = d * perDevice + round * perMessage; // this device's readings are [d * perDevice, ...)
+                int count = Math.Min(perMessage, Math.Min(perDevice - round * perMessage, readings - firstIndex));
+                if (count <= 0) continue;
+                string device = $"esp32-be0c{d:x8}";
+                uint firstSeq = (uint)(round * perMessage);
+                var batch = new Reading[count];
+                for (int k = 0; k < count; k++)
                 {
-                    Sequence = firstSeq + (uint)k,
-                    UnixTime = start + (firstSeq + (uint)k) * 60,
-                    Sample = new EnvironmentSample { CentiCelsius = 2000 + random.Next(-500, 500), CentiPercentRh = 4500 + random.Next(-900, 900), Pascal = 100_000 + random.Next(-2000, 2000) },
-                    BatteryMillivolts = 3900 - random.Next(0, 200),
-                };
+                    batch[k] = new Reading
+                    {
+                        Sequence = firstSeq + (uint)k,
+                        UnixTime = start + (firstSeq + (uint)k) * 60,
+                        Sample = new EnvironmentSample { CentiCelsius = 2000 + random.Next(-500, 500), CentiPercentRh = 4500 + random.Next(-900, 900), Pascal = 100_000 + random.Next(-2000, 2000) },
+                        BatteryMillivolts = 3900 - random.Next(0, 200),
+                    };
+                }
+                list.Add(new BenchMessage(list.Count, device, firstSeq, count, TelemetryBatchEncoder.Encode(device, 1, batch, 0, count)));
             }
-            list.Add((device, TelemetryBatchEncoder.Encode(device, 1, batch, 0, count)));
         }
         return list;
     }
@@ -116,7 +150,13 @@ public static class IngestBenchmark
             commits++;
         }
         sw.Stop();
-        Print($"store={name}", inserted, sw.Elapsed, $"messages_per_commit={o.MessagesPerCommit} commits={commits} per_message={o.PerMessage}");
+        // What the page asks: one device's whole history in 10-minute buckets.
+        var probe = messages[0].DeviceId;
+        var query = Stopwatch.StartNew();
+        int buckets = store.QueryBucketsAsync(probe, 0, long.MaxValue / 2, 600).GetAwaiter().GetResult().Count;
+        query.Stop();
+        Print($"store={name}", inserted, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
+            $"messages_per_commit={o.MessagesPerCommit} commits={commits} per_message={o.PerMessage} device_buckets_ms={query.Elapsed.TotalMilliseconds:F1} buckets={buckets} load1={ProcessMemory.Load1()}"));
 
         // Everything again: all duplicates, the cost of a redelivery storm.
         sw.Restart();

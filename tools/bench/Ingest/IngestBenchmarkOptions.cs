@@ -1,29 +1,43 @@
+using NodeFirmware.Receiver.Ingest;
+
 namespace NodeFirmware.Bench.Ingest;
 
-internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int MessagesPerCommit, IReadOnlySet<string> Stores)
+/// <summary>
+/// Stores: sqlite and postgres time the storage path alone; broker and broker-postgres the whole path through
+/// Mosquitto with TLS into SQLite / PostgreSQL; broker-only a subscriber that acknowledges and discards. Any
+/// broker path also runs broker-only, which its broker_ratio is computed against.
+/// </summary>
+internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int MessagesPerCommit, int Devices, IReadOnlySet<string> Stores)
 {
+    public static readonly string[] AllStores = ["sqlite", "postgres", "broker-only", "broker", "broker-postgres"];
+
+    public bool AnyBrokerPath => Stores.Any(s => s.StartsWith("broker", StringComparison.Ordinal));
+
     public static IngestBenchmarkOptions? Parse(string[] args)
     {
-        int readings = 60_000, perMessage = 15, perCommit = 64;
-        var stores = new HashSet<string> { "sqlite", "postgres", "broker" };
+        // 15 per message: the firmware's default configuration reports every 900 s what it samples every 60 s.
+        int readings = 900_000, perMessage = 15, perCommit = IngestWriter.DefaultMaxMessagesPerCommit, devices = 200;
+        var stores = AllStores.ToHashSet();
         for (int i = 0; i < args.Length; i++)
         {
             string? value = i + 1 < args.Length ? args[i + 1] : null;
             bool ok = args[i] switch
             {
-                "--readings" => int.TryParse(value, out readings) && readings > 0,
+                "--readings" => int.TryParse(value, out readings) && readings is > 0 and <= 20_000_000,
                 "--per-message" => int.TryParse(value, out perMessage) && perMessage is > 0 and <= 512,
-                "--messages-per-commit" => int.TryParse(value, out perCommit) && perCommit > 0,
-                "--stores" => value is not null && (stores = value.Split(',').ToHashSet()).All(s => s is "sqlite" or "postgres" or "broker"),
+                "--messages-per-commit" => int.TryParse(value, out perCommit) && perCommit is > 0 and <= 4096,
+                "--devices" => int.TryParse(value, out devices) && devices is > 0 and <= 5000,
+                "--stores" => value is not null && (stores = value.Split(',').ToHashSet()).All(AllStores.Contains),
                 _ => false,
             };
             if (!ok)
             {
-                Console.Error.WriteLine($"ingest: bad option '{args[i]} {value}'\nusage: bench ingest [--readings N] [--per-message 1..512] [--messages-per-commit M] [--stores sqlite,postgres,broker]");
+                Console.Error.WriteLine($"ingest: bad option '{args[i]} {value}'\nusage: bench ingest [--readings N] [--per-message 1..512] " +
+                    $"[--messages-per-commit M] [--devices 1..5000] [--stores {string.Join(',', AllStores)}]");
                 return null;
             }
             i++;
         }
-        return new IngestBenchmarkOptions(readings, perMessage, perCommit, stores);
+        return new IngestBenchmarkOptions(readings, perMessage, perCommit, devices, stores);
     }
 }

@@ -127,4 +127,40 @@ public sealed class IngestWriterTests : IAsyncLifetime, IDisposable
         cts.Cancel();
         await run;
     }
+
+    [Fact]
+    public async Task A_full_queue_makes_the_sender_wait_until_commits_make_room()
+    {
+        var release = new TaskCompletionSource();
+        _store.BeforeWrite = _ => release.Task;
+        var writer = new IngestWriter(_store, _metrics, TimeProvider.System, NullLogger<IngestWriter>.Instance, maxMessagesPerCommit: 2);
+        using var cts = new CancellationTokenSource();
+        var run = writer.RunAsync(cts.Token);
+        var topic = "nodes/" + Batches.DeviceId + "/telemetry";
+        var acked = 0;
+        PendingMessage Message(uint seq)
+        {
+            var payload = Telemetry(seq * 3);
+            return new PendingMessage(topic, payload, DateTimeOffset.UtcNow, _classifier.Classify(topic, payload, DateTimeOffset.UtcNow),
+                _ => { Interlocked.Increment(ref acked); return Task.CompletedTask; });
+        }
+
+        // One commit (1 or 2 messages, whatever had arrived) is held by the store; the queue holds 2 commits' worth (4);
+        // the senders beyond that wait.
+        var sent = new List<Task>();
+        for (uint i = 0; i < 7; i++) sent.Add(writer.EnqueueAsync(Message(i), CancellationToken.None).AsTask());
+        await Task.Delay(200);
+        Assert.InRange(sent.Count(t => t.IsCompleted), 5, 6);
+        Assert.False(sent[^1].IsCompleted);
+        Assert.Throws<InvalidOperationException>(() => writer.Enqueue(Message(9)));
+        Assert.Equal(0, acked);
+
+        release.SetResult();
+        await Task.WhenAll(sent);
+        for (int i = 0; i < 1000 && Volatile.Read(ref acked) < 7; i++) await Task.Delay(10);
+        Assert.Equal(7, acked);
+        Assert.Equal(21, await _store.CountReadingsAsync());
+        cts.Cancel();
+        await run;
+    }
 }

@@ -15,6 +15,13 @@ public sealed class PostgresTelemetryStoreTests(PostgresFixture postgres) : Tele
         return new PostgresTelemetryStore(_connectionString);
     }
 
+    protected override async Task<ITelemetryStore> OpenSchemaOneStoreAsync()
+    {
+        string connection = await postgres.NewDatabaseAsync();
+        await SchemaOneDatabase.WritePostgresAsync(connection);
+        return new PostgresTelemetryStore(connection);
+    }
+
     [Fact]
     public async Task Two_receivers_writing_the_same_readings_at_once_store_each_once()
     {

@@ -11,6 +11,13 @@ public sealed class SqliteTelemetryStoreTests : TelemetryStoreContract, IDisposa
     protected override Task<ITelemetryStore> OpenStoreAsync(bool reuse) =>
         Task.FromResult<ITelemetryStore>(new SqliteTelemetryStore(_dir.File("receiver.db")));
 
+    protected override async Task<ITelemetryStore> OpenSchemaOneStoreAsync()
+    {
+        string path = _dir.File("schema1.db");
+        await SchemaOneDatabase.WriteSqliteAsync(path);
+        return new SqliteTelemetryStore(path);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     [Fact]

@@ -15,6 +15,9 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
     /// <summary>A new, empty store (not migrated). <paramref name="reuse"/>: open the same database as before.</summary>
     protected abstract Task<ITelemetryStore> OpenStoreAsync(bool reuse);
 
+    /// <summary>A store on a new database written with schema 1 (<see cref="SchemaOneDatabase"/>), not migrated.</summary>
+    protected abstract Task<ITelemetryStore> OpenSchemaOneStoreAsync();
+
     public async Task InitializeAsync()
     {
         Store = await OpenStoreAsync(reuse: false);
@@ -243,5 +246,47 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         Assert.Equal(5, (await Store.GetCountsAsync()).Readings);
         var again = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 5, t, T0)));
         Assert.Equal(5, again.Duplicates);
+    }
+
+    [Fact]
+    public async Task Readings_written_with_schema_1_are_all_served_after_the_migration()
+    {
+        await using var store = await OpenSchemaOneStoreAsync();
+        await store.MigrateAsync();
+        const string dev = SchemaOneDatabase.Device;
+        long t = SchemaOneDatabase.FirstTime;
+        int n = SchemaOneDatabase.Readings;
+
+        Assert.Equal(n, await store.CountReadingsAsync(dev));
+        var counts = await store.GetCountsAsync();
+        Assert.Equal((n, 4L), (counts.Readings, counts.DuplicatesIgnored));
+        var readings = await store.QueryReadingsAsync(dev, 0, long.MaxValue, 1000);
+        Assert.Equal(Enumerable.Range(0, n).Select(k => (long)k), readings.Select(r => r.Key.Sequence));
+        foreach (var r in readings)
+        {
+            int k = (int)r.Key.Sequence;
+            Assert.Equal(t + 60 * k, r.Time);
+            Assert.Equal(t + 60 * k, r.DeviceTime);
+            Assert.Equal(SchemaOneDatabase.Faulted(k) ? "sensor-timeout" : null, r.Fault);
+            var expected = Enumerable.Range(0, 4).Where(c => !SchemaOneDatabase.Faulted(k) || c == 3)
+                .Select(c => (SchemaOneDatabase.Channels[c], SchemaOneDatabase.Value(k, c))).OrderBy(v => v.Item1, StringComparer.Ordinal);
+            Assert.Equal(expected, r.Values.Select(v => (v.Channel, v.Value)));
+        }
+
+        // Buckets of an hour: the same aggregates the EAV rows gave.
+        var buckets = await store.QueryBucketsAsync(dev, t, t + 60 * n, 3600);
+        var temperature = buckets.Where(b => b.Channel == "temperature").ToList();
+        var battery = buckets.Where(b => b.Channel == "battery").ToList();
+        Assert.Equal([t, t + 3600], temperature.Select(b => b.Start));
+        int[] firstHour = Enumerable.Range(0, 60).Where(k => !SchemaOneDatabase.Faulted(k)).ToArray();
+        Assert.Equal(firstHour.Length, temperature[0].Count);
+        Assert.Equal(firstHour.Average(k => SchemaOneDatabase.Value(k, 0)), temperature[0].Average, 9);
+        Assert.Equal(SchemaOneDatabase.Value(firstHour[^1], 0), temperature[0].Max, 9);
+        Assert.Equal([60L, 60], battery.Select(b => b.Count));
+
+        // The idempotency key still holds across the migration.
+        var again = await store.WriteAsync(Records.Batch(Records.Message(dev, 1, n - 5, 10, t + 60 * (n - 5), T0)));
+        Assert.Equal((5, 5), (again.Inserted, again.Duplicates));
+        Assert.Equal(n + 5, await store.CountReadingsAsync(dev));
     }
 }

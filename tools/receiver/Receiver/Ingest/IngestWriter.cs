@@ -5,17 +5,24 @@ using NodeFirmware.Receiver.Storage;
 namespace NodeFirmware.Receiver.Ingest;
 
 /// <summary>
-/// Commits received messages in batches — whatever has queued up while the previous commit ran, up to a limit —
-/// and acknowledges each message only after the transaction that holds it has committed. A failing store is
-/// retried with back-off (the messages stay unacknowledged, so the broker keeps them); a message the store keeps
-/// refusing on its own is quarantined as store-error so it cannot block the ones behind it.
+/// The store stage of the ingest pipeline. Commits received messages in batches — whatever has queued up while the
+/// previous commit ran, up to a limit — and hands each committed batch to its ack stage, which acknowledges the
+/// messages in order while the next commit runs: a message is acknowledged only after the transaction that holds it
+/// has committed. Both queues are bounded; a full queue makes the stage before it wait (back-pressure up to the
+/// broker, whose in-flight window then holds further messages). A failing store is retried with back-off (the
+/// messages stay unacknowledged, so the broker keeps them); a message the store keeps refusing on its own is
+/// quarantined as store-error so it cannot block the ones behind it.
 /// </summary>
 public sealed class IngestWriter
 {
-    public const int DefaultMaxMessagesPerCommit = 256;
+    public const int DefaultMaxMessagesPerCommit = 1024;
     private const int AttemptsBeforeSplitting = 3;
+    /// <summary>Committed batches waiting for their acks: the ack stage may lag this far behind the commits.</summary>
+    private const int CommittedBatchesAhead = 4;
 
-    private readonly Channel<PendingMessage> _queue = Channel.CreateUnbounded<PendingMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingMessage> _queue;
+    private readonly Channel<List<PendingMessage>> _committed =
+        Channel.CreateBounded<List<PendingMessage>>(new BoundedChannelOptions(CommittedBatchesAhead) { SingleReader = true, SingleWriter = true });
     private readonly ITelemetryStore _store;
     private readonly ReceiverMetrics _metrics;
     private readonly TimeProvider _clock;
@@ -32,19 +39,43 @@ public sealed class IngestWriter
         _log = log;
         _maxMessages = maxMessagesPerCommit;
         _retryInitial = retryInitial ?? TimeSpan.FromMilliseconds(200);
+        // Two commits' worth: the next batch fills while one commits.
+        _queue = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(2 * maxMessagesPerCommit) { SingleReader = true });
     }
 
+    /// <summary>Queues a message without waiting; throws when the queue is full (callers that can wait use <see cref="EnqueueAsync"/>).</summary>
     public void Enqueue(PendingMessage message)
     {
+        if (!_queue.Writer.TryWrite(message)) throw new InvalidOperationException("the ingest writer's queue is full or it has stopped");
         _metrics.PendingChanged(+1);
-        if (!_queue.Writer.TryWrite(message)) throw new InvalidOperationException("the ingest writer has stopped");
+    }
+
+    /// <summary>Queues a message, waiting while the queue is full.</summary>
+    public async ValueTask EnqueueAsync(PendingMessage message, CancellationToken ct)
+    {
+        await _queue.Writer.WriteAsync(message, ct);
+        _metrics.PendingChanged(+1);
     }
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var buffer = new List<PendingMessage>(_maxMessages);
+        var acks = Task.Run(() => AcknowledgeAsync(ct), CancellationToken.None);
+        try
+        {
+            await CommitLoopAsync(ct);
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+            await acks;
+        }
+    }
+
+    private async Task CommitLoopAsync(CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
+            var buffer = new List<PendingMessage>(_maxMessages);
             try
             {
                 buffer.Add(await _queue.Reader.ReadAsync(ct));
@@ -62,8 +93,25 @@ public sealed class IngestWriter
             {
                 return; // not acknowledged: the broker redelivers them to whoever connects next
             }
-            foreach (var message in buffer)
+            try
             {
+                await _committed.Writer.WriteAsync(buffer, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return; // committed but not acknowledged: the redelivery is counted as duplicates
+            }
+        }
+    }
+
+    /// <summary>The ack stage: each committed batch's messages, in the order they were received.</summary>
+    private async Task AcknowledgeAsync(CancellationToken ct)
+    {
+        await foreach (var batch in _committed.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            foreach (var message in batch)
+            {
+                if (ct.IsCancellationRequested) break;
                 try
                 {
                     await message.Acknowledge(ct);
@@ -73,9 +121,12 @@ public sealed class IngestWriter
                     // The connection went away between commit and ack: the broker redelivers, the store ignores the duplicate.
                     _log.LogDebug(e, "acknowledging a message on {Topic} failed", message.Topic);
                 }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
-            _metrics.PendingChanged(-buffer.Count);
-            buffer.Clear();
+            _metrics.PendingChanged(-batch.Count);
         }
     }
 

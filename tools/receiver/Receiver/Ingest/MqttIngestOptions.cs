@@ -26,8 +26,15 @@ public sealed class MqttIngestOptions
     /// <summary>How long the broker keeps the session while the receiver is away.</summary>
     public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
 
-    /// <summary>The most unacknowledged messages the broker may have in flight to this receiver (MQTT 5 Receive Maximum).</summary>
-    public ushort ReceiveMaximum { get; set; } = 1000;
+    /// <summary>
+    /// The most unacknowledged messages the broker may have in flight to this receiver (MQTT 5 Receive Maximum): the
+    /// receiver's prefetch. Messages are acknowledged after their commit, so this bounds what the receiver holds
+    /// (received, decoding, committing, acking) and must cover a few commits' worth (docs/receiver.md "Pipeline").
+    /// </summary>
+    public ushort ReceiveMaximum { get; set; } = 4096;
+
+    /// <summary>Messages received and waiting to be decoded; beyond this the MQTT client's handler waits.</summary>
+    public int DecodeQueueCapacity { get; set; } = 512;
 
     public int MaxMessagesPerCommit { get; set; } = IngestWriter.DefaultMaxMessagesPerCommit;
 

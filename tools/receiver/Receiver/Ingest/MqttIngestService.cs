@@ -24,8 +24,10 @@ public sealed class MqttIngestService(
     Commands.DeviceLink? devices = null) : BackgroundService
 {
     private readonly MqttIngestOptions _options = options.Value;
+    private readonly IngestDecodeStage _decode = new(classifier, writer, options.Value.DecodeQueueCapacity);
     private readonly AckGate _gate = new();
     private int _generation;
+    private CancellationToken _stopping;
     private TaskCompletionSource _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -35,9 +37,12 @@ public sealed class MqttIngestService(
             log.LogInformation("no broker configured: ingest is off (API and page only)");
             return;
         }
+        _stopping = stop;
         var (host, port) = _options.ParseAddress();
         var tls = BrokerTls.Load(_options.CaFile ?? "", _options.CertFile ?? "", _options.KeyFile ?? "");
+        // The pipeline: this client receives, the decode stage decodes and validates, the writer commits and then acks.
         var writerTask = Task.Run(() => writer.RunAsync(stop), CancellationToken.None);
+        var decodeTask = Task.Run(() => _decode.RunAsync(stop), CancellationToken.None);
 
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -135,33 +140,36 @@ public sealed class MqttIngestService(
         {
             log.LogDebug(e, "disconnecting from the broker failed");
         }
+        await decodeTask;
         await writerTask;
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         if (campaigns is not null && Ota.CampaignMqttBridge.Accepts(e.ApplicationMessage.Topic))
         {
             // Acknowledged on receipt: devices repeat results and re-ask chunks, and campaign state is in the store.
             campaigns.Enqueue(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
-            return Task.CompletedTask;
+            return;
         }
         if (devices is not null && Commands.DeviceLink.Accepts(e.ApplicationMessage.Topic))
         {
             // Acknowledged on receipt: an ack that is lost leaves its command to expire visibly.
             devices.Enqueue(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
-            return Task.CompletedTask;
+            return;
         }
         e.AutoAcknowledge = false;
         int generation = _generation;
         var message = e.ApplicationMessage;
-        var payload = message.Payload.ToArray();
-        var receivedAt = clock.GetUtcNow();
-        var addTo = classifier.Classify(message.Topic, payload, receivedAt);
-        // A message that is not kept still waits for its turn to be acknowledged, but without its bytes.
-        if (ReferenceEquals(addTo, IngestClassifier.Nothing)) payload = [];
-        writer.Enqueue(new PendingMessage(message.Topic, payload, receivedAt, addTo,
-            ct => _gate.AcknowledgeAsync(generation, e.AcknowledgeAsync, ct)));
-        return Task.CompletedTask;
+        // Waits while the decode queue is full: back-pressure; the broker's in-flight window holds the rest.
+        try
+        {
+            await _decode.EnqueueAsync(new ReceivedMessage(message.Topic, message.Payload.ToArray(), clock.GetUtcNow(),
+                ct => _gate.AcknowledgeAsync(generation, e.AcknowledgeAsync, ct)), _stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: not acknowledged, so the broker delivers it again.
+        }
     }
 }

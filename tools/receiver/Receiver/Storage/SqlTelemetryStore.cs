@@ -14,6 +14,9 @@ public abstract class SqlTelemetryStore : ITelemetryStore
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>The layouts that name the value columns of the readings table (see <see cref="ReadingLayouts"/>).</summary>
+    protected ReadingLayouts Layouts { get; } = new();
+
     public abstract Task MigrateAsync(CancellationToken ct = default);
     public abstract Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct = default);
     public abstract ValueTask DisposeAsync();
@@ -70,43 +73,66 @@ public abstract class SqlTelemetryStore : ITelemetryStore
     {
         if (bucketSeconds <= 0) throw new ArgumentOutOfRangeException(nameof(bucketSeconds), bucketSeconds, "a bucket must be at least one second");
         await using var db = await OpenAsync(ct);
+        int width = await Layouts.MaxWidthAsync(db, ct);
+        if (width == 0) return [];
+        // One row per (layout, bucket) with count/avg/min/max of each value column; the layout names the columns.
+        var aggregates = string.Join(", ", Enumerable.Range(0, width).Select(i => $"count(v{i}), avg(v{i}), min(v{i}), max(v{i})"));
         await using var cmd = db.Command(
-            "SELECT channel, unit, (ts / @bucket) * @bucket AS start, count(*), avg(value), min(value), max(value) " +
-            "FROM reading_values WHERE device_id = @id AND ts >= @from AND ts < @to " +
-            "GROUP BY channel, unit, start ORDER BY channel, start")
+            $"SELECT layout, (ts / @bucket) * @bucket AS start, {aggregates} " +
+            "FROM readings WHERE device_id = @id AND ts >= @from AND ts < @to GROUP BY layout, start")
             .With("id", deviceId).With("from", from).With("to", to).With("bucket", (long)bucketSeconds);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<ChannelBucket>();
-        while (await r.ReadAsync(ct))
+        var merged = new Dictionary<(string Channel, string Unit, long Start), BucketSum>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
-            list.Add(new ChannelBucket(r.GetString(0), r.GetString(1), Convert.ToInt64(r.GetValue(2)), Convert.ToInt64(r.GetValue(3)),
-                Convert.ToDouble(r.GetValue(4)), Convert.ToDouble(r.GetValue(5)), Convert.ToDouble(r.GetValue(6))));
+            while (await r.ReadAsync(ct))
+            {
+                var layout = await Layouts.GetAsync(db, Convert.ToInt32(r.GetValue(0)), ct);
+                long start = Convert.ToInt64(r.GetValue(1));
+                for (int i = 0; i < layout.Width; i++)
+                {
+                    int c = 2 + 4 * i;
+                    long n = Convert.ToInt64(r.GetValue(c));
+                    if (n == 0) continue;
+                    var (channel, unit) = layout.Channels[i];
+                    var key = (channel, unit, start);
+                    merged[key] = merged.TryGetValue(key, out var sum)
+                        ? sum.Add(n, Convert.ToDouble(r.GetValue(c + 1)), Convert.ToDouble(r.GetValue(c + 2)), Convert.ToDouble(r.GetValue(c + 3)))
+                        : new BucketSum(n, Convert.ToDouble(r.GetValue(c + 1)) * n, Convert.ToDouble(r.GetValue(c + 2)), Convert.ToDouble(r.GetValue(c + 3)));
+                }
+            }
         }
-        return list;
+        return merged
+            .OrderBy(b => b.Key.Channel, StringComparer.Ordinal).ThenBy(b => b.Key.Start).ThenBy(b => b.Key.Unit, StringComparer.Ordinal)
+            .Select(b => new ChannelBucket(b.Key.Channel, b.Key.Unit, b.Key.Start, b.Value.Count, b.Value.Sum / b.Value.Count, b.Value.Min, b.Value.Max))
+            .ToList();
+    }
+
+    /// <summary>One channel's bucket merged over the layouts that hold it.</summary>
+    private readonly record struct BucketSum(long Count, double Sum, double Min, double Max)
+    {
+        public BucketSum Add(long n, double average, double min, double max) => new(Count + n, Sum + average * n, Math.Min(Min, min), Math.Max(Max, max));
     }
 
     public async Task<IReadOnlyList<StoredReading>> QueryReadingsAsync(string deviceId, long from, long to, int limit, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
+        int width = await Layouts.MaxWidthAsync(db, ct);
+        string values = string.Concat(Enumerable.Range(0, width).Select(i => $", v{i}"));
         await using var cmd = db.Command(
-            "SELECT r.epoch, r.seq, r.ts, r.device_ts, r.time_source, r.fault, v.channel, v.unit, v.value FROM " +
-            "(SELECT * FROM readings WHERE device_id = @id AND ts >= @from AND ts < @to ORDER BY ts, epoch, seq LIMIT @limit) r " +
-            "LEFT JOIN reading_values v ON v.device_id = r.device_id AND v.epoch = r.epoch AND v.seq = r.seq " +
-            "ORDER BY r.ts, r.epoch, r.seq, v.channel")
+            $"SELECT epoch, seq, ts, device_ts, time_source, fault, layout{values} FROM readings " +
+            "WHERE device_id = @id AND ts >= @from AND ts < @to ORDER BY ts, epoch, seq LIMIT @limit")
             .With("id", deviceId).With("from", from).With("to", to).With("limit", (long)limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<StoredReading>();
-        List<ChannelValue>? values = null;
         while (await r.ReadAsync(ct))
         {
-            var key = new ReadingKey(deviceId, Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1)));
-            if (list.Count == 0 || list[^1].Key != key)
-            {
-                values = new List<ChannelValue>();
-                list.Add(new StoredReading(key, Convert.ToInt64(r.GetValue(2)), Convert.ToInt64(r.GetValue(3)),
-                    (TimeSource)Convert.ToInt32(r.GetValue(4)), r.NullableString(5), values));
-            }
-            if (!r.IsDBNull(6)) values!.Add(new ChannelValue(r.GetString(6), r.GetString(7), Convert.ToDouble(r.GetValue(8))));
+            var layout = await Layouts.GetAsync(db, Convert.ToInt32(r.GetValue(6)), ct);
+            var channels = new List<ChannelValue>(layout.Width);
+            for (int i = 0; i < layout.Width; i++)
+                if (!r.IsDBNull(7 + i)) channels.Add(new ChannelValue(layout.Channels[i].Channel, layout.Channels[i].Unit, Convert.ToDouble(r.GetValue(7 + i))));
+            channels.Sort((a, b) => string.CompareOrdinal(a.Channel, b.Channel));
+            list.Add(new StoredReading(new ReadingKey(deviceId, Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1))),
+                Convert.ToInt64(r.GetValue(2)), Convert.ToInt64(r.GetValue(3)), (TimeSource)Convert.ToInt32(r.GetValue(4)), r.NullableString(5), channels));
         }
         return list;
     }
@@ -209,7 +235,7 @@ public abstract class SqlTelemetryStore : ITelemetryStore
     }
 
     /// <summary>Device rows touched by a batch: created if unknown (unregistered), last seen / battery / newest reading moved forward.</summary>
-    protected async Task UpsertActivityAsync(DbConnection db, DbTransaction tx, BatchPlan plan, CancellationToken ct)
+    protected virtual async Task UpsertActivityAsync(DbConnection db, DbTransaction tx, BatchPlan plan, CancellationToken ct)
     {
         if (plan.Activity.Count == 0) return;
         await using var cmd = db.Command(
@@ -219,7 +245,7 @@ public abstract class SqlTelemetryStore : ITelemetryStore
             $"last_seen = {Greatest("devices.last_seen", "excluded.last_seen")}, " +
             $"last_reading_time = {Greatest("devices.last_reading_time", "excluded.last_reading_time")}", tx)
             .With("id", null).With("seen", null).With("battery", null).With("reading", null);
-        foreach (var a in plan.Activity.Values)
+        foreach (var a in plan.Activity.Values.OrderBy(a => a.DeviceId, StringComparer.Ordinal))
         {
             cmd.Set("id", a.DeviceId);
             cmd.Set("seen", a.LastSeenMs);

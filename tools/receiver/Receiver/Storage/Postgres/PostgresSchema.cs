@@ -8,6 +8,23 @@ internal static class PostgresSchema
     // Any constant shared by all receivers: they take this advisory lock so only one migrates at a time.
     public const long MigrationLockKey = 0x4E46_5245_4356;
 
+    /// <summary>The columns of schema 2's readings table, also those of the per-connection staging table COPY fills.</summary>
+    public static readonly string ReadingColumns =
+        "device_id text NOT NULL, ts bigint NOT NULL, epoch bigint NOT NULL, seq bigint NOT NULL, " +
+        "device_ts bigint NOT NULL, time_source smallint NOT NULL, fault text, received_at bigint NOT NULL, layout integer NOT NULL, " +
+        string.Join(", ", Enumerable.Range(0, ReadingLayouts.MaxWidth).Select(i => $"v{i} double precision"));
+
+    /// <summary>Schema 2: one row per reading, keyed by the idempotency key, indexed by (device, time) for the range queries.</summary>
+    public static readonly TimeSeriesMigration TimeSeries = new(
+        "CREATE TABLE reading_layouts (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, channels text NOT NULL UNIQUE);\n" +
+        $"CREATE TABLE {TimeSeriesMigration.NewTable} (\n" +
+        "    " + ReadingColumns + ",\n" +
+        "    CONSTRAINT readings_key PRIMARY KEY (device_id, epoch, seq));\n" +
+        $"CREATE INDEX readings_by_device_time ON {TimeSeriesMigration.NewTable} (device_id, ts);",
+        $"DROP TABLE reading_values; DROP TABLE readings; ALTER TABLE {TimeSeriesMigration.NewTable} RENAME TO readings;");
+
+    public const int Version = 2;
+
     public static readonly string[] Migrations =
     {
         // 1: the initial schema.

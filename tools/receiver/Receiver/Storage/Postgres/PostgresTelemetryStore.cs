@@ -5,13 +5,15 @@ using NpgsqlTypes;
 namespace NodeFirmware.Receiver.Storage.Postgres;
 
 /// <summary>
-/// The scale-out store. A write batch is one transaction: the readings go in as arrays (one round trip, unnest),
-/// INSERT ... ON CONFLICT DO NOTHING keeps each key once even when two receivers race on a redelivered message,
-/// and the values of exactly the rows that were inserted follow in the same statement.
+/// The scale-out store. A write batch is one transaction on the store's writer connection: the readings go in by
+/// binary COPY and an idempotent merge (<see cref="PostgresReadingCopier"/>), so each key is kept once even when two
+/// receivers race on a redelivered message; device activity goes in as arrays in one statement.
 /// </summary>
 public sealed class PostgresTelemetryStore : SqlTelemetryStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private NpgsqlConnection? _writer;
 
     public PostgresTelemetryStore(string connectionString)
     {
@@ -36,84 +38,123 @@ public sealed class PostgresTelemetryStore : SqlTelemetryStore
         long version;
         await using (var cmd = new NpgsqlCommand("SELECT COALESCE(max(version), 0) FROM schema_version", db, tx))
             version = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
-        if (version > PostgresSchema.Migrations.Length)
-            throw new InvalidOperationException($"the database has schema version {version}, newer than this receiver's {PostgresSchema.Migrations.Length}");
-        for (long v = version; v < PostgresSchema.Migrations.Length; v++)
+        if (version > PostgresSchema.Version)
+            throw new InvalidOperationException($"the database has schema version {version}, newer than this receiver's {PostgresSchema.Version}");
+        try
         {
-            await using (var cmd = new NpgsqlCommand(PostgresSchema.Migrations[v], db, tx)) await cmd.ExecuteNonQueryAsync(ct);
-            await using (var cmd = new NpgsqlCommand("DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (@v)", db, tx))
+            for (long v = version; v < PostgresSchema.Version; v++)
             {
-                cmd.Parameters.AddWithValue("v", (int)(v + 1));
-                await cmd.ExecuteNonQueryAsync(ct);
+                if (v < PostgresSchema.Migrations.Length)
+                {
+                    await using var cmd = new NpgsqlCommand(PostgresSchema.Migrations[v], db, tx);
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
+                else
+                {
+                    await using (var stage = new NpgsqlCommand(PostgresReadingCopier.CreateStagingSql, db, tx)) await stage.ExecuteNonQueryAsync(ct);
+                    await PostgresSchema.TimeSeries.ApplyAsync(db, tx, async chunk => await PostgresReadingCopier.InsertAsync(
+                        db, tx, TimeSeriesMigration.NewTable, chunk, await Layouts.ResolveAsync(chunk, db, tx, ct), ct), ct);
+                }
+                await using (var cmd = new NpgsqlCommand("DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (@v)", db, tx))
+                {
+                    cmd.Parameters.AddWithValue("v", (int)(v + 1));
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
             }
+            await tx.CommitAsync(ct);
         }
-        await tx.CommitAsync(ct);
+        finally
+        {
+            Layouts.Clear(); // layouts added inside a transaction that may have rolled back
+        }
     }
 
     public override async Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct = default)
     {
         if (batch.IsEmpty) return default;
         var plan = BatchPlan.For(batch);
-        await using var db = await _dataSource.OpenConnectionAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
-        int inserted = await InsertReadingsAsync(db, tx, plan, ct);
-        int duplicates = plan.Readings.Count - inserted + plan.DuplicatesWithinBatch;
-        await UpsertActivityAsync(db, tx, plan, ct);
-        await ApplyStatusesAsync(db, tx, batch, ct);
-        await InsertQuarantineAsync(db, tx, batch, ct);
-        await AddCountersAsync(db, tx, inserted, duplicates, ct);
-        await tx.CommitAsync(ct);
-        return new WriteResult(inserted, duplicates, batch.Quarantine.Count, batch.Statuses.Count);
-    }
-
-    private const string InsertReadingsSql = """
-        WITH r AS (
-            SELECT * FROM unnest(@d::text[], @e::bigint[], @s::bigint[], @ts::bigint[], @dts::bigint[], @src::smallint[], @fault::text[], @recv::bigint[])
-                AS t (device_id, epoch, seq, ts, device_ts, time_source, fault, received_at)),
-        ins AS (
-            INSERT INTO readings (device_id, epoch, seq, ts, device_ts, time_source, fault, received_at)
-            SELECT * FROM r ON CONFLICT DO NOTHING RETURNING device_id, epoch, seq),
-        v AS (
-            SELECT * FROM unnest(@vd::text[], @ve::bigint[], @vs::bigint[], @vc::text[], @vu::text[], @vts::bigint[], @vv::double precision[])
-                AS t (device_id, epoch, seq, channel, unit, ts, value)),
-        insv AS (
-            INSERT INTO reading_values (device_id, epoch, seq, channel, unit, ts, value)
-            SELECT v.device_id, v.epoch, v.seq, v.channel, v.unit, v.ts, v.value
-            FROM v JOIN ins ON ins.device_id = v.device_id AND ins.epoch = v.epoch AND ins.seq = v.seq
-            RETURNING 1)
-        SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM insv)
-        """;
-
-    private static async Task<int> InsertReadingsAsync(NpgsqlConnection db, NpgsqlTransaction tx, BatchPlan plan, CancellationToken ct)
-    {
-        int n = plan.Readings.Count;
-        if (n == 0) return 0;
-        var d = new string[n]; var e = new long[n]; var s = new long[n]; var ts = new long[n]; var dts = new long[n];
-        var src = new short[n]; var fault = new string?[n]; var recv = new long[n];
-        var vd = new List<string>(); var ve = new List<long>(); var vs = new List<long>(); var vc = new List<string>();
-        var vu = new List<string>(); var vts = new List<long>(); var vv = new List<double>();
-        for (int i = 0; i < n; i++)
+        await _writeLock.WaitAsync(ct);
+        try
         {
-            var (r, receivedMs) = plan.Readings[i];
-            d[i] = r.Key.DeviceId; e[i] = r.Key.Epoch; s[i] = r.Key.Sequence; ts[i] = r.Time; dts[i] = r.DeviceTime;
-            src[i] = (short)r.TimeSource; fault[i] = r.Fault; recv[i] = receivedMs;
-            foreach (var v in r.Values)
-            {
-                vd.Add(r.Key.DeviceId); ve.Add(r.Key.Epoch); vs.Add(r.Key.Sequence); vc.Add(v.Channel); vu.Add(v.Unit); vts.Add(r.Time); vv.Add(v.Value);
-            }
+            var db = await WriterAsync(ct);
+            var layouts = await Layouts.ResolveAsync(plan.Readings, db, null, ct);
+            await using var tx = await db.BeginTransactionAsync(ct);
+            int inserted = await PostgresReadingCopier.InsertAsync(db, tx, "readings", plan.Readings, layouts, ct);
+            int duplicates = plan.Readings.Count - inserted + plan.DuplicatesWithinBatch;
+            await UpsertActivityAsync(db, tx, plan, ct);
+            await ApplyStatusesAsync(db, tx, batch, ct);
+            await InsertQuarantineAsync(db, tx, batch, ct);
+            await AddCountersAsync(db, tx, inserted, duplicates, ct);
+            await tx.CommitAsync(ct);
+            return new WriteResult(inserted, duplicates, batch.Quarantine.Count, batch.Statuses.Count);
         }
-        await using var cmd = new NpgsqlCommand(InsertReadingsSql, db, tx);
-        cmd.Parameters.AddWithValue("d", d); cmd.Parameters.AddWithValue("e", e); cmd.Parameters.AddWithValue("s", s);
-        cmd.Parameters.AddWithValue("ts", ts); cmd.Parameters.AddWithValue("dts", dts); cmd.Parameters.AddWithValue("src", src);
-        cmd.Parameters.Add(new NpgsqlParameter("fault", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = fault });
-        cmd.Parameters.AddWithValue("recv", recv);
-        cmd.Parameters.AddWithValue("vd", vd.ToArray()); cmd.Parameters.AddWithValue("ve", ve.ToArray()); cmd.Parameters.AddWithValue("vs", vs.ToArray());
-        cmd.Parameters.AddWithValue("vc", vc.ToArray()); cmd.Parameters.AddWithValue("vu", vu.ToArray()); cmd.Parameters.AddWithValue("vts", vts.ToArray());
-        cmd.Parameters.AddWithValue("vv", vv.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (int)reader.GetInt64(0);
+        catch
+        {
+            // The connection may be broken or its session unknown: the next write starts on a fresh one.
+            await DropWriterAsync();
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
-    public override async ValueTask DisposeAsync() => await _dataSource.DisposeAsync();
+    /// <summary>All device rows of a batch in one statement, in id order (two receivers lock them in the same order).</summary>
+    protected override async Task UpsertActivityAsync(DbConnection db, DbTransaction tx, BatchPlan plan, CancellationToken ct)
+    {
+        if (plan.Activity.Count == 0) return;
+        var activity = plan.Activity.Values.OrderBy(a => a.DeviceId, StringComparer.Ordinal).ToList();
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO devices (id, tags, last_seen, battery_mv, last_reading_time) " +
+            "SELECT id, '[]', seen, battery, reading FROM unnest(@id::text[], @seen::bigint[], @battery::integer[], @reading::bigint[]) AS a (id, seen, battery, reading) " +
+            "ON CONFLICT (id) DO UPDATE SET " +
+            "battery_mv = CASE WHEN excluded.battery_mv IS NOT NULL AND (devices.last_seen IS NULL OR devices.last_seen <= excluded.last_seen) THEN excluded.battery_mv ELSE devices.battery_mv END, " +
+            $"last_seen = {Greatest("devices.last_seen", "excluded.last_seen")}, " +
+            $"last_reading_time = {Greatest("devices.last_reading_time", "excluded.last_reading_time")}", (NpgsqlConnection)db, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("id", activity.Select(a => a.DeviceId).ToArray());
+        cmd.Parameters.AddWithValue("seen", activity.Select(a => a.LastSeenMs).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("battery", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = activity.Select(a => a.BatteryMillivolts).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("reading", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = activity.Select(a => a.LastReadingTime).ToArray() });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<NpgsqlConnection> WriterAsync(CancellationToken ct)
+    {
+        if (_writer is not null) return _writer;
+        var db = await _dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var stage = new NpgsqlCommand(PostgresReadingCopier.CreateStagingSql, db);
+            await stage.ExecuteNonQueryAsync(ct);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+        return _writer = db;
+    }
+
+    private async Task DropWriterAsync()
+    {
+        if (_writer is null) return;
+        try { await _writer.DisposeAsync(); }
+        catch (Exception) { /* already broken */ }
+        _writer = null;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await DropWriterAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        await _dataSource.DisposeAsync();
+    }
 }

@@ -3,6 +3,20 @@ namespace NodeFirmware.Receiver.Storage.Sqlite;
 /// <summary>The SQLite schema, versioned with PRAGMA user_version. Times: see <see cref="UnixTime"/>.</summary>
 internal static class SqliteSchema
 {
+    /// <summary>Schema 2: one row per reading, clustered by (device, time) for the range queries, unique on the idempotency key.</summary>
+    public static readonly TimeSeriesMigration TimeSeries = new(
+        "CREATE TABLE reading_layouts (id INTEGER PRIMARY KEY, channels TEXT NOT NULL UNIQUE);\n" +
+        $"CREATE TABLE {TimeSeriesMigration.NewTable} (\n" +
+        "    device_id TEXT NOT NULL, ts INTEGER NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,\n" +
+        "    device_ts INTEGER NOT NULL, time_source INTEGER NOT NULL, fault TEXT, received_at INTEGER NOT NULL, layout INTEGER NOT NULL,\n" +
+        "    " + string.Join(", ", Enumerable.Range(0, ReadingLayouts.MaxWidth).Select(i => $"v{i} REAL")) + ",\n" +
+        "    PRIMARY KEY (device_id, ts, epoch, seq)) WITHOUT ROWID;\n" +
+        $"CREATE UNIQUE INDEX readings_key ON {TimeSeriesMigration.NewTable} (device_id, epoch, seq);",
+        $"DROP TABLE reading_values; DROP TABLE readings; ALTER TABLE {TimeSeriesMigration.NewTable} RENAME TO readings;");
+
+    /// <summary>The schema versions in order; 2 is <see cref="TimeSeries"/>, which copies data and so is code, not only SQL.</summary>
+    public const int Version = 2;
+
     public static readonly string[] Migrations =
     {
         // 1: the initial schema.
