@@ -18,6 +18,7 @@ public sealed class NatsClusterConfig
     /// <summary>NATS delivers a QoS 1 subscription through a JetStream consumer on this internal subject, which the subscriber must be allowed to read.</summary>
     public const string MqttDeliverySubjects = "$MQTT.sub.>";
     public const int MaxDevices = 100_000;
+    public const string MqttPortsFileName = "mqtt-ports";
 
     public required string RunDirectory { get; init; }
     public required string CaFile { get; init; }
@@ -127,6 +128,8 @@ public sealed class NatsClusterConfig
     public void Write()
     {
         Directory.CreateDirectory(RunDirectory);
+        // For scripts and readers: node i's MQTT port on line i+1.
+        File.WriteAllText(Path.Combine(RunDirectory, MqttPortsFileName), string.Concat(Nodes.Select(n => n.Mqtt.ToString(CultureInfo.InvariantCulture) + "\n")));
         for (int i = 0; i < Nodes.Count; i++)
         {
             Directory.CreateDirectory(NodeDirectory(i));

@@ -11,9 +11,13 @@ public static class DocumentedProcedures
     /// <summary>Standing up the cloud: CA, broker, a bench device, the receiver, a revocation and a re-issued certificate.</summary>
     public static readonly IReadOnlyList<DocStep> Cloud = [new("docs/broker.md"), new("docs/receiver.md")];
 
+    /// <summary>The clustered broker: a three-node NATS cluster from the PKI store, the receiver and a device through it.</summary>
+    public static readonly IReadOnlyList<DocStep> Cluster = [new("docs/scaling.md")];
+
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<DocStep>> All = new Dictionary<string, IReadOnlyList<DocStep>>
     {
         ["cloud"] = Cloud,
+        ["cluster"] = Cluster,
     };
 
     public static IEnumerable<string> Documents => All.Values.SelectMany(p => p).Select(s => s.Document).Distinct();
