@@ -5,9 +5,9 @@ cd "$(dirname "$0")/../.."
 
 # Debian packages: the broker and its clients, the scale-out database, the browser for the web-page test, curl
 # for the documented procedures (tools/procedures), pyserial (its RFC 2217 client checks the simulated board's
-# serial server).
+# serial server), nats-server (the clustered MQTT broker of docs/scaling.md).
 # `setup.sh --demo` installs only what the demo needs (the broker).
-apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl curl python3-serial)
+apt_packages=(mosquitto mosquitto-clients postgresql chromium openssl curl python3-serial nats-server)
 [ "${1:-}" = "--demo" ] && apt_packages=(mosquitto openssl)
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -20,7 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian packages start their services on install; the project starts its own instances.
-systemctl disable --now mosquitto >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true
+for service in mosquitto nats-server; do
+  systemctl disable --now "$service" >/dev/null 2>&1 || service "$service" stop >/dev/null 2>&1 || true
+done
 
 [ "${1:-}" = "--demo" ] && exit 0
 

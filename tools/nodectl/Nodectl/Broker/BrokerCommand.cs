@@ -19,7 +19,37 @@ public static class BrokerCommand
     {
         var command = new Command("broker", "the Mosquitto broker's run directory, made from the fleet's PKI store");
         command.Subcommands.Add(CreateSetup(passphrase));
+        command.Subcommands.Add(CreateCluster());
         return command;
+    }
+
+    /// <summary>
+    /// <c>nodectl broker cluster --dir pki --run cluster [--nodes 3]</c>: the node configurations of a NATS cluster on
+    /// loopback (free ports) for every device and service identity in the store; start it with
+    /// tools/receiver/broker/start-cluster.sh. Run it again after issuing a device (new ports: restart the cluster).
+    /// </summary>
+    private static Command CreateCluster()
+    {
+        var dir = CaCommand.DirOption();
+        var run = new Option<string>("--run") { Description = "the cluster's run directory (nodeN.conf, nodeN/, mqtt-ports)", Required = true };
+        var nodes = new Option<int>("--nodes") { Description = "number of nodes (3 survives one node's death)", DefaultValueFactory = _ => 3 };
+        var cluster = new Command("cluster", "write a NATS cluster's node configurations (MQTT over mutual TLS, JetStream) for the store's identities") { dir, run, nodes };
+        cluster.SetAction(result => CaCommand.Run(result, output =>
+        {
+            var store = new PkiStore(result.GetValue(dir)!);
+            if (!store.HasCa) throw new PkiException($"no fleet CA in {store.CaDirectory}: create it first (nodectl ca init --dir {result.GetValue(dir)} --name <fleet>)");
+            if (!File.Exists(store.BrokerCertificatePath))
+                throw new PkiException($"no broker certificate in {store.BrokerDirectory}: issue it first (nodectl ca issue broker --dir {result.GetValue(dir)})");
+            var config = NatsClusterConfig.ForStore(store, result.GetValue(run)!, result.GetValue(nodes));
+            config.Write();
+            output.WriteLine($"wrote {config.Nodes.Count} node configurations into {config.RunDirectory}");
+            for (int i = 0; i < config.Nodes.Count; i++)
+                output.WriteLine($"  node{i}  MQTT 127.0.0.1:{config.Nodes[i].Mqtt} (mutual TLS)  routes :{config.Nodes[i].Route}");
+            output.WriteLine($"  users       {config.DeviceIds.Count} devices, receivers {string.Join(", ", config.ReceiverIdentities)}, observers {(config.ObserverIdentities.Count == 0 ? "none" : string.Join(", ", config.ObserverIdentities))}");
+            output.WriteLine($"  replicas    {config.Replicas}");
+            output.WriteLine($"start it: tools/receiver/broker/start-cluster.sh {result.GetValue(run)}");
+        }));
+        return cluster;
     }
 
     private static Command CreateSetup(Func<string> passphrase)

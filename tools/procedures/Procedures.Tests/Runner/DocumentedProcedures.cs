@@ -24,10 +24,14 @@ public static class DocumentedProcedures
         new("docs/provisioning.md", "Ending the rehearsal"),
     ];
 
+    /// <summary>The clustered broker: a three-node NATS cluster from the PKI store, the receiver and a device through it.</summary>
+    public static readonly IReadOnlyList<DocStep> Cluster = [new("docs/scaling.md")];
+
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<DocStep>> All = new Dictionary<string, IReadOnlyList<DocStep>>
     {
         ["cloud"] = Cloud,
         ["provisioning"] = Provisioning,
+        ["cluster"] = Cluster,
     };
 
     public static IEnumerable<string> Documents => All.Values.SelectMany(p => p).Select(s => s.Document).Distinct();

@@ -43,7 +43,7 @@ public static class ProcedureRunner
     public static readonly IReadOnlyList<int> DocumentedPorts = [8883, 8080];
 
     /// <summary>What the procedures need installed (tools/scripts/setup.sh installs it).</summary>
-    public static readonly IReadOnlyList<string> SystemCommands = ["/usr/sbin/mosquitto", "mosquitto_pub", "mosquitto_sub", "curl", "openssl"];
+    public static readonly IReadOnlyList<string> SystemCommands = ["/usr/sbin/mosquitto", "mosquitto_pub", "mosquitto_sub", "curl", "openssl", "/usr/sbin/nats-server"];
 
     /// <param name="documentRoot">Where the steps' documents are (default: the repository).</param>
     public static ProcedureRun Run(IEnumerable<DocStep> steps, TimeSpan? timeout = null, string? documentRoot = null)

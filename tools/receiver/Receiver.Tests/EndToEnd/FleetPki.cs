@@ -35,6 +35,9 @@ public sealed class FleetPki : IDisposable
         return cert;
     }
 
+    /// <summary>Another receiver instance's identity (receiver-2, ...): its own certificate, hence its own persistent session.</summary>
+    public void IssueReceiver(string identity) => _owned.Add(Store.IssueService(Ca, identity));
+
     public MosquittoInstance StartBroker(Func<MosquittoConfig, MosquittoConfig>? change = null)
     {
         var config = MosquittoConfig.ForStore(Store, Directory.File("broker-run"));
@@ -43,13 +46,14 @@ public sealed class FleetPki : IDisposable
         return broker;
     }
 
-    /// <summary>The receiver's command-line options for this broker.</summary>
-    public string[] ReceiverArgs(MosquittoInstance broker) =>
+    /// <summary>The receiver's command-line options for this broker, as <paramref name="identity"/> (the broker takes the client id from the certificate's CN).</summary>
+    public string[] ReceiverArgs(MosquittoInstance broker, string identity = ServiceIdentity.Receiver) =>
     [
         "--broker", $"{broker.Host}:{broker.Port}",
         "--ca", Store.CaCertificatePath,
-        "--cert", Store.ServiceCertificatePath(ServiceIdentity.Receiver),
-        "--key", Store.ServiceKeyPath(ServiceIdentity.Receiver),
+        "--cert", Store.ServiceCertificatePath(identity),
+        "--key", Store.ServiceKeyPath(identity),
+        .. identity == ServiceIdentity.Receiver ? Array.Empty<string>() : ["--client-id", identity],
     ];
 
     public void Dispose()

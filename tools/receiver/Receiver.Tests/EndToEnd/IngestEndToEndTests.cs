@@ -19,27 +19,6 @@ public sealed class IngestEndToEndTests(PostgresFixture postgres, ITestOutputHel
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Polls until the expected count is reached, or the count has not moved for 5 s (then a surplus or a loss shows).</summary>
-    private static async Task<long> WaitUntilSettledAsync(ITelemetryStore store, long expected, CancellationToken ct)
-    {
-        long stored = -1;
-        var sinceChange = System.Diagnostics.Stopwatch.StartNew();
-        var total = System.Diagnostics.Stopwatch.StartNew();
-        while (total.Elapsed < TimeSpan.FromSeconds(45) && sinceChange.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            long now = await store.CountReadingsAsync(ct: ct);
-            if (now != stored) sinceChange.Restart();
-            stored = now;
-            if (stored == expected)
-            {
-                await Task.Delay(500, ct); // anything late would show up as a surplus now
-                return await store.CountReadingsAsync(ct: ct);
-            }
-            await Task.Delay(100, ct);
-        }
-        return stored;
-    }
-
     [Fact]
     public Task Sqlite_stores_every_reading_once_across_receiver_kills_and_broker_restarts() =>
         RunAsync("sqlite:" + _dir.File("receiver.db"), () => new SqliteTelemetryStore(_dir.File("receiver.db")), seed: 1,
@@ -103,7 +82,7 @@ public sealed class IngestEndToEndTests(PostgresFixture postgres, ITestOutputHel
             output.WriteLine($"generated {generated}; redeliveries {devices.Sum(d => d.Redeliveries)}, device retries {devices.Sum(d => d.Retries)}");
 
             await using var store = openStore();
-            long stored = await WaitUntilSettledAsync(store, generated, cts.Token);
+            long stored = await StoreSettling.WaitUntilSettledAsync(store, generated, cts.Token);
             if (generated != stored)
             {
                 var missing = new List<string>();

@@ -21,6 +21,11 @@ public sealed class SimulatedDevice(string id, X509Certificate2 certificate, Fle
     public int Redeliveries { get; private set; }
     public int Retries { get; private set; }
 
+    /// <summary>Other nodes of a clustered broker, tried in turn after a failed attempt (the port given first is used first).</summary>
+    public IReadOnlyList<int> FailoverPorts { get; init; } = [];
+    private int _attempts;
+    private int CurrentPort => FailoverPorts.Count == 0 ? port : new[] { port }.Concat(FailoverPorts).ElementAt(_attempts % (FailoverPorts.Count + 1));
+
     /// <summary>Sends readings with sequences 0..count-1 in batches; returns how many distinct readings it generated.</summary>
     public async Task<int> RunAsync(int batches, int perBatch, TimeSpan interval, int seed, CancellationToken ct)
     {
@@ -73,12 +78,13 @@ public sealed class SimulatedDevice(string id, X509Certificate2 certificate, Fle
                 // The broker went away: reconnect and send the same batch again.
             }
             Retries++;
+            _attempts++;
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * (attempt + 1))), ct);
         }
     }
 
     private MqttClientOptions Options() => new MqttClientOptionsBuilder()
-        .WithTcpServer(host, port)
+        .WithTcpServer(host, CurrentPort)
         .WithProtocolVersion(MqttProtocolVersion.V311)
         .WithClientId(Id)
         .WithCleanSession(true)

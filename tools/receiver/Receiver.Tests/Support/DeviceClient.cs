@@ -43,6 +43,9 @@ public sealed class DeviceClient : IAsyncDisposable
             await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build());
     }
 
+    /// <summary>Connects without subscribing and returns the broker's answer (a refusal in CONNACK does not throw).</summary>
+    public async Task<MqttClientConnectResultCode> ConnectForResultAsync() => (await _client.ConnectAsync(_options)).ResultCode;
+
     public Task DisconnectAsync() => _client.DisconnectAsync();
 
     public Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>

@@ -16,6 +16,7 @@ public static class ReceiverCommandLine
         ["--cert"] = ("Receiver:Broker:CertFile", "the receiver's client certificate (PEM)"),
         ["--key"] = ("Receiver:Broker:KeyFile", "the receiver's private key (PEM)"),
         ["--client-id"] = ("Receiver:Broker:ClientId", "MQTT client id, fixed per receiver instance (default receiver-1)"),
+        ["--mqtt-version"] = ("Receiver:Broker:MqttVersion", "5 (default) | 3.1.1 (for the NATS cluster, docs/scaling.md)"),
         ["--share-group"] = ("Receiver:Broker:ShareGroup", "shared-subscription group; default none (plain subscription, see docs/receiver.md)"),
         ["--report-period"] = ("Receiver:ReportPeriodSeconds", "devices' report period in seconds, for the connectivity SLI (default 300)"),
         ["--pki"] = ("Receiver:PkiDirectory", "PKI store directory, to update the CRL on revocation"),

@@ -23,6 +23,16 @@ public sealed class MqttIngestOptions
     /// </summary>
     public string ShareGroup { get; set; } = "";
 
+    /// <summary>"5" (default) or "3.1.1": the NATS cluster's MQTT (nats-server 2.9) speaks only 3.1.1.</summary>
+    public string MqttVersion { get; set; } = "5";
+
+    public MQTTnet.Formatter.MqttProtocolVersion ProtocolVersion => MqttVersion switch
+    {
+        "5" => MQTTnet.Formatter.MqttProtocolVersion.V500,
+        "3.1.1" => MQTTnet.Formatter.MqttProtocolVersion.V311,
+        _ => throw new ArgumentException($"MQTT version '{MqttVersion}' is not 5 or 3.1.1"),
+    };
+
     /// <summary>How long the broker keeps the session while the receiver is away.</summary>
     public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
 

@@ -56,13 +56,15 @@ public sealed class MqttIngestService(
             return Task.CompletedTask;
         };
 
-        var clientOptions = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithProtocolVersion(_options.ProtocolVersion)
             .WithClientId(_options.ClientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
-            .WithReceiveMaximum(_options.ReceiveMaximum)
+            .WithCleanStart(false);
+        // MQTT 3.1.1 (the clustered broker, docs/scaling.md) has neither property: its session never expires by itself.
+        if (_options.ProtocolVersion == MqttProtocolVersion.V500)
+            builder = builder.WithSessionExpiryInterval(_options.SessionExpirySeconds).WithReceiveMaximum(_options.ReceiveMaximum);
+        var clientOptions = builder
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithTlsOptions(o => o
