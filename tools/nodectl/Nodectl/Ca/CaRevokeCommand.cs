@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using NodeFirmware.HostCommon.Broker;
 using NodeFirmware.HostCommon.Pki;
@@ -46,25 +45,12 @@ public static class CaRevokeCommand
             // Everything that can refuse does so before the store changes.
             string who = OperatorName.Resolve(result.GetValue(operatorName), environment);
             var log = new AuditLog(result.GetValue(audit) ?? Path.Combine(store.Root, "audit.jsonl"), CaCommand.Station(result.GetValue(station)), who);
-            var digests = CertificateDigests(store, id);
+            var digests = DeviceRevoker.CertificateDigests(store, id);
             if (digests.Count == 0) throw new PkiException($"no certificate for device {id} in {Path.Combine(store.Root, "devices")}");
             using var ca = store.OpenCa(passphrase());
 
-            var revocation = store.RevokeDeviceAndPublish(ca, id, result.GetValue(reason));
-            foreach (var entry in revocation.Certificates)
-            {
-                bool now = revocation.NewlyRevoked.Contains(entry);
-                log.Append(new AuditEntry
-                {
-                    Action = "revoke",
-                    Device = id,
-                    CertSerial = entry.SerialHex,
-                    CertSha256 = digests.GetValueOrDefault(entry.SerialHex),
-                    Result = "ok",
-                    Detail = (now ? $"reason {entry.Reason}" : $"already revoked {entry.RevokedAt:u}, reason {entry.Reason}") + $", CRL number {revocation.CrlNumber}",
-                });
-            }
-            output.WriteLine($"revoked {id}: {Describe(revocation)}; wrote CRL number {revocation.CrlNumber} to {store.CrlPath}");
+            var revocation = DeviceRevoker.Revoke(store, ca, log, id, result.GetValue(reason), digests);
+            output.WriteLine($"revoked {id}: {DeviceRevoker.Describe(revocation)}; wrote CRL number {revocation.CrlNumber} to {store.CrlPath}");
 
             string? pid = result.GetValue(pidFile);
             if (pid is null)
@@ -85,19 +71,5 @@ public static class CaRevokeCommand
             }
         }));
         return revoke;
-    }
-
-    private static Dictionary<string, string> CertificateDigests(PkiStore store, string id)
-    {
-        var certificates = store.LoadDeviceCertificates(id);
-        try { return certificates.ToDictionary(c => c.SerialNumber, c => Convert.ToHexStringLower(SHA256.HashData(c.RawData))); }
-        finally { foreach (var c in certificates) c.Dispose(); }
-    }
-
-    private static string Describe(DeviceRevocation r)
-    {
-        var serials = string.Join(", ", r.Certificates.Select(c => "serial " + c.SerialHex));
-        int already = r.Certificates.Count - r.NewlyRevoked.Count;
-        return $"{r.Certificates.Count} certificate(s) ({serials})" + (already > 0 ? $", {already} of them revoked before" : "");
     }
 }
