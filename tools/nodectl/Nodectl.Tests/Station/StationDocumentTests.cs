@@ -20,7 +20,7 @@ public sealed class StationDocumentTests(Xunit.Abstractions.ITestOutputHelper te
         string line = DocumentedCommand();
         using var station = new StationRig(4);
         File.WriteAllText(Path.Combine(station.Rig.Directory, "station.token"), station.Environment[NodeFirmware.Nodectl.Provisioning.ReceiverRegistry.TokenVariable] + "\n");
-        var variables = new Dictionary<string, string> { ["receiver"] = station.Receiver.BaseUrl };
+        var variables = new Dictionary<string, string> { ["receiver"] = station.Receiver!.BaseUrl };
         for (int i = 0; i < 4; i++) variables[$"port{i + 1}"] = station.Boards[i].Url;
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = station.Rig.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -38,14 +38,14 @@ public sealed class StationDocumentTests(Xunit.Abstractions.ITestOutputHelper te
         Assert.True(process.WaitForExit(300_000), "nodectl station did not finish");
 
         testOutput.WriteLine(stdout);
-        Assert.True(process.ExitCode == 0, stdout + stderr.Result + "\n" + station.Receiver.Output);
+        Assert.True(process.ExitCode == 0, stdout + stderr.Result + "\n" + station.Receiver!.Output);
         Assert.Contains("4 of 4 units passed", stdout);
         var reports = Directory.GetFiles(Path.Combine(station.Rig.Directory, "reports"), "unit-*.json").Select(UnitReport.Read).OrderBy(r => r.Unit).ToList();
         Assert.Equal(station.Boards.Select(b => b.Board.Firmware!.DeviceId), reports.Select(r => r.DeviceId));
         foreach (var report in reports)
         {
             Assert.Equal(UnitReport.Passed, report.Verdict);
-            Assert.Equal(report.CertSerial, station.Receiver.Device(report.DeviceId!)!.Value.GetProperty("certSerial").GetString(), StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(report.CertSerial, station.Receiver!.Device(report.DeviceId!)!.Value.GetProperty("certSerial").GetString(), StringComparer.OrdinalIgnoreCase);
         }
     }
 

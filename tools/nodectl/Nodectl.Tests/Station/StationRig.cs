@@ -16,27 +16,27 @@ namespace NodeFirmware.Nodectl.Tests.Station;
 /// </summary>
 internal sealed class StationRig : IDisposable
 {
-    public StationRig(int boards)
+    public StationRig(int boards, bool receiver = true)
     {
         Rig = new ProvisioningRig();
         SimulatedBoardPort.WriteImages(Rig.Directory);
         for (int i = 0; i < boards; i++)
             Boards.Add(new SimulatedBoardPort(new SimulatedBoardOptions { Rom = new SimulatedRomOptions { Mac = [0x24, 0x0A, 0xC4, 0x51, 0x00, (byte)(0x10 + i)] } }));
-        string passphraseFile = Path.Combine(Rig.Directory, "ca-passphrase");
-        File.WriteAllText(passphraseFile, ProvisioningRig.CaPassphrase + "\n");
-        Receiver = RealReceiver.Start(FreePort(), Path.Combine(Rig.Directory, "receiver.db"), Rig.PkiDirectory, passphraseFile);
-        Environment = new Dictionary<string, string>
+        Environment = new Dictionary<string, string> { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase, ["NODECTL_OPERATOR"] = "line-operator" };
+        if (receiver)
         {
-            ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase,
-            ["NODECTL_OPERATOR"] = "line-operator",
-            [ReceiverRegistry.TokenVariable] = Receiver.CreateToken("provisioner"),
-        };
+            string passphraseFile = Path.Combine(Rig.Directory, "ca-passphrase");
+            File.WriteAllText(passphraseFile, ProvisioningRig.CaPassphrase + "\n");
+            Receiver = RealReceiver.Start(FreePort(), Path.Combine(Rig.Directory, "receiver.db"), Rig.PkiDirectory, passphraseFile);
+            Environment[ReceiverRegistry.TokenVariable] = Receiver.CreateToken("provisioner");
+        }
         ReportDirectory = Path.Combine(Rig.Directory, "reports");
     }
 
     public ProvisioningRig Rig { get; }
     public List<SimulatedBoardPort> Boards { get; } = [];
-    public RealReceiver Receiver { get; }
+    /// <summary>The real receiver; null when the rig was made without one (the test then gives its own registry).</summary>
+    public RealReceiver? Receiver { get; }
     public Dictionary<string, string> Environment { get; }
     public string ReportDirectory { get; }
 
@@ -50,10 +50,10 @@ internal sealed class StationRig : IDisposable
     }
 
     /// <summary>`nodectl station` with these arguments, on a plain (non-terminal) console whose text is returned.</summary>
-    public (int Exit, string Out, string Err) Run(string[] args, Func<Uri, string?, IDeviceRegistry>? openRegistry = null)
+    public (int Exit, string Out, string Err) Run(string[] args, Func<Uri, string?, IDeviceRegistry>? openRegistry = null, Func<string>? caPassphrase = null)
     {
         var (console, text) = TestConsole.Create();
-        var command = StationCommand.Create(() => ProvisioningRig.CaPassphrase, name => Environment.TryGetValue(name, out var v) ? v : null,
+        var command = StationCommand.Create(caPassphrase ?? (() => ProvisioningRig.CaPassphrase), name => Environment.TryGetValue(name, out var v) ? v : null,
             CommandRunner.Catalog, console, SimulatedBoardPort.Client, openRegistry);
         var (exit, output, error) = CommandRunner.Run(command, args);
         return (exit, text + output, error);
@@ -64,7 +64,7 @@ internal sealed class StationRig : IDisposable
     [
         "station", .. ports.SelectMany(p => new[] { "--port", p }), "--board", SimulatedBoardPort.BoardName, "--images-dir", Rig.Directory,
         "--ca-dir", Rig.PkiDirectory, "--broker", "127.0.0.1:8883", "--wifi-ssid", "greenhouse", "--wifi-pass-env", "FACTORY_WIFI",
-        "--release-pubkey", Rig.ReleaseKeyPath, "--receiver", Receiver.BaseUrl, "--tags", "greenhouse-3", "--station", "line-2",
+        "--release-pubkey", Rig.ReleaseKeyPath, "--receiver", Receiver?.BaseUrl ?? "http://127.0.0.1:9/", "--tags", "greenhouse-3", "--station", "line-2",
         "--report-dir", ReportDirectory,
     ];
 
@@ -73,7 +73,7 @@ internal sealed class StationRig : IDisposable
 
     public void Dispose()
     {
-        Receiver.Dispose();
+        Receiver?.Dispose();
         foreach (var board in Boards) board.Dispose();
         Rig.Dispose();
     }

@@ -21,7 +21,7 @@ public sealed class StationTests
 
         var (exit, stdout, stderr) = line.Run(line.Arguments(line.Boards.Select(b => b.Url)));
 
-        Assert.True(exit == 0, stdout + stderr + "\n" + line.Receiver.Output);
+        Assert.True(exit == 0, stdout + stderr + "\n" + line.Receiver!.Output);
         Assert.Contains("4 of 4 units passed", stdout);
         var reports = line.Reports();
         Assert.Equal(4, reports.Count);
@@ -44,7 +44,7 @@ public sealed class StationTests
             Assert.Equal(certificate.SerialNumber, report.CertSerial);
             Assert.Single(audit, r => r.Action == "provision" && r.Result == "ok" && r.Device == report.DeviceId && r.CertSerial == report.CertSerial);
             Assert.Single(audit, r => r.Action == "register" && r.Result == "ok" && r.Device == report.DeviceId && r.CertSerial == report.CertSerial);
-            var registered = line.Receiver.Device(report.DeviceId!) ?? throw new Xunit.Sdk.XunitException($"the receiver does not know {report.DeviceId}");
+            var registered = line.Receiver!.Device(report.DeviceId!) ?? throw new Xunit.Sdk.XunitException($"the receiver does not know {report.DeviceId}");
             Assert.Equal(report.CertSerial, registered.GetProperty("certSerial").GetString(), StringComparer.OrdinalIgnoreCase);
             Assert.True(registered.GetProperty("registered").GetBoolean());
             Assert.False(registered.GetProperty("revoked").GetBoolean());
@@ -69,7 +69,7 @@ public sealed class StationTests
 
         var (exit, stdout, stderr) = line.Run(line.Arguments(line.Boards.Select(b => b.Url).Append(deadPort)), Open);
 
-        Assert.True(exit == 1, stdout + stderr + "\n" + line.Receiver.Output);
+        Assert.True(exit == 1, stdout + stderr + "\n" + line.Receiver!.Output);
         Assert.Contains("3 of 5 units passed", stdout);
         var reports = line.Reports();
         Assert.Equal(5, reports.Count);
@@ -86,7 +86,7 @@ public sealed class StationTests
         Assert.StartsWith("boot-check: ", failed.Reason);
         Assert.Contains("its certificate is revoked", failed.Reason);
         Assert.Single(audit, r => r.Action == "revoke" && r.Device == failingId && r.CertSerial == failed.CertSerial);
-        var inRegistry = line.Receiver.Device(failingId)!.Value;
+        var inRegistry = line.Receiver!.Device(failingId)!.Value;
         Assert.True(inRegistry.GetProperty("revoked").GetBoolean(), inRegistry.ToString());
 
         var empty = reports[4];
@@ -99,7 +99,7 @@ public sealed class StationTests
         foreach (var passed in reports.Where(r => r.Verdict == UnitReport.Passed))
         {
             Assert.Single(audit, r => r.Action == "register" && r.Result == "ok" && r.Device == passed.DeviceId && r.CertSerial == passed.CertSerial);
-            Assert.False(line.Receiver.Device(passed.DeviceId!)!.Value.GetProperty("revoked").GetBoolean());
+            Assert.False(line.Receiver!.Device(passed.DeviceId!)!.Value.GetProperty("revoked").GetBoolean());
         }
         Assert.DoesNotContain(audit, r => r.Action == "revoke" && r.Device != failingId);
         Assert.True(AuditVerifier.Verify(line.Rig.AuditPath).Ok);
