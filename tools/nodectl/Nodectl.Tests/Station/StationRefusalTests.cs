@@ -41,7 +41,7 @@ public sealed class StationRefusalTests
         Assert.True(exit == 1, stdout + stderr);
         var report = Assert.Single(line.Reports());
         Assert.Equal(UnitReport.Failed, report.Verdict);
-        Assert.Equal(["flash", "provision", "register", "revoke"], report.Steps.Select(s => s.Name));
+        Assert.True(report.Steps.Select(s => s.Name).SequenceEqual(["flash", "provision", "register", "revoke"]), report.Reason);
         Assert.Contains("403 the test registry refuses", report.Steps[2].Detail);
         Assert.False(report.Registered);
         Assert.Equal([report.CertSerial!], report.RevokedSerials!);
@@ -50,6 +50,20 @@ public sealed class StationRefusalTests
         Assert.Equal(["provision ok", "register failed", "revoke ok"], audit.Select(r => $"{r.Action} {r.Result}"));
         Assert.All(audit, r => Assert.Equal(report.CertSerial, r.CertSerial));
         Assert.Contains("0 of 1 units passed", stdout);
+    }
+
+    [Fact]
+    public void On_a_terminal_each_port_gets_a_progress_bar_and_the_summary_is_a_table()
+    {
+        using var line = new StationRig(2, receiver: false);
+
+        var (exit, stdout, stderr) = line.Run(line.Arguments(line.Boards.Select(b => b.Url)), (uri, _) => new RefusingRegistry(), terminal: true);
+
+        Assert.True(exit == 1, stdout + stderr);
+        foreach (var board in line.Boards) Assert.Contains(board.Url, stdout);
+        Assert.Contains("FAILED", stdout);
+        Assert.Contains("0 of 2 units passed", stdout);
+        Assert.Contains("\u001b[", stdout); // drawn with ANSI control sequences, not as plain lines
     }
 
     private sealed class RefusingRegistry : IDeviceRegistry

@@ -16,6 +16,15 @@ namespace NodeFirmware.Nodectl.Tests.Station;
 /// </summary>
 internal sealed class StationRig : IDisposable
 {
+    /// <summary>
+    /// Provisioning timings with room for several boards and the receiver sharing a loaded machine: replies wait longer
+    /// than the single-board tests' (a timeout only costs time when a board does not answer).
+    /// </summary>
+    public static readonly ProvisioningClientOptions Client = SimulatedBoardPort.Client with
+    {
+        ReplyTimeout = TimeSpan.FromSeconds(3), StorageReplyTimeout = TimeSpan.FromSeconds(5), Attempts = 3, BootListen = TimeSpan.FromSeconds(10),
+    };
+
     public StationRig(int boards, bool receiver = true)
     {
         Rig = new ProvisioningRig();
@@ -49,12 +58,21 @@ internal sealed class StationRig : IDisposable
         return port;
     }
 
-    /// <summary>`nodectl station` with these arguments, on a plain (non-terminal) console whose text is returned.</summary>
-    public (int Exit, string Out, string Err) Run(string[] args, Func<Uri, string?, IDeviceRegistry>? openRegistry = null, Func<string>? caPassphrase = null)
+    /// <summary>`nodectl station` with these arguments, on a plain console (or, with <paramref name="terminal"/>, an interactive one) whose text is returned.</summary>
+    public (int Exit, string Out, string Err) Run(string[] args, Func<Uri, string?, IDeviceRegistry>? openRegistry = null, Func<string>? caPassphrase = null,
+        bool terminal = false)
     {
         var (console, text) = TestConsole.Create();
+        if (terminal)
+        {
+            text = new StringWriter();
+            console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Ansi = Spectre.Console.AnsiSupport.Yes, Interactive = Spectre.Console.InteractionSupport.Yes, Out = new Spectre.Console.AnsiConsoleOutput(text),
+            });
+        }
         var command = StationCommand.Create(caPassphrase ?? (() => ProvisioningRig.CaPassphrase), name => Environment.TryGetValue(name, out var v) ? v : null,
-            CommandRunner.Catalog, console, SimulatedBoardPort.Client, openRegistry);
+            CommandRunner.Catalog, console, Client, openRegistry);
         var (exit, output, error) = CommandRunner.Run(command, args);
         return (exit, text + output, error);
     }

@@ -31,7 +31,7 @@ public sealed class StationTests
             var report = reports[i];
             var node = line.Boards[i].Board.Firmware!;
             Assert.Equal(line.Boards[i].Url, report.Port);
-            Assert.Equal(UnitReport.Passed, report.Verdict);
+            Assert.True(report.Verdict == UnitReport.Passed, report.Reason);
             Assert.Equal(node.DeviceId, report.DeviceId);
             Assert.Equal(["flash", "provision", "register", "boot-check"], report.Steps.Select(s => s.Name));
             Assert.All(report.Steps, s => Assert.Equal(UnitStep.Ok, s.Result));
@@ -73,12 +73,13 @@ public sealed class StationTests
         Assert.Contains("3 of 5 units passed", stdout);
         var reports = line.Reports();
         Assert.Equal(5, reports.Count);
-        Assert.Equal([UnitReport.Passed, UnitReport.Passed, UnitReport.Failed, UnitReport.Passed, UnitReport.Failed], reports.Select(r => r.Verdict));
+        Assert.True(reports.Select(r => r.Verdict).SequenceEqual([UnitReport.Passed, UnitReport.Passed, UnitReport.Failed, UnitReport.Passed, UnitReport.Failed]),
+            string.Join("\n", reports.Select(r => $"unit {r.Unit}: {r.Verdict} {r.Reason}")));
         var audit = line.Rig.Records();
 
         var failed = reports[2];
         Assert.Equal(failingId, failed.DeviceId);
-        Assert.Equal(["flash", "provision", "register", "boot-check", "revoke"], failed.Steps.Select(s => s.Name));
+        Assert.True(failed.Steps.Select(s => s.Name).SequenceEqual(["flash", "provision", "register", "boot-check", "revoke"]), failed.Reason);
         Assert.Equal(UnitStep.Failed, failed.Steps[3].Result);
         Assert.Contains("waiting for download", failed.Steps[3].Detail);
         Assert.Equal(UnitStep.Ok, failed.Steps[4].Result);
