@@ -1,5 +1,9 @@
 using NodeFirmware.Nodectl.Provisioning;
+using NodeFirmware.Nodectl.Flashing;
 using NodeFirmware.Nodectl.Station;
+using NodeFirmware.Nodectl.Tests.Flashing;
+using NodeFirmware.Nodectl.Tests.Partitions;
+using NodeFirmware.Nodectl.Tests.Provisioning;
 
 namespace NodeFirmware.Nodectl.Tests.Station;
 
@@ -64,6 +68,29 @@ public sealed class StationRefusalTests
         Assert.Contains("FAILED", stdout);
         Assert.Contains("0 of 2 units passed", stdout);
         Assert.Contains("\u001b[", stdout); // drawn with ANSI control sequences, not as plain lines
+    }
+
+    [Fact]
+    public void After_ctrl_c_no_unit_starts_a_step_and_each_report_says_so()
+    {
+        using var line = new StationRig(2, receiver: false);
+        var images = FlashCommand.ResolveImages(FlashCommandEnvironment.Default() with { Catalog = CommandRunner.Catalog }, [],
+            SimulatedBoardPort.BoardName, null, line.Rig.Directory);
+        Directory.CreateDirectory(line.ReportDirectory);
+        var plan = new StationPlan(SimulatedBoardPort.BoardName, images.Images, images.FlashSize, 460800, 115200, line.Rig.Settings(), line.Rig.Pki,
+            ProvisioningRig.CaPassphrase, line.Rig.Audit, new RefusingRegistry(), StationRig.Client, line.ReportDirectory, new CancellationToken(canceled: true));
+        var (console, text) = TestConsole.Create();
+
+        var units = StationCommand.Run(plan, line.Boards.Select(b => b.Url).ToList(), console);
+
+        Assert.All(units, u =>
+        {
+            Assert.Equal(UnitReport.Failed, u.Verdict);
+            Assert.Equal("flash: interrupted (Ctrl-C) before this step", u.Reason);
+        });
+        Assert.All(line.Boards, b => Assert.Equal(-1, b.Board.Flash.Read(0x1000, 0x1000).IndexOfAnyExcept((byte)0xFF)));
+        Assert.False(File.Exists(line.Rig.AuditPath));
+        Assert.Contains("0 of 2 units passed", text.ToString());
     }
 
     private sealed class RefusingRegistry : IDeviceRegistry

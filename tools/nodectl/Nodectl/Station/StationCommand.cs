@@ -112,6 +112,14 @@ public static class StationCommand
                 return RefusedExitCode;
             }
 
+            // Ctrl-C stops every unit at its next flash block or step; the units already committed are revoked and reported.
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                interrupt.Cancel();
+            });
+            plan = plan with { Interrupt = interrupt.Token };
             try
             {
                 var units = Run(plan, portList, console);

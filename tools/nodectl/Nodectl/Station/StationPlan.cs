@@ -5,7 +5,10 @@ using NodeFirmware.Nodectl.Provisioning;
 
 namespace NodeFirmware.Nodectl.Station;
 
-/// <summary>What every unit of one station run shares: the board's images, the provisioning settings, the CA, the audit log and the registry.</summary>
+/// <summary>
+/// What every unit of one station run shares: the board's images, the provisioning settings, the CA, the audit log, the
+/// registry, and <see cref="Interrupt"/> (Ctrl-C): a unit stops at its next flash block or before its next step.
+/// </summary>
 public sealed record StationPlan(
     string Board,
     IReadOnlyList<FlashImage> Images,
@@ -18,4 +21,5 @@ public sealed record StationPlan(
     AuditLog Audit,
     IDeviceRegistry Registry,
     ProvisioningClientOptions ClientOptions,
-    string ReportDirectory);
+    string ReportDirectory,
+    CancellationToken Interrupt = default);

@@ -69,7 +69,7 @@ public sealed class StationUnit
         long total = Math.Max(1, _plan.Images.Sum(i => (long)i.Data.Length));
         long[] written = new long[_plan.Images.Count];
         var request = new FlashRequest(_plan.Images, _plan.FlashBaud, Compress: true, Verify: true, ResetAfter: true, FlashSize: _plan.FlashSize,
-            OnProgress: p =>
+            Interrupt: _plan.Interrupt, OnProgress: p =>
             {
                 written[p.ImageIndex] = p.BytesWritten;
                 _progress(_report, "flash", written.Sum() / (double)total / StepNames.Length);
@@ -205,6 +205,7 @@ public sealed class StationUnit
         _log.WriteLine($"== {name}");
         try
         {
+            if (_plan.Interrupt.IsCancellationRequested) throw new StepFailedException(name, "interrupted (Ctrl-C) before this step");
             var result = work();
             step.Result = UnitStep.Ok;
             step.Detail = StepDetail;
