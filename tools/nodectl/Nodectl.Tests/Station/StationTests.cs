@@ -1,0 +1,122 @@
+using NodeFirmware.Core.Provisioning;
+using NodeFirmware.Nodectl.Audit;
+using NodeFirmware.Nodectl.Provisioning;
+using NodeFirmware.Nodectl.Station;
+using NodeFirmware.Nodectl.Tests.Provisioning;
+
+namespace NodeFirmware.Nodectl.Tests.Station;
+
+/// <summary>
+/// `nodectl station` on four whole simulated DevKits in parallel with the real receiver: every unit is flashed by the
+/// board layout, provisioned, registered and boot-checked, and its report, the audit log and the receiver's registry
+/// name the same device ids and certificate serials. A unit that fails after registration is revoked, and says so.
+/// </summary>
+[Trait("Category", "Station")]
+public sealed class StationTests
+{
+    [Fact]
+    public void Four_boards_in_parallel_are_flashed_provisioned_registered_and_boot_checked_and_reports_audit_and_registry_agree()
+    {
+        using var line = new StationRig(4);
+
+        var (exit, stdout, stderr) = line.Run(line.Arguments(line.Boards.Select(b => b.Url)));
+
+        Assert.True(exit == 0, stdout + stderr + "\n" + line.Receiver!.Output);
+        Assert.Contains("4 of 4 units passed", stdout);
+        var reports = line.Reports();
+        Assert.Equal(4, reports.Count);
+        var audit = line.Rig.Records();
+        for (int i = 0; i < 4; i++)
+        {
+            var report = reports[i];
+            var node = line.Boards[i].Board.Firmware!;
+            Assert.Equal(line.Boards[i].Url, report.Port);
+            Assert.True(report.Verdict == UnitReport.Passed, report.Reason);
+            Assert.Equal(node.DeviceId, report.DeviceId);
+            Assert.Equal(["flash", "provision", "register", "boot-check"], report.Steps.Select(s => s.Name));
+            Assert.All(report.Steps, s => Assert.Equal(UnitStep.Ok, s.Result));
+            Assert.Contains($"identity ok: {node.DeviceId}", report.Steps[3].Detail);
+            Assert.True(report.Registered);
+            Assert.Null(report.RevokedSerials);
+
+            Assert.Equal(IdentityState.Committed, node.Identity.State);
+            using var certificate = line.Rig.AssertValidIdentity(node);
+            Assert.Equal(certificate.SerialNumber, report.CertSerial);
+            Assert.Single(audit, r => r.Action == "provision" && r.Result == "ok" && r.Device == report.DeviceId && r.CertSerial == report.CertSerial);
+            Assert.Single(audit, r => r.Action == "register" && r.Result == "ok" && r.Device == report.DeviceId && r.CertSerial == report.CertSerial);
+            var registered = line.Receiver!.Device(report.DeviceId!) ?? throw new Xunit.Sdk.XunitException($"the receiver does not know {report.DeviceId}");
+            Assert.Equal(report.CertSerial, registered.GetProperty("certSerial").GetString(), StringComparer.OrdinalIgnoreCase);
+            Assert.True(registered.GetProperty("registered").GetBoolean());
+            Assert.False(registered.GetProperty("revoked").GetBoolean());
+        }
+        Assert.Equal(4, reports.Select(r => r.DeviceId).Distinct().Count());
+        Assert.DoesNotContain(audit, r => r.Action == "revoke" || r.Result != "ok");
+        foreach (var report in reports)
+            ProvisioningRig.AssertSecretAbsent(File.ReadAllText(Path.Combine(line.ReportDirectory, report.FileName)) +
+                File.ReadAllText(Path.Combine(line.ReportDirectory, $"unit-{report.Unit}.log")), System.Text.Encoding.UTF8.GetBytes(ProvisioningRig.WifiPassphrase), "the Wi-Fi passphrase");
+    }
+
+    [Fact]
+    public void A_unit_failing_after_registration_is_revoked_and_a_port_without_a_board_gets_nothing_while_the_others_pass()
+    {
+        using var line = new StationRig(4);
+        var failing = line.Boards[2];
+        string failingId = NodeFirmware.HostCommon.Pki.DeviceIdentity.FromMac([0x24, 0x0A, 0xC4, 0x51, 0x00, 0x12]);
+        string deadPort = $"rfc2217://127.0.0.1:{StationRig.FreePort()}";
+        // After its registration, board 3's BOOT button is held: its boot check resets it into download mode.
+        IDeviceRegistry Open(Uri uri, string? token) =>
+            new AfterRegistration(new ReceiverRegistry(uri, token: token), id => { if (id == failingId) failing.Board.BootButtonHeld = true; });
+
+        var (exit, stdout, stderr) = line.Run(line.Arguments(line.Boards.Select(b => b.Url).Append(deadPort)), Open);
+
+        Assert.True(exit == 1, stdout + stderr + "\n" + line.Receiver!.Output);
+        Assert.Contains("3 of 5 units passed", stdout);
+        var reports = line.Reports();
+        Assert.Equal(5, reports.Count);
+        Assert.True(reports.Select(r => r.Verdict).SequenceEqual([UnitReport.Passed, UnitReport.Passed, UnitReport.Failed, UnitReport.Passed, UnitReport.Failed]),
+            string.Join("\n", reports.Select(r => $"unit {r.Unit}: {r.Verdict} {r.Reason}")));
+        var audit = line.Rig.Records();
+
+        var failed = reports[2];
+        Assert.Equal(failingId, failed.DeviceId);
+        Assert.True(failed.Steps.Select(s => s.Name).SequenceEqual(["flash", "provision", "register", "boot-check", "revoke"]), failed.Reason);
+        Assert.Equal(UnitStep.Failed, failed.Steps[3].Result);
+        Assert.Contains("waiting for download", failed.Steps[3].Detail);
+        Assert.Equal(UnitStep.Ok, failed.Steps[4].Result);
+        Assert.Equal([failed.CertSerial!], failed.RevokedSerials!);
+        Assert.StartsWith("boot-check: ", failed.Reason);
+        Assert.Contains("its certificate is revoked", failed.Reason);
+        Assert.Single(audit, r => r.Action == "revoke" && r.Device == failingId && r.CertSerial == failed.CertSerial);
+        var inRegistry = line.Receiver!.Device(failingId)!.Value;
+        Assert.True(inRegistry.GetProperty("revoked").GetBoolean(), inRegistry.ToString());
+
+        var empty = reports[4];
+        Assert.Equal(deadPort, empty.Port);
+        Assert.Equal("flash", Assert.Single(empty.Steps).Name);
+        Assert.StartsWith("flash: ", empty.Reason);
+        Assert.Null(empty.CertSerial);
+        Assert.False(empty.Registered);
+
+        foreach (var passed in reports.Where(r => r.Verdict == UnitReport.Passed))
+        {
+            Assert.Single(audit, r => r.Action == "register" && r.Result == "ok" && r.Device == passed.DeviceId && r.CertSerial == passed.CertSerial);
+            Assert.False(line.Receiver!.Device(passed.DeviceId!)!.Value.GetProperty("revoked").GetBoolean());
+        }
+        Assert.DoesNotContain(audit, r => r.Action == "revoke" && r.Device != failingId);
+        Assert.True(AuditVerifier.Verify(line.Rig.AuditPath).Ok);
+    }
+
+    /// <summary>Registers with the real registry, then tells the test which device it registered.</summary>
+    private sealed class AfterRegistration(ReceiverRegistry inner, Action<string> registered) : IDeviceRegistry, IDisposable
+    {
+        public string Name => inner.Name;
+
+        public void Register(DeviceRegistration registration)
+        {
+            inner.Register(registration);
+            registered(registration.Id);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}
