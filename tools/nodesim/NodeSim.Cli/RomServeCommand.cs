@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using NodeFirmware.Core.Config;
+using NodeFirmware.Core.Energy;
+using NodeFirmware.HostCommon.Boards;
 using NodeSim.Board;
 using NodeSim.RomBootloader;
 using NodeSim.RomBootloader.Pty;
@@ -67,9 +70,23 @@ public static class RomServeCommand
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        BoardNodeOptions? nodeOptions = null;
+        if (board)
+        {
+            try
+            {
+                nodeOptions = NodeOptions(options, name);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+            {
+                Console.Error.WriteLine($"nodesim {name}: --node-board {options.NodeBoard}: {e.Message}");
+                return 2;
+            }
+        }
+
         // The image is in the flash before the chip powers up, so a board boots what it holds.
         Func<Action<byte[]>, ISerialChip> createChip = board
-            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions }), image)
+            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions }), image)
             : transmit => Preload(new SimulatedRomBootloader(transmit, simOptions), image);
         SimulatedRomBootloader sim;
         IDisposable server;
@@ -127,6 +144,20 @@ public static class RomServeCommand
             context.Cancel = true; // the dump is written before the process ends
             stopped.Cancel();
         }
+    }
+
+    /// <summary>The node a provisioned board runs, with the cadence of <c>nodesim run</c> (sleep threshold tuned for the board).</summary>
+    private static BoardNodeOptions NodeOptions(RomServeOptions options, string name)
+    {
+        var profile = BoardCatalog.Default().Load(options.NodeBoard).ToPowerProfile();
+        var config = EnergyModel.TunedForBoard(new DeviceConfig { SampleIntervalSeconds = options.SampleSeconds, ReportIntervalSeconds = options.ReportSeconds }, profile);
+        return new BoardNodeOptions
+        {
+            PowerProfile = profile,
+            Defaults = config,
+            TimeCompression = options.TimeScale,
+            Log = line => Console.Error.WriteLine($"{name}: " + line),
+        };
     }
 
     private static T Preload<T>(T chip, byte[]? image)

@@ -34,7 +34,12 @@ public sealed class RomServeOptions
         "  is low at reset), else the boot from flash: the ROM's \"invalid header\" lines on a blank flash, or the\n" +
         "  bootloader, the partition table and the firmware, whose boot line and provisioning share the console UART.\n" +
         "  The firmware keeps its identity in the flash's nvs partition. Options as for nodesim rom, and:\n" +
-        "  --boot flash|download     how the board powers up (default: flash; download on a pty, which cannot reset it).";
+        "  --boot flash|download     how the board powers up (default: flash; download on a pty, which cannot reset it).\n" +
+        "  Once provisioned and past its re-entry window, the firmware runs the virtual node with the identity in its flash,\n" +
+        "  against the broker its bundle names (mutual TLS), as nodesim run's nodes do:\n" +
+        "  --node-board NAME         the power profile (boards/NAME.json, default firebeetle-esp32).\n" +
+        "  --sample-s S, --report-s S  the node's cadence in node seconds (defaults 60 and 300).\n" +
+        "  --time-scale X            node seconds per real second (default 1: real time; 60 reports every 5 s).";
 
     private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -66,6 +71,16 @@ public sealed class RomServeOptions
     /// </summary>
     public bool PowerOnInDownloadMode { get; private set; }
 
+    /// <summary>Board only: the running node's power profile (a board in boards/).</summary>
+    public string NodeBoard { get; private set; } = "firebeetle-esp32";
+
+    public int SampleSeconds { get; private set; } = 60;
+
+    public int ReportSeconds { get; private set; } = 300;
+
+    /// <summary>Board only: node seconds per real second.</summary>
+    public double TimeScale { get; private set; } = 1;
+
     /// <summary>Parses the arguments after "rom"; throws <see cref="ArgumentException"/> with the reason and the usage.</summary>
     public static RomServeOptions Parse(IReadOnlyList<string> args) => Parse(args, board: false);
 
@@ -88,6 +103,14 @@ public sealed class RomServeOptions
                         : throw Fail($"--boot {boot} is unknown; use flash (IO0 high) or download (IO0 low, as with BOOT held)");
                     break;
                 case "--pty": o.Pty = true; break;
+                case "--node-board" when board: o.NodeBoard = Value(); break;
+                case "--sample-s" when board: o.SampleSeconds = Seconds("--sample-s", Value(), Fail); break;
+                case "--report-s" when board: o.ReportSeconds = Seconds("--report-s", Value(), Fail); break;
+                case "--time-scale" when board:
+                    string scale = Value();
+                    o.TimeScale = double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x is >= 0.001 and <= 100_000 ? x
+                        : throw Fail($"--time-scale {scale} must be a number from 0.001 to 100000 (node seconds per real second)");
+                    break;
                 case "--flash-size":
                     string size = Value();
                     o.FlashSize = FlashSizes.TryGetValue(size, out int bytes) ? bytes
@@ -135,6 +158,10 @@ public sealed class RomServeOptions
         o.PowerOnInDownloadMode = bootDownload ?? o.Pty;
         return o;
     }
+
+    private static int Seconds(string option, string text, Func<string, ArgumentException> Fail) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int s) && s is >= 1 and <= 86_400 ? s
+            : throw Fail($"{option} {text} must be a whole number of seconds from 1 to 86400");
 
     private static IPEndPoint Endpoint(string text, Func<string, ArgumentException> Fail)
     {

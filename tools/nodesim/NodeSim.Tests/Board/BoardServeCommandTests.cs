@@ -63,6 +63,19 @@ public sealed class BoardServeCommandTests : IDisposable
         Assert.Equal(new byte[] { 0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56 }, RomServeOptions.Parse(["--rfc2217", "127.0.0.1:0", "--mac", "24:0a:c4:12:34:56"]).Mac);
     }
 
+    [Fact]
+    public void The_running_nodes_cadence_options_are_board_only_and_bounded()
+    {
+        var o = RomServeOptions.Parse(["--rfc2217", "127.0.0.1:0", "--sample-s", "10", "--report-s", "30", "--time-scale", "60", "--node-board", "firebeetle-esp32"], board: true);
+        Assert.Equal((10, 30, 60.0, "firebeetle-esp32"), (o.SampleSeconds, o.ReportSeconds, o.TimeScale, o.NodeBoard));
+        var defaults = RomServeOptions.Parse(["--pty"], board: true);
+        Assert.Equal((60, 300, 1.0), (defaults.SampleSeconds, defaults.ReportSeconds, defaults.TimeScale));
+        Assert.Contains("--time-scale 0 must be", Assert.Throws<ArgumentException>(() => RomServeOptions.Parse(["--pty", "--time-scale", "0"], board: true)).Message);
+        Assert.Contains("--sample-s -5 must be", Assert.Throws<ArgumentException>(() => RomServeOptions.Parse(["--pty", "--sample-s", "-5"], board: true)).Message);
+        Assert.Contains("--report-s 90000 must be", Assert.Throws<ArgumentException>(() => RomServeOptions.Parse(["--pty", "--report-s", "90000"], board: true)).Message);
+        Assert.Contains("unknown option --sample-s", Assert.Throws<ArgumentException>(() => RomServeOptions.Parse(["--pty", "--sample-s", "10"])).Message);
+    }
+
     private static string ReadUntil(ISerialLink link, string marker)
     {
         var text = new StringBuilder();

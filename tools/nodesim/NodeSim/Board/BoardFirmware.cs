@@ -19,6 +19,7 @@ internal sealed class BoardFirmware
     private readonly SimulatedBoardOptions _options;
     private readonly long _startedAt;
     private readonly ReentryWindow? _window;
+    private readonly object _gate = new();
 
     public BoardFirmware(SimulatedBoardOptions options, SpiFlashRegion identity)
     {
@@ -46,11 +47,33 @@ internal sealed class BoardFirmware
             return ([], false);
         }
 
+        lock (_gate)
+        {
+            PollWindowLocked();
+            int boots = Node.Boots;
+            byte[] reply = Node.Receive(bytes);
+            if (_window is not null && Node.WindowOpen) _window.Poll(MillisSinceStart()); // an answered request keeps the window open
+            return (reply, Node.Boots != boots);
+        }
+    }
+
+    /// <summary>
+    /// Whether the node runs now: the re-entry window closed untouched (or the firmware has none). Called from the
+    /// board's timer as well as on input, so the node starts when the window closes, not when the next byte arrives.
+    /// </summary>
+    public bool PollRunsNode()
+    {
+        if (Provisioned && !_options.ProvisionedAnswers) return true;
+        lock (_gate)
+        {
+            PollWindowLocked();
+            return Node.RunningNode;
+        }
+    }
+
+    private void PollWindowLocked()
+    {
         if (_window is not null && Node.WindowOpen && _window.Poll(MillisSinceStart()) == ReentryStep.RunNode) Node.WindowElapsed();
-        int boots = Node.Boots;
-        byte[] reply = Node.Receive(bytes);
-        if (_window is not null && Node.WindowOpen) _window.Poll(MillisSinceStart()); // an answered request keeps the window open
-        return (reply, Node.Boots != boots);
     }
 
     private long MillisSinceStart() =>

@@ -19,6 +19,10 @@ public sealed class SimulatedBoard : ISerialChip
     private readonly SimulatedBoardOptions _options;
     private BoardFirmware? _firmware;
     private ITimer? _restartTimer;
+    private ITimer? _windowTimer;
+    private readonly object _nodeGate = new();
+    private BoardNode? _node;
+    private Task _nodeStopped = Task.CompletedTask;
 
     public SimulatedBoard(Action<byte[]> transmit, SimulatedBoardOptions? options = null)
     {
@@ -46,6 +50,18 @@ public sealed class SimulatedBoard : ISerialChip
     /// <summary>The running firmware's provisioning node; null while the firmware is not running.</summary>
     public VirtualProvisioningNode? Firmware => Volatile.Read(ref _firmware)?.Node;
 
+    /// <summary>The node the provisioned firmware runs after its re-entry window (with <see cref="SimulatedBoardOptions.Node"/>); null otherwise.</summary>
+    public BoardNode? RunningNode
+    {
+        get { lock (_nodeGate) return _node; }
+    }
+
+    /// <summary>Completes when the node of the last boot stopped and dropped its MQTT link (a reset or power-off stops it).</summary>
+    public Task NodeStopped
+    {
+        get { lock (_nodeGate) return _nodeStopped; }
+    }
+
     public void SetSignals(bool dtr, bool rts) => Rom.SetSignals(dtr, rts);
 
     public void SetHostBaudRate(int baudRate) => Rom.SetHostBaudRate(baudRate);
@@ -57,12 +73,15 @@ public sealed class SimulatedBoard : ISerialChip
     public void Dispose()
     {
         Interlocked.Exchange(ref _restartTimer, null)?.Dispose();
+        StopNode();
         Rom.Dispose();
+        NodeStopped.Wait(TimeSpan.FromSeconds(20));
     }
 
     private void OnBooted(bool io0Low)
     {
         Interlocked.Exchange(ref _restartTimer, null)?.Dispose();
+        StopNode();
         Volatile.Write(ref _firmware, null);
         if (io0Low)
         {
@@ -91,6 +110,39 @@ public sealed class SimulatedBoard : ISerialChip
         var firmware = new BoardFirmware(_options, new SpiFlashRegion(Rom.Flash, (int)config.Offset, (int)config.Size));
         Volatile.Write(ref _firmware, firmware);
         Rom.Transmit(firmware.BootText());
+        if (_options.Node is not null && firmware.Provisioned)
+        {
+            int boot = Rom.Boots;
+            _windowTimer = _options.Rom.Time.CreateTimer(_ => StartNodeWhenWindowCloses(firmware, boot), null, TimeSpan.Zero, _options.WindowPollInterval);
+        }
+    }
+
+    private void StartNodeWhenWindowCloses(BoardFirmware firmware, int boot)
+    {
+        lock (_nodeGate)
+        {
+            if (_node is not null || !ReferenceEquals(Volatile.Read(ref _firmware), firmware) || Rom.Boots != boot) return;
+            if (!firmware.PollRunsNode()) return;
+            Interlocked.Exchange(ref _windowTimer, null)?.Dispose();
+            _node = BoardNode.Start(firmware.Node, _options.Node!, _options.Rom.Time);
+        }
+    }
+
+    /// <summary>A reset or power-off: the running node stops after the step it is in and drops its link; the boot does not wait for it.</summary>
+    private void StopNode()
+    {
+        lock (_nodeGate)
+        {
+            Interlocked.Exchange(ref _windowTimer, null)?.Dispose();
+            if (_node is not { } node) return;
+            _node = null;
+            var previous = _nodeStopped;
+            _nodeStopped = Task.Run(async () =>
+            {
+                await previous;
+                await node.DisposeAsync();
+            });
+        }
     }
 
     private void OnApplicationInput(byte[] bytes)

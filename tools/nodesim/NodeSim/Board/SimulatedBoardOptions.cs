@@ -29,4 +29,13 @@ public sealed record SimulatedBoardOptions
     /// the host's HELLO, which a real chip never is; zero gives the device's exact timing.
     /// </summary>
     public TimeSpan ReentryWindowSlack { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// What a provisioned board runs once its re-entry window closed (<see cref="BoardNode"/>: the virtual node with the
+    /// identity from the board's flash, against the broker its bundle names). Null: the firmware runs and does nothing.
+    /// </summary>
+    public BoardNodeOptions? Node { get; init; }
+
+    /// <summary>How often the firmware looks whether its re-entry window closed while nothing arrives on the UART.</summary>
+    public TimeSpan WindowPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 }
