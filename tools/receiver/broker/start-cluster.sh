@@ -20,7 +20,8 @@ for i in "${!ports[@]}"; do
     exit 1
   fi
   # nats-server does not daemonise itself: setsid detaches it from this shell.
-  setsid "$nats" -c "$run_dir/node$i.conf" -P "$pid_file" -l "$run_dir/node$i.log" </dev/null >/dev/null 2>&1 &
+  # Its own log goes to nodeN.log; what it prints itself (a panic) is appended there too.
+  setsid "$nats" -c "$run_dir/node$i.conf" -P "$pid_file" -l "$run_dir/node$i.log" </dev/null >>"$run_dir/node$i.log" 2>&1 &
 done
 
 deadline=$((SECONDS + timeout_s))
