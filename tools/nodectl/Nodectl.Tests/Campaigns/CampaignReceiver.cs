@@ -32,7 +32,7 @@ public sealed class CampaignReceiver : IDisposable
         StrangersPackage = Sign("stranger.key", "2.0.1", "stranger-2.0.1.nfw");
         Sign("release.key", "2.1.0", "app-2.1.0.nfw");
         Firmware("publish", P("app-2.1.0.nfw"), "--repo", P("repo"), "--pubkey", P("release.pub"));
-        Receiver = RealReceiver.Start(FreePort(), P("receiver.db"), ["--release-pub", P("release.pub"), "--firmware-repo", P("repo")]);
+        Receiver = RealReceiver.Start(LoopbackPort.Free(), P("receiver.db"), ["--release-pub", P("release.pub"), "--firmware-repo", P("repo")]);
         Operator = Receiver.CreateToken("operator");
         Viewer = Receiver.CreateToken("viewer");
     }
@@ -106,14 +106,6 @@ public sealed class CampaignReceiver : IDisposable
         Assert.True(exit == 0, stderr);
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public void Dispose()
     {

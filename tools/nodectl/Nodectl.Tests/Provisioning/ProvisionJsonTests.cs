@@ -16,14 +16,6 @@ public class ProvisionJsonTests
 {
     private static Func<string, string?> Lookup(Dictionary<string, string> env) => name => env.TryGetValue(name, out var v) ? v : null;
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     private static (int Exit, JsonElement Json, string Err) Provision(ProvisioningRig rig, Dictionary<string, string> env, params string[] extra)
     {
@@ -40,7 +32,7 @@ public class ProvisionJsonTests
         using var rig = new ProvisioningRig();
         string passphraseFile = Path.Combine(rig.Directory, "ca-passphrase");
         File.WriteAllText(passphraseFile, ProvisioningRig.CaPassphrase + "\n");
-        int receiverPort = FreePort();
+        int receiverPort = LoopbackPort.Free();
         var nodes = new[] { 240, 241 }.Select(i => new VirtualProvisioningNode(VirtualProvisioningNode.MacFor(i))).ToList();
         using var portA = new ProvisioningTcpPort(nodes[0]);
         using var portB = new ProvisioningTcpPort(nodes[1]);

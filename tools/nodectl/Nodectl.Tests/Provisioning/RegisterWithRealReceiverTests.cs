@@ -13,14 +13,6 @@ public class RegisterWithRealReceiverTests
 {
     private static Func<string, string?> Lookup(Dictionary<string, string> env) => name => env.TryGetValue(name, out var v) ? v : null;
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     private static RealReceiver StartReceiver(ProvisioningRig rig, int port)
     {
@@ -46,7 +38,7 @@ public class RegisterWithRealReceiverTests
     public void The_advised_register_command_puts_the_issued_certificate_in_the_receivers_registry_and_a_revoked_one_is_refused()
     {
         using var rig = new ProvisioningRig();
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         string url = $"http://127.0.0.1:{port}/";
         var node = new VirtualProvisioningNode(VirtualProvisioningNode.MacFor(230));
         string advised = ProvisionWithReceiverDown(rig, node, url);
@@ -83,7 +75,7 @@ public class RegisterWithRealReceiverTests
     public void A_viewer_token_is_refused_by_the_receiver_with_its_reason_and_nothing_is_registered()
     {
         using var rig = new ProvisioningRig();
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         var node = new VirtualProvisioningNode(VirtualProvisioningNode.MacFor(231));
         string advised = ProvisionWithReceiverDown(rig, node, $"http://127.0.0.1:{port}/");
 

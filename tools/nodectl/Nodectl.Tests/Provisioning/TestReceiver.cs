@@ -21,7 +21,7 @@ internal sealed class TestReceiver : IDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = fixedPort ?? FreePort();
+            int port = fixedPort ?? LoopbackPort.Free();
             BaseUrl = $"http://127.0.0.1:{port}/";
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add(BaseUrl);
@@ -80,14 +80,6 @@ internal sealed class TestReceiver : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public void Dispose()
     {

@@ -36,7 +36,7 @@ internal sealed class StationRig : IDisposable
         {
             string passphraseFile = Path.Combine(Rig.Directory, "ca-passphrase");
             File.WriteAllText(passphraseFile, ProvisioningRig.CaPassphrase + "\n");
-            Receiver = RealReceiver.Start(FreePort(), Path.Combine(Rig.Directory, "receiver.db"), Rig.PkiDirectory, passphraseFile);
+            Receiver = RealReceiver.Start(LoopbackPort.Free(), Path.Combine(Rig.Directory, "receiver.db"), Rig.PkiDirectory, passphraseFile);
             Environment[ReceiverRegistry.TokenVariable] = Receiver.CreateToken("provisioner");
         }
         ReportDirectory = Path.Combine(Rig.Directory, "reports");
@@ -49,14 +49,6 @@ internal sealed class StationRig : IDisposable
     public Dictionary<string, string> Environment { get; }
     public string ReportDirectory { get; }
 
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     /// <summary>`nodectl station` with these arguments, on a plain console (or, with <paramref name="terminal"/>, an interactive one) whose text is returned.</summary>
     public (int Exit, string Out, string Err) Run(string[] args, Func<Uri, string?, IDeviceRegistry>? openRegistry = null, Func<string>? caPassphrase = null,

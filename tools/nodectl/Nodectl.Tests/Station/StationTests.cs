@@ -62,7 +62,7 @@ public sealed class StationTests
         using var line = new StationRig(4);
         var failing = line.Boards[2];
         string failingId = NodeFirmware.HostCommon.Pki.DeviceIdentity.FromMac([0x24, 0x0A, 0xC4, 0x51, 0x00, 0x12]);
-        string deadPort = $"rfc2217://127.0.0.1:{StationRig.FreePort()}";
+        string deadPort = $"rfc2217://127.0.0.1:{LoopbackPort.Free()}";
         // After its registration, board 3's BOOT button is held: its boot check resets it into download mode.
         IDeviceRegistry Open(Uri uri, string? token) =>
             new AfterRegistration(new ReceiverRegistry(uri, token: token), id => { if (id == failingId) failing.Board.BootButtonHeld = true; });
