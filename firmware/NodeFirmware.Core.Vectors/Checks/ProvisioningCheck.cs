@@ -1,5 +1,6 @@
 using System;
 using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Provisioning;
 using NodeFirmware.Core.Util;
 
@@ -12,9 +13,11 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// "hello", "put-bundle" (the last bundle line), "commit" (the hash the device last sent in STORED), "commit-other",
     /// "factory-reset TOKEN...", "factory-reset-signed HEX" (a payload as sent), "reboot", "raw HEX" (bytes as they come
     /// down the wire), "boot" (the decision the device makes at power-on from what is stored: BootIdentity), "new-session
-    /// HEX" (a restart: a new session over the same store with that challenge). "challenge:" is the first session's
-    /// challenge, "rel:" the bundle's release key (else 01 02 .. 20). Expect: the device's replies, one per request, and
-    /// the identity state at the end.
+    /// HEX" (a restart: a new session over the same store with that challenge), "not-a-request" (a frame of type 0x06),
+    /// and for the boot-time re-entry window (<see cref="ReentryWindow"/>): "window MS" (opens one over the current
+    /// session at that time), "poll MS" (what the window tells the host then), "window-opens" (the wake causes that
+    /// open one). "challenge:" is the first session's challenge, "rel:" the bundle's release key (else 01 02 .. 20).
+    /// Expect: the device's replies, one per request, the window's answers, and the identity state at the end.
     /// </summary>
     public static class ProvisioningCheck
     {
@@ -27,6 +30,7 @@ namespace NodeFirmware.Core.Vectors.Checks
             byte[] stored = new byte[32];
             string log = "";
             int sequence = 1;
+            ReentryWindow window = null;
             foreach (string send in v.All("send"))
             {
                 int space = send.IndexOf(' ');
@@ -47,6 +51,27 @@ namespace NodeFirmware.Core.Vectors.Checks
                 }
                 else if (op == "reboot") wire = FrameEncoder.Encode(MessageType.Reboot, sequence++, new byte[0]);
                 else if (op == "raw") wire = HexText.Decode(arg, v.Name + ".send");
+                else if (op == "not-a-request") wire = FrameEncoder.Encode((MessageType)0x06, sequence++, new byte[0]);
+                else if (op == "window")
+                {
+                    window = new ReentryWindow(session, HexText.ParseLong(arg, v.Name + ".send"));
+                    log += "window at " + arg + "; ";
+                    continue;
+                }
+                else if (op == "poll")
+                {
+                    if (window == null) throw new VectorFormatException(v.Name + ": poll before window");
+                    log += "poll " + arg + " " + Name(window.Poll(HexText.ParseLong(arg, v.Name + ".send"))) + "; ";
+                    continue;
+                }
+                else if (op == "window-opens")
+                {
+                    log += "window opens on";
+                    for (int cause = (int)WakeCause.PowerOn; cause <= (int)WakeCause.Unknown; cause++)
+                        if (ReentryWindow.OpensOn((WakeCause)cause)) log += " " + Name((WakeCause)cause);
+                    log += "; ";
+                    continue;
+                }
                 else if (op == "boot")
                 {
                     BootIdentity decision = BootIdentity.Decide(store, session.DeviceId);
@@ -118,6 +143,17 @@ namespace NodeFirmware.Core.Vectors.Checks
         }
 
         // Spelled out: an enum's ToString is not the same on nanoCLR.
+        private static string Name(ReentryStep s)
+        {
+            return s == ReentryStep.Listen ? "listen" : s == ReentryStep.RunNode ? "run-node" : s == ReentryStep.Provision ? "provision" : s == ReentryStep.Reboot ? "reboot" : "other";
+        }
+
+        private static string Name(WakeCause c)
+        {
+            return c == WakeCause.PowerOn ? "power-on" : c == WakeCause.DeepSleepTimer ? "timer" : c == WakeCause.DeepSleepPin ? "pin"
+                : c == WakeCause.Reset ? "reset" : c == WakeCause.Watchdog ? "watchdog" : c == WakeCause.Brownout ? "brownout" : "unknown";
+        }
+
         private static string Name(IdentityState s)
         {
             return s == IdentityState.Empty ? "empty" : s == IdentityState.Stored ? "stored" : s == IdentityState.Committed ? "committed" : "corrupt";
