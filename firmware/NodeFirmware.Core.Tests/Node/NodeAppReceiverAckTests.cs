@@ -181,7 +181,8 @@ public class NodeAppReceiverAckTests
         long start = h.Clock.UnixTimeMillis;
         h.RunUntil(start + 6 * 3600_000L);
         Assert.All(h.ListenedPerConnection, ms => Assert.InRange(ms, 1, Math.Max(h.Defaults.ListenWindowMilliseconds, h.Defaults.AckWaitMilliseconds)));
-        Assert.All(h.UnackedPerConnection, n => Assert.InRange(n, 0, NodeApp.MaxUnackedBatches));
+        // The receiver never answers: one batch per connection, never more.
+        Assert.All(h.UnackedPerConnection, n => Assert.InRange(n, 0, 1));
         // Back-off (30 s doubling to an hour) instead of a connection after every sample (360) or every report (24).
         Assert.InRange(h.Connects, 3, 18);
         Assert.True(h.App.Journal.ConsecutiveLinkFailures > 0);
@@ -236,26 +237,34 @@ public class NodeAppReceiverAckTests
         var h = new Harness { ReceiverUp = false, Defaults = new DeviceConfig { AckWaitMilliseconds = 10_000, MaxBatchReadings = 5 } };
         h.Battery.Millivolts = 3200; // critical: no radio, the readings pile up
         long start = h.Clock.UnixTimeMillis;
-        h.RunUntil(start + 4 * 3600_000L);
+        h.RunUntil(start + 8 * 3600_000L);
         Assert.Equal(0, h.Connects);
         h.Battery.Millivolts = 4000;
-        // Drive one connection by hand: the node sends up to four batches, then listens.
+        // Drive one connection by hand: one batch until the receiver answered, then up to four, then it listens.
         var app = h.App;
         var sent = new List<(uint Epoch, uint First, int Count)>();
-        for (int step = 0; step < 20 && sent.Count < 2; step++)
+        void SendUntilListen()
         {
-            var r = app.Next();
-            if (r.Kind == HostRequestKind.Connect) app.OnConnected();
-            else if (r.Kind == HostRequestKind.Publish)
-                foreach (var m in r.Messages) { app.OnPublishAcked(m.Token); if (m.Topic.EndsWith("/telemetry")) sent.Add(Head(m.Payload)); }
-            else break;
+            for (int step = 0; step < 20; step++)
+            {
+                var r = app.Next();
+                if (r.Kind == HostRequestKind.Connect) app.OnConnected();
+                else if (r.Kind == HostRequestKind.Publish)
+                    foreach (var m in r.Messages) { app.OnPublishAcked(m.Token); if (m.Topic.EndsWith("/telemetry")) sent.Add(Head(m.Payload)); }
+                else return;
+            }
         }
-        Assert.True(sent.Count >= 2, $"sent {sent.Count} batches");
-        uint before = app.Journal.ReleasedThrough;
-        app.OnMessage(AckTopic, TelemetryAck.Encode(sent[1].Epoch, sent[1].First, sent[1].Count));
-        Assert.Equal(before, app.Journal.ReleasedThrough);
+        SendUntilListen();
+        Assert.Single(sent);
         app.OnMessage(AckTopic, TelemetryAck.Encode(sent[0].Epoch, sent[0].First, sent[0].Count));
-        Assert.Equal(sent[1].First + (uint)sent[1].Count - 1, app.Journal.ReleasedThrough);
+        Assert.Equal(sent[0].First + (uint)sent[0].Count - 1, app.Journal.ReleasedThrough);
+        SendUntilListen();
+        Assert.Equal(1 + NodeApp.MaxUnackedBatches, sent.Count);
+        uint before = app.Journal.ReleasedThrough;
+        app.OnMessage(AckTopic, TelemetryAck.Encode(sent[2].Epoch, sent[2].First, sent[2].Count));
+        Assert.Equal(before, app.Journal.ReleasedThrough);
+        app.OnMessage(AckTopic, TelemetryAck.Encode(sent[1].Epoch, sent[1].First, sent[1].Count));
+        Assert.Equal(sent[2].First + (uint)sent[2].Count - 1, app.Journal.ReleasedThrough);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ namespace NodeFirmware.Core.Node
     ///   pending --publish--> sent --PUBACK--> released
     ///   sent --link lost--> pending (the journal still holds it; sent again at the next connection)
     /// With ack_ms &gt; 0 the broker's PUBACK no longer releases anything; the receiver's acknowledgement does:
-    ///   pending --publish (at most MaxUnackedBatches awaiting)--> awaiting
+    ///   pending --publish (one awaiting until an ack arrived on this connection, then MaxUnackedBatches)--> awaiting
     ///   awaiting --ack on nodes/{id}/telemetry/ack, batch at the release front--> released (and every acked batch after it)
     ///   awaiting --ack, an earlier batch still unacked--> acked, released once the batches before it are
     ///   awaiting --ack_ms of listening this connection without the ack, or link lost, or deep sleep--> pending
@@ -71,6 +71,7 @@ namespace NodeFirmware.Core.Node
         private uint _sentThrough;
         private int _listenedMilliseconds;
         private bool _ackTimedOut;
+        private bool _ackHeardThisConnection;
         private readonly long _bootMilliseconds;
 
         private enum Phase { Local, Connecting, Connected, Publishing, Disconnecting }
@@ -161,6 +162,7 @@ namespace NodeFirmware.Core.Node
             _sentThrough = 0;
             _listenedMilliseconds = 0;
             _ackTimedOut = false;
+            _ackHeardThisConnection = false;
         }
 
         public void OnConnectFailed(string reason)
@@ -246,7 +248,7 @@ namespace NodeFirmware.Core.Node
                 // Only the replies (the reboot's acknowledgement) go out before the node restarts.
             }
             else if (_journal.PendingCount > 0 && Scheduler.ModeFor(_platform.Battery.Millivolts, _config) != PowerMode.Critical
-                && (!AckMode || (_awaiting.Count < MaxUnackedBatches && !_ackTimedOut)))
+                && (!AckMode || (_awaiting.Count < UnackedBatchLimit() && !_ackTimedOut)))
             {
                 OutboundMessage batch = NextBatch();
                 if (batch != null) messages.Add(batch);
@@ -323,6 +325,15 @@ namespace NodeFirmware.Core.Node
             return Token(_topics.Telemetry, payload, false, 0, true);
         }
 
+        /// <summary>
+        /// One batch until the receiver answered on this connection: while it is away, each retry puts one batch into its
+        /// queue again rather than four.
+        /// </summary>
+        private int UnackedBatchLimit()
+        {
+            return _ackHeardThisConnection ? MaxUnackedBatches : 1;
+        }
+
         private bool AwaitingAck()
         {
             foreach (AwaitedBatch b in _awaiting) if (!b.Acked) return true;
@@ -344,6 +355,7 @@ namespace NodeFirmware.Core.Node
                 if (b.First == first && b.Last == last) { b.Acked = true; known = true; }
             }
             if (!known && first > _journal.ReleasedThrough + 1) return;
+            _ackHeardThisConnection = true;
             if (first <= _journal.ReleasedThrough + 1) _journal.Release(last);
             bool moved = true;
             while (moved && _awaiting.Count > 0)
