@@ -22,16 +22,12 @@ public sealed record TelemetryAckMessage(string Topic, byte[] Payload)
 /// duplicate and acknowledges anew. At most <see cref="MaxInFlight"/> publishes are open at once; beyond that the ack
 /// stage waits, which holds the pipeline back like any full queue.
 /// </summary>
-public sealed class TelemetryAckSender(ILogger<TelemetryAckSender> log)
+public sealed class TelemetryAckSender(Metrics.ReceiverMetrics metrics, ILogger<TelemetryAckSender> log)
 {
     public const int MaxInFlight = 256;
 
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
     private volatile IMqttClient? _client;
-    private long _sent, _failed;
-
-    public long Sent => Interlocked.Read(ref _sent);
-    public long Failed => Interlocked.Read(ref _failed);
 
     public void Attach(IMqttClient client) => _client = client;
 
@@ -43,7 +39,7 @@ public sealed class TelemetryAckSender(ILogger<TelemetryAckSender> log)
         var client = _client;
         if (client is not { IsConnected: true })
         {
-            Interlocked.Increment(ref _failed);
+            metrics.TelemetryAck(sent: false);
             return;
         }
         await _slots.WaitAsync(ct);
@@ -58,16 +54,15 @@ public sealed class TelemetryAckSender(ILogger<TelemetryAckSender> log)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var result = await client.PublishAsync(message, timeout.Token);
-            if (result.IsSuccess) Interlocked.Increment(ref _sent);
-            else
+            metrics.TelemetryAck(result.IsSuccess);
+            if (!result.IsSuccess)
             {
-                Interlocked.Increment(ref _failed);
                 log.LogWarning("the broker refused the acknowledgement on {Topic}: {Code} (check the receiver's ACL)", message.Topic, result.ReasonCode);
             }
         }
         catch (Exception e)
         {
-            Interlocked.Increment(ref _failed);
+            metrics.TelemetryAck(sent: false);
             log.LogDebug(e, "publishing the acknowledgement on {Topic} failed; the device sends the batch again", message.Topic);
         }
         finally
