@@ -49,6 +49,7 @@ public class ConfigTests
     [InlineData("low_factor", 65, "low_factor")]
     [InlineData("backoff_base_s", 7200, "backoff_base_s")]
     [InlineData("listen_ms", 70000, "listen_ms")]
+    [InlineData("ack_ms", 60001, "ack_ms")]
     [InlineData("colour", 1, "colour")]
     public void A_bad_value_or_key_is_refused_with_a_reason_naming_it(string key, int value, string named)
     {

@@ -1,9 +1,12 @@
 using System;
+using System.Collections;
+using NodeFirmware.Core.Cbor;
 using NodeFirmware.Core.Config;
 using NodeFirmware.Core.Crypto;
 using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Link;
 using NodeFirmware.Core.Node;
+using NodeFirmware.Core.Telemetry;
 using NodeFirmware.Core.Util;
 
 namespace NodeFirmware.Core.Vectors.Checks
@@ -12,9 +15,13 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// NodeApp driven the way the device's host loop drives it (firmware/NodeFirmware.Device/AppHost.cs), on virtual
     /// hardware and an in-memory broker, for "hours" of virtual time: "config:" (factory defaults, diagnostic
     /// notation), "battery_mv:", "outage: FROM_MIN TO_MIN" (the broker unreachable), "sensor_fault: FROM_MIN TO_MIN",
-    /// "inbound: AT_MIN TOPIC_SUFFIX DIAGNOSTIC" (a message the broker delivers at the first connection after AT_MIN).
+    /// "inbound: AT_MIN TOPIC_SUFFIX DIAGNOSTIC" (a message the broker delivers at the first connection after AT_MIN),
+    /// "receiver: FROM_MIN TO_MIN" (a receiver acknowledges every telemetry batch the broker accepted, delivered at the
+    /// node's next listen, except for batches published from FROM_MIN to TO_MIN: those the broker lost before the
+    /// receiver saw them, as in its autosave window; "receiver: 0 0" acknowledges everything).
     /// Expect: counts of boots, connections, failed connections, messages by topic, what is still in the journal,
-    /// and the first 8 bytes of SHA-256 over everything published (topic, retain flag, payload), in order.
+    /// and the first 8 bytes of SHA-256 over everything published (topic, retain flag, payload), in order; with a
+    /// receiver also how many acknowledgements it sent and how many readings the node sent again.
     /// </summary>
     public static class NodeCheck
     {
@@ -47,6 +54,18 @@ namespace NodeFirmware.Core.Vectors.Checks
             DeviceConfig defaults = Configs.FromVector(v);
             var identity = new NodeIdentity("esp32-00aa00bb00cc", "1.0.0", "A", false);
 
+            bool receiver = v.Has("receiver");
+            long lostFrom = -1, lostUntil = -1;
+            if (receiver)
+            {
+                string[] f = Fields.Split(v.Text("receiver"), 2, v.Name + ".receiver");
+                lostFrom = start + HexText.ParseLong(f[0], v.Name) * Minute;
+                lostUntil = start + HexText.ParseLong(f[1], v.Name) * Minute;
+            }
+            var acksDue = new ArrayList(); // of byte[]: acknowledgements the node receives at its next listen
+            uint sentThrough = 0; // the highest sequence published so far (one epoch per run)
+            int acks = 0, resent = 0;
+
             int boots = 1, connects = 0, failed = 0, telemetry = 0, status = 0, other = 0;
             var digest = new Sha256();
             NodeApp app = Boot(clock, flash, sensor, battery, random, identity, defaults, WakeCause.PowerOn);
@@ -78,10 +97,23 @@ namespace NodeFirmware.Core.Vectors.Checks
                             else if (m.Topic.IndexOf("/status") > 0) status++;
                             else other++;
                             app.OnPublishAcked(m.Token);
+                            if (receiver && m.Topic.IndexOf("/telemetry") > 0)
+                            {
+                                uint epoch, first;
+                                int count;
+                                BatchHead(m.Payload, out epoch, out first, out count);
+                                uint last = first + (uint)count - 1;
+                                if (first <= sentThrough) resent += (int)((last < sentThrough ? last : sentThrough) - first + 1);
+                                if (last > sentThrough) sentThrough = last;
+                                bool lost = clock.UnixMillis >= lostFrom && clock.UnixMillis < lostUntil;
+                                if (!lost) { acksDue.Add(TelemetryAck.Encode(epoch, first, count)); acks++; }
+                            }
                         }
                         break;
                     case HostRequestKind.Listen:
                         clock.UnixMillis += r.ListenMilliseconds;
+                        foreach (byte[] ack in acksDue) app.OnMessage("nodes/esp32-00aa00bb00cc/telemetry/ack", ack);
+                        acksDue.Clear();
                         break;
                     case HostRequestKind.Disconnect:
                         break;
@@ -89,6 +121,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                         clock.UnixMillis += r.SleepMilliseconds;
                         if (r.DeepSleep)
                         {
+                            // Acknowledgements not yet delivered wait in the node's persistent session.
                             boots++;
                             app = Boot(clock, flash, sensor, battery, random, identity, defaults, WakeCause.DeepSleepTimer);
                         }
@@ -100,7 +133,30 @@ namespace NodeFirmware.Core.Vectors.Checks
             var head8 = new byte[8];
             Array.Copy(digest.Final(), head8, 8);
             return "boots " + boots + " connects " + connects + " failed " + failed + " telemetry " + telemetry + " status " + status
-                + " other " + other + " pending " + app.Journal.PendingCount + " config_rev " + app.Config.Revision + " digest " + HexText.Encode(head8);
+                + " other " + other + " pending " + app.Journal.PendingCount + " config_rev " + app.Config.Revision
+                + (receiver ? " acks " + acks + " resent_readings " + resent : "") + " digest " + HexText.Encode(head8);
+        }
+
+        /// <summary>Epoch, first sequence and reading count of a telemetry batch, as the receiver reads them to acknowledge it.</summary>
+        private static void BatchHead(byte[] payload, out uint epoch, out uint first, out int count)
+        {
+            epoch = 0;
+            first = 0;
+            count = 0;
+            var r = new CborReader(payload);
+            int pairs = r.ReadStartMap();
+            for (int i = 0; i < pairs; i++)
+            {
+                string key = r.ReadText();
+                if (key == "e") epoch = r.ReadUInt32();
+                else if (key == "s") first = r.ReadUInt32();
+                else if (key == "dt")
+                {
+                    count = r.ReadStartArray();
+                    for (int k = 0; k < count; k++) r.SkipValue();
+                }
+                else r.SkipValue();
+            }
         }
 
         private static NodeApp Boot(VirtualClock clock, CutFlash flash, ScriptedSensor sensor, FixedBattery battery, SequenceRandom random,

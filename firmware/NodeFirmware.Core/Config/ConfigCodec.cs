@@ -13,6 +13,7 @@ namespace NodeFirmware.Core.Config
         {
             "rev", "sample_s", "report_s", "batch", "os_t", "os_h", "os_p", "filter", "bat_low_mv",
             "bat_crit_mv", "low_factor", "backoff_base_s", "backoff_max_s", "light_below_s", "listen_ms",
+            "ack_ms",
         };
 
         public static byte[] Encode(DeviceConfig c)
@@ -85,7 +86,8 @@ namespace NodeFirmware.Core.Config
                 case 11: return c.BackoffBaseSeconds;
                 case 12: return c.BackoffMaxSeconds;
                 case 13: return c.LightSleepBelowSeconds;
-                default: return c.ListenWindowMilliseconds;
+                case 14: return c.ListenWindowMilliseconds;
+                default: return c.AckWaitMilliseconds;
             }
         }
 
@@ -108,7 +110,8 @@ namespace NodeFirmware.Core.Config
                 case 11: c.BackoffBaseSeconds = n; break;
                 case 12: c.BackoffMaxSeconds = n; break;
                 case 13: c.LightSleepBelowSeconds = n; break;
-                default: c.ListenWindowMilliseconds = n; break;
+                case 14: c.ListenWindowMilliseconds = n; break;
+                default: c.AckWaitMilliseconds = n; break;
             }
         }
     }

@@ -22,6 +22,7 @@ namespace NodeFirmware.Core.Config
             if (c.BackoffMaxSeconds > 86400) return "backoff_max_s must be at most 86400";
             if (c.LightSleepBelowSeconds < 0 || c.LightSleepBelowSeconds > 600) return "light_below_s must be 0..600";
             if (c.ListenWindowMilliseconds < 0 || c.ListenWindowMilliseconds > 60000) return "listen_ms must be 0..60000";
+            if (c.AckWaitMilliseconds < 0 || c.AckWaitMilliseconds > 60000) return "ack_ms must be 0..60000";
             return null;
         }
 

@@ -35,6 +35,13 @@ namespace NodeFirmware.Core.Config
         /// <summary>How long the node stays connected after a flush to receive configuration and commands.</summary>
         public int ListenWindowMilliseconds = 1500;
 
+        /// <summary>
+        /// 0: a batch leaves the journal on the broker's PUBACK. Above 0: it stays until the receiver's
+        /// acknowledgement (nodes/{id}/telemetry/ack) says it is committed, and the node waits at most this long
+        /// per connection for those acknowledgements (docs/firmware-core.md, "Delivery").
+        /// </summary>
+        public int AckWaitMilliseconds = 0;
+
         public DeviceConfig Clone()
         {
             return (DeviceConfig)MemberwiseClone();

@@ -7,6 +7,7 @@ namespace NodeFirmware.Core.Link
         {
             string root = "nodes/" + deviceId + "/";
             Telemetry = root + "telemetry";
+            TelemetryAck = root + "telemetry/ack";
             Status = root + "status";
             Config = root + "config";
             ConfigReported = root + "config/reported";
@@ -16,6 +17,9 @@ namespace NodeFirmware.Core.Link
         }
 
         public string Telemetry { get; private set; }
+
+        /// <summary>The receiver's acknowledgement of a committed batch (cloud → device).</summary>
+        public string TelemetryAck { get; private set; }
         public string Status { get; private set; }
         public string Config { get; private set; }
         public string ConfigReported { get; private set; }

@@ -17,11 +17,31 @@ namespace NodeFirmware.Core.Node
     /// blocks and does no network I/O: <see cref="Next"/> does the local work (sampling, journaling) and
     /// returns what the host must do next; the host reports the outcome through the On… methods.
     /// The host contract is written down in docs/firmware-core.md.
+    ///
+    /// Delivery of a batch (docs/firmware-core.md, "Delivery"). With ack_ms = 0 (<see cref="DeviceConfig.AckWaitMilliseconds"/>):
+    ///   pending --publish--> sent --PUBACK--> released
+    ///   sent --link lost--> pending (the journal still holds it; sent again at the next connection)
+    /// With ack_ms &gt; 0 the broker's PUBACK no longer releases anything; the receiver's acknowledgement does:
+    ///   pending --publish (one awaiting until an ack arrived on this connection, then MaxUnackedBatches)--> awaiting
+    ///   awaiting --ack on nodes/{id}/telemetry/ack, batch at the release front--> released (and every acked batch after it)
+    ///   awaiting --ack, an earlier batch still unacked--> acked, released once the batches before it are
+    ///   awaiting --ack_ms of listening this connection without the ack, or link lost, or deep sleep--> pending
+    ///     (the node disconnects and backs off as after a failed connection; the next connection sends the same
+    ///     readings again with the same keys, which the receiver's de-duplication drops and acknowledges again)
+    /// An ack is taken only for this journal's epoch, for readings it holds and has not released, and either for a
+    /// batch sent on this connection or starting at the oldest pending reading (acks queued in the node's session
+    /// while it slept); anything else is ignored.
     /// </summary>
     public class NodeApp
     {
         private const int ConfigSectors = 2;
         private const long MinimumSleepMilliseconds = 100;
+
+        /// <summary>Telemetry batches sent on one connection and not yet acknowledged by the receiver, at most.</summary>
+        public const int MaxUnackedBatches = 4;
+
+        /// <summary>How long each extra listen for missing acknowledgements lasts (after the listen window).</summary>
+        public const int AckListenSliceMilliseconds = 250;
 
         private readonly NodePlatform _platform;
         private readonly NodeIdentity _identity;
@@ -32,6 +52,7 @@ namespace NodeFirmware.Core.Node
         private readonly ArrayList _extensions = new ArrayList();
         private readonly ArrayList _replies = new ArrayList();
         private readonly ArrayList _inFlight = new ArrayList(); // of InFlight
+        private readonly ArrayList _awaiting = new ArrayList(); // of AwaitedBatch, oldest first (ack_ms > 0 only)
 
         private DeviceConfig _config;
         private Phase _phase = Phase.Local;
@@ -47,6 +68,10 @@ namespace NodeFirmware.Core.Node
         private bool _sampleNow;
         private bool _rebootRequested;
         private bool _healthCheckDone;
+        private uint _sentThrough;
+        private int _listenedMilliseconds;
+        private bool _ackTimedOut;
+        private bool _ackHeardThisConnection;
         private readonly long _bootMilliseconds;
 
         private enum Phase { Local, Connecting, Connected, Publishing, Disconnecting }
@@ -59,6 +84,17 @@ namespace NodeFirmware.Core.Node
 
             /// <summary>A telemetry batch's last sequence, released on PUBACK; 0 for other messages.</summary>
             public uint ReleasesThrough;
+
+            public bool Telemetry;
+        }
+
+        private class AwaitedBatch
+        {
+            public AwaitedBatch(uint first, uint last) { First = first; Last = last; }
+
+            public uint First;
+            public uint Last;
+            public bool Acked;
         }
 
         public NodeApp(NodePlatform platform, NodeIdentity identity, DeviceConfig defaults)
@@ -102,7 +138,8 @@ namespace NodeFirmware.Core.Node
                     return NextConnected();
                 case Phase.Disconnecting:
                     _phase = Phase.Local;
-                    _journal.SaveLinkState(0, 0);
+                    if (_ackTimedOut) RecordAckTimeout();
+                    else _journal.SaveLinkState(0, 0);
                     return NextLocal();
                 case Phase.Publishing:
                     // The host came back without reporting every PUBACK: what is unacknowledged stays in the journal.
@@ -120,6 +157,12 @@ namespace NodeFirmware.Core.Node
             Signal(NodeHealthSignal.BrokerReached);
             _listened = false;
             _sleepStatusSent = false;
+            // What waited for an acknowledgement on an earlier connection is sent again, with the same keys.
+            _awaiting.Clear();
+            _sentThrough = 0;
+            _listenedMilliseconds = 0;
+            _ackTimedOut = false;
+            _ackHeardThisConnection = false;
         }
 
         public void OnConnectFailed(string reason)
@@ -134,11 +177,8 @@ namespace NodeFirmware.Core.Node
             foreach (InFlight f in _inFlight) if (f.Token == token) acked = f;
             if (acked == null) return;
             _inFlight.Remove(acked);
-            if (acked.ReleasesThrough > 0)
-            {
-                _journal.Release(acked.ReleasesThrough);
-                Signal(NodeHealthSignal.TelemetryAcknowledged);
-            }
+            if (acked.ReleasesThrough > 0) _journal.Release(acked.ReleasesThrough);
+            if (acked.Telemetry) Signal(NodeHealthSignal.TelemetryAcknowledged);
             if (_inFlight.Count == 0 && _phase == Phase.Publishing) _phase = Phase.Connected;
         }
 
@@ -152,7 +192,8 @@ namespace NodeFirmware.Core.Node
 
         public void OnMessage(string topic, byte[] payload)
         {
-            if (topic == _topics.Config) ApplyDesiredConfig(payload);
+            if (topic == _topics.TelemetryAck) HandleTelemetryAck(payload);
+            else if (topic == _topics.Config) ApplyDesiredConfig(payload);
             else if (topic == _topics.Command) HandleCommand(payload);
             else
             {
@@ -206,19 +247,25 @@ namespace NodeFirmware.Core.Node
             {
                 // Only the replies (the reboot's acknowledgement) go out before the node restarts.
             }
-            else if (_journal.PendingCount > 0 && Scheduler.ModeFor(_platform.Battery.Millivolts, _config) != PowerMode.Critical)
+            else if (_journal.PendingCount > 0 && Scheduler.ModeFor(_platform.Battery.Millivolts, _config) != PowerMode.Critical
+                && (!AckMode || (_awaiting.Count < UnackedBatchLimit() && !_ackTimedOut)))
             {
-                messages.Add(NextBatch());
+                OutboundMessage batch = NextBatch();
+                if (batch != null) messages.Add(batch);
             }
             if (messages.Count > 0) return PublishRequest(messages);
 
             if (!_listened || KeepConnected())
             {
                 _listened = true;
-                var listen = new HostRequest();
-                listen.Kind = HostRequestKind.Listen;
-                listen.ListenMilliseconds = _config.ListenWindowMilliseconds;
-                return listen;
+                return ListenRequest(_config.ListenWindowMilliseconds);
+            }
+            if (AckMode && AwaitingAck())
+            {
+                // Listen on for the receiver's acknowledgements, ack_ms per connection in all; then give up until the next one.
+                int left = _config.AckWaitMilliseconds - _listenedMilliseconds;
+                if (left > 0) return ListenRequest(left < AckListenSliceMilliseconds ? left : AckListenSliceMilliseconds);
+                _ackTimedOut = true;
             }
             if (!_sleepStatusSent && !_rebootRequested)
             {
@@ -258,16 +305,66 @@ namespace NodeFirmware.Core.Node
             return false;
         }
 
+        private bool AckMode { get { return _config.AckWaitMilliseconds > 0; } }
+
+        /// <summary>The next batch: the oldest pending readings not yet sent on this connection; null when there are none.</summary>
         private OutboundMessage NextBatch()
         {
             int max = _config.MaxBatchReadings;
             var readings = new Reading[max];
-            int n = _journal.ReadPending(readings, max);
+            int n = _journal.ReadPendingAfter(AckMode ? _sentThrough : 0, readings, max);
+            if (n == 0) return null;
             // A gap (readings dropped when the journal was full) ends the batch: batches are consecutive.
             int count = 1;
             while (count < n && readings[count].Sequence == readings[0].Sequence + (uint)count) count++;
             byte[] payload = TelemetryBatchEncoder.Encode(_identity.DeviceId, _journal.Epoch, readings, 0, count);
-            return Token(_topics.Telemetry, payload, false, readings[count - 1].Sequence);
+            uint last = readings[count - 1].Sequence;
+            if (!AckMode) return Token(_topics.Telemetry, payload, false, last, true);
+            _awaiting.Add(new AwaitedBatch(readings[0].Sequence, last));
+            _sentThrough = last;
+            return Token(_topics.Telemetry, payload, false, 0, true);
+        }
+
+        /// <summary>
+        /// One batch until the receiver answered on this connection: while it is away, each retry puts one batch into its
+        /// queue again rather than four.
+        /// </summary>
+        private int UnackedBatchLimit()
+        {
+            return _ackHeardThisConnection ? MaxUnackedBatches : 1;
+        }
+
+        private bool AwaitingAck()
+        {
+            foreach (AwaitedBatch b in _awaiting) if (!b.Acked) return true;
+            return false;
+        }
+
+        /// <summary>The receiver committed a batch: release it and every acknowledged batch right after it (see the class comment).</summary>
+        private void HandleTelemetryAck(byte[] payload)
+        {
+            uint epoch, first;
+            int count;
+            string error;
+            if (!TelemetryAck.TryDecode(payload, out epoch, out first, out count, out error)) return;
+            uint last = first + (uint)(count - 1);
+            if (epoch != _journal.Epoch || last < first || last >= _journal.NextSequence || last <= _journal.ReleasedThrough) return;
+            bool known = false;
+            foreach (AwaitedBatch b in _awaiting)
+            {
+                if (b.First == first && b.Last == last) { b.Acked = true; known = true; }
+            }
+            if (!known && first > _journal.ReleasedThrough + 1) return;
+            _ackHeardThisConnection = true;
+            if (first <= _journal.ReleasedThrough + 1) _journal.Release(last);
+            bool moved = true;
+            while (moved && _awaiting.Count > 0)
+            {
+                moved = false;
+                var oldest = (AwaitedBatch)_awaiting[0];
+                if (oldest.Last <= _journal.ReleasedThrough) { _awaiting.RemoveAt(0); moved = true; }
+                else if (oldest.Acked && oldest.First <= _journal.ReleasedThrough + 1) { _journal.Release(oldest.Last); _awaiting.RemoveAt(0); moved = true; }
+            }
         }
 
         private void TakeSample()
@@ -298,6 +395,16 @@ namespace NodeFirmware.Core.Node
             return input;
         }
 
+        /// <summary>Batches went unacknowledged for ack_ms: back off as after a failed connection, the readings kept.</summary>
+        private void RecordAckTimeout()
+        {
+            _ackTimedOut = false;
+            _linkFailedThisWake = true;
+            uint failures = _journal.ConsecutiveLinkFailures + 1;
+            long delay = Backoff.DelaySeconds(failures, _config.BackoffBaseSeconds, _config.BackoffMaxSeconds, _platform.Random);
+            _journal.SaveLinkState(failures, (uint)(_platform.Clock.UnixTimeSeconds + delay));
+        }
+
         private void RecordLinkFailure()
         {
             _inFlight.Clear();
@@ -319,15 +426,26 @@ namespace NodeFirmware.Core.Node
             r.CleanSession = false;
             int extra = 0;
             foreach (INodeExtension e in _extensions) extra += e.Subscriptions.Length;
-            r.Subscriptions = new string[2 + extra];
+            // The acknowledgements are subscribed to in either mode: a session made before ack_ms was turned on then has them.
+            r.Subscriptions = new string[3 + extra];
             r.Subscriptions[0] = _topics.Config;
             r.Subscriptions[1] = _topics.Command;
-            int i = 2;
+            r.Subscriptions[2] = _topics.TelemetryAck;
+            int i = 3;
             foreach (INodeExtension e in _extensions)
             {
                 foreach (string s in e.Subscriptions) r.Subscriptions[i++] = s;
             }
             return r;
+        }
+
+        private HostRequest ListenRequest(int milliseconds)
+        {
+            _listenedMilliseconds += milliseconds;
+            var listen = new HostRequest();
+            listen.Kind = HostRequestKind.Listen;
+            listen.ListenMilliseconds = milliseconds;
+            return listen;
         }
 
         private HostRequest PublishRequest(ArrayList messages)
@@ -354,8 +472,15 @@ namespace NodeFirmware.Core.Node
 
         private OutboundMessage Token(string topic, byte[] payload, bool retain, uint releasesThrough)
         {
+            return Token(topic, payload, retain, releasesThrough, false);
+        }
+
+        private OutboundMessage Token(string topic, byte[] payload, bool retain, uint releasesThrough, bool telemetry)
+        {
             int token = _nextToken++;
-            _inFlight.Add(new InFlight(token, releasesThrough));
+            var f = new InFlight(token, releasesThrough);
+            f.Telemetry = telemetry;
+            _inFlight.Add(f);
             return new OutboundMessage(token, topic, payload, retain);
         }
 

@@ -94,6 +94,13 @@ namespace NodeFirmware.Core.Storage
         /// <summary>Copies up to <paramref name="max"/> unreleased readings, oldest first, into <paramref name="into"/>.</summary>
         public int ReadPending(Reading[] into, int max)
         {
+            return ReadPendingAfter(0, into, max);
+        }
+
+        /// <summary>As <see cref="ReadPending"/>, but only readings after <paramref name="after"/> (ones already sent and not yet acknowledged are skipped).</summary>
+        public int ReadPendingAfter(uint after, Reading[] into, int max)
+        {
+            uint from = after > ReleasedThrough ? after : ReleasedThrough;
             int n = 0;
             int index = OldestSector();
             for (int visited = 0; visited < _sectorCount && n < max; visited++, index = (index + 1) % _sectorCount)
@@ -105,7 +112,7 @@ namespace NodeFirmware.Core.Storage
                     if (!ReadSlotFromSector(s)) continue;
                     if (_slot[0] != JournalRecord.KindReading) continue;
                     uint sequence = JournalRecord.Field(_slot, 4);
-                    if (sequence <= ReleasedThrough || sequence >= NextSequence) continue;
+                    if (sequence <= from || sequence >= NextSequence) continue;
                     into[n++] = JournalRecord.DecodeReading(_slot);
                 }
             }

@@ -16,9 +16,9 @@ public sealed class BrokerLeastPrivilegeTests : IDisposable
     private const string A = "esp32-0000000000a1";
     private const string B = "esp32-0000000000b2";
     private static readonly string[] Leaves =
-        ["telemetry", "status", "config", "config/reported", "cmd", "cmd/ack", "ota/offer", "ota/chunk", "ota/req", "ota/progress", "ota/result"];
+        ["telemetry", "telemetry/ack", "status", "config", "config/reported", "cmd", "cmd/ack", "ota/offer", "ota/chunk", "ota/req", "ota/progress", "ota/result"];
     private static readonly string[] DeviceWrites = ["telemetry", "status", "config/reported", "cmd/ack", "ota/req", "ota/progress", "ota/result"];
-    private static readonly string[] ReceiverWrites = ["config", "cmd", "ota/offer", "ota/chunk"];
+    private static readonly string[] ReceiverWrites = ["telemetry/ack", "config", "cmd", "ota/offer", "ota/chunk"];
 
     private readonly BrokerTestPki _pki = new();
     private readonly MosquittoInstance _broker;
@@ -107,7 +107,32 @@ public sealed class BrokerLeastPrivilegeTests : IDisposable
         static HashSet<string> Topics(TestMqttClient c) => c.Drain().Select(m => m.Topic).ToHashSet();
 
         Assert.Equal(new[] { A, B }.SelectMany(d => new[] { $"nodes/{d}/telemetry", $"nodes/{d}/status" }).Order(), Topics(observer).Order());
-        Assert.Equal(new[] { "config", "cmd", "ota/offer", "ota/chunk" }.Select(l => $"nodes/{A}/{l}").Order(), Topics(deviceA).Order());
+        Assert.Equal(new[] { "telemetry/ack", "config", "cmd", "ota/offer", "ota/chunk" }.Select(l => $"nodes/{A}/{l}").Order(), Topics(deviceA).Order());
         Assert.Equal(new[] { A, B }.SelectMany(d => Leaves.Select(l => $"nodes/{d}/{l}")).Order(), Topics(receiver).Order());
+    }
+
+    [Fact]
+    public async Task A_device_cannot_forge_the_receivers_acknowledgement_for_another_device_or_itself()
+    {
+        // An ack releases readings from a device's journal: a forged one would make a device drop unstored readings.
+        await using var victim = await Connect(_pki.Device(A));
+        await victim.SubscribeAsync($"nodes/{A}/telemetry/ack");
+        await using var attacker = await Connect(_pki.Device(B));
+        var forged = await attacker.PublishAsync($"nodes/{A}/telemetry/ack", "forged");
+        var own = await attacker.PublishAsync($"nodes/{B}/telemetry/ack", "forged");
+        await using var observer = await Connect(_observer);
+        var observed = await observer.PublishAsync($"nodes/{A}/telemetry/ack", "forged");
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forged.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, own.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, observed.ReasonCode);
+
+        // The receiver's own acknowledgement does arrive, and only at the device it names.
+        await using var other = await Connect(_pki.Device(B));
+        await other.SubscribeAsync("nodes/#");
+        await using var receiver = await Connect(_pki.Receiver);
+        Assert.True((await receiver.PublishAsync($"nodes/{A}/telemetry/ack", "ack")).IsSuccess);
+        await Task.Delay(300);
+        Assert.Equal([($"nodes/{A}/telemetry/ack", "ack")], victim.Drain());
+        Assert.Empty(other.Drain());
     }
 }

@@ -34,7 +34,7 @@ public sealed class NatsClusterConfigTests : IDisposable
         string conf = config.RenderNode(0);
         string device = conf.Split('\n').Single(l => l.Contains("user: \"CN=esp32-0000000000e1\"", StringComparison.Ordinal));
         Assert.Contains("publish: { allow: [\"nodes.esp32-0000000000e1.telemetry\", \"nodes.esp32-0000000000e1.status\",", device);
-        Assert.Contains("subscribe: { allow: [\"nodes.esp32-0000000000e1.config\", \"nodes.esp32-0000000000e1.cmd\", \"nodes.esp32-0000000000e1.ota.offer\", \"nodes.esp32-0000000000e1.ota.chunk\", \"$MQTT.sub.>\"]", device);
+        Assert.Contains("subscribe: { allow: [\"nodes.esp32-0000000000e1.telemetry.ack\", \"nodes.esp32-0000000000e1.config\", \"nodes.esp32-0000000000e1.cmd\", \"nodes.esp32-0000000000e1.ota.offer\", \"nodes.esp32-0000000000e1.ota.chunk\", \"$MQTT.sub.>\"]", device);
         Assert.DoesNotContain("*", device);
         string observer = conf.Split('\n').Single(l => l.Contains("user: \"CN=dashboard\"", StringComparison.Ordinal));
         Assert.Contains("publish: { allow: [] }", observer);

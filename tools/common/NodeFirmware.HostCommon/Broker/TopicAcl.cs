@@ -11,6 +11,7 @@ public static class TopicAcl
     public static readonly IReadOnlyList<(string Access, string Topic)> DevicePatterns =
     [
         ("write", "nodes/%u/telemetry"),
+        ("read", "nodes/%u/telemetry/ack"),    // the receiver's acknowledgement of a committed batch
         ("write", "nodes/%u/status"),          // retained birth message and the last will
         ("read", "nodes/%u/config"),
         ("write", "nodes/%u/config/reported"),
@@ -27,6 +28,7 @@ public static class TopicAcl
     public static readonly IReadOnlyList<(string Access, string Topic)> ReceiverTopics =
     [
         ("read", "nodes/+/#"),
+        ("write", "nodes/+/telemetry/ack"),
         ("write", "nodes/+/config"),
         ("write", "nodes/+/cmd"),
         ("write", "nodes/+/ota/offer"),

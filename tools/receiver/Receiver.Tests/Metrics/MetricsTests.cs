@@ -47,6 +47,7 @@ public sealed class MetricsTests : IClassFixture<ReceiverFactory>
         Assert.Contains("receiver_messages_quarantined_total{reason=\"out-of-range\"} 1\n", text);
         Assert.Contains("receiver_messages_quarantined_total{reason=\"malformed-cbor\"} 0\n", text);
         Assert.Contains("receiver_devices_online 1\n", text);
+        Assert.Contains("receiver_telemetry_acks_total{result=\"failed\"} 0\n", text);
         Assert.Contains("receiver_ingest_lag_seconds 0.25\n", text);
         Assert.Contains("# TYPE receiver_ingest_lag_seconds gauge\n", text);
 

@@ -36,6 +36,7 @@ public static class ReceiverServices
         services.AddSingleton(sp => new TelemetryValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
         services.AddSingleton<QuarantineLimiter>();
         services.AddSingleton<IngestClassifier>();
+        services.AddSingleton<TelemetryAckSender>();
         services.AddSingleton(sp => new IngestWriter(
             sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<ReceiverMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<IngestWriter>>(), sp.GetRequiredService<IOptions<MqttIngestOptions>>().Value.MaxMessagesPerCommit));

@@ -20,6 +20,7 @@ public static class StartupCheck
             Require(problems, broker.CaFile, "--ca", "the fleet CA certificate", CaHint(broker.CaFile));
             Require(problems, broker.CertFile, "--cert", "the receiver's certificate", IdentityHint(broker.CertFile));
             Require(problems, broker.KeyFile, "--key", "the receiver's key", IdentityHint(broker.KeyFile));
+            problems.AddRange(broker.PipelineProblems());
         }
         if (!string.IsNullOrWhiteSpace(receiver.ReleasePublicKey))
             Require(problems, receiver.ReleasePublicKey, "--release-pub", "the release public key", "nodectl firmware keygen --out release.key --pub release.pub");

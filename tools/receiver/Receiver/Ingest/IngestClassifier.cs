@@ -20,8 +20,17 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
     /// <summary>The action for a message that is acknowledged and not stored.</summary>
     public static readonly Action<WriteBatch> Nothing = _ => { };
 
-    public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
+    public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt) =>
+        Classify(topic, payload, receivedAt, out _);
+
+    /// <summary>
+    /// As <see cref="Classify(string, ReadOnlyMemory{byte}, DateTimeOffset)"/>, with the acknowledgement the device gets
+    /// once the result is committed: for telemetry that decodes and names the topic's device, whether it is stored or
+    /// quarantined (a batch the validator refuses would be refused again; sending it forever helps nobody). Null otherwise.
+    /// </summary>
+    public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, out TelemetryAckMessage? ack)
     {
+        ack = null;
         NodeTopicKind kind = NodeTopicKind.Other;
         try
         {
@@ -33,7 +42,10 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
                 var status = new StatusUpdate(parsed.DeviceId, StatusDecoder.Decode(payload), receivedAt);
                 return batch => batch.Statuses.Add(status);
             }
-            var valid = validator.Validate(TelemetryBatchDecoder.Decode(payload), parsed.DeviceId, receivedAt);
+            var decoded = TelemetryBatchDecoder.Decode(payload);
+            if (decoded.DeviceId == parsed.DeviceId)
+                ack = TelemetryAckMessage.For(parsed.DeviceId, decoded.Epoch, decoded.FirstSequence, decoded.Readings.Count);
+            var valid = validator.Validate(decoded, parsed.DeviceId, receivedAt);
             var telemetry = new ReceivedTelemetry(valid.DeviceId, valid.Records, valid.LastBatteryMillivolts, receivedAt);
             return batch => batch.Telemetry.Add(telemetry);
         }

@@ -11,10 +11,14 @@ public sealed record ReceivedMessage(string Topic, byte[] Payload, DateTimeOffse
 /// commits. Its queue is bounded: when it is full the MQTT client's message handler waits, and the broker's
 /// in-flight window (the receiver's Receive Maximum) holds everything beyond that. Order is kept: acks follow it.
 /// </summary>
-public sealed class IngestDecodeStage(IngestClassifier classifier, IngestWriter writer, int capacity)
+public sealed class IngestDecodeStage(IngestClassifier classifier, IngestWriter writer, int capacity, TelemetryAckSender? acks = null)
 {
     private readonly Channel<ReceivedMessage> _queue =
-        Channel.CreateBounded<ReceivedMessage>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        Channel.CreateBounded<ReceivedMessage>(new BoundedChannelOptions(CheckedCapacity(capacity)) { SingleReader = true, SingleWriter = true });
+
+    private static int CheckedCapacity(int capacity) => capacity is >= 1 and <= MqttIngestOptions.DecodeQueueCapacityLimit
+        ? capacity
+        : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, new MqttIngestOptions { DecodeQueueCapacity = capacity }.PipelineProblems()[0]);
 
     public ValueTask EnqueueAsync(ReceivedMessage message, CancellationToken ct) => _queue.Writer.WriteAsync(message, ct);
 
@@ -24,10 +28,18 @@ public sealed class IngestDecodeStage(IngestClassifier classifier, IngestWriter 
         {
             await foreach (var m in _queue.Reader.ReadAllAsync(ct))
             {
-                var addTo = classifier.Classify(m.Topic, m.Payload, m.ReceivedAt);
+                var addTo = classifier.Classify(m.Topic, m.Payload, m.ReceivedAt, out var ack);
                 // A message that is not kept still waits for its turn to be acknowledged, but without its bytes.
                 var payload = ReferenceEquals(addTo, IngestClassifier.Nothing) ? [] : m.Payload;
-                await writer.EnqueueAsync(new PendingMessage(m.Topic, payload, m.ReceivedAt, addTo, m.Acknowledge), ct);
+                var acknowledge = m.Acknowledge;
+                if (ack is not null && acks is not null)
+                {
+                    // After the commit: the device's acknowledgement goes out first, then the broker's PUBACK.
+                    var sender = acks;
+                    var toBroker = m.Acknowledge;
+                    acknowledge = async c => { await sender.SendAsync(ack, c); await toBroker(c); };
+                }
+                await writer.EnqueueAsync(new PendingMessage(m.Topic, payload, m.ReceivedAt, addTo, acknowledge), ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

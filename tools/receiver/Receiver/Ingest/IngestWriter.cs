@@ -33,6 +33,9 @@ public sealed class IngestWriter
     public IngestWriter(ITelemetryStore store, ReceiverMetrics metrics, TimeProvider clock, ILogger<IngestWriter> log,
         int maxMessagesPerCommit = DefaultMaxMessagesPerCommit, TimeSpan? retryInitial = null)
     {
+        if (maxMessagesPerCommit is < 1 or > MqttIngestOptions.MaxMessagesPerCommitLimit)
+            throw new ArgumentOutOfRangeException(nameof(maxMessagesPerCommit), maxMessagesPerCommit,
+                new MqttIngestOptions { MaxMessagesPerCommit = maxMessagesPerCommit }.PipelineProblems()[0]);
         _store = store;
         _metrics = metrics;
         _clock = clock;

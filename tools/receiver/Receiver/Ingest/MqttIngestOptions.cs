@@ -43,10 +43,36 @@ public sealed class MqttIngestOptions
     /// </summary>
     public ushort ReceiveMaximum { get; set; } = 4096;
 
-    /// <summary>Messages received and waiting to be decoded; beyond this the MQTT client's handler waits.</summary>
+    /// <summary>Messages received and waiting to be decoded; beyond this the MQTT client's handler waits. 1..<see cref="DecodeQueueCapacityLimit"/>.</summary>
     public int DecodeQueueCapacity { get; set; } = 512;
 
+    /// <summary>Messages committed in one transaction, at most. 1..<see cref="MaxMessagesPerCommitLimit"/>.</summary>
     public int MaxMessagesPerCommit { get; set; } = IngestWriter.DefaultMaxMessagesPerCommit;
+
+    /// <summary>
+    /// The decode queue holds received payloads (up to 16 KiB of telemetry each) in memory; the broker's in-flight window
+    /// (<see cref="ReceiveMaximum"/>) already bounds what is waiting in the receiver, so a longer queue only costs memory.
+    /// </summary>
+    public const int DecodeQueueCapacityLimit = 16384;
+
+    /// <summary>
+    /// One commit holds the store's write lock while it runs, and the writer's queue holds two commits' worth of payloads;
+    /// past a few thousand messages a commit gets no cheaper per reading (docs/receiver.md, "Ingest").
+    /// </summary>
+    public const int MaxMessagesPerCommitLimit = 8192;
+
+    /// <summary>Why the pipeline settings cannot be used (empty when they can).</summary>
+    public IReadOnlyList<string> PipelineProblems()
+    {
+        var problems = new List<string>();
+        if (DecodeQueueCapacity is < 1 or > DecodeQueueCapacityLimit)
+            problems.Add($"Receiver:Broker:DecodeQueueCapacity {DecodeQueueCapacity} is outside 1..{DecodeQueueCapacityLimit}: the queue holds received " +
+                         $"payloads in memory, and the broker's in-flight window (ReceiveMaximum, {ReceiveMaximum}) already bounds what waits in the receiver");
+        if (MaxMessagesPerCommit is < 1 or > MaxMessagesPerCommitLimit)
+            problems.Add($"Receiver:Broker:MaxMessagesPerCommit {MaxMessagesPerCommit} is outside 1..{MaxMessagesPerCommitLimit}: a commit holds the store's " +
+                         "write lock while it runs and the writer queues two commits' worth of payloads; beyond a few thousand it is no cheaper per reading");
+        return problems;
+    }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Address);
 

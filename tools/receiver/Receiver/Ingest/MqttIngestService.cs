@@ -21,10 +21,11 @@ public sealed class MqttIngestService(
     TimeProvider clock,
     ILogger<MqttIngestService> log,
     Ota.CampaignMqttBridge? campaigns = null,
-    Commands.DeviceLink? devices = null) : BackgroundService
+    Commands.DeviceLink? devices = null,
+    TelemetryAckSender? telemetryAcks = null) : BackgroundService
 {
     private readonly MqttIngestOptions _options = options.Value;
-    private readonly IngestDecodeStage _decode = new(classifier, writer, options.Value.DecodeQueueCapacity);
+    private readonly IngestDecodeStage _decode = new(classifier, writer, options.Value.DecodeQueueCapacity, telemetryAcks);
     private readonly AckGate _gate = new();
     private int _generation;
     private CancellationToken _stopping;
@@ -50,6 +51,7 @@ public sealed class MqttIngestService(
         {
             campaigns?.Detach();
             devices?.Detach();
+            telemetryAcks?.Detach();
             _gate.ConnectionLost();
             metrics.BrokerConnected(false);
             _connectionLost.TrySetResult();
@@ -105,6 +107,7 @@ public sealed class MqttIngestService(
                 metrics.BrokerConnected(true);
                 if (campaigns is not null) await campaigns.AttachAsync(client);
                 devices?.Attach(client);
+                telemetryAcks?.Attach(client);
                 log.LogInformation("connected to {Host}:{Port} as {ClientId} (session present: {Present})", host, port, _options.ClientId, result.IsSessionPresent);
                 backoff.Reset();
                 await _connectionLost.Task.WaitAsync(stop);

@@ -37,6 +37,11 @@ public static class MetricsExposition
         foreach (var status in new[] { 401, 403, 413, 421, 429 }.Concat(refused.Keys).Distinct().Order())
             w.Sample("receiver_http_refused_total", refused.GetValueOrDefault(status), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+        w.Family("receiver_telemetry_acks_total", "counter",
+            "Acknowledgements of committed batches to their devices (telemetry/ack): sent (the broker took them) or failed (no connection, refused, timed out; the device sends the batch again).");
+        w.Sample("receiver_telemetry_acks_total", m.TelemetryAcksSent, ("result", "sent"));
+        w.Sample("receiver_telemetry_acks_total", m.TelemetryAcksFailed, ("result", "failed"));
+
         w.Family("receiver_store_errors_total", "counter", "Failed store commits (retried; the messages stay unacknowledged).");
         w.Sample("receiver_store_errors_total", m.StoreErrors);
 

@@ -16,6 +16,7 @@ public sealed class ReceiverMetrics
     private readonly ConcurrentDictionary<int, long> _httpRefused = new();
     private readonly ConcurrentDictionary<string, long> _quarantineDropped = new();
     private long _quarantineBytesCut;
+    private long _telemetryAcksSent, _telemetryAcksFailed;
 
     public void MessageReceived(string kind) => _received.AddOrUpdate(kind, 1, (_, n) => n + 1);
     public void Quarantined(string reason) => _quarantined.AddOrUpdate(reason, 1, (_, n) => n + 1);
@@ -36,12 +37,20 @@ public sealed class ReceiverMetrics
         if (count > 0) _quarantineDropped.AddOrUpdate(cause, count, (_, n) => n + count);
     }
     public void QuarantinePayloadCut(long bytes) => Interlocked.Add(ref _quarantineBytesCut, bytes);
+    /// <summary>A device's acknowledgement of a committed batch: accepted by the broker, or not sent / refused.</summary>
+    public void TelemetryAck(bool sent)
+    {
+        if (sent) Interlocked.Increment(ref _telemetryAcksSent);
+        else Interlocked.Increment(ref _telemetryAcksFailed);
+    }
 
     public IReadOnlyDictionary<int, long> HttpRefusedByStatus => new Dictionary<int, long>(_httpRefused);
     public IReadOnlyDictionary<string, long> QuarantineDroppedByCause => new Dictionary<string, long>(_quarantineDropped);
     public long QuarantinePayloadBytesCut => Interlocked.Read(ref _quarantineBytesCut);
     public IReadOnlyDictionary<string, long> ReceivedByKind => new Dictionary<string, long>(_received);
     public IReadOnlyDictionary<string, long> QuarantinedByReason => new Dictionary<string, long>(_quarantined);
+    public long TelemetryAcksSent => Interlocked.Read(ref _telemetryAcksSent);
+    public long TelemetryAcksFailed => Interlocked.Read(ref _telemetryAcksFailed);
     public long ReadingsStored => Interlocked.Read(ref _readingsStored);
     public long Duplicates => Interlocked.Read(ref _duplicates);
     public long StoreErrors => Interlocked.Read(ref _storeErrors);
