@@ -13,16 +13,21 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// "factory-reset TOKEN...", "factory-reset-signed HEX" (a payload as sent), "reboot", "raw HEX" (bytes as they come
     /// down the wire), "boot" (the decision the device makes at power-on from what is stored: BootIdentity), "new-session
     /// HEX" (a restart: a new session over the same store with that challenge). "challenge:" is the first session's
-    /// challenge, "rel:" the bundle's release key (else 01 02 .. 20). Expect: the device's replies, one per request, and
-    /// the identity state at the end.
+    /// challenge, "rel:" the bundle's release key (else 01 02 .. 20). With "random:" the sessions have a random source that
+    /// gives those bytes in order (32 per draw), and "generate-key" asks the device for its own key ("generate-key HEX"
+    /// with a payload); a bundle's KEY "-" leaves the key out. "repeat" sends the last request again unchanged (a host
+    /// retry). Expect: the device's replies, one per request (a certificate request as "csr HEX"), and the identity state
+    /// at the end.
     /// </summary>
     public static class ProvisioningCheck
     {
         public static string Compute(Vector v)
         {
             var store = new IdentityStore(new CutFlash(4 * 4096, 4096), 0);
+            ScriptedRandom random = v.Has("random") ? new ScriptedRandom(v.Bytes("random")) : null;
             var session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload,
-                v.Has("challenge") ? v.Bytes("challenge") : null);
+                v.Has("challenge") ? v.Bytes("challenge") : null, random);
+            byte[] wire = null;
             string[] blobs = v.All("der");
             byte[] stored = new byte[32];
             string log = "";
@@ -32,8 +37,12 @@ namespace NodeFirmware.Core.Vectors.Checks
                 int space = send.IndexOf(' ');
                 string op = space < 0 ? send : send.Substring(0, space);
                 string arg = space < 0 ? "" : send.Substring(space + 1);
-                byte[] wire;
-                if (op == "hello") wire = FrameEncoder.Encode(MessageType.Hello, sequence++, new byte[0]);
+                if (op == "repeat")
+                {
+                    if (wire == null) throw new VectorFormatException(v.Name + ": nothing to repeat");
+                }
+                else if (op == "generate-key") wire = FrameEncoder.Encode(MessageType.GenerateKey, sequence++, arg.Length == 0 ? new byte[0] : HexText.Decode(arg, v.Name + ".send"));
+                else if (op == "hello") wire = FrameEncoder.Encode(MessageType.Hello, sequence++, new byte[0]);
                 else if (op == "put-bundle") wire = FrameEncoder.Encode(MessageType.PutBundle, sequence++, Bundle(v, blobs));
                 else if (op == "commit") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, stored);
                 else if (op == "commit-other") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, Sha256.Hash(new byte[] { 1 }));
@@ -41,7 +50,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                 else if (op == "factory-reset-signed") wire = FrameEncoder.Encode(MessageType.FactoryReset, sequence++, HexText.Decode(arg, v.Name + ".send"));
                 else if (op == "new-session")
                 {
-                    session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload, HexText.Decode(arg, v.Name + ".send"));
+                    session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload, HexText.Decode(arg, v.Name + ".send"), random);
                     log += "new session; ";
                     continue;
                 }
@@ -67,7 +76,7 @@ namespace NodeFirmware.Core.Vectors.Checks
             var b = new ProvisioningBundle();
             b.DeviceId = f[0];
             b.DeviceCertificate = Blob(blobs, f[1], v.Name);
-            b.DevicePrivateKey = Blob(blobs, f[2], v.Name);
+            b.DevicePrivateKey = f[2] == "-" ? null : Blob(blobs, f[2], v.Name);
             b.CaCertificate = Blob(blobs, f[3], v.Name);
             b.BrokerHost = "broker.factory.local";
             b.BrokerPort = 8883;
@@ -112,6 +121,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                 {
                     text += (f.Type == MessageType.Error ? "error " : "hello ") + CborDiagnostic.Read(new Core.Cbor.CborReader(f.Payload)) + "; ";
                 }
+                else if (f.Type == MessageType.CertificateRequest) text += "csr " + HexText.Encode(f.Payload) + "; ";
                 else text += f.Type == MessageType.Committed ? "committed; " : f.Type == MessageType.Rebooting ? "rebooting; " : f.Type == MessageType.ResetDone ? "reset; " : "type " + (int)f.Type + "; ";
             }
             return text;
