@@ -174,49 +174,196 @@ namespace NodeFirmware.Core.Crypto
             }
         }
 
-        /// <summary>o = a·b·R^−1 mod m (coarsely integrated operand scanning, one limb of b per round).</summary>
+        /// <summary>
+        /// o = a·b·R^−1 mod m (coarsely integrated operand scanning, one limb of b per round). Written out limb by limb,
+        /// as Field25519's multiplication is: on nanoCLR, loop control and array indexing would cost more than the products.
+        /// </summary>
         public void Mul(uint[] o, uint[] a, uint[] b)
         {
-            uint[] t = _t;
+            ulong a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
             uint[] m = _m;
-            for (int i = 0; i < Limbs + 2; i++) t[i] = 0;
-            for (int i = 0; i < Limbs; i++)
-            {
-                ulong bi = b[i];
-                ulong c = 0;
-                for (int j = 0; j < Limbs; j++)
-                {
-                    c += t[j] + a[j] * bi;
-                    t[j] = (uint)c;
-                    c >>= 32;
-                }
-                c += t[Limbs];
-                t[Limbs] = (uint)c;
-                t[Limbs + 1] = (uint)(c >> 32);
-
-                ulong q = (uint)(t[0] * _m0inv);
-                c = (t[0] + q * m[0]) >> 32;
-                for (int j = 1; j < Limbs; j++)
-                {
-                    c += t[j] + q * m[j];
-                    t[j - 1] = (uint)c;
-                    c >>= 32;
-                }
-                c += t[Limbs];
-                t[Limbs - 1] = (uint)c;
-                t[Limbs] = t[Limbs + 1] + (uint)(c >> 32);
-            }
-            // t < 2m: subtract m once when t[8] is set or t >= m.
-            long borrow = 0;
-            for (int i = 0; i < Limbs; i++)
-            {
-                long v = (long)t[i] - m[i] + borrow;
-                _d[i] = (uint)v;
-                borrow = v >> 32;
-            }
-            uint subtract = t[Limbs] | (uint)((borrow & 1) ^ 1);
-            for (int i = 0; i < Limbs; i++) o[i] = t[i];
-            Select(o, _d, subtract);
+            ulong m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7];
+            uint m0inv = _m0inv;
+            ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, t8 = 0, t9, c, q, bi;
+            bi = b[0];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[1];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[2];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[3];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[4];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[5];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[6];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            bi = b[7];
+            c = t0 + a0 * bi; t0 = (uint)c; c >>= 32;
+            c += t1 + a1 * bi; t1 = (uint)c; c >>= 32;
+            c += t2 + a2 * bi; t2 = (uint)c; c >>= 32;
+            c += t3 + a3 * bi; t3 = (uint)c; c >>= 32;
+            c += t4 + a4 * bi; t4 = (uint)c; c >>= 32;
+            c += t5 + a5 * bi; t5 = (uint)c; c >>= 32;
+            c += t6 + a6 * bi; t6 = (uint)c; c >>= 32;
+            c += t7 + a7 * bi; t7 = (uint)c; c >>= 32;
+            c += t8; t8 = (uint)c; t9 = c >> 32;
+            q = (uint)((uint)t0 * m0inv);
+            c = (t0 + q * m0) >> 32;
+            c += t1 + q * m1; t0 = (uint)c; c >>= 32;
+            c += t2 + q * m2; t1 = (uint)c; c >>= 32;
+            c += t3 + q * m3; t2 = (uint)c; c >>= 32;
+            c += t4 + q * m4; t3 = (uint)c; c >>= 32;
+            c += t5 + q * m5; t4 = (uint)c; c >>= 32;
+            c += t6 + q * m6; t5 = (uint)c; c >>= 32;
+            c += t7 + q * m7; t6 = (uint)c; c >>= 32;
+            c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
+            // t < 2m: subtract m once when t8 is set or t >= m, chosen by mask.
+            long v, borrow;
+            v = (long)t0 - (long)m0; uint d0 = (uint)v; borrow = v >> 32;
+            v = (long)t1 - (long)m1 + borrow; uint d1 = (uint)v; borrow = v >> 32;
+            v = (long)t2 - (long)m2 + borrow; uint d2 = (uint)v; borrow = v >> 32;
+            v = (long)t3 - (long)m3 + borrow; uint d3 = (uint)v; borrow = v >> 32;
+            v = (long)t4 - (long)m4 + borrow; uint d4 = (uint)v; borrow = v >> 32;
+            v = (long)t5 - (long)m5 + borrow; uint d5 = (uint)v; borrow = v >> 32;
+            v = (long)t6 - (long)m6 + borrow; uint d6 = (uint)v; borrow = v >> 32;
+            v = (long)t7 - (long)m7 + borrow; uint d7 = (uint)v; borrow = v >> 32;
+            uint mask = 0 - ((uint)t8 | (uint)((borrow & 1) ^ 1));
+            o[0] = (d0 & mask) | ((uint)t0 & ~mask);
+            o[1] = (d1 & mask) | ((uint)t1 & ~mask);
+            o[2] = (d2 & mask) | ((uint)t2 & ~mask);
+            o[3] = (d3 & mask) | ((uint)t3 & ~mask);
+            o[4] = (d4 & mask) | ((uint)t4 & ~mask);
+            o[5] = (d5 & mask) | ((uint)t5 & ~mask);
+            o[6] = (d6 & mask) | ((uint)t6 & ~mask);
+            o[7] = (d7 & mask) | ((uint)t7 & ~mask);
         }
 
         /// <summary>o = a^−1 (Montgomery form in and out) as a^(m−2); o = 0 for a = 0.</summary>
