@@ -16,7 +16,8 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// challenge, "rel:" the bundle's release key (else 01 02 .. 20). With "random:" the sessions have a random source that
     /// gives those bytes in order (32 per draw), and "generate-key" asks the device for its own key ("generate-key HEX"
     /// with a payload); a bundle's KEY "-" leaves the key out. "repeat" sends the last request again unchanged (a host
-    /// retry). Expect: the device's replies, one per request (a certificate request as "csr HEX"), and the identity state
+    /// retry). "self-test" runs SELF_TEST ("self-test HEX" with a payload) when the case has "sensor:" (the chip id the
+    /// simulated sensor reports, hex, or "missing"); its scratch storage is a flash of one sector. Expect: the device's replies, one per request (a certificate request as "csr HEX"), and the identity state
     /// at the end.
     /// </summary>
     public static class ProvisioningCheck
@@ -28,6 +29,7 @@ namespace NodeFirmware.Core.Vectors.Checks
             var session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload,
                 v.Has("challenge") ? v.Bytes("challenge") : null, random);
             byte[] wire = null;
+            if (v.Has("sensor")) session.EnableSelfTest(new ScriptedSensorProbe(v.Text("sensor")), new CutFlash(4096, 4096));
             string[] blobs = v.All("der");
             byte[] stored = new byte[32];
             string log = "";
@@ -41,6 +43,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                 {
                     if (wire == null) throw new VectorFormatException(v.Name + ": nothing to repeat");
                 }
+                else if (op == "self-test") wire = FrameEncoder.Encode(MessageType.SelfTest, sequence++, arg.Length == 0 ? new byte[0] : HexText.Decode(arg, v.Name + ".send"));
                 else if (op == "generate-key") wire = FrameEncoder.Encode(MessageType.GenerateKey, sequence++, arg.Length == 0 ? new byte[0] : HexText.Decode(arg, v.Name + ".send"));
                 else if (op == "hello") wire = FrameEncoder.Encode(MessageType.Hello, sequence++, new byte[0]);
                 else if (op == "put-bundle") wire = FrameEncoder.Encode(MessageType.PutBundle, sequence++, Bundle(v, blobs));
@@ -122,6 +125,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                     text += (f.Type == MessageType.Error ? "error " : "hello ") + CborDiagnostic.Read(new Core.Cbor.CborReader(f.Payload)) + "; ";
                 }
                 else if (f.Type == MessageType.CertificateRequest) text += "csr " + HexText.Encode(f.Payload) + "; ";
+                else if (f.Type == MessageType.SelfTestResult) text += "self-test " + CborDiagnostic.Read(new Core.Cbor.CborReader(f.Payload)) + "; ";
                 else text += f.Type == MessageType.Committed ? "committed; " : f.Type == MessageType.Rebooting ? "rebooting; " : f.Type == MessageType.ResetDone ? "reset; " : "type " + (int)f.Type + "; ";
             }
             return text;

@@ -36,5 +36,7 @@ namespace NodeFirmware.Core.Provisioning
         KeyMismatch = 17,
         /// <summary>The device could not make a key (no random source, or it gave no usable scalar).</summary>
         KeyGenerationFailed = 18,
+        /// <summary>SELF_TEST on a device whose host gave the session no hardware to check.</summary>
+        SelfTestUnavailable = 19,
     }
 }

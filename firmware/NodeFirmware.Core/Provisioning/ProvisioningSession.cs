@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Ota;
 using NodeFirmware.Core.Util;
 
@@ -37,6 +38,8 @@ namespace NodeFirmware.Core.Provisioning
         private bool _committedHere;
         private readonly Random _keyEntropy;
         private DeviceKey _pendingKey;
+        private ISensorProbe _selfTestSensor;
+        private IFlash _selfTestScratch;
 
         /// <summary>The fault text HELLO carries is cut to this many characters, like an ERROR's message.</summary>
         public const int MaxFaultLength = 200;
@@ -95,6 +98,18 @@ namespace NodeFirmware.Core.Provisioning
         {
             if (fault == null || fault.Length == 0) fault = "unusable identity";
             _identityFault = fault.Length > MaxFaultLength ? fault.Substring(0, MaxFaultLength) : fault;
+        }
+
+        /// <summary>
+        /// Lets SELF_TEST check the board: the sensor through <paramref name="sensor"/>, storage on <paramref name="scratch"/>
+        /// (a sector of the storage the journal uses, set aside for this: the test erases it), the identity in the store.
+        /// </summary>
+        public void EnableSelfTest(ISensorProbe sensor, IFlash scratch)
+        {
+            if (sensor == null) throw new ArgumentNullException("sensor");
+            if (scratch == null) throw new ArgumentNullException("scratch");
+            _selfTestSensor = sensor;
+            _selfTestScratch = scratch;
         }
 
         /// <summary>Set once a Reboot request was answered; the host restarts the device after sending the output.</summary>
@@ -213,6 +228,10 @@ namespace NodeFirmware.Core.Provisioning
                     return Reply(MessageType.Rebooting, request, null);
                 case MessageType.FactoryReset: FactoryReset(request.Payload); return Reply(MessageType.ResetDone, request, null);
                 case MessageType.GenerateKey: return Reply(MessageType.CertificateRequest, request, GenerateKey(request.Payload));
+                case MessageType.SelfTest:
+                    if (request.Payload.Length != 0) throw new ProvisioningException(ErrorCode.BadRequest, "SELF_TEST carries no payload");
+                    if (_selfTestSensor == null) throw new ProvisioningException(ErrorCode.SelfTestUnavailable, "this firmware has no self-test");
+                    return Reply(MessageType.SelfTestResult, request, SelfTest.Run(_selfTestSensor, _selfTestScratch, _store, DeviceId));
                 default:
                     throw new ProvisioningException(ErrorCode.UnknownMessage, "message type 0x" + ((int)request.Type).ToString("x2") + " is not a request");
             }
