@@ -29,7 +29,23 @@ namespace NodeFirmware.Core.NanoBench
                 Crc32Of64K(),
                 TelemetryBatch60(),
                 JournalAppend(),
+                P256KeygenAndRequest(),
             };
+        }
+
+        /// <summary>What GENERATE_KEY costs the device: a key from 32 random bytes (d·G) and its signed certificate request.</summary>
+        private static string P256KeygenAndRequest()
+        {
+            var random = new SequenceRandom(256);
+            long start = Now();
+            int runs = 0;
+            do
+            {
+                var key = NodeFirmware.Core.Provisioning.DeviceKey.Generate(random);
+                if (NodeFirmware.Core.Provisioning.CsrBuilder.Build(key, "esp32-240ac4123456").Length < 200) return "nanobench op=p256_keygen_csr error=short-request";
+                runs++;
+            } while (Elapsed(start) < MinMillis);
+            return Line("p256_keygen_csr", start, runs);
         }
 
         private static string Ed25519Verify()

@@ -64,6 +64,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "message") return MessageCheck.Compute(v);
             if (kind == "provisioning") return ProvisioningCheck.Compute(v);
             if (kind == "factory-reset") return FactoryResetCheck.Compute(v);
+            if (kind == "p256") return P256Check.Compute(v);
             throw new VectorFormatException("unknown @kind '" + kind + "'");
         }
     }

@@ -115,10 +115,14 @@ namespace NodeFirmware.Device
             return new InternalFlashStorage(DevicePaths.IdentityFile, DevicePaths.StoreSectors * DevicePaths.SectorSize, DevicePaths.SectorSize);
         }
 
-        /// <summary>A session with this boot's challenge (Core's <see cref="ResetChallenge"/>), or none when the boot counter cannot be written.</summary>
+        /// <summary>
+        /// A session with this boot's challenge (Core's <see cref="ResetChallenge"/>), or none when the boot counter cannot be
+        /// written, and the random source for the key the board makes on GENERATE_KEY: System.Random, as for the challenge,
+        /// which nanoCLR's ESP32 port serves from esp_random() (docs/device-apis.md, "Provisioning UART").
+        /// </summary>
         private static ProvisioningSession NewSession(InternalFlashStorage flash, string firmwareVersion)
         {
-            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge());
+            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge(), new Random());
         }
 
         /// <summary>16 bytes from System.Random (nanoCLR's ESP32 port draws them from esp_random()) mixed with the persisted boot counter.</summary>

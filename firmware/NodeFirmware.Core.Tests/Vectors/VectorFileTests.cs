@@ -51,7 +51,7 @@ public class VectorFileTests
     public void There_are_vectors_for_each_area_the_device_relies_on()
     {
         var kinds = Directory.GetFiles(Folder(), "*.vec").Select(f => VectorFile.Parse(File.ReadAllText(f)).Kind).ToHashSet();
-        foreach (string kind in new[] { "sha", "ed25519", "crc32", "cbor", "telemetry", "config", "scheduler", "energy", "journal", "node", "ota", "message", "provisioning", "factory-reset", "sensing", "rollback-policy" })
+        foreach (string kind in new[] { "sha", "ed25519", "crc32", "cbor", "telemetry", "config", "scheduler", "energy", "journal", "node", "ota", "message", "provisioning", "factory-reset", "sensing", "rollback-policy", "p256" })
             Assert.Contains(kind, kinds);
     }
 

@@ -13,19 +13,27 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// "hello", "put-bundle" (the last bundle line), "commit" (the hash the device last sent in STORED), "commit-other",
     /// "factory-reset TOKEN...", "factory-reset-signed HEX" (a payload as sent), "reboot", "raw HEX" (bytes as they come
     /// down the wire), "boot" (the decision the device makes at power-on from what is stored: BootIdentity), "new-session
-    /// HEX" (a restart: a new session over the same store with that challenge), "not-a-request" (a frame of type 0x06),
-    /// and for the boot-time re-entry window (<see cref="ReentryWindow"/>): "window MS" (opens one over the current
-    /// session at that time), "poll MS" (what the window tells the host then), "window-opens" (the wake causes that
-    /// open one). "challenge:" is the first session's challenge, "rel:" the bundle's release key (else 01 02 .. 20).
-    /// Expect: the device's replies, one per request, the window's answers, and the identity state at the end.
+    /// HEX" (a restart: a new session over the same store with that challenge), "not-a-request" (a frame of type 0x08,
+    /// which no request uses), and for the boot-time re-entry window (<see cref="ReentryWindow"/>): "window MS" (opens one
+    /// over the current session at that time), "poll MS" (what the window tells the host then), "window-opens" (the wake
+    /// causes that open one). "challenge:" is the first session's challenge, "rel:" the bundle's release key (else 01 02 ..
+    /// 20). With "random:" the sessions have a random source that gives those bytes in order (32 per draw), and
+    /// "generate-key" asks the device for its own key ("generate-key HEX" with a payload); a bundle's KEY "-" leaves the
+    /// key out. "repeat" sends the last request again unchanged (a host retry). "self-test" runs SELF_TEST ("self-test HEX"
+    /// with a payload) when the case has "sensor:" (the chip id the simulated sensor reports, hex, or "missing"); its
+    /// scratch storage is a flash of one sector. Expect: the device's replies, one per request (a certificate request as
+    /// "csr HEX"), the window's answers, and the identity state at the end.
     /// </summary>
     public static class ProvisioningCheck
     {
         public static string Compute(Vector v)
         {
             var store = new IdentityStore(new CutFlash(4 * 4096, 4096), 0);
+            ScriptedRandom random = v.Has("random") ? new ScriptedRandom(v.Bytes("random")) : null;
             var session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload,
-                v.Has("challenge") ? v.Bytes("challenge") : null);
+                v.Has("challenge") ? v.Bytes("challenge") : null, random);
+            byte[] wire = null;
+            if (v.Has("sensor")) session.EnableSelfTest(new ScriptedSensorProbe(v.Text("sensor")), new CutFlash(4096, 4096));
             string[] blobs = v.All("der");
             byte[] stored = new byte[32];
             string log = "";
@@ -36,8 +44,13 @@ namespace NodeFirmware.Core.Vectors.Checks
                 int space = send.IndexOf(' ');
                 string op = space < 0 ? send : send.Substring(0, space);
                 string arg = space < 0 ? "" : send.Substring(space + 1);
-                byte[] wire;
-                if (op == "hello") wire = FrameEncoder.Encode(MessageType.Hello, sequence++, new byte[0]);
+                if (op == "repeat")
+                {
+                    if (wire == null) throw new VectorFormatException(v.Name + ": nothing to repeat");
+                }
+                else if (op == "self-test") wire = FrameEncoder.Encode(MessageType.SelfTest, sequence++, arg.Length == 0 ? new byte[0] : HexText.Decode(arg, v.Name + ".send"));
+                else if (op == "generate-key") wire = FrameEncoder.Encode(MessageType.GenerateKey, sequence++, arg.Length == 0 ? new byte[0] : HexText.Decode(arg, v.Name + ".send"));
+                else if (op == "hello") wire = FrameEncoder.Encode(MessageType.Hello, sequence++, new byte[0]);
                 else if (op == "put-bundle") wire = FrameEncoder.Encode(MessageType.PutBundle, sequence++, Bundle(v, blobs));
                 else if (op == "commit") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, stored);
                 else if (op == "commit-other") wire = FrameEncoder.Encode(MessageType.Commit, sequence++, Sha256.Hash(new byte[] { 1 }));
@@ -45,13 +58,13 @@ namespace NodeFirmware.Core.Vectors.Checks
                 else if (op == "factory-reset-signed") wire = FrameEncoder.Encode(MessageType.FactoryReset, sequence++, HexText.Decode(arg, v.Name + ".send"));
                 else if (op == "new-session")
                 {
-                    session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload, HexText.Decode(arg, v.Name + ".send"));
+                    session = new ProvisioningSession(store, v.Bytes("mac"), "1.2.0", ProvisioningProtocol.DefaultMaxPayload, HexText.Decode(arg, v.Name + ".send"), random);
                     log += "new session; ";
                     continue;
                 }
                 else if (op == "reboot") wire = FrameEncoder.Encode(MessageType.Reboot, sequence++, new byte[0]);
                 else if (op == "raw") wire = HexText.Decode(arg, v.Name + ".send");
-                else if (op == "not-a-request") wire = FrameEncoder.Encode((MessageType)0x06, sequence++, new byte[0]);
+                else if (op == "not-a-request") wire = FrameEncoder.Encode((MessageType)0x08, sequence++, new byte[0]);
                 else if (op == "window")
                 {
                     window = new ReentryWindow(session, HexText.ParseLong(arg, v.Name + ".send"));
@@ -92,7 +105,7 @@ namespace NodeFirmware.Core.Vectors.Checks
             var b = new ProvisioningBundle();
             b.DeviceId = f[0];
             b.DeviceCertificate = Blob(blobs, f[1], v.Name);
-            b.DevicePrivateKey = Blob(blobs, f[2], v.Name);
+            b.DevicePrivateKey = f[2] == "-" ? null : Blob(blobs, f[2], v.Name);
             b.CaCertificate = Blob(blobs, f[3], v.Name);
             b.BrokerHost = "broker.factory.local";
             b.BrokerPort = 8883;
@@ -137,6 +150,8 @@ namespace NodeFirmware.Core.Vectors.Checks
                 {
                     text += (f.Type == MessageType.Error ? "error " : "hello ") + CborDiagnostic.Read(new Core.Cbor.CborReader(f.Payload)) + "; ";
                 }
+                else if (f.Type == MessageType.CertificateRequest) text += "csr " + HexText.Encode(f.Payload) + "; ";
+                else if (f.Type == MessageType.SelfTestResult) text += "self-test " + CborDiagnostic.Read(new Core.Cbor.CborReader(f.Payload)) + "; ";
                 else text += f.Type == MessageType.Committed ? "committed; " : f.Type == MessageType.Rebooting ? "rebooting; " : f.Type == MessageType.ResetDone ? "reset; " : "type " + (int)f.Type + "; ";
             }
             return text;

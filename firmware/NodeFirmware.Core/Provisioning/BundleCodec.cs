@@ -5,22 +5,25 @@ namespace NodeFirmware.Core.Provisioning
     /// <summary>
     /// The CBOR form of a <see cref="ProvisioningBundle"/>: one map with short text keys in a fixed order
     /// (v, id, cert, key, ca, host, port, ssid, psk, rel, cfg?). Decoding is strict: every key once,
-    /// nothing unknown, nothing after the map.
+    /// nothing unknown, nothing after the map. "key" may be left out: the device then uses the key it generated itself
+    /// (GENERATE_KEY), and the bundle it stores carries that key.
     /// </summary>
     public static class BundleCodec
     {
         private static readonly string[] Keys = { "v", "id", "cert", "key", "ca", "host", "port", "ssid", "psk", "rel", "cfg" };
         private const int RequiredKeys = 10;
+        private const int KeyIndex = 3;
 
         public static byte[] Encode(ProvisioningBundle b)
         {
             bool hasConfig = b.ConfigOverrides != null;
+            bool hasKey = b.DevicePrivateKey != null;
             var w = new CborWriter(2048);
-            w.WriteStartMap(hasConfig ? Keys.Length : RequiredKeys);
+            w.WriteStartMap(RequiredKeys + (hasConfig ? 1 : 0) - (hasKey ? 0 : 1));
             w.WriteText("v"); w.WriteInt32(ProvisioningBundle.FormatVersion);
             w.WriteText("id"); w.WriteText(b.DeviceId);
             w.WriteText("cert"); w.WriteBytes(b.DeviceCertificate);
-            w.WriteText("key"); w.WriteBytes(b.DevicePrivateKey);
+            if (hasKey) { w.WriteText("key"); w.WriteBytes(b.DevicePrivateKey); }
             w.WriteText("ca"); w.WriteBytes(b.CaCertificate);
             w.WriteText("host"); w.WriteText(b.BrokerHost);
             w.WriteText("port"); w.WriteInt32(b.BrokerPort);
@@ -84,7 +87,7 @@ namespace NodeFirmware.Core.Provisioning
             }
             for (int i = 0; i < RequiredKeys; i++)
             {
-                if (!seen[i]) throw Bad("missing key '" + Keys[i] + "'");
+                if (!seen[i] && i != KeyIndex) throw Bad("missing key '" + Keys[i] + "'");
             }
             return b;
         }

@@ -32,6 +32,16 @@ namespace NodeFirmware.Core.Provisioning
             return Certificate(der, out publicKey);
         }
 
+        /// <summary>
+        /// The subjectPublicKey of a well-formed certificate as its BIT STRING contents (00, then the point), or null when
+        /// the certificate is not well-formed.
+        /// </summary>
+        public static byte[] CertificatePublicKey(byte[] der)
+        {
+            byte[] publicKey;
+            return Certificate(der, out publicKey) == null ? publicKey : null;
+        }
+
         /// <summary>Problem with a PKCS#8 P-256 private key in DER, or null.</summary>
         public static string PrivateKeyProblem(byte[] der)
         {

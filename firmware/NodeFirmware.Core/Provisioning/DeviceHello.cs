@@ -33,12 +33,15 @@ namespace NodeFirmware.Core.Provisioning
         /// <summary>With Committed: the challenge a signed FACTORY_RESET must carry this boot; null when none is open.</summary>
         public byte[] Challenge;
 
+        /// <summary>True when the device makes its own key on GENERATE_KEY ("gen"; absent, false, on firmware without it).</summary>
+        public bool CanGenerateKey;
+
         public bool Provisioned { get { return State == IdentityState.Committed; } }
 
         public byte[] Encode()
         {
             var w = new CborWriter(128);
-            w.WriteStartMap(7 + (CertificateSha256 == null ? 0 : 1) + (Fault == null ? 0 : 1) + (ReleaseKeyId == null ? 0 : 1) + (Challenge == null ? 0 : 1));
+            w.WriteStartMap(7 + (CertificateSha256 == null ? 0 : 1) + (Fault == null ? 0 : 1) + (ReleaseKeyId == null ? 0 : 1) + (Challenge == null ? 0 : 1) + (CanGenerateKey ? 1 : 0));
             w.WriteText("pv"); w.WriteInt32(ProtocolVersion);
             w.WriteText("mac"); w.WriteBytes(Mac);
             w.WriteText("id"); w.WriteText(DeviceId);
@@ -50,6 +53,7 @@ namespace NodeFirmware.Core.Provisioning
             if (Fault != null) { w.WriteText("fault"); w.WriteText(Fault); }
             if (ReleaseKeyId != null) { w.WriteText("rkid"); w.WriteBytes(ReleaseKeyId); }
             if (Challenge != null) { w.WriteText("nonce"); w.WriteBytes(Challenge); }
+            if (CanGenerateKey) { w.WriteText("gen"); w.WriteBoolean(true); }
             return w.ToArray();
         }
 
@@ -73,6 +77,7 @@ namespace NodeFirmware.Core.Provisioning
                 else if (key == "fault") h.Fault = r.ReadText();
                 else if (key == "rkid") h.ReleaseKeyId = r.ReadBytes();
                 else if (key == "nonce") h.Challenge = r.ReadBytes();
+                else if (key == "gen") h.CanGenerateKey = r.ReadBoolean();
                 else r.SkipValue();
             }
             if (!r.AtEnd) throw new CborException("trailing bytes after the hello map");

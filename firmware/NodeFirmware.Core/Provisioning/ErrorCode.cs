@@ -30,5 +30,13 @@ namespace NodeFirmware.Core.Provisioning
         StaleChallenge = 14,
         /// <summary>A signed FactoryReset whose signature does not verify with the device's release key.</summary>
         BadSignature = 15,
+        /// <summary>A bundle without a private key, but this session generated none (GENERATE_KEY first; a key does not survive a restart).</summary>
+        NoGeneratedKey = 16,
+        /// <summary>A bundle without a private key whose certificate is not for the key this device generated.</summary>
+        KeyMismatch = 17,
+        /// <summary>The device could not make a key (no random source, or it gave no usable scalar).</summary>
+        KeyGenerationFailed = 18,
+        /// <summary>SELF_TEST on a device whose host gave the session no hardware to check.</summary>
+        SelfTestUnavailable = 19,
     }
 }

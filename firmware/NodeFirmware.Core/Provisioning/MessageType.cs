@@ -21,6 +21,15 @@ namespace NodeFirmware.Core.Provisioning
         /// </summary>
         FactoryReset = 0x05,
 
+        /// <summary>
+        /// Asks the device to make its own P-256 key pair and keep it, pending, for the next PUT_BUNDLE, whose bundle then
+        /// carries the certificate without a key. Empty payload.
+        /// </summary>
+        GenerateKey = 0x06,
+
+        /// <summary>Asks the firmware to check its board (<see cref="SelfTest"/>). Empty payload.</summary>
+        SelfTest = 0x07,
+
         /// <summary>Reply to Hello: CBOR map (see <see cref="DeviceHello"/>).</summary>
         HelloReply = 0x81,
 
@@ -35,6 +44,12 @@ namespace NodeFirmware.Core.Provisioning
 
         /// <summary>Reply to FactoryReset. Empty payload.</summary>
         ResetDone = 0x85,
+
+        /// <summary>Reply to GenerateKey: the PKCS#10 certificate request, DER, signed by the new key (<see cref="CsrBuilder"/>).</summary>
+        CertificateRequest = 0x86,
+
+        /// <summary>Reply to SelfTest: CBOR { "pass": bool, "checks": [ { "name", "ok", "detail" } ... ] }.</summary>
+        SelfTestResult = 0x87,
 
         /// <summary>Any request that failed: CBOR map { "code": uint, "msg": text }.</summary>
         Error = 0xEE,

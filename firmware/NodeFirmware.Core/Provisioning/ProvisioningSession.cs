@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using NodeFirmware.Core.Crypto;
+using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Ota;
 using NodeFirmware.Core.Util;
 
@@ -15,6 +16,8 @@ namespace NodeFirmware.Core.Provisioning
     /// A committed identity is locked: PUT_BUNDLE and COMMIT are refused, and only a FACTORY_RESET signed by the
     /// release key of that identity over this session's challenge erases it (<see cref="FactoryResetAuthorization"/>).
     /// The host makes the challenge from fresh random bytes at every boot; it is used up by a successful reset.
+    /// Given a random source, the device makes its own key on GENERATE_KEY (<see cref="DeviceKey"/>) and keeps it in RAM,
+    /// pending, until a bundle without a key stores it with the certificate issued for it; the key is never sent.
     /// </summary>
     public class ProvisioningSession
     {
@@ -33,6 +36,10 @@ namespace NodeFirmware.Core.Provisioning
         private string _identityFault;
         private byte[] _challenge;
         private bool _committedHere;
+        private readonly Random _keyEntropy;
+        private DeviceKey _pendingKey;
+        private ISensorProbe _selfTestSensor;
+        private IFlash _selfTestScratch;
 
         /// <summary>The fault text HELLO carries is cut to this many characters, like an ERROR's message.</summary>
         public const int MaxFaultLength = 200;
@@ -48,7 +55,15 @@ namespace NodeFirmware.Core.Provisioning
         /// cannot be reset in this session.
         /// </param>
         public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion, int maxPayload, byte[] challenge)
+            : this(store, mac, firmwareVersion, maxPayload, challenge, null) { }
+
+        /// <param name="keyEntropy">
+        /// The source of the device's own key (GENERATE_KEY): on the device System.Random, which nanoCLR's ESP32 port
+        /// serves from the hardware RNG, the same source as the challenge. Null: the device cannot make its key.
+        /// </param>
+        public ProvisioningSession(IdentityStore store, byte[] mac, string firmwareVersion, int maxPayload, byte[] challenge, Random keyEntropy)
         {
+            _keyEntropy = keyEntropy;
             if (challenge != null && challenge.Length != FactoryResetAuthorization.NonceSize) throw new ArgumentException("a challenge has 16 bytes");
             _challenge = challenge == null ? null : (byte[])challenge.Clone();
             if (store == null) throw new ArgumentNullException("store");
@@ -83,6 +98,18 @@ namespace NodeFirmware.Core.Provisioning
         {
             if (fault == null || fault.Length == 0) fault = "unusable identity";
             _identityFault = fault.Length > MaxFaultLength ? fault.Substring(0, MaxFaultLength) : fault;
+        }
+
+        /// <summary>
+        /// Lets SELF_TEST check the board: the sensor through <paramref name="sensor"/>, storage on <paramref name="scratch"/>
+        /// (a sector of the storage the journal uses, set aside for this: the test erases it), the identity in the store.
+        /// </summary>
+        public void EnableSelfTest(ISensorProbe sensor, IFlash scratch)
+        {
+            if (sensor == null) throw new ArgumentNullException("sensor");
+            if (scratch == null) throw new ArgumentNullException("scratch");
+            _selfTestSensor = sensor;
+            _selfTestScratch = scratch;
         }
 
         /// <summary>Set once a Reboot request was answered; the host restarts the device after sending the output.</summary>
@@ -200,6 +227,11 @@ namespace NodeFirmware.Core.Provisioning
                     RebootRequested = true;
                     return Reply(MessageType.Rebooting, request, null);
                 case MessageType.FactoryReset: FactoryReset(request.Payload); return Reply(MessageType.ResetDone, request, null);
+                case MessageType.GenerateKey: return Reply(MessageType.CertificateRequest, request, GenerateKey(request.Payload));
+                case MessageType.SelfTest:
+                    if (request.Payload.Length != 0) throw new ProvisioningException(ErrorCode.BadRequest, "SELF_TEST carries no payload");
+                    if (_selfTestSensor == null) throw new ProvisioningException(ErrorCode.SelfTestUnavailable, "this firmware has no self-test");
+                    return Reply(MessageType.SelfTestResult, request, SelfTest.Run(_selfTestSensor, _selfTestScratch, _store, DeviceId));
                 default:
                     throw new ProvisioningException(ErrorCode.UnknownMessage, "message type 0x" + ((int)request.Type).ToString("x2") + " is not a request");
             }
@@ -215,6 +247,7 @@ namespace NodeFirmware.Core.Provisioning
             h.State = State;
             h.Fault = h.State == IdentityState.Corrupt ? _identityFault : null;
             h.MaxBundleSize = _store.MaxBundleSize;
+            h.CanGenerateKey = _keyEntropy != null;
             if (h.State != IdentityState.Empty)
             {
                 try
@@ -241,12 +274,66 @@ namespace NodeFirmware.Core.Provisioning
                 throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; only a FACTORY_RESET signed with its release key erases the identity (HELLO carries the challenge)");
             if (bundle.Length > _store.MaxBundleSize)
                 throw new ProvisioningException(ErrorCode.PayloadTooLarge, "bundle of " + bundle.Length + " bytes exceeds the " + _store.MaxBundleSize + " this device stores");
-            BundleValidator.Validate(BundleCodec.Decode(bundle), DeviceId);
+            ProvisioningBundle decoded = BundleCodec.Decode(bundle);
+            if (decoded.DevicePrivateKey == null) bundle = WithPendingKey(decoded);
+            else BundleValidator.Validate(decoded, DeviceId);
             byte[] readBack = _store.SaveStored(bundle);
             _identityFault = null;
             if (!Hex.SameBytes(readBack, bundle))
                 throw new ProvisioningException(ErrorCode.StorageFailed, "the bundle read back from storage differs from the one received");
             return Sha256.Hash(readBack);
+        }
+
+        /// <summary>
+        /// A bundle without a key takes the key this session generated: its certificate must be for that key. The bundle
+        /// stored is the one received with the key added (PKCS#8), so the identity record has the form it always had.
+        /// </summary>
+        private byte[] WithPendingKey(ProvisioningBundle bundle)
+        {
+            if (_pendingKey == null)
+                throw new ProvisioningException(ErrorCode.NoGeneratedKey, "the bundle carries no 'key' and this device generated none since it started; send GENERATE_KEY first");
+            byte[] certificateKey = CredentialCheck.CertificatePublicKey(bundle.DeviceCertificate);
+            if (certificateKey != null)
+            {
+                byte[] expected = new byte[_pendingKey.PublicKey.Length + 1];
+                Array.Copy(_pendingKey.PublicKey, 0, expected, 1, _pendingKey.PublicKey.Length);
+                if (!Hex.SameBytes(certificateKey, expected))
+                    throw new ProvisioningException(ErrorCode.KeyMismatch, "the certificate is not for the key this device generated (public keys differ); ask for a certificate for the latest GENERATE_KEY's request");
+            }
+            bundle.DevicePrivateKey = _pendingKey.Pkcs8();
+            BundleValidator.Validate(bundle, DeviceId); // a malformed certificate is reported here, as for any bundle
+            byte[] complete = BundleCodec.Encode(bundle);
+            if (complete.Length > _store.MaxBundleSize)
+                throw new ProvisioningException(ErrorCode.PayloadTooLarge, "the bundle with this device's key is " + complete.Length + " bytes, over the " + _store.MaxBundleSize + " it stores");
+            return complete;
+        }
+
+        /// <summary>A new key pair, pending until a bundle stores it; the reply is its certificate request. Replaces an earlier pending key.</summary>
+        private byte[] GenerateKey(byte[] payload)
+        {
+            if (payload.Length != 0) throw new ProvisioningException(ErrorCode.BadRequest, "GENERATE_KEY carries no payload");
+            if (State == IdentityState.Committed)
+                throw new ProvisioningException(ErrorCode.AlreadyProvisioned, DeviceId + " is already provisioned; only a FACTORY_RESET signed with its release key erases the identity (HELLO carries the challenge)");
+            if (_keyEntropy == null) throw new ProvisioningException(ErrorCode.KeyGenerationFailed, "this device has no random source to make a key with");
+            DeviceKey key;
+            try
+            {
+                key = DeviceKey.Generate(_keyEntropy);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ProvisioningException(ErrorCode.KeyGenerationFailed, "no key made: " + e.Message);
+            }
+            byte[] request = CsrBuilder.Build(key, DeviceId);
+            DropPendingKey();
+            _pendingKey = key;
+            return request;
+        }
+
+        private void DropPendingKey()
+        {
+            if (_pendingKey != null) _pendingKey.Destroy();
+            _pendingKey = null;
         }
 
         private void Commit(byte[] expectedHash)
@@ -269,6 +356,7 @@ namespace NodeFirmware.Core.Provisioning
             _store.Commit();
             if (_store.State != IdentityState.Committed) throw new ProvisioningException(ErrorCode.StorageFailed, "the commit did not persist");
             _committedHere = true;
+            DropPendingKey(); // it lives on in the committed bundle only
         }
 
         private void FactoryReset(byte[] payload)
@@ -285,6 +373,7 @@ namespace NodeFirmware.Core.Provisioning
                 CheckToken(payload);
             }
             _store.Erase();
+            DropPendingKey();
             _identityFault = null;
             _committedHere = false;
             if (_store.State != IdentityState.Empty) throw new ProvisioningException(ErrorCode.StorageFailed, "the erase did not persist");

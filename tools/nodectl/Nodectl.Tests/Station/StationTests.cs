@@ -38,6 +38,8 @@ public sealed class StationTests
             Assert.Contains($"identity ok: {node.DeviceId}", report.Steps[3].Detail);
             Assert.True(report.Registered);
             Assert.Null(report.RevokedSerials);
+            Assert.Equal("device", report.KeyMadeOn); // the station's default: the board made its own key
+            Assert.Contains("key pair made on the device", report.Steps[1].Detail);
 
             Assert.Equal(IdentityState.Committed, node.Identity.State);
             using var certificate = line.Rig.AssertValidIdentity(node);

@@ -58,6 +58,10 @@ public static class ProvisionCommand
             Description = "NAME of the environment variable holding the release key's passphrase (else it is asked for on the terminal)",
             DefaultValueFactory = _ => NodeFirmware.Nodectl.Firmware.PassphraseSource.DefaultVariable,
         };
+        var keyOnDevice = new Option<bool>("--key-on-device")
+        {
+            Description = "the device makes its own key (GENERATE_KEY) and sends a certificate request; the CA signs it and the key never leaves the device",
+        };
         var noReboot = new Option<bool>("--no-reboot") { Description = "leave the device in provisioning mode when done" };
         var audit = new Option<string?>("--audit-log") { Description = "audit log (default <ca-dir>/audit.jsonl)" };
         var station = new Option<string?>("--station") { Description = "station id for the audit log (default env NODECTL_STATION or the host name)" };
@@ -68,7 +72,7 @@ public static class ProvisionCommand
         var command = new Command("provision", "give one device its identity: key pair, certificate, broker, Wi-Fi and release key")
         {
             port, tcp, tcpRange, baud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, board, config, expectMac, readRomMac,
-            factoryReset, releaseSigningKey, releasePassphraseEnv, noReboot, audit, station, days, operatorName, json,
+            factoryReset, releaseSigningKey, releasePassphraseEnv, keyOnDevice, noReboot, audit, station, days, operatorName, json,
         };
         command.SetAction(result =>
         {
@@ -118,6 +122,7 @@ public static class ProvisionCommand
                     ExpectedMac = expected,
                     FactoryReset = result.GetValue(factoryReset),
                     ResetSigner = resetSigner,
+                    KeyOnDevice = result.GetValue(keyOnDevice),
                     RebootWhenDone = !result.GetValue(noReboot),
                     CertificateValidity = result.GetValue(days) is int d ? TimeSpan.FromDays(d) : null,
                 };

@@ -9,6 +9,7 @@ public enum ProvisionOutcome
 }
 
 /// <summary>What a successful provisioning run did. Holds nothing secret.</summary>
+/// <remarks>KeyMadeOn: "host" or "device"; null when the run issued nothing (the key was made in an earlier run).</remarks>
 public sealed record ProvisionResult(
     string DeviceId,
     ProvisionOutcome Outcome,
@@ -16,4 +17,9 @@ public sealed record ProvisionResult(
     string CertSha256,
     string? BundleSha256,
     bool Registered,
-    string? RegistrationProblem);
+    string? RegistrationProblem,
+    string? KeyMadeOn = ProvisionResult.Host)
+{
+    public const string Host = "host";
+    public const string Device = "device";
+}

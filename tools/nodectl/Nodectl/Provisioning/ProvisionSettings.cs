@@ -36,6 +36,12 @@ public sealed record ProvisionSettings
     /// <summary>Ask the device to restart into normal operation once committed.</summary>
     public bool RebootWhenDone { get; init; } = true;
 
+    /// <summary>
+    /// The device makes its own key (GENERATE_KEY) and sends a certificate request; the bundle carries the certificate
+    /// and no key. Otherwise the key is made here and sent in the bundle.
+    /// </summary>
+    public bool KeyOnDevice { get; init; }
+
     /// <summary>Device certificate validity; null for the CA's default.</summary>
     public TimeSpan? CertificateValidity { get; init; }
 }

@@ -15,6 +15,8 @@ namespace NodeFirmware.Nodectl.Provisioning;
 /// certificates this store issued to it are then revoked (audit "revoke") before the new one is issued. Every run that
 /// reaches a device leaves exactly one "provision" audit record saying how far it got; registration
 /// adds a "register" record. Secrets (device key, Wi-Fi passphrase) only ever travel in the bundle.
+/// With <see cref="ProvisionSettings.KeyOnDevice"/> the device makes its own key (GENERATE_KEY): the CA certifies the key in
+/// its certificate request after checking the request (<see cref="DeviceCsr"/>), and the bundle carries no key.
 /// </summary>
 public sealed class Provisioner
 {
@@ -91,6 +93,8 @@ public sealed class Provisioner
             throw Fail(run, "settings", $"the device would refuse these settings: {e.Message}; nothing was issued", e);
         }
 
+        if (settings.KeyOnDevice) return ProvisionKeyOnDevice(device, run, hello, settings);
+
         // 4. Key pair and certificate.
         IssuedCredential credential;
         try
@@ -128,6 +132,43 @@ public sealed class Provisioner
         }
     }
 
+    /// <summary>4'. The device's own key: GENERATE_KEY, the request checked, the key certified, a bundle without a key.</summary>
+    private ProvisionResult ProvisionKeyOnDevice(ProvisioningClient device, Run run, DeviceHello hello, ProvisionSettings settings)
+    {
+        run.KeyMadeOn = ProvisionResult.Device;
+        if (!hello.CanGenerateKey)
+            throw Fail(run, "keygen", $"firmware {hello.FirmwareVersion} does not make its own key (its HELLO has no \"gen\"); flash a firmware that does, or provision with the key made here (without --key-on-device); nothing was issued");
+        byte[] request;
+        try
+        {
+            request = device.GenerateKey();
+        }
+        catch (ProvisioningLinkException e)
+        {
+            throw Fail(run, "keygen", $"the device made no key: {e.Message}; nothing was issued", e);
+        }
+        var publicKey = DeviceCsr.Check(request, run.DeviceId!, out string? problem);
+        if (publicKey is null) throw Fail(run, "keygen", $"the CA refuses the device's certificate request: {problem}; nothing was issued");
+        _log.WriteLine($"{run.DeviceId}: made its own P-256 key; certificate request verified ({request.Length} bytes)");
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = _pki.IssueDevice(_ca, run.DeviceId!, publicKey, settings.CertificateValidity);
+        }
+        catch (Exception e) when (e is PkiException or CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            throw Fail(run, "issue", $"could not issue the certificate: {e.Message}; nothing was sent to the device", e);
+        }
+        using (certificate)
+        {
+            run.CertSerial = certificate.SerialNumber;
+            run.CertSha256 = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+            byte[] bundle = BundleCodec.Encode(BuildBundle(run.DeviceId!, settings, certificate.RawData, null));
+            return StoreAndCommit(device, run, hello, settings, bundle);
+        }
+    }
+
     private ProvisionResult StoreAndCommit(ProvisioningClient device, Run run, DeviceHello hello, ProvisionSettings settings, byte[] bundle)
     {
         string issued = $"certificate {run.CertSerial} was issued";
@@ -144,9 +185,17 @@ public sealed class Provisioner
         {
             throw Fail(run, "store", $"{issued} but the device did not confirm storing it: {e.Message}; it holds no committed identity. Re-run to provision (a new certificate is issued)", e);
         }
-        byte[] localHash = SHA256.HashData(bundle);
-        if (!CryptographicOperations.FixedTimeEquals(deviceHash, localHash))
-            throw Fail(run, "verify", $"{issued} but the device reports bundle hash {Convert.ToHexStringLower(deviceHash)}, expected {run.BundleSha256}: it did not store the bundle intact; not committed. Re-run to provision");
+        if (run.KeyMadeOn == ProvisionResult.Device)
+        {
+            // The device stored the bundle with its own key added, which only it can hash; it compared what it read back.
+            run.BundleSha256 = Convert.ToHexStringLower(deviceHash);
+        }
+        else
+        {
+            byte[] localHash = SHA256.HashData(bundle);
+            if (!CryptographicOperations.FixedTimeEquals(deviceHash, localHash))
+                throw Fail(run, "verify", $"{issued} but the device reports bundle hash {Convert.ToHexStringLower(deviceHash)}, expected {run.BundleSha256}: it did not store the bundle intact; not committed. Re-run to provision");
+        }
 
         // 6. Commit.
         try
@@ -157,13 +206,14 @@ public sealed class Provisioner
         {
             throw Fail(run, "commit", $"{issued} and stored, but the commit was not confirmed: {e.Message}. Re-run: if the device committed, the run completes without a new certificate", e);
         }
-        _audit.Append(run.Entry("ok", null, run.ReplacedFault is not null ? "committed on the device, replacing a corrupt identity: " + run.ReplacedFault
-            : run.ResetNote is not null ? "committed on the device, " + run.ResetNote : "committed on the device"));
+        string committed = run.ReplacedFault is not null ? "committed on the device, replacing a corrupt identity: " + run.ReplacedFault
+            : run.ResetNote is not null ? "committed on the device, " + run.ResetNote : "committed on the device";
+        _audit.Append(run.Entry("ok", null, committed + (run.KeyMadeOn == ProvisionResult.Device ? "; the device made its own key" : "")));
         _log.WriteLine($"{run.DeviceId}: committed, certificate serial {run.CertSerial}");
 
         var (registered, problem) = RegisterIfAsked(run, settings);
         if (settings.RebootWhenDone) TryReboot(device, run.DeviceId!);
-        return new ProvisionResult(run.DeviceId!, ProvisionOutcome.Provisioned, run.CertSerial!, run.CertSha256!, run.BundleSha256, registered, problem);
+        return new ProvisionResult(run.DeviceId!, ProvisionOutcome.Provisioned, run.CertSerial!, run.CertSha256!, run.BundleSha256, registered, problem, run.KeyMadeOn);
     }
 
     /// <summary>
@@ -231,7 +281,7 @@ public sealed class Provisioner
         _audit.Append(run.Entry("ok", null, "already provisioned with this store's certificate; nothing issued"));
         _log.WriteLine($"{run.DeviceId}: already provisioned with certificate serial {run.CertSerial}; nothing issued");
         var (registered, problem) = RegisterIfAsked(run, settings);
-        return new ProvisionResult(run.DeviceId!, ProvisionOutcome.AlreadyProvisioned, run.CertSerial, run.CertSha256, null, registered, problem);
+        return new ProvisionResult(run.DeviceId!, ProvisionOutcome.AlreadyProvisioned, run.CertSerial, run.CertSha256, null, registered, problem, KeyMadeOn: null);
     }
 
     private (bool Registered, string? Problem) RegisterIfAsked(Run run, ProvisionSettings settings)
@@ -269,7 +319,7 @@ public sealed class Provisioner
         return new ProvisioningFailedException(stage, run.DeviceId, (run.DeviceId is null ? "" : run.DeviceId + ": ") + message, inner);
     }
 
-    private ProvisioningBundle BuildBundle(string deviceId, ProvisionSettings s, byte[] certificate, byte[] privateKey) => new()
+    private ProvisioningBundle BuildBundle(string deviceId, ProvisionSettings s, byte[] certificate, byte[]? privateKey) => new()
     {
         DeviceId = deviceId,
         DeviceCertificate = certificate,
@@ -301,6 +351,7 @@ public sealed class Provisioner
         public string? ResetNote;
         public string? CertSha256;
         public string? BundleSha256;
+        public string KeyMadeOn = ProvisionResult.Host;
 
         public AuditEntry Entry(string result, string? stage, string detail, string action = "provision") => new()
         {

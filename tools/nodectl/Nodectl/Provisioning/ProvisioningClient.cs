@@ -69,6 +69,15 @@ public sealed class ProvisioningClient
         return reply.Payload;
     }
 
+    /// <summary>Asks the device to make its own key; returns its PKCS#10 request (DER), unchecked (<see cref="DeviceCsr"/> checks it).</summary>
+    public byte[] GenerateKey()
+    {
+        var reply = Exchange(MessageType.GenerateKey, [], MessageType.CertificateRequest, _options.KeyGenerationReplyTimeout);
+        if (reply.Payload.Length == 0 || reply.Payload.Length > CsrBuilder.MaxSize)
+            throw new ProvisioningLinkException($"the certificate request from the device is {reply.Payload.Length} bytes, not 1..{CsrBuilder.MaxSize}");
+        return reply.Payload;
+    }
+
     public void Commit(byte[] bundleHash) =>
         Exchange(MessageType.Commit, bundleHash, MessageType.Committed, _options.StorageReplyTimeout);
 

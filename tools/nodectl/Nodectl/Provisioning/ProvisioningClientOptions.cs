@@ -15,6 +15,13 @@ public sealed record ProvisioningClientOptions
     public TimeSpan StorageReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// GENERATE_KEY: the device makes a P-256 key and signs its request in Core, managed code on an interpreter: 1.6 s on
+    /// nanoCLR on x64, estimated at a minute or two on the ESP32 (docs/benchmarks.md, "bench nano"; not measured on a
+    /// board yet). This leaves room for it; a retry after it repeats the request, which the device answers once.
+    /// </summary>
+    public TimeSpan KeyGenerationReplyTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
     /// HELLO's interval while knocking for a board's re-entry window (<see cref="ProvisioningClient.Knock"/>); well
     /// under the 1.5 s the window stays open without a request.
     /// </summary>

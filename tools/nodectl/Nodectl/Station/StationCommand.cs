@@ -53,6 +53,10 @@ public static class StationCommand
         var tags = new Option<string?>("--tags") { Description = "comma-separated tags for the registrations" };
         var config = new Option<string[]>("--config") { Description = "initial configuration override key=value (repeatable)", AllowMultipleArgumentsPerToken = true };
         var factoryReset = new Option<bool>("--factory-reset") { Description = "erase an identity a board already holds (e.g. one a failed run revoked) before provisioning it" };
+        var keyOnHost = new Option<bool>("--key-on-host")
+        {
+            Description = "make each device key here and send it in the bundle, for firmware that cannot make its own (default: the device makes it, GENERATE_KEY)",
+        };
         var reportDir = new Option<string>("--report-dir") { Description = "folder for the per-unit reports (unit-N.json) and logs (unit-N.log)", Required = true };
         var audit = new Option<string?>("--audit-log") { Description = "audit log (default <ca-dir>/audit.jsonl)" };
         var station = new Option<string?>("--station") { Description = "station id for the audit log (default env NODECTL_STATION or the host name)" };
@@ -62,7 +66,7 @@ public static class StationCommand
         var command = new Command("station", "flash, provision, register and boot-check several boards at once, one per serial port, with a report per unit")
         {
             ports, board, imagesDir, baud, provisionBaud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, config, factoryReset,
-            reportDir, audit, station, days, operatorName,
+            keyOnHost, reportDir, audit, station, days, operatorName,
         };
         command.SetAction(result =>
         {
@@ -89,6 +93,7 @@ public static class StationCommand
                     Tags = (result.GetValue(tags) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Board = boardName,
                     FactoryReset = result.GetValue(factoryReset),
+                    KeyOnDevice = !result.GetValue(keyOnHost),
                     CertificateValidity = result.GetValue(days) is int d ? TimeSpan.FromDays(d) : null,
                 };
                 var pki = new PkiStore(result.GetValue(caDir)!);

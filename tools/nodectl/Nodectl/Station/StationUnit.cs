@@ -108,8 +108,12 @@ public sealed class StationUnit
             _report.DeviceId = result.DeviceId;
             _report.CertSerial = result.CertSerial;
             _report.CertSha256 = result.CertSha256;
+            _report.KeyMadeOn = result.KeyMadeOn;
+            string key = result.KeyMadeOn == ProvisionResult.Device
+                ? "key pair made on the device (GENERATE_KEY), its certificate request verified and signed"
+                : "key pair made on the host and sent in the bundle (--key-on-host)";
             StepDetail = result.Outcome == ProvisionOutcome.Provisioned
-                ? $"{result.DeviceId}: key pair made on the host and sent in the bundle (the provisioning protocol has no on-device key generation), certificate serial {result.CertSerial}, bundle sha256 {result.BundleSha256}, committed"
+                ? $"{result.DeviceId}: {key}, certificate serial {result.CertSerial}, bundle sha256 {result.BundleSha256}, committed"
                 : $"{result.DeviceId} already held this store's certificate serial {result.CertSerial}; nothing issued";
             return result;
         }

@@ -22,8 +22,11 @@ public sealed class UnitReport
     public string? CertSerial { get; set; }
     public string? CertSha256 { get; set; }
 
-    /// <summary>Where the device key was made: "host" (the provisioning protocol has no on-device key generation).</summary>
-    public string KeyGeneratedOn { get; set; } = "host";
+    /// <summary>
+    /// Where the device key was made: "device" (GENERATE_KEY, the station's default) or "host" (--key-on-host); absent when
+    /// the unit issued no key (it failed before, or already held this store's certificate).
+    /// </summary>
+    public string? KeyMadeOn { get; set; }
 
     public bool Registered { get; set; }
 

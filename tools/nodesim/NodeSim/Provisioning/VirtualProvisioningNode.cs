@@ -143,7 +143,7 @@ public sealed class VirtualProvisioningNode
     {
         Store = new IdentityStore(Flash, FirstSector);
         Challenge = RandomNumberGenerator.GetBytes(FactoryResetAuthorization.NonceSize);
-        Session = new ProvisioningSession(Store, _mac, FirmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge);
+        Session = new ProvisioningSession(Store, _mac, FirmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge, new HardwareRandom());
         Identity = BootIdentity.Decide(Store, Session.DeviceId);
         if (Identity.State == IdentityState.Corrupt) Session.ReportIdentityFault(Identity.Fault);
         WindowOpen = Identity.RunsNode;
