@@ -39,7 +39,9 @@ public sealed class ProcedureRun : IDisposable
     public string Report()
     {
         var s = new StringBuilder();
-        s.AppendLine($"the procedure {(Problem ?? $"exited with {ExitCode}")}; its last output:");
+        s.AppendLine($"the procedure {(Problem ?? $"exited with {ExitCode}")}; the blocks it started, with the session's seconds at each:");
+        foreach (var started in Output.Split('\n').Where(l => l.StartsWith("procedure: ▶", StringComparison.Ordinal))) s.AppendLine(started);
+        s.AppendLine("its last output:");
         s.AppendLine(Tail(Output, 60));
         foreach (var log in Directory.EnumerateFiles(WorkDirectory, "*.log", SearchOption.AllDirectories))
         {
