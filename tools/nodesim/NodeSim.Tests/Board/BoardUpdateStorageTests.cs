@@ -52,6 +52,19 @@ public sealed class BoardUpdateStorageTests
     }
 
     [Fact]
+    public void Cores_storage_follows_the_slots_in_the_config_partition_so_journal_epochs_go_on_across_resets()
+    {
+        var flash = new SimulatedSpiFlash();
+        var config = Config(flash);
+        var storage = Assert.IsType<FlashWindow>(config.Storage);
+        var slotB = Assert.IsType<FlashWindow>(config.SlotB);
+        Assert.Equal(slotB.FirstSector + (slotB.Size / 4096), storage.FirstSector);
+        Assert.Equal(ConfigPartition.StorageSectors * 4096, storage.Size);
+
+        Assert.Null(new ConfigPartition(new SpiFlashRegion(flash, ConfigOffset, 0x40000)).Storage); // the stock 256 KB partition: no room after the slots
+    }
+
+    [Fact]
     public void The_firmware_reports_the_version_of_the_boot_states_running_slot_after_a_reset_and_the_built_in_one_before()
     {
         var console = new StringBuilder();

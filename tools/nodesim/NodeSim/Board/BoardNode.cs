@@ -59,6 +59,7 @@ public sealed class BoardNode : IAsyncDisposable
             PowerProfile = options.PowerProfile,
             Defaults = options.Defaults,
             FirmwareVersion = firmware.Options.FirmwareVersion,
+            Storage = firmware.Config.Storage,
             Ota = new VirtualNodeOta
             {
                 ReleasePublicKey = identity.ReleasePublicKey,

@@ -9,7 +9,9 @@ namespace NodeSim.Board;
 /// are files: docs/device-apis.md, "State on internal storage"): the identity in sectors 0-1 (Core's IdentityStore),
 /// the boot state in 2-3 and the OTA download cursor in 4-5 (the Loader's and the OTA client's two-copy stores), then
 /// slot A and slot B (<see cref="FlashSlotStorage"/>), each as large as the board's slot (160 KB) or what the partition
-/// leaves. So the firmware's boot reads the same boot state the OTA client wrote before the reset.
+/// leaves, then Core's storage (configuration and journal, 64 sectors as on the device) when it fits. So the firmware's
+/// boot reads the same boot state the OTA client wrote before the reset, and the journal's boot epoch goes on counting
+/// (a reading's idempotency key stays unique across resets).
 /// </summary>
 public sealed class ConfigPartition
 {
@@ -18,6 +20,7 @@ public sealed class ConfigPartition
     public const int BootSectors = 4; // boot state (2) then OTA cursor (2), as VirtualNode's boot flash
     public const int SlotsFirstSector = 8;
     public const int DefaultSlotBytes = 160 * 1024;
+    public const int StorageSectors = 64;
 
     public ConfigPartition(IFlash region, int slotBytes = DefaultSlotBytes)
     {
@@ -28,7 +31,12 @@ public sealed class ConfigPartition
         BootFlash = new FlashWindow(region, BootFirstSector, BootSectors);
         SlotA = new FlashWindow(region, SlotsFirstSector, slotSectors);
         SlotB = new FlashWindow(region, SlotsFirstSector + slotSectors, slotSectors);
+        int storageFirst = SlotsFirstSector + (2 * slotSectors);
+        Storage = storageFirst + StorageSectors <= sectors ? new FlashWindow(region, storageFirst, StorageSectors) : null;
     }
+
+    /// <summary>Core's configuration and journal; null when the partition has no room left for them (they then live in the node's RAM).</summary>
+    public IFlash? Storage { get; }
 
     public IFlash Region { get; }
 

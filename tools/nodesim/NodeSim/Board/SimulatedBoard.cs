@@ -123,6 +123,7 @@ public sealed class SimulatedBoard : ISerialChip
         {
             if (_node is not null || !ReferenceEquals(Volatile.Read(ref _firmware), firmware) || Rom.Boots != boot) return;
             if (!firmware.PollRunsNode()) return;
+            if (!_nodeStopped.IsCompleted) return; // the last boot's node still finishes its step; both would write the journal
             Interlocked.Exchange(ref _windowTimer, null)?.Dispose();
             _node = BoardNode.Start(firmware, _options.Node!, _options.Rom.Time, () => Rom.Restart(SoftwareCpuReset, ifBoot: boot));
         }

@@ -57,6 +57,7 @@ public sealed class VirtualNode : IAsyncDisposable
 
     public string DeviceId => _options.DeviceId;
     public NodeClock Clock { get; }
+    /// <summary>The node's own internal storage (configuration and journal) when <see cref="VirtualNodeOptions.Storage"/> gives none.</summary>
     public SimulatedNorFlash Flash { get; }
     public SimulatedBattery Battery { get; }
     public Bme280Environment Environment { get; }
@@ -206,7 +207,7 @@ public sealed class VirtualNode : IAsyncDisposable
         // An image that never reads its sensor: as if the BME280 were not on the bus.
         _imageIgnoresSensor = behaviour == AppBehaviour.NoSensor;
         WireSensor();
-        var platform = new NodePlatform(Clock, Flash, _sensorAdapter, Battery, _random);
+        var platform = new NodePlatform(Clock, _options.Storage ?? Flash, _sensorAdapter, Battery, _random);
         _app = new NodeApp(platform, new NodeIdentity(DeviceId, FirmwareVersion, Slot, Trial), _options.Defaults);
         if (_ota != null) _app.AddExtension(_ota);
         _app.Boot(_nextWakeCause);

@@ -23,6 +23,8 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
     {
         using var run = ProcedureRunner.Run(DocumentedProcedures.Provisioning);
         foreach (var started in run.StartedBlocks) output.WriteLine(started); // where the time goes
+        foreach (var connect in File.ReadLines(run.File("broker/mosquitto.log")).Where(l => l.Contains($"as {Device} ") || l.Contains("Reloading"))) output.WriteLine(connect);
+        output.WriteLine(File.ReadAllText(run.File("board.log")));
         Assert.True(run.Succeeded, run.Report());
         Assert.Contains("procedure: ✔ every block ran", run.Output);
         Assert.Contains($"ROM bootloader: MAC 24:0a:c4:12:34:56 ({Device})", run.Output);
