@@ -82,11 +82,21 @@ public static class RomServeCommand
                 Console.Error.WriteLine($"nodesim {name}: --node-board {options.NodeBoard}: {e.Message}");
                 return 2;
             }
+
+            try
+            {
+                BoardCatalog.Default().Load(options.FirmwareBoard);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+            {
+                Console.Error.WriteLine($"nodesim {name}: --firmware-board {options.FirmwareBoard}: {e.Message}");
+                return 2;
+            }
         }
 
         // The image is in the flash before the chip powers up, so a board boots what it holds.
         Func<Action<byte[]>, ISerialChip> createChip = board
-            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions }), image)
+            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions, FirmwareVersion = options.FirmwareVersion }), image)
             : transmit => Preload(new SimulatedRomBootloader(transmit, simOptions), image);
         SimulatedRomBootloader sim;
         IDisposable server;
@@ -157,6 +167,8 @@ public static class RomServeCommand
             Defaults = config,
             TimeCompression = options.TimeScale,
             Log = line => Console.Error.WriteLine($"{name}: " + line),
+            Names = options.Names,
+            FirmwareBoard = options.FirmwareBoard,
         };
     }
 

@@ -39,7 +39,12 @@ public sealed class RomServeOptions
         "  against the broker its bundle names (mutual TLS), as nodesim run's nodes do:\n" +
         "  --node-board NAME         the power profile (boards/NAME.json, default firebeetle-esp32).\n" +
         "  --sample-s S, --report-s S  the node's cadence in node seconds (defaults 60 and 300).\n" +
-        "  --time-scale X            node seconds per real second (default 1: real time; 60 reports every 5 s).";
+        "  --time-scale X            node seconds per real second (default 1: real time; 60 reports every 5 s).\n" +
+        "  --resolve NAME=ADDRESS    the board's network resolves NAME to ADDRESS (its Wi-Fi's DNS), e.g.\n" +
+        "                            broker.acme.example=127.0.0.1; the port stays the bundle's and TLS still checks\n" +
+        "                            the broker's certificate against NAME. Repeatable.\n" +
+        "  --firmware-version V      the built-in firmware's version (default 1.0.0), until an update installs another.\n" +
+        "  --firmware-board NAME     the board the firmware is built for, which an update must list (default esp32-devkitc-v4).";
 
     private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -81,6 +86,15 @@ public sealed class RomServeOptions
     /// <summary>Board only: node seconds per real second.</summary>
     public double TimeScale { get; private set; } = 1;
 
+    /// <summary>Board only: the names the board's network resolves.</summary>
+    public NodeSim.Network.NameService Names { get; } = new();
+
+    /// <summary>Board only: the built-in firmware's version.</summary>
+    public string FirmwareVersion { get; private set; } = "1.0.0";
+
+    /// <summary>Board only: the board the firmware is built for.</summary>
+    public string FirmwareBoard { get; private set; } = "esp32-devkitc-v4";
+
     /// <summary>Parses the arguments after "rom"; throws <see cref="ArgumentException"/> with the reason and the usage.</summary>
     public static RomServeOptions Parse(IReadOnlyList<string> args) => Parse(args, board: false);
 
@@ -110,6 +124,28 @@ public sealed class RomServeOptions
                     string scale = Value();
                     o.TimeScale = double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x is >= 0.001 and <= 100_000 ? x
                         : throw Fail($"--time-scale {scale} must be a number from 0.001 to 100000 (node seconds per real second)");
+                    break;
+                case "--resolve" when board:
+                    string entry = Value();
+                    try
+                    {
+                        o.Names.Add(entry);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw Fail($"--resolve {entry}: {e.Message}");
+                    }
+
+                    break;
+                case "--firmware-version" when board:
+                    string version = Value();
+                    o.FirmwareVersion = version.Length <= 32 && NodeFirmware.Core.Ota.FirmwareVersion.TryParse(version, out _) ? version
+                        : throw Fail($"--firmware-version {version} is not a version such as 1.0.0 or 1.0.0+7 (major.minor.patch[+build])");
+                    break;
+                case "--firmware-board" when board:
+                    string firmwareBoard = Value();
+                    o.FirmwareBoard = firmwareBoard.Length is > 0 and <= 64 && firmwareBoard.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? firmwareBoard
+                        : throw Fail($"--firmware-board {firmwareBoard} is not a board name such as esp32-devkitc-v4");
                     break;
                 case "--flash-size":
                     string size = Value();

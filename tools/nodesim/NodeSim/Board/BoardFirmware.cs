@@ -21,22 +21,32 @@ internal sealed class BoardFirmware
     private readonly ReentryWindow? _window;
     private readonly object _gate = new();
 
-    public BoardFirmware(SimulatedBoardOptions options, SpiFlashRegion identity)
+    public BoardFirmware(SimulatedBoardOptions options, ConfigPartition config)
     {
         _options = options;
         _startedAt = options.Rom.Time.GetTimestamp();
-        Node = new VirtualProvisioningNode(options.Rom.Mac, options.FirmwareVersion, identity);
+        Config = config;
+        Version = config.RunningVersion(options.FirmwareVersion);
+        Node = new VirtualProvisioningNode(options.Rom.Mac, Version, config.Region, ConfigPartition.IdentityFirstSector);
         if (Node.WindowOpen) _window = new ReentryWindow(Node.Session, 0);
     }
 
     public VirtualProvisioningNode Node { get; }
+
+    public SimulatedBoardOptions Options => _options;
+
+    /// <summary>Where the firmware keeps identity, boot state and slots.</summary>
+    public ConfigPartition Config { get; }
+
+    /// <summary>What this boot runs: the version of the boot state's running slot after an update, else the built-in firmware's.</summary>
+    public string Version { get; }
 
     public bool Provisioned => Node.Identity.RunsNode;
 
     public byte[] BootText()
     {
         string line = Node.Identity.ConsoleLine() + (Provisioned ? "" : ProvisioningUart);
-        return Encoding.ASCII.GetBytes($"NodeFirmware {_options.FirmwareVersion}\r\n{line}\r\n");
+        return Encoding.ASCII.GetBytes($"NodeFirmware {Version}\r\n{line}\r\n");
     }
 
     /// <summary>Bytes from the console UART; returns the reply and whether the firmware asked for a restart.</summary>

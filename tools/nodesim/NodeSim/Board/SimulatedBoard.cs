@@ -107,7 +107,7 @@ public sealed class SimulatedBoard : ISerialChip
             return;
         }
 
-        var firmware = new BoardFirmware(_options, new SpiFlashRegion(Rom.Flash, (int)config.Offset, (int)config.Size));
+        var firmware = new BoardFirmware(_options, new ConfigPartition(new SpiFlashRegion(Rom.Flash, (int)config.Offset, (int)config.Size)));
         Volatile.Write(ref _firmware, firmware);
         Rom.Transmit(firmware.BootText());
         if (_options.Node is not null && firmware.Provisioned)
@@ -123,8 +123,9 @@ public sealed class SimulatedBoard : ISerialChip
         {
             if (_node is not null || !ReferenceEquals(Volatile.Read(ref _firmware), firmware) || Rom.Boots != boot) return;
             if (!firmware.PollRunsNode()) return;
+            if (!_nodeStopped.IsCompleted) return; // the last boot's node still finishes its step; both would write the journal
             Interlocked.Exchange(ref _windowTimer, null)?.Dispose();
-            _node = BoardNode.Start(firmware.Node, _options.Node!, _options.Rom.Time);
+            _node = BoardNode.Start(firmware, _options.Node!, _options.Rom.Time, () => Rom.Restart(SoftwareCpuReset, ifBoot: boot));
         }
     }
 

@@ -7,8 +7,11 @@ public sealed record SimulatedBoardOptions
 {
     public SimulatedRomOptions Rom { get; init; } = new();
 
-    /// <summary>What the firmware reports in HELLO.</summary>
-    public string FirmwareVersion { get; init; } = "0.0.0-sim";
+    /// <summary>
+    /// The built-in firmware's version (major.minor.patch[+build], as OTA compares them): reported in HELLO and the boot
+    /// text until an update installed another.
+    /// </summary>
+    public string FirmwareVersion { get; init; } = "1.0.0";
 
     /// <summary>
     /// How long a boot that found nothing to run waits before the chip resets itself (the RTC watchdog after the ROM's

@@ -36,19 +36,19 @@ public sealed class SpiFlashRegion : IFlash
     public void Read(int address, byte[] buffer, int offset, int count)
     {
         Check(address, count);
-        _flash.Read(_offset + address, count).CopyTo(buffer.AsSpan(offset, count));
+        lock (_flash) _flash.Read(_offset + address, count).CopyTo(buffer.AsSpan(offset, count));
     }
 
     public void Program(int address, byte[] data, int offset, int count)
     {
         Check(address, count);
-        _flash.Program(_offset + address, data.AsSpan(offset, count), ApplicationWrite);
+        lock (_flash) _flash.Program(_offset + address, data.AsSpan(offset, count), ApplicationWrite); // the firmware's node writes from its own task
     }
 
     public void EraseSector(int sectorIndex)
     {
         Check(sectorIndex * SectorSize, SectorSize);
-        _flash.EraseSector(_offset + ((long)sectorIndex * SectorSize), ApplicationWrite);
+        lock (_flash) _flash.EraseSector(_offset + ((long)sectorIndex * SectorSize), ApplicationWrite);
     }
 
     private void Check(int address, int count)

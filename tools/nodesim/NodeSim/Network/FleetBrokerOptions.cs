@@ -12,9 +12,10 @@ public static class FleetBrokerOptions
     {
         var trust = new FleetTrust(broker.FleetCa);
         return options
-            .WithTcpServer(broker.Host, broker.Port)
+            .WithTcpServer(broker.DialHost, broker.Port)
             .WithTlsOptions(tls => tls
                 .UseTls()
+                .WithTargetHost(broker.Host) // the name the certificate must carry, also when the network resolved it
                 .WithSslProtocols(SslProtocols.Tls12)
                 .WithClientCertificates(new[] { identity })
                 .WithCertificateValidationHandler(e => trust.ValidateServer(e.Certificate, e.SslPolicyErrors)));

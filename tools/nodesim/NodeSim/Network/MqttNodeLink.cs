@@ -71,10 +71,18 @@ public sealed class MqttNodeLink : IAsyncDisposable
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or AuthenticationException or IOException)
         {
             client.Dispose();
-            return e.GetType().Name + ": " + e.Message;
+            return Describe(e);
         }
         _client = client;
         return null;
+    }
+
+    /// <summary>The failure and its innermost cause (for a TLS refusal, the alert the broker sent).</summary>
+    private static string Describe(Exception e)
+    {
+        var cause = e;
+        while (cause.InnerException is { } inner) cause = inner;
+        return e.GetType().Name + ": " + e.Message + (ReferenceEquals(cause, e) ? "" : " (" + cause.Message + ")");
     }
 
     /// <summary>Publishes with QoS 1; true when the broker acknowledged it.</summary>

@@ -26,7 +26,8 @@ public sealed class VirtualNode : IAsyncDisposable
     private NodeApp? _app;
     private MqttNodeLink? _link;
     private WakeCause _nextWakeCause = WakeCause.PowerOn;
-    private readonly MemorySlotStorage? _slots;
+    private readonly ISlotStorage? _slots;
+    private readonly IFlash? _bootStorage;
     private readonly SimulatedNorFlash? _bootFlash;
     private OtaClient? _ota;
     private bool _sensorConnected = true;
@@ -47,14 +48,16 @@ public sealed class VirtualNode : IAsyncDisposable
         WakeAtUnixMillis = startUnixMillis;
         if (options.Ota != null)
         {
-            _slots = new MemorySlotStorage(options.Ota.SlotCapacityBytes);
-            _bootFlash = new SimulatedNorFlash(4 * 4096, 4096, options.Seed);
-            FactoryInstall.Install(_slots, BootStore(), options.Ota.FactoryPackage);
+            _slots = options.Ota.Slots ?? new MemorySlotStorage(options.Ota.SlotCapacityBytes);
+            if (options.Ota.BootFlash is null) _bootFlash = new SimulatedNorFlash(4 * 4096, 4096, options.Seed);
+            _bootStorage = options.Ota.BootFlash ?? _bootFlash;
+            if (options.Ota.FactoryPackage is { } factory) FactoryInstall.Install(_slots, BootStore(), factory);
         }
     }
 
     public string DeviceId => _options.DeviceId;
     public NodeClock Clock { get; }
+    /// <summary>The node's own internal storage (configuration and journal) when <see cref="VirtualNodeOptions.Storage"/> gives none.</summary>
     public SimulatedNorFlash Flash { get; }
     public SimulatedBattery Battery { get; }
     public Bme280Environment Environment { get; }
@@ -65,6 +68,9 @@ public sealed class VirtualNode : IAsyncDisposable
     public int Boots { get; private set; }
     public int Connections { get; private set; }
     public int ConnectFailures { get; private set; }
+
+    /// <summary>Why the last failed connect failed (the TLS or MQTT error); null before any failed.</summary>
+    public string? LastConnectFailure { get; private set; }
     public int MessagesAcked { get; private set; }
 
     /// <summary>The journal as the node left it when it last went to sleep.</summary>
@@ -108,7 +114,7 @@ public sealed class VirtualNode : IAsyncDisposable
     /// <summary>The storage holding the node's application slots (OTA only).</summary>
     public ISlotStorage? Slots => _slots;
 
-    /// <summary>The boot-state / OTA-cursor flash (OTA only); power cuts can be scripted on it.</summary>
+    /// <summary>The boot-state / OTA-cursor flash when it is the node's own (OTA only); power cuts can be scripted on it.</summary>
     public SimulatedNorFlash? BootFlash => _bootFlash;
 
     public OtaClient? OtaClient => _ota;
@@ -171,7 +177,7 @@ public sealed class VirtualNode : IAsyncDisposable
         var behaviour = AppBehaviour.Healthy;
         FirmwareVersion = _options.FirmwareVersion;
         _ota = null;
-        if (_options.Ota is { } ota)
+        if (_options.Ota is { } ota && !(ota.FactoryPackage is null && BootStore().Load() is null))
         {
             var decision = Loader(ota).Select(fullCheck: _nextWakeCause != WakeCause.DeepSleepTimer);
             LastLoaderLog = decision.Log;
@@ -189,31 +195,40 @@ public sealed class VirtualNode : IAsyncDisposable
                 CrashedBoots++;
                 return false;
             }
-            _ota = new OtaClient(new OtaClientSettings
-            {
-                DeviceId = DeviceId,
-                Board = ota.Board,
-                LoaderVersion = ota.LoaderVersion,
-                RunningVersion = FirmwareVersion,
-                ReleasePublicKey = ota.ReleasePublicKey,
-                MaxChunkSize = ota.MaxChunkSize,
-                TrialAttempts = ota.TrialAttempts,
-            }, _slots!, BootStore(), new FlashWindow(_bootFlash!, 2, 2), Clock);
+            _ota = NewOtaClient(ota);
+        }
+        else if (_options.Ota is { } builtIn)
+        {
+            // No factory image in slot A and no boot state yet: the built-in firmware runs as a confirmed slot A (OtaClient's no-Loader case).
+            Slot = "A";
+            Trial = false;
+            _ota = NewOtaClient(builtIn);
         }
         // An image that never reads its sensor: as if the BME280 were not on the bus.
         _imageIgnoresSensor = behaviour == AppBehaviour.NoSensor;
         WireSensor();
-        var platform = new NodePlatform(Clock, Flash, _sensorAdapter, Battery, _random);
+        var platform = new NodePlatform(Clock, _options.Storage ?? Flash, _sensorAdapter, Battery, _random);
         _app = new NodeApp(platform, new NodeIdentity(DeviceId, FirmwareVersion, Slot, Trial), _options.Defaults);
         if (_ota != null) _app.AddExtension(_ota);
         _app.Boot(_nextWakeCause);
         return true;
     }
 
+    private OtaClient NewOtaClient(VirtualNodeOta ota) => new(new OtaClientSettings
+    {
+        DeviceId = DeviceId,
+        Board = ota.Board,
+        LoaderVersion = ota.LoaderVersion,
+        RunningVersion = FirmwareVersion,
+        ReleasePublicKey = ota.ReleasePublicKey,
+        MaxChunkSize = ota.MaxChunkSize,
+        TrialAttempts = ota.TrialAttempts,
+    }, _slots!, BootStore(), new FlashWindow(_bootStorage!, 2, 2), Clock);
+
     private SlotSelector Loader(VirtualNodeOta ota) =>
         new(BootStore(), new SlotVerifier(_slots!, new ManifestVerifier(ota.ReleasePublicKey, ota.Board, ota.LoaderVersion)));
 
-    private BootStateStore BootStore() => new(new FlashWindow(_bootFlash!, 0, 2), 0);
+    private BootStateStore BootStore() => new(new FlashWindow(_bootStorage!, 0, 2), 0);
 
     private async Task PowerDownAsync(WakeCause cause)
     {
@@ -230,6 +245,7 @@ public sealed class VirtualNode : IAsyncDisposable
         if (!Network.IsUp(Clock.UnixTimeMillis))
         {
             ConnectFailures++;
+            LastConnectFailure = "no network";
             _app!.OnConnectFailed("no network");
             return;
         }
@@ -239,6 +255,7 @@ public sealed class VirtualNode : IAsyncDisposable
         if (failure != null)
         {
             ConnectFailures++;
+            LastConnectFailure = failure;
             _app!.OnConnectFailed(failure);
             return;
         }

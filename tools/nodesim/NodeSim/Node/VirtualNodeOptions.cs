@@ -23,6 +23,12 @@ public sealed class VirtualNodeOptions
     /// <summary>A/B slots, the Loader and the OTA client; null: a fixed image without updates.</summary>
     public Ota.VirtualNodeOta? Ota { get; init; }
 
+    /// <summary>
+    /// Where Core keeps configuration and journal across boots (a simulated board's flash, so its boot epochs go on from
+    /// one reset to the next); null: the node's own <see cref="VirtualNode.Flash"/> of <see cref="StorageBytes"/>.
+    /// </summary>
+    public NodeFirmware.Core.Hal.IFlash? Storage { get; init; }
+
     /// <summary>Internal storage given to Core (config + journal), in bytes.</summary>
     public int StorageBytes { get; init; } = 64 * 4096;
 

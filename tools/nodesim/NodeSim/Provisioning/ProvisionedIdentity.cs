@@ -15,16 +15,20 @@ namespace NodeSim.Provisioning;
 /// </summary>
 public sealed class ProvisionedIdentity : IDisposable
 {
-    private ProvisionedIdentity(string deviceId, X509Certificate2 certificate, BrokerEndpoint broker)
+    private ProvisionedIdentity(string deviceId, X509Certificate2 certificate, BrokerEndpoint broker, byte[] releasePublicKey)
     {
         DeviceId = deviceId;
         Certificate = certificate;
         Broker = broker;
+        ReleasePublicKey = releasePublicKey;
     }
 
     public string DeviceId { get; }
     public X509Certificate2 Certificate { get; }
     public BrokerEndpoint Broker { get; }
+
+    /// <summary>The bundle's release public key: the one key an update must be signed with.</summary>
+    public byte[] ReleasePublicKey { get; }
 
     /// <summary>Reads the committed bundle; throws <see cref="InvalidOperationException"/> if there is none or it does not hang together.</summary>
     public static ProvisionedIdentity FromStore(IdentityStore store)
@@ -82,7 +86,7 @@ public sealed class ProvisionedIdentity : IDisposable
         }
 
         var ca = X509CertificateLoader.LoadCertificate(bundle.CaCertificate);
-        return new ProvisionedIdentity(bundle.DeviceId, withKey, new BrokerEndpoint(bundle.BrokerHost, bundle.BrokerPort, ca));
+        return new ProvisionedIdentity(bundle.DeviceId, withKey, new BrokerEndpoint(bundle.BrokerHost, bundle.BrokerPort, ca), (byte[])bundle.ReleasePublicKey.Clone());
     }
 
     /// <summary>The virtual node's options with this identity; the board and configuration come from the caller.</summary>

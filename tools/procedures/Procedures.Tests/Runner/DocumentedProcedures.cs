@@ -8,21 +8,24 @@ namespace NodeFirmware.Procedures.Tests.Runner;
 /// </summary>
 public static class DocumentedProcedures
 {
-    /// <summary>Standing up the cloud: CA, broker, a bench device, the receiver, a revocation and a re-issued certificate.</summary>
-    public static readonly IReadOnlyList<DocStep> Cloud = [new("docs/broker.md"), new("docs/receiver.md")];
+    /// <summary>
+    /// Standing up the cloud: CA, broker, a bench device, the receiver, a revocation and a re-issued certificate, an OTA
+    /// campaign paused, resumed and aborted. receiver.md's "A board from the factory line" belongs to <see cref="Provisioning"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<DocStep> Cloud =
+    [
+        new("docs/broker.md"), new("docs/receiver.md", "Running it"), new("docs/receiver.md", "Revocation"),
+        new("docs/receiver.md", "OTA campaigns"), new("docs/receiver.md", "Stopping"),
+    ];
 
     /// <summary>
-    /// The factory line rehearsed on a simulated board: CA, station, a `nodesim board` and a local receiver, flashing by
-    /// the board's layout and provisioning over the same RFC 2217 port, registration, re-provisioning, the audit log.
-    /// The rehearsal's end comes last: it stops the board and the receiver the steps before it use.
+    /// README's "Getting started", step by step (<see cref="ReadmeChain"/>): the factory line rehearsed on a simulated
+    /// board against the real cloud (CA, Mosquitto with mutual TLS, the receiver with the PKI store and the release key),
+    /// the board flashed by its layout and provisioned over the same RFC 2217 port, its readings on the receiver, an OTA
+    /// campaign it completes, its revocation, a new identity with --factory-reset, the audit log. The rehearsal's end
+    /// comes last: it stops the board, the receiver and the broker the steps before it use.
     /// </summary>
-    public static readonly IReadOnlyList<DocStep> Provisioning =
-    [
-        new("docs/provisioning.md", "Once per fleet"), new("docs/provisioning.md", "Per station"),
-        new("docs/provisioning.md", "Starting the rehearsal"), new("docs/provisioning.md", "Per board"),
-        new("docs/provisioning.md", "Re-provisioning and revocation"), new("docs/provisioning.md", "The audit log"),
-        new("docs/provisioning.md", "Ending the rehearsal"),
-    ];
+    public static readonly IReadOnlyList<DocStep> Provisioning = ReadmeChain.Steps(RepositoryRoot.Path);
 
     /// <summary>The clustered broker: a three-node NATS cluster from the PKI store, the receiver and a device through it.</summary>
     public static readonly IReadOnlyList<DocStep> Cluster = [new("docs/scaling.md")];

@@ -28,6 +28,9 @@ public sealed class ProcedureRun : IDisposable
 
     public string File(string relative) => Path.Combine(WorkDirectory, relative);
 
+    /// <summary>The runner's line for each block it started, with the session's seconds at its start.</summary>
+    public IEnumerable<string> StartedBlocks => Output.Split('\n').Where(l => l.StartsWith("procedure: ▶", StringComparison.Ordinal)).Select(l => l.TrimEnd('\r'));
+
     internal void Finish(int exitCode, string output, string? problem)
     {
         ExitCode = exitCode;
@@ -39,7 +42,9 @@ public sealed class ProcedureRun : IDisposable
     public string Report()
     {
         var s = new StringBuilder();
-        s.AppendLine($"the procedure {(Problem ?? $"exited with {ExitCode}")}; its last output:");
+        s.AppendLine($"the procedure {(Problem ?? $"exited with {ExitCode}")}; the blocks it started, with the session's seconds at each:");
+        foreach (var started in StartedBlocks) s.AppendLine(started);
+        s.AppendLine("its last output:");
         s.AppendLine(Tail(Output, 60));
         foreach (var log in Directory.EnumerateFiles(WorkDirectory, "*.log", SearchOption.AllDirectories))
         {

@@ -103,7 +103,7 @@ public static class ProcedureRunner
         {
             s.AppendLine();
             s.AppendLine($"procedure_block={Quote(block.Location + " (" + block.Section + ")")}");
-            s.AppendLine($"echo {Quote("procedure: ▶ " + block.Location)}");
+            s.AppendLine($"echo {Quote("procedure: ▶ " + block.Location)}\" (${{SECONDS}} s, $(date -u +%T))\"");
             s.AppendLine(WithPorts(block.Text, ports));
         }
         s.AppendLine();

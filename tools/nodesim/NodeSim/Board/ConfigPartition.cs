@@ -1,0 +1,58 @@
+using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Ota;
+using NodeFirmware.Core.Storage;
+
+namespace NodeSim.Board;
+
+/// <summary>
+/// How the simulated firmware lays its state out in the flash's <c>config</c> partition (I:\ on the device, where these
+/// are files: docs/device-apis.md, "State on internal storage"): the identity in sectors 0-1 (Core's IdentityStore),
+/// the boot state in 2-3 and the OTA download cursor in 4-5 (the Loader's and the OTA client's two-copy stores), then
+/// slot A and slot B (<see cref="FlashSlotStorage"/>), each as large as the board's slot (160 KB) or what the partition
+/// leaves, then Core's storage (configuration and journal, 64 sectors as on the device) when it fits. So the firmware's
+/// boot reads the same boot state the OTA client wrote before the reset, and the journal's boot epoch goes on counting
+/// (a reading's idempotency key stays unique across resets).
+/// </summary>
+public sealed class ConfigPartition
+{
+    public const int IdentityFirstSector = 0;
+    public const int BootFirstSector = 2;
+    public const int BootSectors = 4; // boot state (2) then OTA cursor (2), as VirtualNode's boot flash
+    public const int SlotsFirstSector = 8;
+    public const int DefaultSlotBytes = 160 * 1024;
+    public const int StorageSectors = 64;
+
+    public ConfigPartition(IFlash region, int slotBytes = DefaultSlotBytes)
+    {
+        Region = region;
+        int sectors = region.Size / region.SectorSize;
+        int slotSectors = Math.Min(slotBytes / region.SectorSize, (sectors - SlotsFirstSector) / 2);
+        if (slotSectors < 1) throw new ArgumentException($"the config partition ({region.Size} bytes) has no room for the application slots");
+        BootFlash = new FlashWindow(region, BootFirstSector, BootSectors);
+        SlotA = new FlashWindow(region, SlotsFirstSector, slotSectors);
+        SlotB = new FlashWindow(region, SlotsFirstSector + slotSectors, slotSectors);
+        int storageFirst = SlotsFirstSector + (2 * slotSectors);
+        Storage = storageFirst + StorageSectors <= sectors ? new FlashWindow(region, storageFirst, StorageSectors) : null;
+    }
+
+    /// <summary>Core's configuration and journal; null when the partition has no room left for them (they then live in the node's RAM).</summary>
+    public IFlash? Storage { get; }
+
+    public IFlash Region { get; }
+
+    /// <summary>Boot state (sectors 0-1 of this window) and OTA cursor (2-3).</summary>
+    public IFlash BootFlash { get; }
+
+    public IFlash SlotA { get; }
+
+    public IFlash SlotB { get; }
+
+    public ISlotStorage Slots() => new FlashSlotStorage(SlotA, SlotB);
+
+    /// <summary>The boot state the Loader would read at this boot; null when no update ever wrote one.</summary>
+    public BootState? BootState() => new BootStateStore(new FlashWindow(BootFlash, 0, 2), 0).Load();
+
+    /// <summary>The version the firmware runs after this boot: the boot state's running slot's, else the built-in one.</summary>
+    public string RunningVersion(string builtIn) =>
+        BootState() is { RunningSlot: >= 0 } state && state.Versions[state.RunningSlot] is { Length: > 0 } version ? version : builtIn;
+}
