@@ -28,7 +28,9 @@ internal sealed class FleetSampler : IDisposable
     private void Sample()
     {
         double own = ProcessMemory.RssMb(Environment.ProcessId);
-        int? pid = _brokerPid();
+        int? pid;
+        try { pid = _brokerPid(); }
+        catch (InvalidOperationException) { pid = null; } // the broker is being restarted
         double broker = pid is int p ? ProcessMemory.RssMb(p) : 0;
         int fds = pid is int q ? DescriptorLimits.InUse(q) : 0;
         lock (_gate)
