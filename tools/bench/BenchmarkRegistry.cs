@@ -11,5 +11,6 @@ public static class BenchmarkRegistry
         ["energy"] = Energy.EnergyBenchmark.Run,
         ["wire"] = Wire.WireBenchmark.Run,
         ["nano"] = Nano.NanoBenchmark.Run,
+        ["fleet"] = Fleet.FleetBenchmark.Run,
     };
 }

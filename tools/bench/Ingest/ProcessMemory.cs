@@ -11,6 +11,9 @@ internal static class ProcessMemory
 {
     public static double PeakRssMb(int pid) => ReadKb(pid, "VmHWM:") / 1024.0;
 
+    /// <summary>Resident memory now (VmRSS).</summary>
+    public static double RssMb(int pid) => ReadKb(pid, "VmRSS:") / 1024.0;
+
     /// <summary>Linux: writing 5 to clear_refs resets VmHWM to the current RSS.</summary>
     public static void ResetOwnPeak()
     {

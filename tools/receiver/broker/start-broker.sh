@@ -26,6 +26,13 @@ read -r _ port address < <(grep -m1 '^listener ' "$conf")
 [ -n "${port:-}" ] || { echo "start-broker: no listener line in $conf" >&2; exit 2; }
 address=${address:-127.0.0.1}
 
+# Every client connection is a descriptor and mosquitto does not raise its own limit: a soft limit of 1024 (Debian's
+# login default) refuses the 1,000th device ("system socket count has been exceeded" in the log). Raise the soft
+# limit to the hard one for mosquitto; the hard limit is the administrator's (docs/broker.md, "Open files").
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] && hard=$(cat /proc/sys/fs/nr_open 2>/dev/null || echo 1048576)
+ulimit -Sn "$hard" 2>/dev/null || echo "start-broker: could not raise the open-files limit to $hard (now $(ulimit -Sn))" >&2
+
 # -d daemonises; mosquitto writes pid_file itself (pid_file is in the generated conf).
 "$mosquitto" -c "$(cd "$run_dir" && pwd)/mosquitto.conf" -d
 

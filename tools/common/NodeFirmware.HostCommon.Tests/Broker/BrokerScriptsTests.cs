@@ -59,6 +59,43 @@ public sealed class BrokerScriptsTests : IDisposable
     }
 
     [Fact]
+    public void Start_script_gives_the_broker_the_hard_open_files_limit()
+    {
+        var config = _pki.Config("descriptors").WithPort(FreePort.OnLoopback());
+        config.Write();
+        try
+        {
+            // As from a login shell with Debian's soft limit of 1024 descriptors, which would cap the fleet near 1,000 devices.
+            var info = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("ulimit -Sn 1024 && exec \"$0\" \"$1\"");
+            info.ArgumentList.Add(Path.Combine(BrokerTemplates.BrokerFolder(), "start-broker.sh"));
+            info.ArgumentList.Add(config.RunDirectory);
+            using (var p = Process.Start(info)!)
+            {
+                string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+                Assert.True(p.WaitForExit(60_000) && p.ExitCode == 0, output);
+            }
+            int pid = int.Parse(File.ReadAllText(config.PidPath).Trim());
+            string hard = OpenFiles("self").Hard;
+            if (hard == "unlimited") hard = File.ReadAllText("/proc/sys/fs/nr_open").Trim(); // what the script falls back to
+            Assert.Equal(hard, OpenFiles(pid.ToString()).Soft);
+        }
+        finally
+        {
+            Script("stop-broker.sh", config.RunDirectory, "--kill");
+        }
+    }
+
+    /// <summary>The "Max open files" line of /proc/&lt;pid&gt;/limits.</summary>
+    private static (string Soft, string Hard) OpenFiles(string pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/limits").First(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (fields[0], fields[1]);
+    }
+
+    [Fact]
     public void Start_after_a_killed_broker_does_not_take_its_stale_pid_file_for_a_running_broker()
     {
         var config = _pki.Config("killed").WithPort(FreePort.OnLoopback());

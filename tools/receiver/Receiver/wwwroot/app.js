@@ -40,7 +40,7 @@ function showSignedIn(who) {
 
 class AuthError extends Error {}
 
-async function getJson(url) {
+async function getResponse(url) {
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) throw new AuthError('sign in with an API token');
   const response = await fetch(url, { cache: 'no-store', headers: { Authorization: 'Bearer ' + token } });
@@ -50,7 +50,25 @@ async function getJson(url) {
     throw new AuthError('the token was refused: sign in again');
   }
   if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
-  return response.json();
+  return response;
+}
+
+async function getJson(url) {
+  return (await getResponse(url)).json();
+}
+
+// The whole fleet: /api/devices answers a page of up to 1000 devices and names the next page in X-Next-After.
+const MAX_DEVICE_PAGES = 100;
+async function getAllDevices() {
+  const all = [];
+  let after = null;
+  for (let page = 0; page < MAX_DEVICE_PAGES; page++) {
+    const response = await getResponse('/api/devices' + (after ? '?after=' + encodeURIComponent(after) : ''));
+    all.push(...await response.json());
+    after = response.headers.get('X-Next-After');
+    if (!after) break;
+  }
+  return all;
 }
 
 function ago(iso) {
@@ -241,7 +259,7 @@ async function refreshCampaigns() {
 async function refresh() {
   const status = document.getElementById('status');
   try {
-    devices = await getJson('/api/devices');
+    devices = await getAllDevices();
     if (!selected || !devices.some(d => d.id === selected)) {
       const withData = devices.filter(d => d.lastReadingTime != null)
         .sort((a, b) => b.lastReadingTime - a.lastReadingTime);

@@ -1,0 +1,65 @@
+using NodeFirmware.Bench.Fleet;
+using NodeFirmware.Bench.Tests.Support;
+using Xunit.Abstractions;
+
+namespace NodeFirmware.Bench.Tests.Fleet;
+
+/// <summary>
+/// `bench fleet` at a size that fits CI, through the same code as the full run: 200 virtual nodes with their own
+/// certificates and TLS sessions, the real Mosquitto and receiver, the broker restarted under the fleet. Every
+/// reading a node sampled is stored exactly once and every node comes back. No timing is asserted.
+/// </summary>
+public class FleetBenchTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Fleet")]
+    public async Task Two_hundred_nodes_lose_and_duplicate_nothing_across_a_broker_restart()
+    {
+        using var dir = new TempDirectory();
+        var o = new FleetBenchOptions { Nodes = 200, Speed = 10, CyclesBeforeRestart = 2, BrokerDownSeconds = 2 };
+
+        var result = await FleetRun.RunAsync(o, dir.Path, output.WriteLine);
+        output.WriteLine(result.ResultLine);
+
+        Assert.Equal(o.Nodes, result.ConnectedBeforeRestart);
+        Assert.Equal(o.Nodes, result.Reconnected);
+        Assert.True(result.Generated >= 3L * o.Nodes, $"only {result.Generated} readings for {o.Nodes} nodes over four cycles");
+        Assert.Equal(0, result.PendingInJournals);
+        Assert.Equal(0, result.DroppedByJournals);
+        Assert.Equal(result.Generated, result.Stored);
+        Assert.Equal(0, result.Lost);
+        Assert.Equal(0, result.Duplicated);
+        Assert.Contains($"devices_listed={o.Nodes} ", result.ResultLine);
+    }
+
+    [Fact]
+    public void The_result_line_starts_with_the_keys_other_checks_read()
+    {
+        var line = new FleetResult
+        {
+            Nodes = 3, ConnectedBeforeRestart = 3, Reconnected = 2, Generated = 10, Stored = 9, Duplicated = 0, DuplicatesIgnored = 1,
+            PendingInJournals = 0, DroppedByJournals = 0, Reconnect99Seconds = 1.5, ReconnectAllSeconds = null, RssMbPerNode = 0.5, Details = "x=1",
+        }.ResultLine;
+
+        Assert.StartsWith("RESULT fleet nodes=3 connected=2 generated=10 stored=9 lost=1 duplicated=0 reconnect_99_s=1.5 rss_mb_per_node=0.500 ", line);
+        Assert.Contains(" reconnect_all_s=none ", line);
+    }
+
+    [Theory]
+    [InlineData("--nodes", "0")]
+    [InlineData("--nodes", "20001")]
+    [InlineData("--speed", "0")]
+    [InlineData("--listen", "61")]
+    [InlineData("--cycles", "x")]
+    [InlineData("--unknown", "1")]
+    public void Out_of_range_options_are_refused(string option, string value) =>
+        Assert.Null(FleetBenchOptions.Parse([option, value]));
+
+    [Fact]
+    public void Options_parse_into_the_run()
+    {
+        var o = FleetBenchOptions.Parse(["--nodes", "250", "--speed", "2.5", "--broker-down", "3"])!;
+        Assert.Equal((250, 2.5, 3.0), (o.Nodes, o.Speed, o.BrokerDownSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(24), o.RealCycle);
+    }
+}
