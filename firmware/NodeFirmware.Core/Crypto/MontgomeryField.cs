@@ -103,14 +103,14 @@ namespace NodeFirmware.Core.Crypto
         /// <summary>o = a mod m for a plain integer a &lt; 2m (one conditional subtraction).</summary>
         public void ReduceOnce(uint[] o, uint[] a)
         {
-            long borrow = 0;
+            ulong borrow = 0;
             for (int i = 0; i < Limbs; i++)
             {
-                long v = (long)a[i] - _m[i] + borrow;
+                ulong v = (ulong)a[i] - _m[i] - borrow;
                 _d[i] = (uint)v;
-                borrow = v >> 32;
+                borrow = (v >> 32) & 1;
             }
-            uint keep = (uint)(borrow & 1); // a < m: keep a
+            uint keep = (uint)borrow; // a < m: keep a
             Copy(o, a);
             Select(o, _d, keep ^ 1);
         }
@@ -142,29 +142,29 @@ namespace NodeFirmware.Core.Crypto
                 _t[i] = (uint)carry;
                 carry >>= 32;
             }
-            long borrow = 0;
+            ulong borrow = 0;
             for (int i = 0; i < Limbs; i++)
             {
-                long v = (long)_t[i] - _m[i] + borrow;
+                ulong v = (ulong)_t[i] - _m[i] - borrow;
                 _d[i] = (uint)v;
-                borrow = v >> 32;
+                borrow = (v >> 32) & 1;
             }
             // Subtract m when the sum overflowed 2^256 or is at least m.
-            uint subtract = (uint)carry | (uint)((borrow & 1) ^ 1);
+            uint subtract = (uint)carry | ((uint)borrow ^ 1);
             for (int i = 0; i < Limbs; i++) o[i] = _t[i];
             Select(o, _d, subtract);
         }
 
         public void Sub(uint[] o, uint[] a, uint[] b)
         {
-            long borrow = 0;
+            ulong borrow = 0;
             for (int i = 0; i < Limbs; i++)
             {
-                long v = (long)a[i] - b[i] + borrow;
+                ulong v = (ulong)a[i] - b[i] - borrow;
                 _t[i] = (uint)v;
-                borrow = v >> 32;
+                borrow = (v >> 32) & 1;
             }
-            uint mask = 0 - (uint)(borrow & 1);
+            uint mask = 0 - (uint)borrow;
             ulong carry = 0;
             for (int i = 0; i < Limbs; i++)
             {
@@ -346,16 +346,16 @@ namespace NodeFirmware.Core.Crypto
             c += t7 + q * m7; t6 = (uint)c; c >>= 32;
             c += t8; t7 = (uint)c; t8 = t9 + (c >> 32);
             // t < 2m: subtract m once when t8 is set or t >= m, chosen by mask.
-            long v, borrow;
-            v = (long)t0 - (long)m0; uint d0 = (uint)v; borrow = v >> 32;
-            v = (long)t1 - (long)m1 + borrow; uint d1 = (uint)v; borrow = v >> 32;
-            v = (long)t2 - (long)m2 + borrow; uint d2 = (uint)v; borrow = v >> 32;
-            v = (long)t3 - (long)m3 + borrow; uint d3 = (uint)v; borrow = v >> 32;
-            v = (long)t4 - (long)m4 + borrow; uint d4 = (uint)v; borrow = v >> 32;
-            v = (long)t5 - (long)m5 + borrow; uint d5 = (uint)v; borrow = v >> 32;
-            v = (long)t6 - (long)m6 + borrow; uint d6 = (uint)v; borrow = v >> 32;
-            v = (long)t7 - (long)m7 + borrow; uint d7 = (uint)v; borrow = v >> 32;
-            uint mask = 0 - ((uint)t8 | (uint)((borrow & 1) ^ 1));
+            ulong v, borrow;
+            v = t0 - m0; uint d0 = (uint)v; borrow = (v >> 32) & 1;
+            v = t1 - m1 - borrow; uint d1 = (uint)v; borrow = (v >> 32) & 1;
+            v = t2 - m2 - borrow; uint d2 = (uint)v; borrow = (v >> 32) & 1;
+            v = t3 - m3 - borrow; uint d3 = (uint)v; borrow = (v >> 32) & 1;
+            v = t4 - m4 - borrow; uint d4 = (uint)v; borrow = (v >> 32) & 1;
+            v = t5 - m5 - borrow; uint d5 = (uint)v; borrow = (v >> 32) & 1;
+            v = t6 - m6 - borrow; uint d6 = (uint)v; borrow = (v >> 32) & 1;
+            v = t7 - m7 - borrow; uint d7 = (uint)v; borrow = (v >> 32) & 1;
+            uint mask = 0 - ((uint)t8 | ((uint)borrow ^ 1));
             o[0] = (d0 & mask) | ((uint)t0 & ~mask);
             o[1] = (d1 & mask) | ((uint)t1 & ~mask);
             o[2] = (d2 & mask) | ((uint)t2 & ~mask);
