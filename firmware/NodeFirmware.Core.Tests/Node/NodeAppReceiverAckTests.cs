@@ -289,4 +289,23 @@ public class NodeAppReceiverAckTests
         Assert.False(TelemetryAck.TryDecode(Convert.FromHexString(hex), out _, out _, out _, out var error));
         Assert.Contains(reason, error);
     }
+
+    [Fact]
+    public void Truncated_oversized_and_random_acks_are_refused_without_throwing()
+    {
+        byte[] good = TelemetryAck.Encode(7, 1000, 12);
+        for (int length = 0; length < good.Length; length++)
+            Assert.False(TelemetryAck.TryDecode(good[..length], out _, out _, out _, out var cut), $"a {length}-byte cut was accepted");
+        Assert.False(TelemetryAck.TryDecode(new byte[TelemetryAck.MaxSize + 1], out _, out _, out _, out var big));
+        Assert.Contains("over", big);
+        var random = new Random(20261202);
+        for (int i = 0; i < 2000; i++)
+        {
+            var junk = new byte[random.Next(0, TelemetryAck.MaxSize + 1)];
+            random.NextBytes(junk);
+            if (junk.Length > 0 && i % 2 == 0) junk[0] = 0xA4; // a map of four, so decoding goes further in
+            if (!TelemetryAck.TryDecode(junk, out _, out _, out var n, out var error)) Assert.False(string.IsNullOrEmpty(error));
+            else Assert.InRange(n, 1, 512);
+        }
+    }
 }
