@@ -399,16 +399,19 @@ namespace NodeFirmware.Core.Node
         private void RecordAckTimeout()
         {
             _ackTimedOut = false;
-            _linkFailedThisWake = true;
-            uint failures = _journal.ConsecutiveLinkFailures + 1;
-            long delay = Backoff.DelaySeconds(failures, _config.BackoffBaseSeconds, _config.BackoffMaxSeconds, _platform.Random);
-            _journal.SaveLinkState(failures, (uint)(_platform.Clock.UnixTimeSeconds + delay));
+            BackOff();
         }
 
         private void RecordLinkFailure()
         {
             _inFlight.Clear();
             _phase = Phase.Local;
+            BackOff();
+        }
+
+        /// <summary>One more consecutive link failure: the next connection waits the jittered back-off.</summary>
+        private void BackOff()
+        {
             _linkFailedThisWake = true;
             uint failures = _journal.ConsecutiveLinkFailures + 1;
             long delay = Backoff.DelaySeconds(failures, _config.BackoffBaseSeconds, _config.BackoffMaxSeconds, _platform.Random);
