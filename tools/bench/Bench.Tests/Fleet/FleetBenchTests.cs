@@ -23,7 +23,8 @@ public class FleetBenchTests(ITestOutputHelper output)
 
         Assert.Equal(o.Nodes, result.ConnectedBeforeRestart);
         Assert.Equal(o.Nodes, result.Reconnected);
-        Assert.True(result.Generated >= 3L * o.Nodes, $"only {result.Generated} readings for {o.Nodes} nodes over four cycles");
+        // Every node woke before the restart and again after it, each wake sampling a reading; more depends on the machine's load.
+        Assert.True(result.Generated >= 2L * o.Nodes, $"only {result.Generated} readings for {o.Nodes} nodes that each connected before and after the restart");
         Assert.Equal(0, result.PendingInJournals);
         Assert.Equal(0, result.DroppedByJournals);
         Assert.Equal(result.Generated, result.Stored);
