@@ -103,7 +103,7 @@ public sealed class SelfTestReport
     public string? DeviceId { get; set; }
     public string? FirmwareVersion { get; set; }
 
-    /// <summary>The identity state HELLO reported: empty, stored, committed or corrupt.</summary>
+    /// <summary>The identity state HELLO reported: empty, stored, provisioned (committed) or corrupt.</summary>
     public string? Identity { get; set; }
 
     /// <summary>The firmware's verdict; null when the self-test did not run.</summary>
