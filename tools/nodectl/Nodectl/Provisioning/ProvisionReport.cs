@@ -4,7 +4,7 @@ namespace NodeFirmware.Nodectl.Provisioning;
 /// What <c>nodectl provision --json</c> prints (<see cref="Output.JsonResult"/>; fields in docs/provisioning.md, "Output
 /// for line scripts"): one entry per board tried, holding nothing secret.
 /// </summary>
-public sealed class ProvisionReport
+public sealed class ProvisionReport : Output.ICommandReport
 {
     public bool Ok { get; set; }
 

@@ -37,15 +37,7 @@ public static class SelfTestCommand
             var error = result.InvocationConfiguration.Error;
             var output = asJson ? error : result.InvocationConfiguration.Output;
             var report = new SelfTestReport();
-            int Finish(int exit, string? problem = null)
-            {
-                if (problem is not null) error.WriteLine("error: " + problem);
-                report.Ok = exit == 0;
-                report.ExitCode = exit;
-                report.Error = problem;
-                if (asJson) JsonResult.Write(result.InvocationConfiguration.Output, report);
-                return exit;
-            }
+            int Finish(int exit, string? problem = null) => JsonResult.Finish(result, asJson, report, exit, problem);
             try
             {
                 string? portName = result.GetValue(port);
@@ -92,7 +84,7 @@ public static class SelfTestCommand
 }
 
 /// <summary>What <c>nodectl selftest --json</c> prints (docs/provisioning.md, "The self-test"): nothing secret.</summary>
-public sealed class SelfTestReport
+public sealed class SelfTestReport : ICommandReport
 {
     public bool Ok { get; set; }
 
