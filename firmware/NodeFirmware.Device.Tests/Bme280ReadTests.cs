@@ -38,6 +38,19 @@ namespace NodeFirmware.Device.Tests
         }
 
         [TestMethod]
+        public void The_self_test_probe_reads_the_BME280_chip_id_and_leaves_the_sensor_usable()
+        {
+            var sensor = new Bme280Sensor(BoardPins.Current);
+            int chipId;
+            string fault;
+            Assert.IsTrue(sensor.TryReadChipId(out chipId, out fault), "no chip id: " + fault);
+            Assert.AreEqual(0x60, chipId, "register 0xD0 of the part on the bus");
+            Assert.IsTrue(sensor.Configure(AllChannelsTimesOne(), out fault), "configure after the probe failed: " + fault);
+            EnvironmentSample sample;
+            Assert.IsTrue(sensor.TryMeasure(out sample, out fault), "measure after the probe failed: " + fault);
+        }
+
+        [TestMethod]
         public void Consecutive_readings_agree()
         {
             var sensor = new Bme280Sensor(BoardPins.Current);

@@ -15,9 +15,12 @@ namespace NodeFirmware.Device
     /// Core's IEnvironmentSensor over nanoFramework's Iot.Device.Bmxx80 Bme280 driver in forced mode: one
     /// conversion per reading, then the sensor sleeps (0.1 uA). Faults become Core's fault codes, never exceptions.
     /// The virtual node's twin is tools/nodesim/NodeSim/Hardware/Bme280EnvironmentSensor.cs.
+    /// It is also the factory self-test's probe (<see cref="TryReadChipId"/>; twin: NodeSim/Hardware/Bme280ChipIdProbe.cs).
     /// </summary>
-    public class Bme280Sensor : IEnvironmentSensor
+    public class Bme280Sensor : IEnvironmentSensor, ISensorProbe
     {
+        private const byte ChipIdRegister = 0xD0;
+
         /// <summary>Extra wait after the datasheet's conversion time before the sensor counts as stuck.</summary>
         private const int MeasuringGraceMillis = 50;
 
@@ -72,6 +75,39 @@ namespace NodeFirmware.Device
                 Close();
                 fault = SensorFaultCodes.ToCode(SensorFault.BusError);
                 return false;
+            }
+        }
+
+        /// <summary>
+        /// Register 0xD0 in one write-then-read transfer, without the driver (its constructor refuses any id but 0x60, so it
+        /// could not say what answered instead). Core's SelfTest judges the id.
+        /// </summary>
+        public bool TryReadChipId(out int chipId, out string fault)
+        {
+            chipId = 0;
+            I2cDevice device = null;
+            try
+            {
+                device = I2cDevice.Create(new I2cConnectionSettings(_busId, _address));
+                var id = new byte[1];
+                I2cTransferResult result = device.WriteRead(new byte[] { ChipIdRegister }, id);
+                if (result.Status == I2cTransferStatus.SlaveAddressNotAcknowledged)
+                {
+                    fault = "no acknowledge at I2C address 0x" + _address.ToString("x2");
+                    return false;
+                }
+                if (result.Status != I2cTransferStatus.FullTransfer)
+                {
+                    fault = "I2C transfer at 0x" + _address.ToString("x2") + " ended with status " + (int)result.Status;
+                    return false;
+                }
+                chipId = id[0];
+                fault = null;
+                return true;
+            }
+            finally
+            {
+                if (device != null) device.Dispose();
             }
         }
 

@@ -28,6 +28,9 @@ namespace NodeFirmware.Device
         /// <summary>The boot counter in each boot's reset challenge (Core's ResetChallenge).</summary>
         public const string ChallengeCounterFile = "I:\\nodefw\\challenge.bin";
 
+        /// <summary>The factory self-test's scratch sector (Core's SelfTest erases it, writes a pattern, reads it back, erases it).</summary>
+        public const string SelfTestFile = "I:\\nodefw\\selftest.bin";
+
         public const int SectorSize = 4096;
 
         /// <summary>256 KB: 2 configuration sectors and 62 journal sectors.</summary>

@@ -39,10 +39,11 @@ namespace NodeFirmware.Device
             Configuration.SetPinFunction(RxPin, DeviceFunction.COM2_RX);
             InternalFlashStorage flash = OpenIdentity();
             ProvisioningSession session = NewSession(flash, firmwareVersion);
+            InternalFlashStorage scratch = EnableSelfTest(session);
             if (corrupt) session.ReportIdentityFault(identity.Fault);
             var port = new SerialPort(PortName, BaudRate);
             port.Open();
-            Serve(session, port, flash, led, corrupt);
+            Serve(session, port, flash, scratch, led, corrupt);
         }
 
         /// <summary>
@@ -59,6 +60,7 @@ namespace NodeFirmware.Device
             Configuration.SetPinFunction(RxPin, DeviceFunction.COM2_RX);
             InternalFlashStorage flash = OpenIdentity();
             ProvisioningSession session = NewSession(flash, firmwareVersion);
+            InternalFlashStorage scratch = EnableSelfTest(session);
             var port = new SerialPort(PortName, BaudRate);
             port.Open();
             bool transmitting = false;
@@ -96,17 +98,38 @@ namespace NodeFirmware.Device
                 if (step == ReentryStep.Provision)
                 {
                     Console.WriteLine("identity erased by a signed factory reset: provisioning mode");
-                    Serve(session, port, flash, led, false);
+                    Serve(session, port, flash, scratch, led, false);
                     return false;
                 }
                 port.Close();
                 flash.Dispose();
+                if (scratch != null) scratch.Dispose();
                 if (step == ReentryStep.Reboot)
                 {
                     Power.RebootDevice();
                     return false;
                 }
                 return true;
+            }
+        }
+
+        /// <summary>
+        /// SELF_TEST's hardware (Core's <see cref="SelfTest"/>): the board's BME280, whose chip id <see cref="Bme280Sensor"/>
+        /// reads, and a one-sector scratch file on I:\, the file system the journal lives on. Returns the scratch file to
+        /// close with the identity's; null when it cannot be opened, and SELF_TEST then answers that there is no self-test.
+        /// </summary>
+        private static InternalFlashStorage EnableSelfTest(ProvisioningSession session)
+        {
+            try
+            {
+                var scratch = new InternalFlashStorage(DevicePaths.SelfTestFile, DevicePaths.SectorSize, DevicePaths.SectorSize);
+                session.EnableSelfTest(new Bme280Sensor(BoardPins.Current), scratch);
+                return scratch;
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine("no self-test this boot: " + e.Message);
+                return null;
             }
         }
 
@@ -149,7 +172,7 @@ namespace NodeFirmware.Device
         }
 
         /// <summary>Provisioning mode until a REBOOT is answered; then the board restarts.</summary>
-        private static void Serve(ProvisioningSession session, SerialPort port, InternalFlashStorage flash, StatusLed led, bool corrupt)
+        private static void Serve(ProvisioningSession session, SerialPort port, InternalFlashStorage flash, InternalFlashStorage scratch, StatusLed led, bool corrupt)
         {
             var buffer = new byte[256];
             int idleMillis = 0;
@@ -178,6 +201,7 @@ namespace NodeFirmware.Device
             }
             port.Close();
             flash.Dispose();
+            if (scratch != null) scratch.Dispose();
             Power.RebootDevice();
         }
 

@@ -35,7 +35,7 @@ namespace System.Device.I2c {
   public enum I2cTransferStatus { UnknownError, FullTransfer, ClockStretchTimeout, PartialTransfer, SlaveAddressNotAcknowledged }
   public struct I2cTransferResult { public uint BytesTransferred => 0; public I2cTransferStatus Status => 0; }
   public sealed class I2cConnectionSettings { public I2cConnectionSettings(int busId, int deviceAddress) {} public int BusId => 0; public int DeviceAddress => 0; }
-  public class I2cDevice : IDisposable { public static I2cDevice Create(I2cConnectionSettings s) => null; public I2cTransferResult WriteByte(byte v) => default(I2cTransferResult); public void Dispose() {} }
+  public class I2cDevice : IDisposable { public static I2cDevice Create(I2cConnectionSettings s) => null; public I2cTransferResult WriteByte(byte v) => default(I2cTransferResult); public I2cTransferResult WriteRead(SpanByte writeBuffer, SpanByte readBuffer) => default(I2cTransferResult); public void Dispose() {} }
 }
 namespace System.Device.Adc {
   public abstract class AdcChannelBase { public abstract int ReadValue(); }

@@ -14,6 +14,7 @@ public static class CommandCatalog
         yield return Broker.BrokerCommand.Create();
         yield return Provisioning.ProvisionCommand.Create();
         yield return Provisioning.RegisterCommand.Create();
+        yield return Provisioning.SelfTestCommand.Create();
         yield return Station.StationCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Firmware.FirmwareCommand.Create();

@@ -96,7 +96,7 @@ public static class RomServeCommand
 
         // The image is in the flash before the chip powers up, so a board boots what it holds.
         Func<Action<byte[]>, ISerialChip> createChip = board
-            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions, FirmwareVersion = options.FirmwareVersion }), image)
+            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions, FirmwareVersion = options.FirmwareVersion, SensorChipId = options.SensorChipId }), image)
             : transmit => Preload(new SimulatedRomBootloader(transmit, simOptions), image);
         SimulatedRomBootloader sim;
         IDisposable server;

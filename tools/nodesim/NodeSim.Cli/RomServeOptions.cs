@@ -44,7 +44,9 @@ public sealed class RomServeOptions
         "                            broker.acme.example=127.0.0.1; the port stays the bundle's and TLS still checks\n" +
         "                            the broker's certificate against NAME. Repeatable.\n" +
         "  --firmware-version V      the built-in firmware's version (default 1.0.0), until an update installs another.\n" +
-        "  --firmware-board NAME     the board the firmware is built for, which an update must list (default esp32-devkitc-v4).";
+        "  --firmware-board NAME     the board the firmware is built for, which an update must list (default esp32-devkitc-v4).\n" +
+        "  --sensor bme280|bmp280|none  the part on the board's I2C bus (default bme280); bmp280 (chip id 0x58) or none\n" +
+        "                            make a board that fails the factory self-test (nodectl selftest).";
 
     private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -94,6 +96,9 @@ public sealed class RomServeOptions
 
     /// <summary>Board only: the board the firmware is built for.</summary>
     public string FirmwareBoard { get; private set; } = "esp32-devkitc-v4";
+
+    /// <summary>Board only: the chip id of the part on the board's I2C bus, null for none (<see cref="NodeSim.Board.SimulatedBoardOptions.SensorChipId"/>).</summary>
+    public int? SensorChipId { get; private set; } = NodeSim.Sensors.Bme280Registers.ChipIdValue;
 
     /// <summary>Parses the arguments after "rom"; throws <see cref="ArgumentException"/> with the reason and the usage.</summary>
     public static RomServeOptions Parse(IReadOnlyList<string> args) => Parse(args, board: false);
@@ -146,6 +151,11 @@ public sealed class RomServeOptions
                     string firmwareBoard = Value();
                     o.FirmwareBoard = firmwareBoard.Length is > 0 and <= 64 && firmwareBoard.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? firmwareBoard
                         : throw Fail($"--firmware-board {firmwareBoard} is not a board name such as esp32-devkitc-v4");
+                    break;
+                case "--sensor" when board:
+                    string sensor = Value();
+                    o.SensorChipId = sensor == "bme280" ? NodeSim.Sensors.Bme280Registers.ChipIdValue : sensor == "bmp280" ? 0x58 : sensor == "none" ? null
+                        : throw Fail($"--sensor {sensor} is unknown; use bme280, bmp280 (a wrong part) or none (no part on the bus)");
                     break;
                 case "--flash-size":
                     string size = Value();

@@ -25,12 +25,16 @@ internal sealed class StationRig : IDisposable
         ReplyTimeout = TimeSpan.FromSeconds(3), StorageReplyTimeout = TimeSpan.FromSeconds(5), Attempts = 3, BootListen = TimeSpan.FromSeconds(10),
     };
 
-    public StationRig(int boards, bool receiver = true)
+    /// <param name="fit">What board N (from 0) is built with beyond its own MAC, e.g. no sensor; null: every board as shipped.</param>
+    public StationRig(int boards, bool receiver = true, Func<int, SimulatedBoardOptions, SimulatedBoardOptions>? fit = null)
     {
         Rig = new ProvisioningRig();
         SimulatedBoardPort.WriteImages(Rig.Directory);
         for (int i = 0; i < boards; i++)
-            Boards.Add(new SimulatedBoardPort(new SimulatedBoardOptions { Rom = new SimulatedRomOptions { Mac = [0x24, 0x0A, 0xC4, 0x51, 0x00, (byte)(0x10 + i)] } }));
+        {
+            var options = new SimulatedBoardOptions { Rom = new SimulatedRomOptions { Mac = [0x24, 0x0A, 0xC4, 0x51, 0x00, (byte)(0x10 + i)] } };
+            Boards.Add(new SimulatedBoardPort(fit is null ? options : fit(i, options)));
+        }
         Environment = new Dictionary<string, string> { ["FACTORY_WIFI"] = ProvisioningRig.WifiPassphrase, ["NODECTL_OPERATOR"] = "line-operator" };
         if (receiver)
         {

@@ -30,4 +30,28 @@ public static class JsonResult
         output.WriteLine(JsonSerializer.Serialize(result, result.GetType(), Options));
         output.Flush();
     }
+
+    /// <summary>
+    /// Ends a command's run: the problem as "error: …" on stderr, the report's outcome fields set from the exit code, and
+    /// with --json the report on stdout. Returns the exit code.
+    /// </summary>
+    public static int Finish(System.CommandLine.ParseResult result, bool asJson, ICommandReport report, int exit, string? problem = null)
+    {
+        if (problem is not null) result.InvocationConfiguration.Error.WriteLine("error: " + problem);
+        report.Ok = exit == 0;
+        report.ExitCode = exit;
+        report.Error = problem;
+        if (asJson) Write(result.InvocationConfiguration.Output, report);
+        return exit;
+    }
+}
+
+/// <summary>The outcome fields a command's --json report starts with.</summary>
+public interface ICommandReport
+{
+    bool Ok { get; set; }
+
+    int ExitCode { get; set; }
+
+    string? Error { get; set; }
 }

@@ -26,6 +26,13 @@ public static class BoardConsole
         }
     }
 
+    /// <summary>The reset (when the port has DTR/RTS), then its boot text: the board as nodectl's messages describe it.</summary>
+    public static BoardOnPort ResetAndListen(ISerialLink link, string port, string? board, TimeSpan listen)
+    {
+        bool reset = TryResetIntoFirmware(link);
+        return new BoardOnPort(port, board, Listen(link, listen), reset);
+    }
+
     /// <summary>Reads the console until a decisive line, or <paramref name="listen"/> has passed (at most 64 KB).</summary>
     public static BoardBootText Listen(ISerialLink link, TimeSpan listen)
     {

@@ -80,15 +80,7 @@ public static class ProvisionCommand
             var error = result.InvocationConfiguration.Error;
             var output = asJson ? error : result.InvocationConfiguration.Output; // with --json stdout holds only the report
             var report = new ProvisionReport();
-            int Finish(int exit, string? problem = null)
-            {
-                if (problem is not null) error.WriteLine("error: " + problem);
-                report.Ok = exit == 0;
-                report.ExitCode = exit;
-                report.Error = problem;
-                if (asJson) JsonResult.Write(result.InvocationConfiguration.Output, report);
-                return exit;
-            }
+            int Finish(int exit, string? problem = null) => JsonResult.Finish(result, asJson, report, exit, problem);
             try
             {
                 string? portName = result.GetValue(port);

@@ -78,6 +78,24 @@ public sealed class ProvisioningClient
         return reply.Payload;
     }
 
+    /// <summary>
+    /// Asks the firmware to check its board (SELF_TEST): the sensor's chip id, a storage round trip, the committed identity.
+    /// The storage check writes flash, so it gets the storage timeout. A firmware without a self-test refuses it
+    /// (<see cref="DeviceRefusedException"/> with <c>SelfTestUnavailable</c>).
+    /// </summary>
+    public DeviceSelfTest SelfTest()
+    {
+        var reply = Exchange(MessageType.SelfTest, [], MessageType.SelfTestResult, _options.StorageReplyTimeout);
+        try
+        {
+            return DeviceSelfTest.Decode(reply.Payload);
+        }
+        catch (CborException e)
+        {
+            throw new ProvisioningLinkException("the device's self-test result is malformed: " + e.Message, e);
+        }
+    }
+
     public void Commit(byte[] bundleHash) =>
         Exchange(MessageType.Commit, bundleHash, MessageType.Committed, _options.StorageReplyTimeout);
 

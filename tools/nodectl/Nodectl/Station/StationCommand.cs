@@ -63,7 +63,7 @@ public static class StationCommand
         var days = new Option<int?>("--days") { Description = "device certificate validity in days (default 10 years)" };
         var operatorName = OperatorName.CreateOption();
 
-        var command = new Command("station", "flash, provision, register and boot-check several boards at once, one per serial port, with a report per unit")
+        var command = new Command("station", "flash, provision, register, boot-check and self-test several boards at once, one per serial port, with a report per unit")
         {
             ports, board, imagesDir, baud, provisionBaud, caDir, broker, ssid, passEnv, releaseKey, receiver, receiverToken, tags, config, factoryReset,
             keyOnHost, reportDir, audit, station, days, operatorName,

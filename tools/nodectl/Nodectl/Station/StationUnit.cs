@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using NodeFirmware.Core.Provisioning;
 using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Nodectl.Audit;
 using NodeFirmware.Nodectl.Ca;
@@ -12,14 +13,16 @@ namespace NodeFirmware.Nodectl.Station;
 /// <summary>
 /// One board through the line, on its own serial port: flash by the board's layout (<see cref="FlashRunner"/>, as
 /// `nodectl flash --board`), provision (<see cref="Provisioner"/>, as `nodectl provision`, the MAC cross-checked against
-/// the one the ROM reported), register (<see cref="DeviceRegistrar"/>), and the boot check: after a DTR/RTS reset the
-/// firmware prints "identity ok: &lt;id&gt;" with the id it was given. A unit that fails after its certificate was
+/// the one the ROM reported), register (<see cref="DeviceRegistrar"/>), the boot check (after a DTR/RTS reset the
+/// firmware prints "identity ok: &lt;id&gt;" with the id it was given: it boots with its identity) and, in the re-entry
+/// window of that same boot, the firmware's self-test (<see cref="BoardSelfTest"/>: sensor chip id, storage round trip,
+/// committed identity), whose checks go into the unit's report. A unit that fails after its certificate was
 /// issued has it revoked (<see cref="DeviceRevoker"/>), so a failed board never leaves the line with a usable identity.
 /// The human text of every step goes to the unit's log (&lt;report-dir&gt;/unit-N.log).
 /// </summary>
 public sealed class StationUnit
 {
-    public static readonly string[] StepNames = ["flash", "provision", "register", "boot-check"];
+    public static readonly string[] StepNames = ["flash", "provision", "register", "boot-check", "self-test"];
 
     private readonly StationPlan _plan;
     private readonly UnitReport _report;
@@ -46,7 +49,8 @@ public sealed class StationUnit
             var mac = Step("flash", 0, Flash);
             provisioned = Step("provision", 1, () => Provision(mac));
             Step("register", 2, () => Register(provisioned));
-            Step("boot-check", 3, () => BootCheck(provisioned.DeviceId));
+            using (var console = Step("boot-check", 3, () => BootCheck(provisioned.DeviceId)))
+                Step("self-test", 4, () => SelfTest(console, provisioned.DeviceId));
             _report.Verdict = UnitReport.Passed;
         }
         catch (StepFailedException e)
@@ -99,8 +103,7 @@ public sealed class StationUnit
         try
         {
             using var link = SerialLinks.Open(_report.Port, _plan.ProvisionBaud);
-            bool reset = BoardConsole.TryResetIntoFirmware(link);
-            var board = new BoardOnPort(_report.Port, _plan.Board, BoardConsole.Listen(link, _plan.ClientOptions.BootListen), reset);
+            var board = BoardConsole.ResetAndListen(link, _report.Port, _plan.Board, _plan.ClientOptions.BootListen);
             // Each unit opens the CA itself: its signing key object is then never used by two threads at once.
             using var ca = _plan.Pki.OpenCa(_plan.CaPassphrase);
             var result = new Provisioner(_plan.Pki, ca, _plan.Audit, registry: null, _log)
@@ -142,29 +145,65 @@ public sealed class StationUnit
         StepDetail = $"registered with {_plan.Registry.Name}: {provisioned.DeviceId}, serial {provisioned.CertSerial}";
     }
 
-    /// <summary>There is no firmware self-test to run over the port yet: the check that exists is the boot line.</summary>
-    private void BootCheck(string deviceId)
+    /// <summary>
+    /// Resets the board and reads its boot line; returns the port still open, so the self-test reaches the same boot's
+    /// re-entry window (a second reset would only cost time).
+    /// </summary>
+    private ISerialLink BootCheck(string deviceId)
     {
+        ISerialLink link;
         BoardBootText boot;
         try
         {
-            using var link = SerialLinks.Open(_report.Port, _plan.ProvisionBaud);
-            if (!BoardConsole.TryResetIntoFirmware(link))
-                throw new StepFailedException("boot-check", $"{_report.Port} has no DTR/RTS, so the station cannot reset the board to read its boot line");
-            boot = BoardConsole.Listen(link, _plan.ClientOptions.BootListen);
+            link = SerialLinks.Open(_report.Port, _plan.ProvisionBaud);
         }
         catch (Exception e) when (e is FlashingException or IOException or UnauthorizedAccessException)
         {
-            throw new StepFailedException("boot-check", $"cannot reset the board or read its console: {e.Message}");
+            throw new StepFailedException("boot-check", $"cannot open {_report.Port} to read the board's console: {e.Message}");
         }
-        if (boot.State != BoardBootState.Provisioned)
+        try
         {
-            string seen = boot.Evidence is { } line ? $"it printed \"{line}\"" : boot.PrintedAnything ? "it printed no line that tells" : "it printed nothing";
-            throw new StepFailedException("boot-check", $"after a reset the board did not boot with its identity ({seen}, state {boot.State})");
+            if (!BoardConsole.TryResetIntoFirmware(link))
+                throw new StepFailedException("boot-check", $"{_report.Port} has no DTR/RTS, so the station cannot reset the board to read its boot line");
+            boot = BoardConsole.Listen(link, _plan.ClientOptions.BootListen);
+            if (boot.State != BoardBootState.Provisioned)
+            {
+                string seen = boot.Evidence is { } line ? $"it printed \"{line}\"" : boot.PrintedAnything ? "it printed no line that tells" : "it printed nothing";
+                throw new StepFailedException("boot-check", $"after a reset the board did not boot with its identity ({seen}, state {boot.State})");
+            }
+            if (boot.DeviceId != deviceId)
+                throw new StepFailedException("boot-check", $"the board booted as {boot.DeviceId}, not as {deviceId} it was provisioned as");
         }
-        if (boot.DeviceId != deviceId)
-            throw new StepFailedException("boot-check", $"the board booted as {boot.DeviceId}, not as {deviceId} it was provisioned as");
+        catch (Exception e)
+        {
+            link.Dispose();
+            if (e is FlashingException or IOException or UnauthorizedAccessException)
+                throw new StepFailedException("boot-check", $"cannot reset the board or read its console: {e.Message}");
+            throw;
+        }
         StepDetail = $"after a reset the firmware printed \"{boot.Evidence}\"";
+        return link;
+    }
+
+    /// <summary>SELF_TEST in the re-entry window of the boot the boot check saw; its checks go into the report whatever they say.</summary>
+    private void SelfTest(ISerialLink link, string deviceId)
+    {
+        DeviceHello hello;
+        DeviceSelfTest result;
+        try
+        {
+            (hello, result) = BoardSelfTest.Run(new ProvisioningClient(link, _plan.ClientOptions), ProvisionCommand.KnockWindow);
+        }
+        catch (ProvisioningLinkException e)
+        {
+            throw new StepFailedException("self-test", e.Message);
+        }
+        if (hello.DeviceId != deviceId)
+            throw new StepFailedException("self-test", $"the board answered as {hello.DeviceId}, not as {deviceId} it was provisioned as");
+        _report.SelfTest = result;
+        if (!result.Pass)
+            throw new StepFailedException("self-test", $"the board failed its self-test: {result.Failures()}");
+        StepDetail = "passed: " + string.Join("; ", result.Checks.Select(c => $"{c.Name}: {c.Detail}"));
     }
 
     private void RevokeAfterFailure()

@@ -30,6 +30,9 @@ public sealed class UnitReport
 
     public bool Registered { get; set; }
 
+    /// <summary>The firmware's self-test (SELF_TEST) with every check's result; absent when the unit did not get that far.</summary>
+    public NodeFirmware.Nodectl.Provisioning.DeviceSelfTest? SelfTest { get; set; }
+
     /// <summary>Serials revoked because the unit failed after its certificate was issued; null when nothing was revoked.</summary>
     public List<string>? RevokedSerials { get; set; }
 
@@ -64,7 +67,7 @@ public sealed class UnitReport
         JsonSerializer.Deserialize<UnitReport>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no unit report");
 }
 
-/// <summary>One step of a unit: flash, provision, register, boot-check, revoke.</summary>
+/// <summary>One step of a unit: flash, provision, register, boot-check, self-test, revoke.</summary>
 public sealed class UnitStep
 {
     public const string Ok = "ok";

@@ -1,4 +1,5 @@
 using System.Text;
+using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Provisioning;
 using NodeSim.Provisioning;
 
@@ -10,6 +11,7 @@ namespace NodeSim.Board;
 /// <see cref="VirtualProvisioningNode"/> over the SPI flash's identity partition. A REBOOT request restarts the chip.
 /// A provisioned board keeps its re-entry window open on the device's schedule (Core's <see cref="ReentryWindow"/>,
 /// in the board's time): bytes that arrive after it closed are not answered, as the running node does not read the UART.
+/// SELF_TEST reads the board's sensor through the probe it is given and checks storage on the config partition's scratch sector.
 /// </summary>
 internal sealed class BoardFirmware
 {
@@ -21,13 +23,14 @@ internal sealed class BoardFirmware
     private readonly ReentryWindow? _window;
     private readonly object _gate = new();
 
-    public BoardFirmware(SimulatedBoardOptions options, ConfigPartition config)
+    public BoardFirmware(SimulatedBoardOptions options, ConfigPartition config, ISensorProbe sensor)
     {
         _options = options;
         _startedAt = options.Rom.Time.GetTimestamp();
         Config = config;
         Version = config.RunningVersion(options.FirmwareVersion);
         Node = new VirtualProvisioningNode(options.Rom.Mac, Version, config.Region, ConfigPartition.IdentityFirstSector);
+        Node.EnableSelfTest(sensor, config.SelfTestScratch);
         if (Node.WindowOpen) _window = new ReentryWindow(Node.Session, 0);
     }
 

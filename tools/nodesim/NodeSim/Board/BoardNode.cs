@@ -68,6 +68,8 @@ public sealed class BoardNode : IAsyncDisposable
                 BootFlash = firmware.Config.BootFlash,
             },
         }, start);
+        // The board's part decides what the node can read: none, or one the BME280 driver refuses, is no sensor.
+        if (firmware.Options.SensorChipId != NodeSim.Sensors.Bme280Registers.ChipIdValue) Node.SensorConnected = false;
         _loop = Task.Run(() => RunAsync(options, time, start));
     }
 

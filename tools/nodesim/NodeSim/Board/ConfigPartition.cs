@@ -7,7 +7,8 @@ namespace NodeSim.Board;
 /// <summary>
 /// How the simulated firmware lays its state out in the flash's <c>config</c> partition (I:\ on the device, where these
 /// are files: docs/device-apis.md, "State on internal storage"): the identity in sectors 0-1 (Core's IdentityStore),
-/// the boot state in 2-3 and the OTA download cursor in 4-5 (the Loader's and the OTA client's two-copy stores), then
+/// the boot state in 2-3 and the OTA download cursor in 4-5 (the Loader's and the OTA client's two-copy stores), the
+/// self-test's scratch sector in 6 (I:\nodefw\selftest.bin on the device), then
 /// slot A and slot B (<see cref="FlashSlotStorage"/>), each as large as the board's slot (160 KB) or what the partition
 /// leaves, then Core's storage (configuration and journal, 64 sectors as on the device) when it fits. So the firmware's
 /// boot reads the same boot state the OTA client wrote before the reset, and the journal's boot epoch goes on counting
@@ -18,6 +19,8 @@ public sealed class ConfigPartition
     public const int IdentityFirstSector = 0;
     public const int BootFirstSector = 2;
     public const int BootSectors = 4; // boot state (2) then OTA cursor (2), as VirtualNode's boot flash
+    /// <summary>The factory self-test's scratch sector (Core's SelfTest erases it, writes a pattern, reads it back, erases it).</summary>
+    public const int SelfTestSector = 6;
     public const int SlotsFirstSector = 8;
     public const int DefaultSlotBytes = 160 * 1024;
     public const int StorageSectors = 64;
@@ -44,6 +47,9 @@ public sealed class ConfigPartition
     public IFlash BootFlash { get; }
 
     public IFlash SlotA { get; }
+
+    /// <summary>The sector SELF_TEST may erase and write: its storage check, in the partition the journal lives in.</summary>
+    public IFlash SelfTestScratch => new FlashWindow(Region, SelfTestSector, 1);
 
     public IFlash SlotB { get; }
 

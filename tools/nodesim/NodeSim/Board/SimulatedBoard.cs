@@ -1,6 +1,8 @@
 using System.Text;
 using NodeSim.Provisioning;
+using NodeSim.Hardware;
 using NodeSim.RomBootloader;
+using NodeSim.Sensors;
 
 namespace NodeSim.Board;
 
@@ -16,6 +18,9 @@ public sealed class SimulatedBoard : ISerialChip
     /// <summary>The reset cause esp_restart leaves for the ROM to print.</summary>
     public const string SoftwareCpuReset = "0xc (SW_CPU_RESET)";
 
+    /// <summary>The BME280's I2C address on the DevKit's wiring (boards/esp32-devkitc-v4.json).</summary>
+    public const int SensorAddress = 0x76;
+
     private readonly SimulatedBoardOptions _options;
     private BoardFirmware? _firmware;
     private ITimer? _restartTimer;
@@ -27,6 +32,9 @@ public sealed class SimulatedBoard : ISerialChip
     public SimulatedBoard(Action<byte[]> transmit, SimulatedBoardOptions? options = null)
     {
         _options = options ?? new SimulatedBoardOptions();
+        SensorBus = new SimulatedI2cBus();
+        if (_options.SensorChipId is int chipId)
+            SensorBus.Attach(SensorAddress, new SimulatedBme280(() => _options.Rom.Time.GetUtcNow().ToUnixTimeMilliseconds(), chipId: (byte)chipId));
         Rom = new SimulatedRomBootloader(transmit, _options.Rom)
         {
             Booted = OnBooted,
@@ -37,6 +45,9 @@ public sealed class SimulatedBoard : ISerialChip
     public SimulatedRomBootloader Rom { get; }
 
     public SimulatedSpiFlash Flash => Rom.Flash;
+
+    /// <summary>The board's I2C bus: the sensor of <see cref="SimulatedBoardOptions.SensorChipId"/> at <see cref="SensorAddress"/>, or nothing.</summary>
+    public SimulatedI2cBus SensorBus { get; }
 
     public int Boots => Rom.Boots;
 
@@ -107,7 +118,8 @@ public sealed class SimulatedBoard : ISerialChip
             return;
         }
 
-        var firmware = new BoardFirmware(_options, new ConfigPartition(new SpiFlashRegion(Rom.Flash, (int)config.Offset, (int)config.Size)));
+        var firmware = new BoardFirmware(_options, new ConfigPartition(new SpiFlashRegion(Rom.Flash, (int)config.Offset, (int)config.Size)),
+            new Bme280ChipIdProbe(SensorBus, SensorAddress));
         Volatile.Write(ref _firmware, firmware);
         Rom.Transmit(firmware.BootText());
         if (_options.Node is not null && firmware.Provisioned)

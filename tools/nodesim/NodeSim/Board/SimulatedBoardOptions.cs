@@ -39,6 +39,13 @@ public sealed record SimulatedBoardOptions
     /// </summary>
     public BoardNodeOptions? Node { get; init; }
 
+    /// <summary>
+    /// The part on the board's I2C bus at 0x76, by the id its register 0xD0 answers: 0x60, the BME280 the firmware is
+    /// written for; another id (0x58, a BMP280) for a board fitted with the wrong part; null for a board without one (no
+    /// acknowledge). The factory self-test (SELF_TEST) reads it; the running node has no sensor unless it is the BME280.
+    /// </summary>
+    public int? SensorChipId { get; init; } = NodeSim.Sensors.Bme280Registers.ChipIdValue;
+
     /// <summary>How often the firmware looks whether its re-entry window closed while nothing arrives on the UART.</summary>
     public TimeSpan WindowPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 }

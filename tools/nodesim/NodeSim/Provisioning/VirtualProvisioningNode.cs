@@ -21,6 +21,8 @@ public sealed class VirtualProvisioningNode
 
     private readonly object _gate = new();
     private readonly byte[] _mac;
+    private ISensorProbe? _selfTestSensor;
+    private IFlash? _selfTestScratch;
 
     public VirtualProvisioningNode(byte[] mac, string firmwareVersion = "0.0.0-sim", IFlash? flash = null, int firstSector = DefaultFirstSector)
     {
@@ -78,6 +80,21 @@ public sealed class VirtualProvisioningNode
             Session.ReportIdentityFault(Identity.Fault);
             WindowOpen = false; // the device goes to provisioning mode instead of running
             RunningNode = false;
+        }
+    }
+
+    /// <summary>
+    /// Gives this start's session and every later one the hardware SELF_TEST checks (Core's
+    /// <see cref="ProvisioningSession.EnableSelfTest"/>): the sensor's chip id and a scratch sector of the storage.
+    /// Without it SELF_TEST is refused as on firmware that has no self-test.
+    /// </summary>
+    public void EnableSelfTest(ISensorProbe sensor, IFlash scratch)
+    {
+        lock (_gate)
+        {
+            _selfTestSensor = sensor;
+            _selfTestScratch = scratch;
+            Session.EnableSelfTest(sensor, scratch);
         }
     }
 
@@ -146,6 +163,7 @@ public sealed class VirtualProvisioningNode
         Session = new ProvisioningSession(Store, _mac, FirmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge, new HardwareRandom());
         Identity = BootIdentity.Decide(Store, Session.DeviceId);
         if (Identity.State == IdentityState.Corrupt) Session.ReportIdentityFault(Identity.Fault);
+        if (_selfTestSensor is not null) Session.EnableSelfTest(_selfTestSensor, _selfTestScratch!);
         WindowOpen = Identity.RunsNode;
         RunningNode = false;
     }

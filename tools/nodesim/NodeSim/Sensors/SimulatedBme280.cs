@@ -22,10 +22,16 @@ public sealed class SimulatedBme280 : II2cTarget
     private Conversion? _conversion;
     private double _nextNormalStartMs;
     private int _conversionCount;
+    private readonly byte _chipId;
 
-    public SimulatedBme280(Func<long> clockMs, Bme280Environment? environment = null, Bme280Calibration? calibration = null)
+    /// <param name="chipId">
+    /// What register 0xD0 answers: 0x60 for a BME280. A board fitted with a look-alike part (a BMP280, 0x58) is this
+    /// simulator with its id; only the id differs, which is what drivers and the factory self-test look at first.
+    /// </param>
+    public SimulatedBme280(Func<long> clockMs, Bme280Environment? environment = null, Bme280Calibration? calibration = null, byte chipId = ChipIdValue)
     {
         _clockMs = clockMs;
+        _chipId = chipId;
         Environment = environment ?? new Bme280Environment();
         Calibration = calibration ?? Bme280Calibration.Default;
         Environment.Changing += () => Advance();
@@ -81,7 +87,7 @@ public sealed class SimulatedBme280 : II2cTarget
     public void PowerOnReset()
     {
         Array.Clear(_registers);
-        _registers[Id] = ChipIdValue;
+        _registers[Id] = _chipId;
         Calibration.ToCalib00To25().CopyTo(_registers, Calib00);
         Calibration.ToCalib26To41().CopyTo(_registers, Calib26);
         StoreData(SkippedTP, SkippedTP, SkippedH);

@@ -10,7 +10,7 @@ namespace NodeFirmware.Procedures.Tests.Docs;
 /// README's "Getting started", as written: docs/provisioning.md rehearsed on `nodesim board` against the real cloud
 /// (Mosquitto with mutual TLS from the fleet CA, the receiver with the PKI store and the release key): a board flashed
 /// by its layout over RFC 2217, provisioned over the same port (reset into the firmware through DTR/RTS, MAC read over
-/// the ROM) with `--broker broker.acme.example:8883`, registered, reporting readings; docs/receiver.md's campaign
+/// the ROM) with `--broker broker.acme.example:8883`, registered, self-tested in its re-entry window, reporting readings; docs/receiver.md's campaign
 /// that updates it to 2.0.0 and its revocation, which the broker enforces; re-provisioned with --factory-reset and
 /// reporting again on 2.0.0; an audit log that verifies.
 /// </summary>
@@ -29,6 +29,8 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
         Assert.Contains("procedure: ✔ every block ran", run.Output);
         Assert.Contains($"ROM bootloader: MAC 24:0a:c4:12:34:56 ({Device})", run.Output);
         Assert.Contains($"provisioned {Device}", run.Output);
+        Assert.Contains($"{Device} (firmware 1.0.0, identity provisioned): self-test passed", run.Output);
+        Assert.Contains("sensor    ok      BME280, chip id 0x60", run.Output);
 
         var pki = new PkiStore(run.File("pki"));
         var certificates = pki.LoadDeviceCertificates(Device);
