@@ -28,7 +28,8 @@ public static class PagePackages
 
     public static void Map(WebApplication app)
     {
-        string folder = Folder(AppContext.BaseDirectory);
+        string folder = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReceiverOptions>>().Value.PagePackages
+            ?? Folder(AppContext.BaseDirectory);
         if (Problem(folder) is { } problem)
         {
             app.Logger.LogWarning("{Problem}", problem);

@@ -96,7 +96,6 @@ signedOut.addEventListener('signedout', () => showSignedIn(null));
 document.getElementById('confirm-ok').addEventListener('click', () => document.getElementById('confirm').close('confirm'));
 document.getElementById('confirm-cancel').addEventListener('click', () => document.getElementById('confirm').close('cancel'));
 document.getElementById('range').addEventListener('change', () => redrawCharts(selected));
-window.addEventListener('resize', () => { if (route().view === 'device') redrawCharts(selected); });
 window.addEventListener('hashchange', () => {
   if (/^#token=/.test(location.hash)) return;
   clearCampaignMessage();

@@ -39,7 +39,16 @@ export function drawChart(figure, points, from, to, unit) {
     bands: [{ series: [3, 2], fill: BAND_COLOR }],
     axes: [
       { ...AXIS_STYLE },
-      { ...AXIS_STYLE, size: 64, splits: () => ticks.values, values: () => ticks.labels },
+      // Wide enough for the longest label (11px font: about 6.5 px a character) plus the tick marks.
+      { ...AXIS_STYLE, size: Math.ceil(12 + 6.5 * Math.max(...ticks.labels.map(l => l.length))) + 10,
+        splits: () => ticks.values, values: () => ticks.labels },
     ],
   }, [points.map(p => p.t), points.map(p => p.avg), points.map(p => p.min), points.map(p => p.max)], box);
+  if (!figure.resizing) {
+    // The grid sizes the box; the chart follows it (window resizes, panels appearing below the charts).
+    figure.resizing = new ResizeObserver(() => {
+      if (figure.plot) figure.plot.setSize({ width: Math.max(100, box.clientWidth), height: Math.max(80, box.clientHeight) });
+    });
+    figure.resizing.observe(box);
+  }
 }
