@@ -4,7 +4,7 @@ import { AuthError, takeTokenFromFragment, setToken, signedOut, getJson, getAllD
 import { row, cell, badge, ago } from './dom.js';
 import { refreshSli } from './sli.js';
 import { showDevice, redrawCharts } from './device.js';
-import { renderCampaignList, showCampaign, setOperator, wireCampaignControls, clearCampaignMessage } from './campaigns.js';
+import { refreshCampaignList, showCampaign, markShown, setOperator, wireCampaignControls, clearCampaignMessage } from './campaigns.js';
 
 const REFRESH_MS = 10000;
 let devices = [];
@@ -41,7 +41,11 @@ async function refreshView() {
   const r = route();
   document.getElementById('device-view').hidden = r.view !== 'device';
   document.getElementById('campaign-view').hidden = r.view !== 'campaign';
-  if (r.view === 'campaign') return showCampaign(r.id);
+  if (r.view === 'campaign') {
+    renderDevices();
+    return showCampaign(r.id);
+  }
+  markShown();
   if (r.id) selected = r.id;
   if (!selected || !devices.some(d => d.id === selected)) {
     const withData = devices.filter(d => d.lastReadingTime != null).sort((a, b) => b.lastReadingTime - a.lastReadingTime);
@@ -57,7 +61,7 @@ async function refresh() {
     devices = await getAllDevices();
     renderDevices();
     await refreshSli();
-    renderCampaignList(await getJson('/api/campaigns'));
+    await refreshCampaignList();
     await refreshView();
     status.textContent = devices.length + ' devices · updated ' + new Date().toLocaleTimeString();
   } catch (e) {

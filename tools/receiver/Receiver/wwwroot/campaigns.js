@@ -15,7 +15,11 @@ const ACTIONS = {
   abort: { when: s => s !== 'completed' && s !== 'aborted', ask: c => `Abort campaign "${c.name}" for good? Every unfinished device's offer of ${c.targetVersion} is withdrawn; this cannot be resumed.` },
 };
 
-export function renderCampaignList(campaigns) {
+export async function refreshCampaignList() {
+  renderCampaignList(await getJson('/api/campaigns'));
+}
+
+function renderCampaignList(campaigns) {
   document.getElementById('campaigns-box').hidden = false;
   document.getElementById('no-campaigns').hidden = campaigns.length > 0;
   document.getElementById('campaigns').replaceChildren(...campaigns.map(c => {
@@ -29,6 +33,13 @@ export function renderCampaignList(campaigns) {
     tr.addEventListener('click', () => { location.hash = 'campaign=' + encodeURIComponent(c.id); });
     return tr;
   }));
+  markShown();
+}
+
+// Highlights the campaign on the page in the list (none while the device page is shown).
+export function markShown() {
+  const id = shown && !document.getElementById('campaign-view').hidden ? shown.id : null;
+  document.querySelectorAll('#campaigns tr').forEach(tr => tr.classList.toggle('selected', tr.dataset.id === id));
 }
 
 // Devices per wave (canary, rest) and state: one row per wave, one column per state.
@@ -76,6 +87,7 @@ function say(text, isError) {
 export async function showCampaign(id) {
   const c = await getJson('/api/campaigns/' + encodeURIComponent(id));
   shown = c;
+  markShown();
   document.getElementById('campaign-title').textContent = c.name + ' → ' + c.targetVersion;
   const state = document.getElementById('campaign-state');
   state.textContent = c.state;
@@ -119,7 +131,7 @@ async function act(name) {
   } catch (e) {
     say(`${name} refused: ${e.message}`, true);
   }
-  await showCampaign(c.id).catch(() => {});
+  await showCampaign(c.id).then(refreshCampaignList).catch(() => { /* the next refresh shows it */ });
 }
 
 // The package is read in the browser and sent as base64 (CreateCampaignBody.Package): the receiver checks its
@@ -154,6 +166,7 @@ async function create(event) {
     const c = await postJson('/api/campaigns', body);
     form.reset();
     location.hash = 'campaign=' + encodeURIComponent(c.id);
+    await refreshCampaignList();
     say('created: ' + c.counts.total + ' devices in the cohort', false);
   } catch (e) {
     problem.textContent = 'refused: ' + e.message;

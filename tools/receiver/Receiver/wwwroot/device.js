@@ -29,7 +29,7 @@ const commandsPanel = {
 
 // Firmware history: the device in each campaign (newest first) - what it was offered, how it ended, what it reported
 // running afterwards (a rollback shows as rolledback with the version it is back on).
-const MAX_CAMPAIGNS = 20;
+const MAX_CAMPAIGNS = 10;
 const firmwarePanel = {
   id: 'firmware',
   async load(id) {
