@@ -20,14 +20,14 @@ public sealed class WebPageTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [ChromiumFact]
     public async Task Charts_show_the_seeded_telemetry()
     {
         var counts = await RenderAndCountAsync(withReadings: true);
         Assert.All(counts, c => Assert.True(c.Pixels >= 40, $"{c.Area}: {c.Pixels} data-colour pixels (all areas: {Describe(counts)})"));
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task The_check_fails_for_a_page_without_data()
     {
         var counts = await RenderAndCountAsync(withReadings: false);
