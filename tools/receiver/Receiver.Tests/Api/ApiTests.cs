@@ -134,6 +134,12 @@ public sealed class ApiTests : IClassFixture<ReceiverFactory>
         Assert.Equal(1000, f.GetProperty("p95Seconds").GetDouble());
         Assert.Equal(0.5, sli.GetProperty("commands").GetProperty("rate").GetDouble());
         Assert.Equal(1.0, sli.GetProperty("ota").GetProperty("rate").GetDouble());
+        // The default targets; freshness: three report periods.
+        var targets = sli.GetProperty("targets");
+        Assert.Equal(0.95, targets.GetProperty("connectivity").GetDouble());
+        Assert.Equal(180, targets.GetProperty("freshnessP95Seconds").GetDouble());
+        Assert.Equal(0.99, targets.GetProperty("commands").GetDouble());
+        Assert.Equal(0.95, targets.GetProperty("ota").GetDouble());
 
         var wider = await Json(await http.GetAsync("/api/sli?periods=20"), HttpStatusCode.OK);
         Assert.Equal(3, wider.GetProperty("connectivity").GetProperty("seen").GetInt32());
@@ -153,8 +159,9 @@ public sealed class ApiTests : IClassFixture<ReceiverFactory>
     public async Task The_page_is_served()
     {
         var html = await _http.GetStringAsync("/");
-        Assert.Contains("<canvas", html);
         Assert.Contains("app.js", html);
-        Assert.Contains("drawChart", await _http.GetStringAsync("/app.js"));
+        Assert.Contains("/vendor/uplot/uPlot.iife.min.js", html);
+        Assert.Contains("showDevice", await _http.GetStringAsync("/app.js"));
+        Assert.Contains("niceTicks", await _http.GetStringAsync("/chart.js"));
     }
 }

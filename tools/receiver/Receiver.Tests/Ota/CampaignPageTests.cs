@@ -9,7 +9,7 @@ public sealed class CampaignPageTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    [Fact]
+    [ChromiumFact]
     public async Task The_page_shows_each_campaign_with_its_state_and_counts()
     {
         string db = _dir.File("campaigns.db");

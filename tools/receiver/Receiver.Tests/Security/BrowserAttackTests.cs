@@ -58,6 +58,7 @@ public sealed class BrowserAttackTests(RunningReceiver receiver)
     [InlineData("/api/devices")]
     [InlineData("/")]
     [InlineData("/app.js")]
+    [InlineData("/vendor/uplot/uPlot.iife.min.js")]
     public async Task A_foreign_host_header_is_refused_even_with_a_valid_token(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -5,9 +5,13 @@ namespace NodeFirmware.Receiver.Tests.Support;
 /// <summary>Headless Chromium taking a screenshot of a page, or its DOM, after letting its scripts run.</summary>
 public static class Chromium
 {
-    public static string Executable =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Chromium is not installed: run 'bash tools/scripts/setup.sh'");
+    public const string Missing = "Chromium is not installed: run 'bash tools/scripts/setup.sh'";
+
+    /// <summary>The browser's path, or null where none is installed.</summary>
+    public static string? Installed =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+
+    public static string Executable => Installed ?? throw new InvalidOperationException(Missing);
 
     public static async Task<PngImage> ScreenshotAsync(Uri url, TempDirectory dir)
     {
@@ -56,5 +60,14 @@ public static class Chromium
             throw new TimeoutException("Chromium did not dump the page in 90 s");
         }
         return await stdout;
+    }
+}
+
+/// <summary>Runs only where Chromium is installed; everything else about the test must work or fail.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (Chromium.Installed is null) Skip = Chromium.Missing + ", so the page test cannot run";
     }
 }

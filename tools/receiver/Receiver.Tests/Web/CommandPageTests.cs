@@ -13,7 +13,7 @@ public sealed class CommandPageTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [ChromiumFact]
     public async Task Each_commands_fate_is_on_the_page()
     {
         string db = _dir.File("commands.db");

@@ -15,7 +15,7 @@ public sealed class FleetPageTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [ChromiumFact]
     public async Task The_page_lists_every_device_of_a_fleet_larger_than_one_api_page()
     {
         string db = _dir.File("fleet.db");

@@ -10,24 +10,24 @@ namespace NodeFirmware.Receiver.Tests.Web;
 /// </summary>
 public sealed class WebPageTests : IDisposable
 {
-    // app.js draws every data line in #0072b2 and uses that colour for nothing else.
+    // chart.js draws every data line in #0072b2 and the page uses that colour for nothing else.
     private static readonly (int R, int G, int B) DataColor = (0x00, 0x72, 0xB2);
 
-    // style.css: header 52 px, 12 px padding, fleet table 440 px wide, 36 px detail header, charts in a 2×2 grid.
+    // style.css: header 52 px, 12 px padding, fleet pane 440 px wide, 36 px detail header and the device's facts, charts in a 2×2 grid.
     private const int ChartsLeft = 464, ChartsTop = 100, ChartsRight = 1188, ChartsBottom = 888;
 
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [ChromiumFact]
     public async Task Charts_show_the_seeded_telemetry()
     {
         var counts = await RenderAndCountAsync(withReadings: true);
         Assert.All(counts, c => Assert.True(c.Pixels >= 40, $"{c.Area}: {c.Pixels} data-colour pixels (all areas: {Describe(counts)})"));
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task The_check_fails_for_a_page_without_data()
     {
         var counts = await RenderAndCountAsync(withReadings: false);

@@ -134,7 +134,7 @@ public static class ApiEndpoints
         int n = periods ?? options.Value.ConnectivityPeriods;
         if (n < 1 || n > 10_000) return Results.BadRequest(new ApiError("periods must be 1..10000"));
         var report = SliCalculator.Compute(await store.ListDevicesAsync(ct), await store.GetCountsAsync(ct), clock.GetUtcNow(),
-            options.Value.ReportPeriodSeconds, n);
+            options.Value.ReportPeriodSeconds, n, options.Value.SliTargets);
         return Results.Ok(report);
     }
 

@@ -19,6 +19,12 @@ public sealed class ReceiverOptions
 
     public int ConnectivityPeriods { get; set; } = 3;
 
+    /// <summary>Where the page's uPlot files are (default: page-packages/uplot beside the receiver, where its build puts them).</summary>
+    public string? PagePackages { get; set; }
+
+    /// <summary>The SLIs' targets, shown beside them (GET /api/sli, the page).</summary>
+    public Sli.SliTargets SliTargets { get; set; } = new();
+
     /// <summary>The PKI store directory (docs/broker.md); needed to add revoked certificates to the CRL.</summary>
     public string? PkiDirectory { get; set; }
 

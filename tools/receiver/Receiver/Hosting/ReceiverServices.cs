@@ -96,6 +96,7 @@ public static class ReceiverServices
         app.UseMiddleware<BrowserGuard>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        PagePackages.Map(app);
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         ApiEndpoints.Map(app);

@@ -5,7 +5,8 @@ namespace NodeFirmware.Receiver.Sli;
 /// <summary>Computes the SLIs from the device registry and the store's counts. Only registered, unrevoked devices count.</summary>
 public static class SliCalculator
 {
-    public static SliReport Compute(IReadOnlyList<DeviceRecord> devices, StoreCounts counts, DateTimeOffset now, int reportPeriodSeconds, int periods)
+    public static SliReport Compute(IReadOnlyList<DeviceRecord> devices, StoreCounts counts, DateTimeOffset now, int reportPeriodSeconds, int periods,
+        SliTargets? targets = null)
     {
         var fleet = devices.Where(d => d.IsRegistered && !d.IsRevoked).ToList();
 
@@ -21,7 +22,9 @@ public static class SliCalculator
 
         var commands = new RatioSli(counts.CommandsSucceeded, counts.CommandsSent, Rate(counts.CommandsSucceeded, counts.CommandsSent));
         var ota = new RatioSli(counts.OtaSucceeded, counts.OtaFinished, Rate(counts.OtaSucceeded, counts.OtaFinished));
-        return new SliReport(connectivity, freshness, commands, ota, now);
+        targets ??= new SliTargets();
+        targets = targets with { FreshnessP95Seconds = targets.FreshnessP95Seconds ?? 3.0 * reportPeriodSeconds };
+        return new SliReport(connectivity, freshness, commands, ota, now, targets);
     }
 
     /// <summary>The nearest-rank percentile of sorted values: the smallest value with at least p of the values at or below it.</summary>
