@@ -5,9 +5,13 @@ namespace NodeFirmware.Receiver.Tests.Support;
 /// <summary>Headless Chromium taking a screenshot of a page, or its DOM, after letting its scripts run.</summary>
 public static class Chromium
 {
-    public static string Executable =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Chromium is not installed: run 'bash tools/scripts/setup.sh'");
+    public const string Missing = "Chromium is not installed: run 'bash tools/scripts/setup.sh'";
+
+    public static bool Installed => Find() is not null;
+
+    public static string Executable => Find() ?? throw new InvalidOperationException(Missing);
+
+    private static string? Find() => new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
 
     public static async Task<PngImage> ScreenshotAsync(Uri url, TempDirectory dir)
     {
