@@ -44,7 +44,9 @@ public sealed class RomServeOptions
         "                            broker.acme.example=127.0.0.1; the port stays the bundle's and TLS still checks\n" +
         "                            the broker's certificate against NAME. Repeatable.\n" +
         "  --firmware-version V      the built-in firmware's version (default 1.0.0), until an update installs another.\n" +
-        "  --firmware-board NAME     the board the firmware is built for, which an update must list (default esp32-devkitc-v4).";
+        "  --firmware-board NAME     the board the firmware is built for, which an update must list (default esp32-devkitc-v4).\n" +
+        "  --factory-image FILE      a signed package (nodectl firmware sign) that the factory put in slot A; a new or erased\n" +
+        "                            flash gets it at its first boot, and the Loader boots it and rolls a failed update back to it.";
 
     private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -91,6 +93,9 @@ public sealed class RomServeOptions
 
     /// <summary>Board only: the built-in firmware's version.</summary>
     public string FirmwareVersion { get; private set; } = "1.0.0";
+
+    /// <summary>Board only: the signed package the factory put in slot A.</summary>
+    public string? FactoryImagePath { get; private set; }
 
     /// <summary>Board only: the board the firmware is built for.</summary>
     public string FirmwareBoard { get; private set; } = "esp32-devkitc-v4";
@@ -147,6 +152,7 @@ public sealed class RomServeOptions
                     o.FirmwareBoard = firmwareBoard.Length is > 0 and <= 64 && firmwareBoard.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? firmwareBoard
                         : throw Fail($"--firmware-board {firmwareBoard} is not a board name such as esp32-devkitc-v4");
                     break;
+                case "--factory-image" when board: o.FactoryImagePath = Value(); break;
                 case "--flash-size":
                     string size = Value();
                     o.FlashSize = FlashSizes.TryGetValue(size, out int bytes) ? bytes
