@@ -91,16 +91,7 @@ public sealed class BoardUpdateStorageTests
     {
         using var firmware = new TestFirmware();
         var flash = new SimulatedSpiFlash();
-        VirtualNode Boot() => new(new VirtualNodeOptions
-        {
-            DeviceId = "esp32-0a0b0c0d0e0f",
-            Certificate = TestCertificates.Throwaway("esp32-0a0b0c0d0e0f"),
-            Broker = new NodeSim.Network.BrokerEndpoint("127.0.0.1", 1, TestCertificates.Throwaway("ca")),
-            PowerProfile = TestProfiles.FireBeetle(),
-            Defaults = new DeviceConfig(),
-            FirmwareVersion = "1.0.0",
-            Ota = new VirtualNodeOta { ReleasePublicKey = firmware.PublicKey, Board = TestFirmware.Board, Slots = Config(flash).Slots(), BootFlash = Config(flash).BootFlash },
-        }, Start);
+        VirtualNode Boot() => NodeOver(flash, firmware, "1.0.0");
 
         await using (var node = Boot())
         {
@@ -111,15 +102,7 @@ public sealed class BoardUpdateStorageTests
         }
 
         // What the OTA client leaves: the package in slot B, the boot state naming it as the trial.
-        byte[] package = firmware.Package("2.0.0");
-        var parsed = FirmwarePackage.Parse(package);
-        var slots = Config(flash).Slots();
-        slots.Write(SlotLayout.SlotB, SlotLayout.ManifestFileName, 0, [.. parsed.ManifestBytes, .. parsed.Signature], 0, parsed.ManifestBytes.Length + parsed.Signature.Length);
-        for (int i = 0; i < parsed.Manifest.Files.Length; i++)
-        {
-            var content = parsed.FileContent(package, i);
-            slots.Write(SlotLayout.SlotB, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
-        }
+        var parsed = WriteSlotB(flash, firmware.Package("2.0.0"));
 
         var state = BootState.Factory(SlotLayout.SlotA, "1.0.0");
         BootStateMachine.OnInstallComplete(state, SlotLayout.SlotB, "2.0.0", parsed.Manifest.SecurityVersion, 3);
@@ -166,27 +149,10 @@ public sealed class BoardUpdateStorageTests
         using var firmware = new TestFirmware();
         var flash = new SimulatedSpiFlash();
         Assert.True(Config(flash).InstallFactoryImage(firmware.Package("1.0.0")));
-        VirtualNode Boot() => new(new VirtualNodeOptions
-        {
-            DeviceId = "esp32-0a0b0c0d0e0f",
-            Certificate = TestCertificates.Throwaway("esp32-0a0b0c0d0e0f"),
-            Broker = new NodeSim.Network.BrokerEndpoint("127.0.0.1", 1, TestCertificates.Throwaway("ca")),
-            PowerProfile = TestProfiles.FireBeetle(),
-            Defaults = new DeviceConfig(),
-            FirmwareVersion = "0.9.0", // the built-in version: unused once the factory's image is in slot A
-            Ota = new VirtualNodeOta { ReleasePublicKey = firmware.PublicKey, Board = TestFirmware.Board, Slots = Config(flash).Slots(), BootFlash = Config(flash).BootFlash },
-        }, Start);
+        VirtualNode Boot() => NodeOver(flash, firmware, "0.9.0"); // the built-in version: unused once the factory's image is in slot A
 
         // What the OTA client leaves after installing a build that crashes: slot B written, the boot state naming it as the trial.
-        byte[] crashing = firmware.Package("1.1.0", AppBehaviour.Crash);
-        var parsed = FirmwarePackage.Parse(crashing);
-        var slots = Config(flash).Slots();
-        slots.Write(SlotLayout.SlotB, SlotLayout.ManifestFileName, 0, [.. parsed.ManifestBytes, .. parsed.Signature], 0, parsed.ManifestBytes.Length + parsed.Signature.Length);
-        for (int i = 0; i < parsed.Manifest.Files.Length; i++)
-        {
-            var content = parsed.FileContent(crashing, i);
-            slots.Write(SlotLayout.SlotB, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
-        }
+        var parsed = WriteSlotB(flash, firmware.Package("1.1.0", AppBehaviour.Crash));
         var state = Config(flash).BootState()!;
         BootStateMachine.OnInstallComplete(state, SlotLayout.SlotB, "1.1.0", parsed.Manifest.SecurityVersion, 3);
         Config(flash).BootStore().Save(state);
@@ -209,5 +175,31 @@ public sealed class BoardUpdateStorageTests
             Assert.Equal("trial exhausted its attempts, reverted to slot A; loading slot A 1.0.0", node.LastLoaderLog);
         }
         Assert.Equal(SlotVerdict.Invalid, Config(flash).BootState()!.Verdicts[SlotLayout.SlotB]);
+    }
+
+    /// <summary>A node over the board's flash, as the board's firmware boots it after a reset.</summary>
+    private static VirtualNode NodeOver(SimulatedSpiFlash flash, TestFirmware firmware, string builtInVersion) => new(new VirtualNodeOptions
+    {
+        DeviceId = "esp32-0a0b0c0d0e0f",
+        Certificate = TestCertificates.Throwaway("esp32-0a0b0c0d0e0f"),
+        Broker = new NodeSim.Network.BrokerEndpoint("127.0.0.1", 1, TestCertificates.Throwaway("ca")),
+        PowerProfile = TestProfiles.FireBeetle(),
+        Defaults = new DeviceConfig(),
+        FirmwareVersion = builtInVersion,
+        Ota = new VirtualNodeOta { ReleasePublicKey = firmware.PublicKey, Board = TestFirmware.Board, Slots = Config(flash).Slots(), BootFlash = Config(flash).BootFlash },
+    }, Start);
+
+    /// <summary>What the OTA client writes into slot B before it marks the slot a trial: the signed manifest and the files.</summary>
+    private static FirmwarePackage WriteSlotB(SimulatedSpiFlash flash, byte[] package)
+    {
+        var parsed = FirmwarePackage.Parse(package);
+        var slots = Config(flash).Slots();
+        slots.Write(SlotLayout.SlotB, SlotLayout.ManifestFileName, 0, [.. parsed.ManifestBytes, .. parsed.Signature], 0, parsed.ManifestBytes.Length + parsed.Signature.Length);
+        for (int i = 0; i < parsed.Manifest.Files.Length; i++)
+        {
+            var content = parsed.FileContent(package, i);
+            slots.Write(SlotLayout.SlotB, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
+        }
+        return parsed;
     }
 }
