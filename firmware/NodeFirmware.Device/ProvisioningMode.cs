@@ -140,12 +140,12 @@ namespace NodeFirmware.Device
 
         /// <summary>
         /// A session with this boot's challenge (Core's <see cref="ResetChallenge"/>), or none when the boot counter cannot be
-        /// written, and the random source for the key the board makes on GENERATE_KEY: System.Random, as for the challenge,
-        /// which nanoCLR's ESP32 port serves from esp_random() (docs/device-apis.md, "Provisioning UART").
+        /// written, and the random source for the key the board makes on GENERATE_KEY: <see cref="RadioEntropy"/>, esp_random()
+        /// with the radio running (docs/device-apis.md, "Key entropy").
         /// </summary>
         private static ProvisioningSession NewSession(InternalFlashStorage flash, string firmwareVersion)
         {
-            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge(), new Random());
+            return new ProvisioningSession(new IdentityStore(flash, 0), DeviceIdentity.BaseMac(), firmwareVersion, ProvisioningProtocol.DefaultMaxPayload, Challenge(), new RadioEntropy());
         }
 
         /// <summary>16 bytes from System.Random (nanoCLR's ESP32 port draws them from esp_random()) mixed with the persisted boot counter.</summary>

@@ -49,7 +49,10 @@ namespace System.Device.Gpio {
   public sealed class GpioPin : IDisposable { public void Write(PinValue value) {} public void Dispose() {} }
   public sealed class GpioController : IDisposable { public GpioController() {} public GpioPin OpenPin(int pinNumber) => null; public GpioPin OpenPin(int pinNumber, PinMode mode) => null; public void Dispose() {} }
 }
-namespace System.Device.Wifi { public enum WifiReconnectionKind { Automatic = 0, Manual = 1 } }
+namespace System.Device.Wifi {
+  public enum WifiReconnectionKind { Automatic = 0, Manual = 1 }
+  public sealed class WifiAdapter : IDisposable { public static WifiAdapter[] FindAllAdapters() => null; public void ScanAsync() {} public void Dispose() {} }
+}
 namespace nanoFramework.Networking {
   // NetworkHelperStatus is System.Net's (nanoFramework.System.Net/NetworkHelper/NetworkHelperStatus.cs), in this namespace.
   public enum NetworkHelperStatus { None = 0, Started = 1, NetworkIsReady = 2, FailedNoNetworkInterface = 3, TokenExpiredWaitingIPAddress = 4, TokenExpiredWaitingDateTime = 5, ErrorConnetingToWiFiWhileScanning = 6, ExceptionOccurred = 7, Reconnecting = 8 }

@@ -71,6 +71,7 @@ public static class RomServeCommand
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         BoardNodeOptions? nodeOptions = null;
+        byte[]? factoryImage = null;
         if (board)
         {
             try
@@ -92,11 +93,25 @@ public static class RomServeCommand
                 Console.Error.WriteLine($"nodesim {name}: --firmware-board {options.FirmwareBoard}: {e.Message}");
                 return 2;
             }
+
+            if (options.FactoryImagePath is { } path)
+            {
+                try
+                {
+                    factoryImage = File.ReadAllBytes(path);
+                    NodeFirmware.Core.Ota.FirmwarePackage.Parse(factoryImage);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or InvalidOperationException)
+                {
+                    Console.Error.WriteLine($"nodesim {name}: --factory-image {path}: {e.Message}");
+                    return 2;
+                }
+            }
         }
 
         // The image is in the flash before the chip powers up, so a board boots what it holds.
         Func<Action<byte[]>, ISerialChip> createChip = board
-            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions, FirmwareVersion = options.FirmwareVersion, SensorChipId = options.SensorChipId }), image)
+            ? transmit => Preload(new SimulatedBoard(transmit, new SimulatedBoardOptions { Rom = simOptions, Node = nodeOptions, FirmwareVersion = options.FirmwareVersion, SensorChipId = options.SensorChipId, FactoryImage = factoryImage }), image)
             : transmit => Preload(new SimulatedRomBootloader(transmit, simOptions), image);
         SimulatedRomBootloader sim;
         IDisposable server;

@@ -46,7 +46,9 @@ public sealed class RomServeOptions
         "  --firmware-version V      the built-in firmware's version (default 1.0.0), until an update installs another.\n" +
         "  --firmware-board NAME     the board the firmware is built for, which an update must list (default esp32-devkitc-v4).\n" +
         "  --sensor bme280|bmp280|none  the part on the board's I2C bus (default bme280); bmp280 (chip id 0x58) or none\n" +
-        "                            make a board that fails the factory self-test (nodectl selftest).";
+        "                            make a board that fails the factory self-test (nodectl selftest).\n" +
+        "  --factory-image FILE      a signed package (nodectl firmware sign) that the factory put in slot A; a new or erased\n" +
+        "                            flash gets it at its first boot, and the Loader boots it and rolls a failed update back to it.";
 
     private static readonly Dictionary<string, int> FlashSizes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -93,6 +95,9 @@ public sealed class RomServeOptions
 
     /// <summary>Board only: the built-in firmware's version.</summary>
     public string FirmwareVersion { get; private set; } = "1.0.0";
+
+    /// <summary>Board only: the signed package the factory put in slot A.</summary>
+    public string? FactoryImagePath { get; private set; }
 
     /// <summary>Board only: the board the firmware is built for.</summary>
     public string FirmwareBoard { get; private set; } = "esp32-devkitc-v4";
@@ -157,6 +162,7 @@ public sealed class RomServeOptions
                     o.SensorChipId = sensor == "bme280" ? NodeSim.Sensors.Bme280Registers.ChipIdValue : sensor == "bmp280" ? 0x58 : sensor == "none" ? null
                         : throw Fail($"--sensor {sensor} is unknown; use bme280, bmp280 (a wrong part) or none (no part on the bus)");
                     break;
+                case "--factory-image" when board: o.FactoryImagePath = Value(); break;
                 case "--flash-size":
                     string size = Value();
                     o.FlashSize = FlashSizes.TryGetValue(size, out int bytes) ? bytes

@@ -64,6 +64,32 @@ public sealed class BoardServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_factory_image_that_is_missing_or_no_signed_package_is_refused_before_the_board_serves()
+    {
+        using var firmware = new TestFirmware();
+        byte[] package = firmware.Package("1.0.0");
+        var random = new byte[4096];
+        new Random(7).NextBytes(random);
+        var cases = new Dictionary<string, byte[]?>
+        {
+            ["missing.nfw"] = null,
+            ["empty.nfw"] = [],
+            ["random.nfw"] = random,
+            ["truncated.nfw"] = package[..(package.Length / 2)],
+            ["header-only.nfw"] = package[..8],
+        };
+        foreach (var (name, bytes) in cases)
+        {
+            string path = Path.Combine(_dir.Path, name);
+            if (bytes is not null) File.WriteAllBytes(path, bytes);
+            Assert.Equal(2, await RomServeCommand.RunAsync(["--rfc2217", "127.0.0.1:0", "--factory-image", path], board: true));
+        }
+
+        Assert.Contains("unknown option --factory-image", Assert.Throws<ArgumentException>(() => RomServeOptions.Parse(["--pty", "--factory-image", "x.nfw"])).Message);
+        Assert.Equal("x.nfw", RomServeOptions.Parse(["--pty", "--factory-image", "x.nfw"], board: true).FactoryImagePath);
+    }
+
+    [Fact]
     public void The_running_nodes_cadence_options_are_board_only_and_bounded()
     {
         var o = RomServeOptions.Parse(["--rfc2217", "127.0.0.1:0", "--sample-s", "10", "--report-s", "30", "--time-scale", "60", "--node-board", "firebeetle-esp32"], board: true);

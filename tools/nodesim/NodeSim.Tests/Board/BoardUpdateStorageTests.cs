@@ -4,6 +4,7 @@ using NodeFirmware.Core.Ota;
 using NodeFirmware.Core.Storage;
 using NodeFirmware.HostCommon.Boards;
 using NodeSim.Board;
+using NodeSim.Hardware;
 using NodeSim.Node;
 using NodeSim.Ota;
 using NodeSim.RomBootloader;
@@ -90,16 +91,7 @@ public sealed class BoardUpdateStorageTests
     {
         using var firmware = new TestFirmware();
         var flash = new SimulatedSpiFlash();
-        VirtualNode Boot() => new(new VirtualNodeOptions
-        {
-            DeviceId = "esp32-0a0b0c0d0e0f",
-            Certificate = TestCertificates.Throwaway("esp32-0a0b0c0d0e0f"),
-            Broker = new NodeSim.Network.BrokerEndpoint("127.0.0.1", 1, TestCertificates.Throwaway("ca")),
-            PowerProfile = TestProfiles.FireBeetle(),
-            Defaults = new DeviceConfig(),
-            FirmwareVersion = "1.0.0",
-            Ota = new VirtualNodeOta { ReleasePublicKey = firmware.PublicKey, Board = TestFirmware.Board, Slots = Config(flash).Slots(), BootFlash = Config(flash).BootFlash },
-        }, Start);
+        VirtualNode Boot() => NodeOver(flash, firmware, "1.0.0");
 
         await using (var node = Boot())
         {
@@ -110,15 +102,7 @@ public sealed class BoardUpdateStorageTests
         }
 
         // What the OTA client leaves: the package in slot B, the boot state naming it as the trial.
-        byte[] package = firmware.Package("2.0.0");
-        var parsed = FirmwarePackage.Parse(package);
-        var slots = Config(flash).Slots();
-        slots.Write(SlotLayout.SlotB, SlotLayout.ManifestFileName, 0, [.. parsed.ManifestBytes, .. parsed.Signature], 0, parsed.ManifestBytes.Length + parsed.Signature.Length);
-        for (int i = 0; i < parsed.Manifest.Files.Length; i++)
-        {
-            var content = parsed.FileContent(package, i);
-            slots.Write(SlotLayout.SlotB, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
-        }
+        var parsed = WriteSlotB(flash, firmware.Package("2.0.0"));
 
         var state = BootState.Factory(SlotLayout.SlotA, "1.0.0");
         BootStateMachine.OnInstallComplete(state, SlotLayout.SlotB, "2.0.0", parsed.Manifest.SecurityVersion, 3);
@@ -131,5 +115,91 @@ public sealed class BoardUpdateStorageTests
             Assert.Equal(("2.0.0", "B", true), (node.FirmwareVersion, node.Slot, node.Trial));
             Assert.Contains("loading slot B 2.0.0 (trial", node.LastLoaderLog);
         }
+    }
+
+    [Fact]
+    public void The_factory_image_in_slot_A_survives_a_power_cut_at_any_write_and_the_loader_then_boots_it()
+    {
+        using var firmware = new TestFirmware();
+        byte[] package = firmware.Package("1.0.0");
+        SlotDecision Boot(ConfigPartition config) =>
+            new SlotSelector(config.BootStore(), new SlotVerifier(config.Slots(), new ManifestVerifier(firmware.PublicKey, TestFirmware.Board, 1))).Select();
+
+        var whole = new SimulatedNorFlash(0x60000, 4096);
+        Assert.True(new ConfigPartition(whole).InstallFactoryImage(package));
+        Assert.False(new ConfigPartition(whole).InstallFactoryImage(package)); // once: the next boots find the boot state
+        long writes = whole.Writes;
+        Assert.Equal((0, "1.0.0"), (Boot(new ConfigPartition(whole)).Slot, Boot(new ConfigPartition(whole)).Manifest.Version.ToString()));
+
+        for (long cut = 0; cut < writes; cut++)
+        {
+            var flash = new SimulatedNorFlash(0x60000, 4096, seed: (int)cut + 1) { CutAtWrite = cut };
+            Assert.Throws<PowerCutException>(() => new ConfigPartition(flash).InstallFactoryImage(package));
+            flash.CutAtWrite = -1;
+            new ConfigPartition(flash).InstallFactoryImage(package); // the next boot: writes it again unless the boot state made it
+            var decision = Boot(new ConfigPartition(flash));
+            Assert.True(decision.Slot == SlotLayout.SlotA, $"cut at write {cut} of {writes}: {decision.Log}");
+            Assert.Equal("1.0.0", decision.Manifest.Version.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task A_trial_that_crashes_at_each_boot_falls_back_to_the_factory_image_in_slot_A()
+    {
+        using var firmware = new TestFirmware();
+        var flash = new SimulatedSpiFlash();
+        Assert.True(Config(flash).InstallFactoryImage(firmware.Package("1.0.0")));
+        VirtualNode Boot() => NodeOver(flash, firmware, "0.9.0"); // the built-in version: unused once the factory's image is in slot A
+
+        // What the OTA client leaves after installing a build that crashes: slot B written, the boot state naming it as the trial.
+        var parsed = WriteSlotB(flash, firmware.Package("1.1.0", AppBehaviour.Crash));
+        var state = Config(flash).BootState()!;
+        BootStateMachine.OnInstallComplete(state, SlotLayout.SlotB, "1.1.0", parsed.Manifest.SecurityVersion, 3);
+        Config(flash).BootStore().Save(state);
+
+        for (int trial = 1; trial <= 3; trial++)
+        {
+            await using var node = Boot(); // each crash resets the board: a new node over the same flash
+            node.Network.ScheduleOutage(Start, TimeSpan.FromDays(30));
+            await node.RunWakeAsync();
+            Assert.Equal(("1.1.0", "B", 1), (node.FirmwareVersion, node.Slot, node.CrashedBoots));
+            Assert.Null(node.App);
+            Assert.Contains($"loading slot B 1.1.0 (trial {trial}/3)", node.LastLoaderLog);
+        }
+
+        await using (var node = Boot())
+        {
+            node.Network.ScheduleOutage(Start, TimeSpan.FromDays(30));
+            await node.RunWakeAsync();
+            Assert.Equal(("1.0.0", "A", false, 0), (node.FirmwareVersion, node.Slot, node.Trial, node.CrashedBoots));
+            Assert.Equal("trial exhausted its attempts, reverted to slot A; loading slot A 1.0.0", node.LastLoaderLog);
+        }
+        Assert.Equal(SlotVerdict.Invalid, Config(flash).BootState()!.Verdicts[SlotLayout.SlotB]);
+    }
+
+    /// <summary>A node over the board's flash, as the board's firmware boots it after a reset.</summary>
+    private static VirtualNode NodeOver(SimulatedSpiFlash flash, TestFirmware firmware, string builtInVersion) => new(new VirtualNodeOptions
+    {
+        DeviceId = "esp32-0a0b0c0d0e0f",
+        Certificate = TestCertificates.Throwaway("esp32-0a0b0c0d0e0f"),
+        Broker = new NodeSim.Network.BrokerEndpoint("127.0.0.1", 1, TestCertificates.Throwaway("ca")),
+        PowerProfile = TestProfiles.FireBeetle(),
+        Defaults = new DeviceConfig(),
+        FirmwareVersion = builtInVersion,
+        Ota = new VirtualNodeOta { ReleasePublicKey = firmware.PublicKey, Board = TestFirmware.Board, Slots = Config(flash).Slots(), BootFlash = Config(flash).BootFlash },
+    }, Start);
+
+    /// <summary>What the OTA client writes into slot B before it marks the slot a trial: the signed manifest and the files.</summary>
+    private static FirmwarePackage WriteSlotB(SimulatedSpiFlash flash, byte[] package)
+    {
+        var parsed = FirmwarePackage.Parse(package);
+        var slots = Config(flash).Slots();
+        slots.Write(SlotLayout.SlotB, SlotLayout.ManifestFileName, 0, [.. parsed.ManifestBytes, .. parsed.Signature], 0, parsed.ManifestBytes.Length + parsed.Signature.Length);
+        for (int i = 0; i < parsed.Manifest.Files.Length; i++)
+        {
+            var content = parsed.FileContent(package, i);
+            slots.Write(SlotLayout.SlotB, parsed.Manifest.Files[i].Name, 0, content, 0, content.Length);
+        }
+        return parsed;
     }
 }

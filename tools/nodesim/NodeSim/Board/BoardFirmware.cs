@@ -28,6 +28,7 @@ internal sealed class BoardFirmware
         _options = options;
         _startedAt = options.Rom.Time.GetTimestamp();
         Config = config;
+        if (options.FactoryImage is { } image) config.InstallFactoryImage(image);
         Version = config.RunningVersion(options.FirmwareVersion);
         Node = new VirtualProvisioningNode(options.Rom.Mac, Version, config.Region, ConfigPartition.IdentityFirstSector);
         Node.EnableSelfTest(sensor, config.SelfTestScratch);

@@ -98,11 +98,32 @@ public sealed class BoardNode : IAsyncDisposable
     {
         long startTicks = time.GetTimestamp();
         int failuresTold = 0;
+        bool loaderTold = false;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
                 await Node.RunWakeAsync();
+                if (!loaderTold && Node.LastLoaderLog is { Length: > 0 } loader)
+                {
+                    loaderTold = true;
+                    options.Log?.Invoke($"node {Node.DeviceId}: loader: {loader}");
+                }
+
+                if (Node.Bricked)
+                {
+                    options.Log?.Invoke($"node {Node.DeviceId}: nothing to run; the board stays dark until it is flashed again");
+                    return;
+                }
+
+                if (Node.App is null && Node.CrashedBoots > 0 && _restart is not null)
+                {
+                    // An unhandled exception at start: the chip resets, and the Loader counts the boot against a trial.
+                    options.Log?.Invoke($"node {Node.DeviceId}: the application {Node.FirmwareVersion} in slot {Node.Slot} crashed at start; restarting");
+                    _restart();
+                    return;
+                }
+
                 if (Node.ConnectFailures > failuresTold)
                 {
                     failuresTold = Node.ConnectFailures;

@@ -1,6 +1,7 @@
 using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Ota;
 using NodeFirmware.Core.Storage;
+using NodeSim.Ota;
 
 namespace NodeSim.Board;
 
@@ -55,8 +56,25 @@ public sealed class ConfigPartition
 
     public ISlotStorage Slots() => new FlashSlotStorage(SlotA, SlotB);
 
-    /// <summary>The boot state the Loader would read at this boot; null when no update ever wrote one.</summary>
-    public BootState? BootState() => new BootStateStore(new FlashWindow(BootFlash, 0, 2), 0).Load();
+    /// <summary>Where the Loader and the OTA client keep the boot state (sectors 0-1 of <see cref="BootFlash"/>).</summary>
+    public BootStateStore BootStore() => new(new FlashWindow(BootFlash, 0, 2), 0);
+
+    /// <summary>
+    /// What the factory's programming leaves: the signed package in slot A and a boot state naming it. Done only while
+    /// there is no boot state and slot B is empty (a board the factory has not finished); the boot state is written
+    /// last, so a power cut at any write leaves no boot state and the next call writes slot A again. True when it wrote.
+    /// </summary>
+    public bool InstallFactoryImage(byte[] package)
+    {
+        if (BootState() is not null) return false;
+        var slots = Slots();
+        if (slots.List(SlotLayout.SlotB).Length > 0) return false;
+        FactoryInstall.Install(slots, BootStore(), package);
+        return true;
+    }
+
+    /// <summary>The boot state the Loader would read at this boot; null when neither the factory nor an update wrote one.</summary>
+    public BootState? BootState() => BootStore().Load();
 
     /// <summary>The version the firmware runs after this boot: the boot state's running slot's, else the built-in one.</summary>
     public string RunningVersion(string builtIn) =>

@@ -14,6 +14,15 @@ public sealed record SimulatedBoardOptions
     public string FirmwareVersion { get; init; } = "1.0.0";
 
     /// <summary>
+    /// The signed application package (nodectl firmware sign) the factory put into slot A of the config partition, with a
+    /// boot state naming it: the firmware writes it there at a boot that finds no boot state and an empty slot B (a new or
+    /// erased flash; <see cref="ConfigPartition.InstallFactoryImage"/>), as the factory's programming would. From then on every boot of the node goes through
+    /// the Loader's slot choice, so a failed trial rolls back to this image. Null: slot A stays empty and
+    /// <see cref="FirmwareVersion"/> runs as a confirmed slot A without a Loader until an update writes a boot state.
+    /// </summary>
+    public byte[]? FactoryImage { get; init; }
+
+    /// <summary>
     /// How long a boot that found nothing to run waits before the chip resets itself (the RTC watchdog after the ROM's
     /// "invalid header" lines, the bootloader's reset after "No bootable app partitions"). Zero: no restart.
     /// </summary>

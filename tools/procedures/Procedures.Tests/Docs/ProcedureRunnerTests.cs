@@ -62,4 +62,32 @@ public sealed class ProcedureRunnerTests : IDisposable
         using var tidy = Run("```sh\nsleep 300 &\njob=$!\nkill $job\nwait $job || true\n```\n"); // a stopped job is waited for, as the documents do
         Assert.True(tidy.Succeeded, tidy.Report());
     }
+
+    [Fact]
+    public void The_session_waits_at_a_checkpoint_while_the_check_looks_and_a_failed_check_fails_the_run()
+    {
+        File.WriteAllText(Path.Combine(_docs, "doc.md"), "# A\n```sh\nmkdir sub; cd sub; echo before > state.txt\n```\n# B\n```sh\necho after > state.txt\n```\n");
+        DocStep a = new("doc.md", "A"), b = new("doc.md", "B");
+        string? seen = null, output = null;
+        using (var run = ProcedureRunner.Run([a, b], TimeSpan.FromSeconds(60), _docs, [new Checkpoint(a, async view =>
+               {
+                   await Task.Delay(500); // the session must not go on meanwhile
+                   seen = File.ReadAllText(view.File("sub/state.txt")).Trim();
+                   output = view.Output;
+               })]))
+        {
+            Assert.True(run.Succeeded, run.Report());
+            Assert.Equal("before", seen);
+            Assert.Contains("procedure: ▶ doc.md:2", output);
+            Assert.DoesNotContain("procedure: ▶ doc.md:5", output);
+            Assert.Equal("after", File.ReadAllText(run.File("sub/state.txt")).Trim());
+        }
+
+        using var failed = ProcedureRunner.Run([a, b], TimeSpan.FromSeconds(60), _docs, [new Checkpoint(a, _ => throw new InvalidOperationException("the page is empty"))]);
+        Assert.False(failed.Succeeded);
+        Assert.Contains("the page is empty", failed.Report());
+        Assert.Equal("after", File.ReadAllText(failed.File("sub/state.txt")).Trim()); // the session went on and ended
+
+        Assert.Throws<ArgumentException>(() => ProcedureRunner.Run([b], TimeSpan.FromSeconds(60), _docs, [new Checkpoint(a, _ => Task.CompletedTask)]));
+    }
 }

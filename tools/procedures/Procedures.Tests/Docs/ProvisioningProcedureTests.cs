@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
+using NodeFirmware.Receiver.Tests.Support;
 using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Nodectl.Audit;
+using NodeFirmware.Procedures.Tests.Page;
 using NodeFirmware.Procedures.Tests.Runner;
 using Xunit.Abstractions;
 
@@ -10,9 +12,12 @@ namespace NodeFirmware.Procedures.Tests.Docs;
 /// README's "Getting started", as written: docs/provisioning.md rehearsed on `nodesim board` against the real cloud
 /// (Mosquitto with mutual TLS from the fleet CA, the receiver with the PKI store and the release key): a board flashed
 /// by its layout over RFC 2217, provisioned over the same port (reset into the firmware through DTR/RTS, MAC read over
-/// the ROM) with `--broker broker.acme.example:8883`, registered, self-tested in its re-entry window, reporting readings; docs/receiver.md's campaign
-/// that updates it to 2.0.0 and its revocation, which the broker enforces; re-provisioned with --factory-reset and
-/// reporting again on 2.0.0; an audit log that verifies.
+/// the ROM) with `--broker broker.acme.example:8883`, registered, self-tested in its re-entry window, reporting
+/// readings; docs/receiver.md's campaign with a build that crashes (rolled back by the Loader to the factory's 1.0.0 in
+/// slot A) and one that updates it to 2.0.0, its revocation, which the broker enforces; re-provisioned with
+/// --factory-reset and reporting again on 2.0.0; an audit log that verifies. After the revocation the procedure pauses
+/// while headless Chromium opens the page at the address the document prints, signed in by its viewer token: the board
+/// with its readings charted, its campaign completed, the board revoked.
 /// </summary>
 public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
 {
@@ -21,8 +26,12 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
     [Fact]
     public void A_new_user_takes_a_simulated_board_from_blank_flash_to_the_page_through_an_update_a_revocation_and_a_new_identity()
     {
-        using var run = ProcedureRunner.Run(DocumentedProcedures.Provisioning);
+        var page = new FleetPageLook();
+        var afterRevocation = new Checkpoint(DocumentedProcedures.Provisioning.Single(s => s.Document == "docs/receiver.md"), page.LookAsync);
+        // Twelve minutes: the chain takes about three on an idle machine, and took 7.6 on two cores at a load average of 40.
+        using var run = ProcedureRunner.Run(DocumentedProcedures.Provisioning, TimeSpan.FromMinutes(12), checkpoints: [afterRevocation]);
         foreach (var started in run.StartedBlocks) output.WriteLine(started); // where the time goes
+        output.WriteLine(page.Skipped ?? $"fleet page: two page loads in {page.Took.TotalSeconds:0.0} s");
         foreach (var connect in File.ReadLines(run.File("broker/mosquitto.log")).Where(l => l.Contains($"as {Device} ") || l.Contains("Reloading"))) output.WriteLine(connect);
         output.WriteLine(File.ReadAllText(run.File("board.log")));
         Assert.True(run.Succeeded, run.Report());
@@ -43,6 +52,9 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
         // The board reached the broker under the bundle's name, was refused once revoked, and rebooted into its update.
         string board = File.ReadAllText(run.File("board.log"));
         Assert.Contains($"node {Device}: an update is installed in slot B; restarting", board);
+        // The crashing 1.1.0 took its three trial boots in slot B; the Loader fell back to the factory's 1.0.0 in slot A.
+        Assert.Equal(3, board.Split('\n').Count(l => l.Contains($"node {Device}: the application 1.1.0 in slot B crashed at start; restarting")));
+        Assert.Contains($"node {Device}: loader: trial exhausted its attempts, reverted to slot A; loading slot A 1.0.0", board);
         Assert.Contains($"node {Device}: no broker at broker.acme.example (127.0.0.1):{run.Ports[8883]}", board);
         Assert.Contains($"as {Device} (p2", File.ReadAllText(run.File("broker/mosquitto.log")));
 
@@ -64,10 +76,49 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
         Assert.Equal("2.0.0 B", query.ExecuteScalar());
         query.CommandText = "SELECT count(*) FROM readings WHERE device_id = $id";
         Assert.True((long)query.ExecuteScalar()! > 0);
-        query.CommandText = "SELECT state || ' ' || target_version FROM campaigns";
-        Assert.Equal("Completed 2.0.0", query.ExecuteScalar());
-        query.CommandText = "SELECT device_id || ' ' || state || ' ' || reported_firmware FROM campaign_devices";
-        Assert.Equal($"{Device} Succeeded 2.0.0", query.ExecuteScalar());
+        Assert.Equal(["Halted 1.1.0", "Completed 2.0.0"], Rows(db, "SELECT state || ' ' || target_version FROM campaigns ORDER BY target_version"));
+        Assert.Equal([$"{Device} RolledBack 1.0.0", $"{Device} Succeeded 2.0.0"],
+            Rows(db, "SELECT d.device_id || ' ' || d.state || ' ' || d.reported_firmware FROM campaign_devices d JOIN campaigns c ON c.id = d.campaign_id ORDER BY c.target_version"));
         SqliteConnection.ClearAllPools();
+
+        if (page.Skipped is null) AssertPageAfterRevocation(page);
+    }
+
+    private static List<string> Rows(SqliteConnection db, string sql)
+    {
+        using var query = db.CreateCommand();
+        query.CommandText = sql;
+        using var reader = query.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private static void AssertPageAfterRevocation(FleetPageLook page)
+    {
+        string dom = page.Dom!;
+        void Has(string text, string where, string what) => Assert.True(where.Contains(text, StringComparison.Ordinal), $"the page lacks {what} ({text}):\n{dom}");
+
+        Has(" (rehearsal-viewer) · viewer<", dom, "the viewer the printed address signed in"); // actor "token:<id> (name)", role
+        int row = dom.IndexOf($">{Device}</td>", StringComparison.Ordinal);
+        Assert.True(row >= 0, "the board is not in the page's device table:\n" + dom);
+        string device = dom[dom.LastIndexOf("<tr", row, StringComparison.Ordinal)..(dom.IndexOf("</tr>", row, StringComparison.Ordinal) + 5)];
+        Has($"<td class=\"revoked\">{Device}</td>", device, "the board's row marked revoked");
+        Has(">revoked</span>", device, "the board's state revoked");
+        Has("<td>2.0.0</td>", device, "the board's firmware");
+        Has($"id=\"device-title\">{Device}<", dom, "the board as the charted device");
+        Assert.All(page.Charts!, c => Assert.True(c.Pixels > 0, $"the {c.Area} chart shows no readings ({FleetPageCharts.Describe(page.Charts!)})"));
+
+        Has("id=\"campaigns-box\">", dom, "the campaign list shown");
+        string update = CampaignRow(dom, "greenhouse-3 2.0.0"), crash = CampaignRow(dom, "greenhouse-3 1.1.0");
+        foreach (string cell in new[] { "<td>2.0.0</td>", ">completed</span>", "<td>1 / 0 / 1</td>" }) Has(cell, update, "the update's campaign completed");
+        foreach (string cell in new[] { "<td>1.1.0</td>", ">halted</span>", "<td>0 / 1 / 1</td>" }) Has(cell, crash, "the crashing build's campaign halted, its board rolled back");
+    }
+
+    /// <summary>The cells after a campaign's name in the page's campaign table, or "" when it is not there.</summary>
+    private static string CampaignRow(string dom, string name)
+    {
+        int at = dom.IndexOf($">{name}</td>", StringComparison.Ordinal);
+        return at < 0 ? "" : dom[(at + name.Length + 6)..dom.IndexOf("</tr>", at, StringComparison.Ordinal)];
     }
 }

@@ -46,13 +46,23 @@ public static class ProcedureRunner
     public static readonly IReadOnlyList<string> SystemCommands = ["/usr/sbin/mosquitto", "mosquitto_pub", "mosquitto_sub", "curl", "openssl", "/usr/sbin/nats-server"];
 
     /// <param name="documentRoot">Where the steps' documents are (default: the repository).</param>
-    public static ProcedureRun Run(IEnumerable<DocStep> steps, TimeSpan? timeout = null, string? documentRoot = null)
+    /// <param name="checkpoints">Checks the session pauses for after a step (<see cref="Checkpoint"/>).</param>
+    public static ProcedureRun Run(IEnumerable<DocStep> steps, TimeSpan? timeout = null, string? documentRoot = null, IReadOnlyList<Checkpoint>? checkpoints = null)
     {
         RequireSystemCommands();
-        var blocks = steps.SelectMany(s => s.Blocks(documentRoot ?? RepositoryRoot.Path)).ToList();
+        checkpoints ??= [];
+        string root = documentRoot ?? RepositoryRoot.Path;
+        var stepList = steps.ToList();
+        var blocks = stepList.SelectMany(s => s.Blocks(root)).ToList();
+        var pauses = new Dictionary<string, int>();
+        for (int i = 0; i < checkpoints.Count; i++)
+        {
+            var last = stepList.Contains(checkpoints[i].After) ? checkpoints[i].After.Blocks(root).LastOrDefault(b => b.Kind == CommandBlock.Run) : null;
+            pauses.Add(last?.Location ?? throw new ArgumentException($"a checkpoint after {checkpoints[i].After}, which is no step of the procedure or has no commands"), i);
+        }
         var ports = DocumentedPorts.ToDictionary(p => p, _ => FreePort());
         var run = new ProcedureRun(Directory.CreateTempSubdirectory("nf-procedure-").FullName, ports);
-        string script = Script(blocks.Where(b => b.Kind == CommandBlock.Run), ports);
+        string script = Script(blocks.Where(b => b.Kind == CommandBlock.Run), ports, pauses);
         File.WriteAllText(Path.Combine(run.WorkDirectory, ".procedure.sh"), script);
 
         var psi = new ProcessStartInfo("bash", [Path.Combine(run.WorkDirectory, ".procedure.sh")])
@@ -71,8 +81,16 @@ public static class ProcedureRunner
             psi.Environment.Remove(stale);
 
         var output = new StringBuilder();
+        var checks = new List<Task<string?>>();
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start bash");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            string soFar;
+            lock (output) soFar = output.AppendLine(e.Data).ToString();
+            if (e.Data.StartsWith(CheckpointMarker, StringComparison.Ordinal) && int.TryParse(e.Data[CheckpointMarker.Length..], out int n) && n >= 0 && n < checkpoints.Count)
+                lock (checks) checks.Add(RunCheckpoint(checkpoints[n], n, soFar, run.WorkDirectory));
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -81,20 +99,46 @@ public static class ProcedureRunner
         // Before draining the output: a process left running still holds the session's stdout open.
         var leftovers = StopLeftovers(run.WorkDirectory);
         process.WaitForExit();
+        string? failedCheck;
+        lock (checks) failedCheck = checks.Select(c => c.Result).FirstOrDefault(p => p is not null);
         string? problem = !finished ? $"timed out after {timeout ?? TimeSpan.FromMinutes(5)}"
+            : failedCheck is not null ? failedCheck
             : process.ExitCode == 0 && leftovers.Count > 0 ? $"left running what it started (stopped now): {string.Join("; ", leftovers)}"
             : null;
         lock (output) run.Finish(finished ? process.ExitCode : -1, output.ToString(), problem);
         return run;
     }
 
+    private const string CheckpointMarker = "procedure: ⏸ checkpoint ";
+    private const string CheckpointDone = ".procedure-checkpoint-";
+
+    /// <summary>Runs a checkpoint's check, then lets the session go on; the check's failure, if any, as the run's problem.</summary>
+    private static Task<string?> RunCheckpoint(Checkpoint checkpoint, int n, string output, string workDirectory) => Task.Run(async () =>
+    {
+        try
+        {
+            await checkpoint.Check(new CheckpointView(workDirectory, output));
+            return (string?)null;
+        }
+        catch (Exception e)
+        {
+            return $"failed the check after {checkpoint.After}: {e.Message}";
+        }
+        finally
+        {
+            File.WriteAllText(Path.Combine(workDirectory, CheckpointDone + n), "");
+        }
+    });
+
     /// <summary>The bash script: strict mode, the runner's prerequisites, then each block behind a marker naming its line.</summary>
-    public static string Script(IEnumerable<CommandBlock> blocks, IReadOnlyDictionary<int, int> ports)
+    /// <param name="pauses">Block location → the checkpoint the session waits for after that block.</param>
+    public static string Script(IEnumerable<CommandBlock> blocks, IReadOnlyDictionary<int, int> ports, IReadOnlyDictionary<string, int>? pauses = null)
     {
         var s = new StringBuilder();
         s.AppendLine("set -Eeuo pipefail");
         s.AppendLine("exec 2>&1");
         s.AppendLine("procedure_block='(prerequisites)'");
+        s.AppendLine("procedure_home=$PWD");
         s.AppendLine("trap 'echo \"procedure: FAILED in $procedure_block (exit $?)\"' ERR");
         s.AppendLine("shopt -s expand_aliases");
         foreach (var (name, dll) in Tools)
@@ -105,6 +149,8 @@ public static class ProcedureRunner
             s.AppendLine($"procedure_block={Quote(block.Location + " (" + block.Section + ")")}");
             s.AppendLine($"echo {Quote("procedure: ▶ " + block.Location)}\" (${{SECONDS}} s, $(date -u +%T))\"");
             s.AppendLine(WithPorts(block.Text, ports));
+            if (pauses is not null && pauses.TryGetValue(block.Location, out int n))
+                s.AppendLine($"echo '{CheckpointMarker}{n}'; until [ -e \"$procedure_home/{CheckpointDone}{n}\" ]; do sleep 0.2; done; rm -f \"$procedure_home/{CheckpointDone}{n}\"");
         }
         s.AppendLine();
         s.AppendLine("echo 'procedure: ✔ every block ran'");

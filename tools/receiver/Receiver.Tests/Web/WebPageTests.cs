@@ -10,12 +10,6 @@ namespace NodeFirmware.Receiver.Tests.Web;
 /// </summary>
 public sealed class WebPageTests : IDisposable
 {
-    // chart.js draws every data line in #0072b2 and the page uses that colour for nothing else.
-    private static readonly (int R, int G, int B) DataColor = (0x00, 0x72, 0xB2);
-
-    // style.css: header 52 px, 12 px padding, fleet pane 440 px wide, 36 px detail header and the device's facts, charts in a 2×2 grid.
-    private const int ChartsLeft = 464, ChartsTop = 100, ChartsRight = 1188, ChartsBottom = 888;
-
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -24,7 +18,7 @@ public sealed class WebPageTests : IDisposable
     public async Task Charts_show_the_seeded_telemetry()
     {
         var counts = await RenderAndCountAsync(withReadings: true);
-        Assert.All(counts, c => Assert.True(c.Pixels >= 40, $"{c.Area}: {c.Pixels} data-colour pixels (all areas: {Describe(counts)})"));
+        Assert.All(counts, c => Assert.True(c.Pixels >= 40, $"{c.Area}: {c.Pixels} data-colour pixels (all areas: {FleetPageCharts.Describe(counts)})"));
     }
 
     [ChromiumFact]
@@ -34,37 +28,13 @@ public sealed class WebPageTests : IDisposable
         Assert.All(counts, c => Assert.Equal(0, c.Pixels));
     }
 
-    private static string Describe(IEnumerable<(string Area, int Pixels)> counts) => string.Join(", ", counts.Select(c => $"{c.Area}={c.Pixels}"));
-
     private async Task<List<(string Area, int Pixels)>> RenderAndCountAsync(bool withReadings)
     {
         string db = _dir.File("seeded.db");
         await SeedAsync(db, withReadings);
         using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + db]);
         var image = await Chromium.ScreenshotAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("viewer")), _dir);
-        Assert.Equal((1200, 900), (image.Width, image.Height));
-
-        int midX = (ChartsLeft + ChartsRight) / 2, midY = (ChartsTop + ChartsBottom) / 2;
-        var areas = new (string Name, int X0, int Y0, int X1, int Y1)[]
-        {
-            ("temperature", ChartsLeft, ChartsTop, midX, midY),
-            ("humidity", midX, ChartsTop, ChartsRight, midY),
-            ("pressure", ChartsLeft, midY, midX, ChartsBottom),
-            ("battery", midX, midY, ChartsRight, ChartsBottom),
-        };
-        return areas.Select(a => (a.Name, CountDataColor(image, a.X0, a.Y0, a.X1, a.Y1))).ToList();
-    }
-
-    private static int CountDataColor(PngImage image, int x0, int y0, int x1, int y1)
-    {
-        int n = 0;
-        for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
-        {
-            var (r, g, b) = image[x, y];
-            if (Math.Abs(r - DataColor.R) <= 10 && Math.Abs(g - DataColor.G) <= 10 && Math.Abs(b - DataColor.B) <= 10) n++;
-        }
-        return n;
+        return FleetPageCharts.DataPixels(image);
     }
 
     private static async Task SeedAsync(string path, bool withReadings)
