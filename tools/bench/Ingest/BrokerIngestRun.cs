@@ -75,9 +75,10 @@ internal static class BrokerIngestRun
         double brokerRss = broker.ProcessId is int pid ? ProcessMemory.PeakRssMb(pid) : 0;
         long stored = store.Inserted, readingsDone = stored;
         double rate = stored / sw.Elapsed.TotalSeconds;
+        // n/a: no broker-only line, or it stalled and is no ceiling.
         string ratio = brokerOnlyRate is > 0 ? (rate / brokerOnlyRate.Value).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
         if (print) IngestBenchmark.Print($"path=broker store={storeName}", stored, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
-            $"broker_ratio={ratio} p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} peak_rss_mb={peakRss:F0} " +
+            $"broker_ratio={ratio} p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} max_gap_ms={latencies.MaxGapMs():F0} peak_rss_mb={peakRss:F0} " +
             $"broker_peak_rss_mb={brokerRss:F0} {CpuFields(readingsDone, cpu, brokerCpu)} devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} " +
             $"messages_per_commit={o.MessagesPerCommit} telemetry_acks={metrics.TelemetryAcksSent} receive_maximum={options.ReceiveMaximum} publish_seconds={published.TotalSeconds:F3} " +
             $"load1_before={loadBefore} load1_after={ProcessMemory.Load1()} complete={(stored == expected ? 1 : 0)}"));

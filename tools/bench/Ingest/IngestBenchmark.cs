@@ -65,7 +65,7 @@ public static class IngestBenchmark
             return;
         }
         using var fleet = new BenchFleet(dir, messages.Select(m => m.Device).Distinct());
-        double brokerOnly = await BrokerOnlyRun.MeasureAsync(fleet, messages, o);
+        double? brokerOnly = await BrokerOnlyRun.MeasureAsync(fleet, messages, o);
         if (o.Stores.Contains("broker"))
         {
             await BrokerIngestRun.MeasureAsync(fleet, messages, "sqlite",
