@@ -16,7 +16,14 @@ namespace NodeFirmware.Bench.Ingest;
 /// </summary>
 internal static class BrokerOnlyRun
 {
-    public static async Task<double> MeasureAsync(BenchFleet fleet, IReadOnlyList<BenchMessage> messages, IngestBenchmarkOptions o)
+    /// <summary>
+    /// A wait this long for the next message means the subscriber stalled (docs/benchmarks.md, "ingest": seen on a quiet
+    /// machine with Mosquitto 2.0.11); its rate is then no ceiling and the end-to-end lines print no ratio to it.
+    /// </summary>
+    public const double StallMs = 5000;
+
+    /// <summary>The readings per second the subscriber received; null when it stalled (<see cref="StallMs"/>).</summary>
+    public static async Task<double?> MeasureAsync(BenchFleet fleet, IReadOnlyList<BenchMessage> messages, IngestBenchmarkOptions o)
     {
         using var broker = fleet.StartBroker();
         var latencies = new Latencies(messages.Count);
@@ -66,12 +73,13 @@ internal static class BrokerOnlyRun
         double peakRss = ProcessMemory.PeakRssMb(Environment.ProcessId);
         double brokerRss = broker.ProcessId is int pid ? ProcessMemory.PeakRssMb(pid) : 0;
         long got = Interlocked.Read(ref readings);
+        double maxGap = latencies.MaxGapMs();
         IngestBenchmark.Print("path=broker-only", got, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
-            $"p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} peak_rss_mb={peakRss:F0} broker_peak_rss_mb={brokerRss:F0} {BrokerIngestRun.CpuFields(got, cpu, brokerCpu)} " +
+            $"p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} max_gap_ms={maxGap:F0} stalled={(maxGap >= StallMs ? 1 : 0)} peak_rss_mb={peakRss:F0} broker_peak_rss_mb={brokerRss:F0} {BrokerIngestRun.CpuFields(got, cpu, brokerCpu)} " +
             $"devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} receive_maximum={defaults.ReceiveMaximum} " +
             $"publish_seconds={published.TotalSeconds:F3} load1_before={loadBefore} load1_after={ProcessMemory.Load1()} " +
             $"complete={(Interlocked.Read(ref received) == messages.Count ? 1 : 0)}"));
         BenchFleet.Disconnect(clients);
-        return got / sw.Elapsed.TotalSeconds;
+        return maxGap >= StallMs ? null : got / sw.Elapsed.TotalSeconds;
     }
 }

@@ -17,7 +17,7 @@ namespace NodeFirmware.Bench.Ingest;
 /// discards); and the whole path through Mosquitto with mutual TLS into SQLite and into PostgreSQL, each with its
 /// ratio to the broker alone, p50/p99 latency from publish to commit, and peak memory.
 /// Usage: bench ingest [--readings N] [--per-message K] [--messages-per-commit M] [--devices D]
-///        [--stores sqlite,postgres,broker-only,broker,broker-postgres]
+///        [--stores sqlite,postgres,broker-only,broker,broker-postgres] [--no-telemetry-acks]
 /// </summary>
 public static class IngestBenchmark
 {
@@ -65,16 +65,16 @@ public static class IngestBenchmark
             return;
         }
         using var fleet = new BenchFleet(dir, messages.Select(m => m.Device).Distinct());
-        double brokerOnly = await BrokerOnlyRun.MeasureAsync(fleet, messages, o);
+        double? brokerOnly = await BrokerOnlyRun.MeasureAsync(fleet, messages, o);
         if (o.Stores.Contains("broker"))
         {
-            string path = Path.Combine(dir, "broker-ingest.db");
-            await BrokerIngestRun.MeasureAsync(fleet, messages, "sqlite", () => new SqliteTelemetryStore(path), o, brokerOnly);
+            await BrokerIngestRun.MeasureAsync(fleet, messages, "sqlite",
+                run => new SqliteTelemetryStore(Path.Combine(dir, $"broker-ingest-{run}.db")), o, brokerOnly);
         }
         if (o.Stores.Contains("broker-postgres"))
         {
-            string connection = await cluster!.CreateDatabaseAsync("bench_broker");
-            await BrokerIngestRun.MeasureAsync(fleet, messages, "postgres", () => new PostgresTelemetryStore(connection), o, brokerOnly);
+            await BrokerIngestRun.MeasureAsync(fleet, messages, "postgres",
+                run => new PostgresTelemetryStore(cluster!.CreateDatabaseAsync($"bench_broker_{run}").GetAwaiter().GetResult()), o, brokerOnly);
         }
     }
 
@@ -120,11 +120,14 @@ public static class IngestBenchmark
         var validator = new TelemetryValidator();
         var now = DateTimeOffset.UtcNow;
         foreach (var (d, p) in payloads.Take(200)) validator.Validate(TelemetryBatchDecoder.Decode(p), d, now); // warm-up
+        double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId);
         var sw = Stopwatch.StartNew();
         long readings = 0;
         foreach (var (d, p) in payloads) readings += validator.Validate(TelemetryBatchDecoder.Decode(p), d, now).Records.Count;
         sw.Stop();
-        Print("decode+validate", readings, sw.Elapsed, $"per_message={o.PerMessage} bytes_per_reading={payloads.Sum(p => p.Payload.Length) / (double)readings:F1}");
+        cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpu;
+        Print("decode+validate", readings, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
+            $"{CpuFields(readings, cpu)} per_message={o.PerMessage} bytes_per_reading={payloads.Sum(p => p.Payload.Length) / (double)readings:F1}"));
     }
 
     private static void MeasureStore(string name, Func<ITelemetryStore> open, List<(string Device, byte[] Payload)> payloads, IngestBenchmarkOptions o)
@@ -139,6 +142,7 @@ public static class IngestBenchmark
 
         using var _ = new AsyncDisposer(open(), out var store);
         store.MigrateAsync().GetAwaiter().GetResult();
+        double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId);
         var sw = Stopwatch.StartNew();
         long inserted = 0;
         int commits = 0;
@@ -150,13 +154,14 @@ public static class IngestBenchmark
             commits++;
         }
         sw.Stop();
+        cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpu;
         // What the page asks: one device's whole history in 10-minute buckets.
         var probe = messages[0].DeviceId;
         var query = Stopwatch.StartNew();
         int buckets = store.QueryBucketsAsync(probe, 0, long.MaxValue / 2, 600).GetAwaiter().GetResult().Count;
         query.Stop();
         Print($"store={name}", inserted, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
-            $"messages_per_commit={o.MessagesPerCommit} commits={commits} per_message={o.PerMessage} device_buckets_ms={query.Elapsed.TotalMilliseconds:F1} buckets={buckets} load1={ProcessMemory.Load1()}"));
+            $"{CpuFields(inserted, cpu)} messages_per_commit={o.MessagesPerCommit} commits={commits} per_message={o.PerMessage} device_buckets_ms={query.Elapsed.TotalMilliseconds:F1} buckets={buckets} load1={ProcessMemory.Load1()}"));
 
         // Everything again: all duplicates, the cost of a redelivery storm.
         sw.Restart();
@@ -170,6 +175,10 @@ public static class IngestBenchmark
         sw.Stop();
         Print($"store={name} redelivered=all", duplicates, sw.Elapsed, $"messages_per_commit={o.MessagesPerCommit}");
     }
+
+    /// <summary>CPU seconds of the bench process over a part that runs on one thread, and microseconds per reading.</summary>
+    private static string CpuFields(long readings, double cpu) => string.Create(CultureInfo.InvariantCulture,
+        $"cpu_s={cpu:F2} cpu_us_per_reading={cpu * 1e6 / Math.Max(readings, 1):F2}");
 
     internal static void Print(string what, long readings, TimeSpan elapsed, string extra) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -7,7 +7,10 @@ namespace NodeFirmware.Bench.Ingest;
 /// Mosquitto with TLS into SQLite / PostgreSQL; broker-only a subscriber that acknowledges and discards. Any
 /// broker path also runs broker-only, which its broker_ratio is computed against.
 /// </summary>
-internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int MessagesPerCommit, int Devices, IReadOnlySet<string> Stores)
+/// <param name="TelemetryAcks">The end-to-end runs publish the receiver's telemetry acknowledgements to the devices, as
+/// `Receiver serve` does; --no-telemetry-acks leaves them out.</param>
+internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int MessagesPerCommit, int Devices, IReadOnlySet<string> Stores,
+    bool TelemetryAcks = true)
 {
     public static readonly string[] AllStores = ["sqlite", "postgres", "broker-only", "broker", "broker-postgres"];
 
@@ -18,8 +21,14 @@ internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int 
         // 15 per message: the firmware's default configuration reports every 900 s what it samples every 60 s.
         int readings = 900_000, perMessage = 15, perCommit = IngestWriter.DefaultMaxMessagesPerCommit, devices = 200;
         var stores = AllStores.ToHashSet();
+        bool telemetryAcks = true;
         for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--no-telemetry-acks")
+            {
+                telemetryAcks = false;
+                continue;
+            }
             string? value = i + 1 < args.Length ? args[i + 1] : null;
             bool ok = args[i] switch
             {
@@ -33,11 +42,11 @@ internal sealed record IngestBenchmarkOptions(int Readings, int PerMessage, int 
             if (!ok)
             {
                 Console.Error.WriteLine($"ingest: bad option '{args[i]} {value}'\nusage: bench ingest [--readings N] [--per-message 1..512] " +
-                    $"[--messages-per-commit M] [--devices 1..5000] [--stores {string.Join(',', AllStores)}]");
+                    $"[--messages-per-commit M] [--devices 1..5000] [--stores {string.Join(',', AllStores)}] [--no-telemetry-acks]");
                 return null;
             }
             i++;
         }
-        return new IngestBenchmarkOptions(readings, perMessage, perCommit, devices, stores);
+        return new IngestBenchmarkOptions(readings, perMessage, perCommit, devices, stores, telemetryAcks);
     }
 }

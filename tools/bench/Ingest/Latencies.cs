@@ -16,6 +16,23 @@ internal sealed class Latencies(int messages)
         Interlocked.CompareExchange(ref _done[message], now, 0);
     }
 
+    /// <summary>
+    /// The longest wait between two consecutive messages done (received, or stored) from the first publish on. The devices
+    /// publish continuously, so a path that keeps up never waits seconds for its next message while some are outstanding.
+    /// </summary>
+    public double MaxGapMs()
+    {
+        var done = _done.Where(t => t != 0).Order().ToArray();
+        long previous = _published.Where(t => t != 0).DefaultIfEmpty(0).Min();
+        double max = 0;
+        foreach (long t in done)
+        {
+            if (previous != 0) max = Math.Max(max, Stopwatch.GetElapsedTime(previous, t).TotalMilliseconds);
+            previous = t;
+        }
+        return max;
+    }
+
     public double PercentileMs(double p)
     {
         var ms = Enumerable.Range(0, _done.Length).Where(i => _done[i] != 0 && _published[i] != 0)

@@ -182,32 +182,39 @@ public static class TelemetryBatchDecoder
 
             var columns = Channels.Select(c => new ChannelColumn(c.Name!, c.Unit!, c.Exponent!.Value)).ToArray();
             var sums = new long[Channels.Count];
+            var powers = new double[Channels.Count]; // 10^|x| of each channel, once per batch rather than once per value
+            for (int c = 0; c < powers.Length; c++) powers[c] = Math.Pow(10, Math.Abs(columns[c].Exponent));
             var readings = new DecodedReading[n];
             long time = Time.Value;
             for (int k = 0; k < n; k++)
             {
                 if (!TryAdd(time, Deltas[k], out time))
                     throw new PayloadRejected(RejectReason.ValueOverflow, $"the time of reading {k} overflows a 64-bit integer");
-                var values = new List<ChannelValue>(Channels.Count);
+                int present = 0;
                 for (int c = 0; c < Channels.Count; c++)
+                    if (Channels[c].Data![k] is not null) present++;
+                var values = present == 0 ? Array.Empty<ChannelValue>() : new ChannelValue[present];
+                for (int c = 0, v = 0; c < Channels.Count; c++)
                 {
                     long? delta = Channels[c].Data![k];
                     if (delta is null) continue;
                     if (!TryAdd(sums[c], delta.Value, out sums[c]))
                         throw new PayloadRejected(RejectReason.ValueOverflow, $"channel '{columns[c].Name}' overflows a 64-bit integer at reading {k}");
-                    values.Add(new ChannelValue(columns[c].Name, columns[c].Unit, Scale(sums[c], columns[c].Exponent)));
+                    values[v++] = new ChannelValue(columns[c].Name, columns[c].Unit, Scale(sums[c], columns[c].Exponent, powers[c]));
                 }
                 long sequence = Sequence.Value + k;
-                faultBySequence.TryGetValue(sequence, out string? fault);
+                string? fault = null;
+                faultBySequence?.TryGetValue(sequence, out fault);
                 readings[k] = new DecodedReading(new ReadingKey(DeviceId, Epoch.Value, sequence), time, values, fault);
             }
             return new TelemetryBatch((int)Version.Value, DeviceId, Epoch.Value, Sequence.Value, Time.Value, columns, readings);
         }
 
-        private Dictionary<long, string> IndexFaults(int n)
+        /// <summary>The faults by sequence; null when the batch has none (the usual case: no dictionary per message).</summary>
+        private Dictionary<long, string>? IndexFaults(int n)
         {
+            if (Faults is null || Faults.Count == 0) return null;
             var bySequence = new Dictionary<long, string>();
-            if (Faults is null) return bySequence;
             foreach (var (seq, code) in Faults)
             {
                 if (seq < Sequence || seq >= Sequence + n)
@@ -225,7 +232,7 @@ public static class TelemetryBatchDecoder
         }
 
         // Dividing by the power of ten (rather than multiplying by 10^-x) gives the double nearest the decimal value.
-        private static double Scale(long scaled, int exponent) =>
-            exponent >= 0 ? scaled * Math.Pow(10, exponent) : scaled / Math.Pow(10, -exponent);
+        private static double Scale(long scaled, int exponent, double power) =>
+            exponent >= 0 ? scaled * power : scaled / power;
     }
 }

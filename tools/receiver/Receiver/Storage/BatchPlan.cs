@@ -5,6 +5,9 @@ namespace NodeFirmware.Receiver.Storage;
 /// <summary>
 /// What a write batch means for the tables, computed the same way for every store: the readings with each key once
 /// (a message redelivered inside one batch counts as duplicates here), and per device its newest activity.
+/// The readings are in the order of the readings table's primary key (device, time, epoch, sequence): a batch holds a
+/// few messages of each of many devices, and each device's rows belong on its own pages, so in arrival order every
+/// row would land on another page; in key order consecutive rows go to the same page.
 /// </summary>
 public sealed class BatchPlan
 {
@@ -32,10 +35,19 @@ public sealed class BatchPlan
                 activity.LastReadingTime = Math.Max(activity.LastReadingTime ?? long.MinValue, record.Time);
             }
         }
+        plan.Readings.Sort(ByPrimaryKey);
         foreach (var status in batch.Statuses)
             plan.ActivityOf(status.DeviceId).See(status.ReceivedAt.ToUnixTimeMilliseconds(), status.Status.BatteryMillivolts);
         return plan;
     }
+
+    private static readonly Comparison<(TelemetryRecord Record, long ReceivedAtMs)> ByPrimaryKey = (a, b) =>
+    {
+        int c = string.CompareOrdinal(a.Record.Key.DeviceId, b.Record.Key.DeviceId);
+        if (c == 0) c = a.Record.Time.CompareTo(b.Record.Time);
+        if (c == 0) c = a.Record.Key.Epoch.CompareTo(b.Record.Key.Epoch);
+        return c != 0 ? c : a.Record.Key.Sequence.CompareTo(b.Record.Key.Sequence);
+    };
 
     private DeviceActivity ActivityOf(string deviceId)
     {

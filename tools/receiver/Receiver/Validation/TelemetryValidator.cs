@@ -30,8 +30,10 @@ public sealed class TelemetryValidator
         for (int k = 0; k < records.Length; k++)
         {
             var reading = batch.Readings[k];
-            foreach (var value in reading.Values) CheckRange(value, reading.Key);
-            battery = BatteryMillivolts(reading.Values) ?? battery;
+            // By index: a foreach over the IReadOnlyList would allocate an enumerator per reading.
+            var values = reading.Values;
+            for (int v = 0; v < values.Count; v++) CheckRange(values[v], reading.Key);
+            battery = BatteryMillivolts(values) ?? battery;
 
             var (time, source) = reading.DeviceTime switch
             {
@@ -52,7 +54,7 @@ public sealed class TelemetryValidator
             throw new PayloadRejected(RejectReason.UnitMismatch, $"channel '{column.Name}' cannot be in '{column.Unit}' (expected {string.Join(" or ", rule.RangeByUnit.Keys)})");
     }
 
-    private static void CheckRange(ChannelValue value, ReadingKey key)
+    private static void CheckRange(in ChannelValue value, in ReadingKey key)
     {
         if (!ChannelRules.Known.TryGetValue(value.Channel, out var rule)) return;
         var (min, max) = rule.RangeByUnit[value.Unit];
@@ -62,8 +64,9 @@ public sealed class TelemetryValidator
 
     private static int? BatteryMillivolts(IReadOnlyList<ChannelValue> values)
     {
-        foreach (var v in values)
+        for (int i = 0; i < values.Count; i++)
         {
+            var v = values[i];
             if (v.Channel != "battery") continue;
             if (v.Unit == "V") return (int)Math.Round(v.Value * 1000);
             if (v.Unit == "mV") return (int)Math.Round(v.Value);

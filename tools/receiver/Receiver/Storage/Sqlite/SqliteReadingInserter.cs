@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using NodeFirmware.Receiver.Model;
 using SQLitePCL;
@@ -22,6 +23,9 @@ internal sealed class SqliteReadingInserter : IDisposable
     public int Insert(SqliteConnection db, string table, IReadOnlyList<(TelemetryRecord Record, long ReceivedAtMs)> readings, int[] layouts)
     {
         int inserted = 0;
+        // Rows come in key order (BatchPlan), so a device's rows follow each other: its id is encoded to UTF-8 once per device and commit.
+        string? device = null;
+        byte[] deviceUtf8 = [];
         for (int offset = 0; offset < readings.Count; offset += RowsPerStatement)
         {
             int rows = Math.Min(RowsPerStatement, readings.Count - offset);
@@ -33,7 +37,12 @@ internal sealed class SqliteReadingInserter : IDisposable
             for (int i = offset; i < offset + rows; i++)
             {
                 var (r, receivedMs) = readings[i];
-                Check(db, raw.sqlite3_bind_text(stmt, p++, r.Key.DeviceId));
+                if (!string.Equals(device, r.Key.DeviceId, StringComparison.Ordinal))
+                {
+                    device = r.Key.DeviceId;
+                    deviceUtf8 = Encoding.UTF8.GetBytes(device);
+                }
+                Check(db, raw.sqlite3_bind_text(stmt, p++, deviceUtf8.AsSpan()));
                 Check(db, raw.sqlite3_bind_int64(stmt, p++, r.Time));
                 Check(db, raw.sqlite3_bind_int64(stmt, p++, r.Key.Epoch));
                 Check(db, raw.sqlite3_bind_int64(stmt, p++, r.Key.Sequence));
