@@ -12,5 +12,6 @@ public static class BenchmarkRegistry
         ["wire"] = Wire.WireBenchmark.Run,
         ["nano"] = Nano.NanoBenchmark.Run,
         ["fleet"] = Fleet.FleetBenchmark.Run,
+        ["fleet-cycle"] = Fleet.NodeCycleCost.Run,
     };
 }

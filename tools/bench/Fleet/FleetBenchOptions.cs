@@ -25,6 +25,13 @@ public sealed record FleetBenchOptions
     public string Board { get; init; } = "firebeetle-esp32";
     /// <summary>The virtual node's internal flash for Core (configuration + journal), in 4 KiB sectors.</summary>
     public int FlashSectors { get; init; } = 8;
+    /// <summary>
+    /// TLS connects the bench runs at once (0: no bound). Each device has its own CPU; the bench's nodes share two
+    /// cores, and thousands of handshakes started together each outlast the device's 15 s timeout and start over.
+    /// </summary>
+    public int Handshakes { get; init; } = 32;
+    /// <summary>The nodes' ack_ms (formats/config.md): 0 releases a batch on the broker's PUBACK, above 0 on the receiver's acknowledgement.</summary>
+    public int AckMilliseconds { get; init; }
 
     public TimeSpan RealCycle => TimeSpan.FromSeconds(CycleSeconds / Speed);
 
@@ -45,12 +52,14 @@ public sealed record FleetBenchOptions
                 "--broker-down" => double.TryParse(value, NumberStyles.Float, inv, out d) && d is >= 0 and <= 600 && (o = o with { BrokerDownSeconds = d }) != null,
                 "--listen" => int.TryParse(value, out n) && n is >= 0 and <= 60 && (o = o with { ListenSeconds = n }) != null,
                 "--flash-sectors" => int.TryParse(value, out n) && n is >= 4 and <= 256 && (o = o with { FlashSectors = n }) != null,
+                "--handshakes" => int.TryParse(value, out n) && n is >= 0 and <= MaxNodes && (o = o with { Handshakes = n }) != null,
+                "--ack-ms" => int.TryParse(value, out n) && n is >= 0 and <= 60_000 && (o = o with { AckMilliseconds = n }) != null,
                 _ => false,
             };
             if (!ok)
             {
                 Console.Error.WriteLine($"fleet: bad option '{args[i]} {value}'\nusage: bench fleet [--nodes 1..{MaxNodes}] [--speed 0.1..100] " +
-                    "[--cycles 1..100] [--broker-down 0..600 s] [--listen 0..60 s] [--flash-sectors 4..256]");
+                    "[--cycles 1..100] [--broker-down 0..600 s] [--listen 0..60 s] [--flash-sectors 4..256] [--handshakes 0..{MaxNodes}] [--ack-ms 0..60000]");
                 return null;
             }
             i++;

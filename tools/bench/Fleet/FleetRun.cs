@@ -35,6 +35,7 @@ public static class FleetRun
             SampleIntervalSeconds = FleetBenchOptions.CycleSeconds,
             ReportIntervalSeconds = FleetBenchOptions.CycleSeconds,
             ListenWindowMilliseconds = o.ListenSeconds * 1000,
+            AckWaitMilliseconds = o.AckMilliseconds,
         }, profile);
         if (ConfigValidator.Validate(config) is { } invalid) throw new InvalidOperationException("the nodes' configuration is invalid: " + invalid);
 
@@ -67,12 +68,13 @@ public static class FleetRun
         var pace = new PacedFleet(start, o.Speed);
         var random = new Random(13);
         var nodes = new VirtualNode[o.Nodes];
+        using var handshakes = o.Handshakes > 0 ? new SemaphoreSlim(o.Handshakes) : null;
         for (int i = 0; i < o.Nodes; i++)
         {
             nodes[i] = new VirtualNode(new VirtualNodeOptions
             {
                 DeviceId = ids[i], Certificate = certificates[i], Broker = cloud.Endpoint, PowerProfile = profile, Defaults = config,
-                Seed = i + 1, StorageBytes = o.FlashSectors * 4096, ListenRealTimeShare = 1 / o.Speed,
+                Seed = i + 1, StorageBytes = o.FlashSectors * 4096, ListenRealTimeShare = 1 / o.Speed, Handshakes = handshakes,
             }, start + random.Next(FleetBenchOptions.CycleSeconds * 1000)); // first boots spread over one cycle
         }
 
@@ -81,7 +83,7 @@ public static class FleetRun
         double brokerCpu0 = ProcessMemory.CpuSeconds(brokerPid);
         using var drain = new CancellationTokenSource();
         using var abort = new CancellationTokenSource();
-        using var sampler = new FleetSampler(() => cloud.Broker.ProcessId);
+        using var sampler = new FleetSampler(() => cloud.Broker.ProcessId, receiver.Pid);
         log($"fleet: running {o.Nodes} nodes at {o.Speed}x ({o.RealCycle.TotalSeconds:F0} s real per 60 s cycle)");
         var run = pace.RunAsync(nodes, drain.Token, abort.Token);
 
@@ -96,11 +98,12 @@ public static class FleetRun
             $"broker holds {sessionsBefore} descriptors; stopping the broker (SIGTERM)");
         double brokerCpuFirst = ProcessMemory.CpuSeconds(brokerPid) - brokerCpu0;
         clock.Restart();
-        cloud.Broker.Stop(TimeSpan.FromSeconds(120));
+        // Stop and Restart wait by sleeping: on a thread of their own, not one the nodes' continuations need.
+        await Task.Factory.StartNew(() => cloud.Broker.Stop(TimeSpan.FromSeconds(120)), TaskCreationOptions.LongRunning);
         double stopS = clock.Elapsed.TotalSeconds;
         var before = nodes.Select(n => n.Connections).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(o.BrokerDownSeconds));
-        cloud.Broker.Restart();
+        await Task.Factory.StartNew(cloud.Broker.Restart, TaskCreationOptions.LongRunning);
         var restarted = Stopwatch.StartNew();
         brokerPid = cloud.Broker.ProcessId!.Value;
         double brokerCpu1 = ProcessMemory.CpuSeconds(brokerPid);
@@ -134,6 +137,7 @@ public static class FleetRun
         double benchCpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - benchCpu0;
         double brokerCpu = brokerCpuFirst + ProcessMemory.CpuSeconds(brokerPid) - brokerCpu1;
 
+        long connections = nodes.Sum(n => (long)n.Connections);
         long generated = nodes.Sum(n => (long)n.Journal.Sampled);
         long pending = nodes.Sum(n => (long)n.Journal.Pending);
         long dropped = nodes.Sum(n => (long)n.Journal.Dropped);
@@ -142,8 +146,10 @@ public static class FleetRun
         double settleS = clock.Elapsed.TotalSeconds;
         double receiverCpu = ProcessMemory.CpuSeconds(receiver.Pid) - receiverCpu0;
         var audit = await FleetStoreAudit.ReadAsync(storePath);
+        // Twice: the first walk includes the receiver's first requests (JIT), the second is what a page load costs after.
+        var first = await DevicePages.ListAllAsync(receiver);
         var page = await DevicePages.ListAllAsync(receiver);
-        log($"fleet: the store holds {audit.UniqueKeys} of {generated} readings; the device list (page's query) returned {page.Devices} devices in {page.Seconds:F2} s");
+        log($"fleet: the store holds {audit.UniqueKeys} of {generated} readings; the device list (page's query) returned {page.Devices} devices in {page.Seconds:F2} s ({first.Seconds:F2} s the first time)");
 
         return new FleetResult
         {
@@ -151,10 +157,11 @@ public static class FleetRun
             Duplicated = audit.Duplicated, DuplicatesIgnored = audit.DuplicatesIgnored, PendingInJournals = pending, DroppedByJournals = dropped,
             Reconnect99Seconds = reconnect.Percentile(0.99), ReconnectAllSeconds = reconnect.Percentile(1.0), RssMbPerNode = sampler.PeakOwnRssMb / o.Nodes,
             Details = string.Create(CultureInfo.InvariantCulture,
-                $"speed={o.Speed} listen_s={o.ListenSeconds} reconnect_50_s={reconnect.Format(0.5)} reconnect_90_s={reconnect.Format(0.9)} reconnect_99_virtual_s={reconnect.Percentile(0.99) * o.Speed:F0} connections={nodes.Sum(n => (long)n.Connections)} connect_failures={nodes.Sum(n => (long)n.ConnectFailures)} broker_cpu_s={brokerCpu:F1} receiver_cpu_s={receiverCpu:F1} bench_cpu_s={benchCpu:F1} " +
-                $"peak_rss_mb={sampler.PeakOwnRssMb:F0} broker_peak_rss_mb={sampler.PeakBrokerRssMb:F0} broker_peak_fds={sampler.PeakBrokerDescriptors} " +
+                $"speed={o.Speed} listen_s={o.ListenSeconds} handshakes={o.Handshakes} ack_ms={o.AckMilliseconds} reconnect_50_s={reconnect.Format(0.5)} reconnect_90_s={reconnect.Format(0.9)} reconnect_99_virtual_s={reconnect.Percentile(0.99) * o.Speed:F0} connections={connections} connect_failures={nodes.Sum(n => (long)n.ConnectFailures)} broker_cpu_s={brokerCpu:F1} receiver_cpu_s={receiverCpu:F1} bench_cpu_s={benchCpu:F1} " +
+                $"bench_cpu_ms_per_connection={benchCpu * 1000 / Math.Max(1, connections):F2} broker_cpu_ms_per_connection={brokerCpu * 1000 / Math.Max(1, connections):F2} " +
+                $"peak_rss_mb={sampler.PeakOwnRssMb:F0} broker_peak_rss_mb={sampler.PeakBrokerRssMb:F0} broker_peak_fds={sampler.PeakBrokerDescriptors} receiver_peak_rss_mb={sampler.PeakReceiverRssMb:F0} " +
                 $"broker_fds_before_restart={sessionsBefore} broker_stop_s={stopS:F1} broker_down_s={o.BrokerDownSeconds:F0} cert_issue_ms={issueMs:F2} cert_issue_cpu_ms={issueCpuMs:F2} " +
-                $"register_s={registerS:F1} store_settle_s={settleS:F1} device_list_s={page.Seconds:F2} devices_listed={page.Devices} " +
+                $"register_s={registerS:F1} store_settle_s={settleS:F1} device_list_s={page.Seconds:F2} device_list_first_s={first.Seconds:F2} devices_listed={page.Devices} " +
                 $"load1={ProcessMemory.Load1()} cores={Environment.ProcessorCount}"),
         };
     }

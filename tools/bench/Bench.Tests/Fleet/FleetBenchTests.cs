@@ -11,12 +11,15 @@ namespace NodeFirmware.Bench.Tests.Fleet;
 /// </summary>
 public class FleetBenchTests(ITestOutputHelper output)
 {
-    [Fact]
+    /// <param name="ackMs">0: batches released on the broker's PUBACK; above: on the receiver's acknowledgement.</param>
+    [Theory]
     [Trait("Category", "Fleet")]
-    public async Task Two_hundred_nodes_lose_and_duplicate_nothing_across_a_broker_restart()
+    [InlineData(0)]
+    [InlineData(10_000)]
+    public async Task Two_hundred_nodes_lose_and_duplicate_nothing_across_a_broker_restart(int ackMs)
     {
         using var dir = new TempDirectory();
-        var o = new FleetBenchOptions { Nodes = 200, Speed = 10, CyclesBeforeRestart = 2, BrokerDownSeconds = 2 };
+        var o = new FleetBenchOptions { Nodes = 200, Speed = 10, CyclesBeforeRestart = 2, BrokerDownSeconds = 2, AckMilliseconds = ackMs, Handshakes = 8 };
 
         var result = await FleetRun.RunAsync(o, dir.Path, output.WriteLine);
         output.WriteLine(result.ResultLine);
@@ -52,15 +55,32 @@ public class FleetBenchTests(ITestOutputHelper output)
     [InlineData("--speed", "0")]
     [InlineData("--listen", "61")]
     [InlineData("--cycles", "x")]
+    [InlineData("--handshakes", "-1")]
+    [InlineData("--ack-ms", "60001")]
     [InlineData("--unknown", "1")]
     public void Out_of_range_options_are_refused(string option, string value) =>
         Assert.Null(FleetBenchOptions.Parse([option, value]));
 
+    /// <summary>The 10,000-node command benchmarks.md gives for a quiet machine (a line of its own) has options the bench takes.</summary>
+    [Fact]
+    public void The_documented_ten_thousand_node_command_parses()
+    {
+        const string command = "Bench.dll fleet --nodes 10000 ";
+        string doc = File.ReadAllText(Path.Combine(NodeFirmware.HostCommon.Boards.RepoLocator.FindRoot(), "docs", "benchmarks.md"));
+        string line = doc.Split('\n').Single(l => l.StartsWith("dotnet ", StringComparison.Ordinal) && l.Contains(command, StringComparison.Ordinal));
+        var args = line[(line.IndexOf(command, StringComparison.Ordinal) + "Bench.dll fleet ".Length)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        var o = FleetBenchOptions.Parse(args);
+
+        Assert.NotNull(o);
+        Assert.Equal(10_000, o.Nodes);
+    }
+
     [Fact]
     public void Options_parse_into_the_run()
     {
-        var o = FleetBenchOptions.Parse(["--nodes", "250", "--speed", "2.5", "--broker-down", "3"])!;
-        Assert.Equal((250, 2.5, 3.0), (o.Nodes, o.Speed, o.BrokerDownSeconds));
+        var o = FleetBenchOptions.Parse(["--nodes", "250", "--speed", "2.5", "--broker-down", "3", "--handshakes", "8", "--ack-ms", "10000"])!;
+        Assert.Equal((250, 2.5, 3.0, 8, 10000), (o.Nodes, o.Speed, o.BrokerDownSeconds, o.Handshakes, o.AckMilliseconds));
         Assert.Equal(TimeSpan.FromSeconds(24), o.RealCycle);
     }
 }

@@ -19,19 +19,34 @@ public sealed class FleetTrust
     /// <summary>Builds the chain to the fleet CA; returns the problems found (empty when valid).</summary>
     public IReadOnlyList<string> Check(X509Certificate2 certificate, string? requiredEkuOid, DateTime? at = null)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
-        // Revocation is the broker's job (crlfile); the fleet publishes no CRL distribution point.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var chain = new X509Chain { ChainPolicy = ChainPolicy(requiredEkuOid) };
         if (at is not null) chain.ChainPolicy.VerificationTime = at.Value;
-        if (requiredEkuOid is not null) chain.ChainPolicy.ApplicationPolicy.Add(new(requiredEkuOid));
         var problems = new List<string>();
         if (!chain.Build(certificate))
             problems.AddRange(chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}"));
         else if (!chain.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(CaCertificate.RawData))
             problems.Add("the chain does not end at the fleet CA");
         return problems;
+    }
+
+    /// <summary>
+    /// What <see cref="ValidateServer"/> checks, as a chain policy: a TLS client that gives it to SslStream
+    /// (CertificateChainPolicy) has the broker's chain built once, against the fleet CA, instead of once against the
+    /// system's roots and again in a callback.
+    /// </summary>
+    public X509ChainPolicy ServerChainPolicy() => ChainPolicy(CertificateProfile.ServerAuthOid);
+
+    private X509ChainPolicy ChainPolicy(string? requiredEkuOid)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            // Revocation is the broker's job (crlfile); the fleet publishes no CRL distribution point.
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.Add(CaCertificate);
+        if (requiredEkuOid is not null) policy.ApplicationPolicy.Add(new(requiredEkuOid));
+        return policy;
     }
 
     public bool IsValidDevice(X509Certificate2 certificate) =>

@@ -11,7 +11,7 @@ namespace NodeSim.Network;
 
 /// <summary>
 /// The virtual node's MQTT session: MQTT 3.1.1 over TLS 1.2 with the node's own client certificate,
-/// as the device speaks it with M2Mqtt. The broker may keep the session across sleeps (Core asks for
+/// as the device speaks it with M2Mqtt (<see cref="NodeTls"/>). The broker may keep the session across sleeps (Core asks for
 /// that); the node's own side of it does not survive a deep sleep, so what must survive is in Core's journal.
 /// </summary>
 public sealed class MqttNodeLink : IAsyncDisposable
@@ -19,15 +19,26 @@ public sealed class MqttNodeLink : IAsyncDisposable
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(15);
 
     private readonly BrokerEndpoint _broker;
-    private readonly X509Certificate2 _clientCertificate;
+    private readonly NodeTls _tls;
+    private readonly SemaphoreSlim? _handshakes;
     private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _inbound = new();
     private IMqttClient? _client;
+    private MqttClientOptions? _options;
+    private (string ClientId, bool CleanSession, string WillTopic, byte[] WillPayload) _optionsFor;
 
-    public MqttNodeLink(BrokerEndpoint broker, X509Certificate2 clientCertificateWithKey)
+    public MqttNodeLink(BrokerEndpoint broker, X509Certificate2 clientCertificateWithKey) : this(broker, new NodeTls(broker, clientCertificateWithKey)) { }
+
+    /// <param name="tls">The node's TLS, set up once for all its connections.</param>
+    /// <param name="handshakes">
+    /// Connects in flight in this process at once (shared by a fleet's nodes); a connect waits for a place before its
+    /// timeout starts. Each device has a CPU of its own; the simulator shares a few cores, and thousands of handshakes
+    /// started together would each take longer than the device's timeout. Null: no bound.
+    /// </param>
+    public MqttNodeLink(BrokerEndpoint broker, NodeTls tls, SemaphoreSlim? handshakes = null)
     {
-        if (!clientCertificateWithKey.HasPrivateKey) throw new ArgumentException("the node's certificate needs its private key", nameof(clientCertificateWithKey));
         _broker = broker;
-        _clientCertificate = clientCertificateWithKey;
+        _tls = tls;
+        _handshakes = handshakes;
     }
 
     public bool IsConnected => _client?.IsConnected == true;
@@ -45,16 +56,8 @@ public sealed class MqttNodeLink : IAsyncDisposable
             _inbound.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
             return Task.CompletedTask;
         };
-        var options = new MqttClientOptionsBuilder()
-            .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithClientId(clientId)
-            .WithCleanSession(cleanSession)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
-            .WithTimeout(OperationTimeout)
-            .WithWillTopic(willTopic).WithWillPayload(willPayload).WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithFleetBroker(_broker, _clientCertificate)
-            .Build();
+        var options = Options(clientId, cleanSession, willTopic, willPayload);
+        if (_handshakes != null) await _handshakes.WaitAsync();
         try
         {
             using var timeout = new CancellationTokenSource(OperationTimeout);
@@ -68,13 +71,38 @@ public sealed class MqttNodeLink : IAsyncDisposable
             var refused = granted.Items.FirstOrDefault(i => (int)i.ResultCode > 2);
             if (refused != null) { client.Dispose(); return $"subscription to {refused.TopicFilter.Topic} refused"; }
         }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or AuthenticationException or IOException)
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or AuthenticationException or IOException
+                                       or System.Net.Sockets.SocketException)
         {
             client.Dispose();
             return Describe(e);
         }
+        finally
+        {
+            _handshakes?.Release();
+        }
         _client = client;
         return null;
+    }
+
+    /// <summary>The CONNECT options; built again only when Core asks for a different session or will.</summary>
+    private MqttClientOptions Options(string clientId, bool cleanSession, string willTopic, byte[] willPayload)
+    {
+        if (_options != null && _optionsFor.ClientId == clientId && _optionsFor.CleanSession == cleanSession && _optionsFor.WillTopic == willTopic
+            && _optionsFor.WillPayload.AsSpan().SequenceEqual(willPayload))
+            return _options;
+        _optionsFor = (clientId, cleanSession, willTopic, willPayload);
+        return _options = new MqttClientOptionsBuilder()
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithClientId(clientId)
+            .WithCleanSession(cleanSession)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
+            .WithTimeout(OperationTimeout)
+            .WithWillTopic(willTopic).WithWillPayload(willPayload).WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTcpServer(_broker.DialHost, _broker.Port)
+            .WithStreamProvider(_tls) // TLS is the node's own (NodeTls), so MQTTnet's is off
+            .Build();
     }
 
     /// <summary>The failure and its innermost cause (for a TLS refusal, the alert the broker sent).</summary>

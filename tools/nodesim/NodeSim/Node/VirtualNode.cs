@@ -25,6 +25,7 @@ public sealed class VirtualNode : IAsyncDisposable
     private readonly Random _random;
     private NodeApp? _app;
     private MqttNodeLink? _link;
+    private NodeTls? _tls; // the node's certificate and key, read once like the firmware's; every connect still a full handshake
     private WakeCause _nextWakeCause = WakeCause.PowerOn;
     private readonly ISlotStorage? _slots;
     private readonly IFlash? _bootStorage;
@@ -250,7 +251,8 @@ public sealed class VirtualNode : IAsyncDisposable
             return;
         }
         Spend(EnergyPhase.Connect, p.TlsHandshakeMilliamps, p.TlsHandshakeMilliseconds + Network.ExtraLatencyMillis);
-        _link ??= new MqttNodeLink(_options.Broker, _options.Certificate);
+        _tls ??= new NodeTls(_options.Broker, _options.Certificate);
+        _link ??= new MqttNodeLink(_options.Broker, _tls, _options.Handshakes);
         string? failure = await _link.ConnectAsync(r.ClientId, r.CleanSession, r.WillTopic, r.WillPayload, r.Subscriptions);
         if (failure != null)
         {

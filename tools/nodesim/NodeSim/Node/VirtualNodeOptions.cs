@@ -40,4 +40,7 @@ public sealed class VirtualNodeOptions
     /// config and queued commands right after SUBACK, so a short real wait sees them); at least 20 ms.
     /// </summary>
     public double ListenRealTimeShare { get; init; } = 0.01;
+
+    /// <summary>Connects in flight at once among the nodes that share it (see <see cref="MqttNodeLink"/>); null: no bound.</summary>
+    public SemaphoreSlim? Handshakes { get; init; }
 }

@@ -186,6 +186,35 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Devices_are_listed_a_page_at_a_time_each_once_in_id_order()
+    {
+        var ids = Enumerable.Range(0, 23).Select(i => $"esp32-{(i * 7919 % 23):x12}").ToList();
+        foreach (var id in ids) await Store.RegisterDeviceAsync(new DeviceRegistration(id, null, [], null), T0);
+        var sorted = ids.Order(StringComparer.Ordinal).ToList();
+
+        var listed = new List<string>();
+        var sizes = new List<int>();
+        string? after = null;
+        while (true)
+        {
+            var page = await Store.ListDevicesPageAsync(after, 5);
+            if (page.Count == 0) break;
+            sizes.Add(page.Count);
+            listed.AddRange(page.Select(d => d.Id));
+            after = page[^1].Id;
+        }
+
+        Assert.Equal(sorted, listed);
+        Assert.Equal([5, 5, 5, 5, 3], sizes);
+        Assert.Equal(sorted.Select(d => d), (await Store.ListDevicesAsync()).Select(d => d.Id));
+        // A marker need not be a device's id: the page starts at the next id after it.
+        Assert.Equal(sorted.Where(d => string.CompareOrdinal(d, "esp32-00000000000a") > 0).Take(2),
+            (await Store.ListDevicesPageAsync("esp32-00000000000a", 2)).Select(d => d.Id));
+        Assert.Empty(await Store.ListDevicesPageAsync(sorted[^1], 5));
+        Assert.Equal(sorted[0], (await Store.ListDevicesPageAsync(null, 1)).Single().Id);
+    }
+
+    [Fact]
     public async Task Telemetry_and_status_move_a_device_forward_never_back()
     {
         long t = T0.ToUnixTimeSeconds();

@@ -23,6 +23,7 @@ public sealed class InterceptingStore(ITelemetryStore inner) : ITelemetryStore
     public Task<bool> RevokeDeviceAsync(string id, DateTimeOffset at, CancellationToken ct = default) => inner.RevokeDeviceAsync(id, at, ct);
     public Task<DeviceRecord?> GetDeviceAsync(string id, CancellationToken ct = default) => inner.GetDeviceAsync(id, ct);
     public Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(CancellationToken ct = default) => inner.ListDevicesAsync(ct);
+    public Task<IReadOnlyList<DeviceRecord>> ListDevicesPageAsync(string? after, int limit, CancellationToken ct = default) => inner.ListDevicesPageAsync(after, limit, ct);
     public Task<IReadOnlyList<ChannelBucket>> QueryBucketsAsync(string id, long from, long to, int bucket, CancellationToken ct = default) => inner.QueryBucketsAsync(id, from, to, bucket, ct);
     public Task<IReadOnlyList<StoredReading>> QueryReadingsAsync(string id, long from, long to, int limit, CancellationToken ct = default) => inner.QueryReadingsAsync(id, from, to, limit, ct);
     public Task<long> CountReadingsAsync(string? id = null, CancellationToken ct = default) => inner.CountReadingsAsync(id, ct);

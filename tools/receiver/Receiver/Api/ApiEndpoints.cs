@@ -31,8 +31,7 @@ public static class ApiEndpoints
     {
         int n = limit ?? ApiLimits.MaxPage;
         if (n is < 1 or > ApiLimits.MaxPage) return Results.BadRequest(new ApiError($"limit must be 1..{ApiLimits.MaxPage}"));
-        var page = (await store.ListDevicesAsync(ct))
-            .Where(d => after is null || string.CompareOrdinal(d.Id, after) > 0).Take(n + 1).ToList();
+        var page = (await store.ListDevicesPageAsync(after, n + 1, ct)).ToList();
         if (page.Count > n)
         {
             page.RemoveAt(n);

@@ -17,9 +17,14 @@ public sealed class RevocationAwareStore(ITelemetryStore inner, IFleetRevocation
         return device is null || !revocations.IsConfigured ? device : device with { RevokedAt = revocations.RevokedAt(device, revocations.Current()) };
     }
 
-    public override async Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(CancellationToken ct = default)
+    public override async Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(CancellationToken ct = default) =>
+        WithRevocations(await Inner.ListDevicesAsync(ct));
+
+    public override async Task<IReadOnlyList<DeviceRecord>> ListDevicesPageAsync(string? after, int limit, CancellationToken ct = default) =>
+        WithRevocations(await Inner.ListDevicesPageAsync(after, limit, ct));
+
+    private IReadOnlyList<DeviceRecord> WithRevocations(IReadOnlyList<DeviceRecord> devices)
     {
-        var devices = await Inner.ListDevicesAsync(ct);
         if (!revocations.IsConfigured) return devices;
         var current = revocations.Current();
         return devices.Select(d => d with { RevokedAt = revocations.RevokedAt(d, current) }).ToList();

@@ -14,6 +14,8 @@ public abstract class DelegatingTelemetryStore(ITelemetryStore inner) : ITelemet
     public virtual Task<bool> RevokeDeviceAsync(string deviceId, DateTimeOffset at, CancellationToken ct = default) => Inner.RevokeDeviceAsync(deviceId, at, ct);
     public virtual Task<DeviceRecord?> GetDeviceAsync(string deviceId, CancellationToken ct = default) => Inner.GetDeviceAsync(deviceId, ct);
     public virtual Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(CancellationToken ct = default) => Inner.ListDevicesAsync(ct);
+    public virtual Task<IReadOnlyList<DeviceRecord>> ListDevicesPageAsync(string? after, int limit, CancellationToken ct = default) =>
+        Inner.ListDevicesPageAsync(after, limit, ct);
     public virtual Task<IReadOnlyList<ChannelBucket>> QueryBucketsAsync(string deviceId, long from, long to, int bucketSeconds, CancellationToken ct = default) =>
         Inner.QueryBucketsAsync(deviceId, from, to, bucketSeconds, ct);
     public virtual Task<IReadOnlyList<StoredReading>> QueryReadingsAsync(string deviceId, long from, long to, int limit, CancellationToken ct = default) =>

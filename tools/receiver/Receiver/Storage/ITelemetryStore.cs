@@ -20,6 +20,12 @@ public interface ITelemetryStore : IAsyncDisposable
     Task<DeviceRecord?> GetDeviceAsync(string deviceId, CancellationToken ct = default);
     Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// At most <paramref name="limit"/> devices whose id sorts after <paramref name="after"/> (null: from the first), in
+    /// the store's order of ids; the next page starts after the last id of this one, so every device is listed once.
+    /// </summary>
+    Task<IReadOnlyList<DeviceRecord>> ListDevicesPageAsync(string? after, int limit, CancellationToken ct = default);
+
     // Queries.
     Task<IReadOnlyList<ChannelBucket>> QueryBucketsAsync(string deviceId, long from, long to, int bucketSeconds, CancellationToken ct = default);
     Task<IReadOnlyList<StoredReading>> QueryReadingsAsync(string deviceId, long from, long to, int limit, CancellationToken ct = default);

@@ -64,6 +64,21 @@ public abstract class SqlTelemetryStore : ITelemetryStore
         return list;
     }
 
+    public async Task<IReadOnlyList<DeviceRecord>> ListDevicesPageAsync(string? after, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var db = await OpenAsync(ct);
+        // The primary key's index serves both the range and the order, so a page costs its own rows, not the fleet's.
+        await using var cmd = after is null
+            ? db.Command($"SELECT {DeviceColumns} FROM devices ORDER BY id LIMIT @limit")
+            : db.Command($"SELECT {DeviceColumns} FROM devices WHERE id > @after ORDER BY id LIMIT @limit").With("after", after);
+        cmd.With("limit", (long)limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<DeviceRecord>();
+        while (await r.ReadAsync(ct)) list.Add(ReadDevice(r));
+        return list;
+    }
+
     private static DeviceRecord ReadDevice(DbDataReader r) => new(
         r.GetString(0), r.NullableString(1), TagList.Parse(r.NullableString(2)), r.NullableString(3), r.NullableString(4),
         r.NullableString(5), r.NullableString(6), UnixTime.FromMs(r.GetValue(7)), UnixTime.FromMs(r.GetValue(8)),
