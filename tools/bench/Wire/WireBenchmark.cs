@@ -60,7 +60,13 @@ public static class WireBenchmark
     private static int SessionBytes(Topics topics, int batchBytes, int b, bool first)
     {
         byte[] birth = StatusEncoder.Encode(new NodeStatus { State = "online", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, Pending = 15, ConfigRevision = 3 });
-        byte[] sleeping = StatusEncoder.Encode(new NodeStatus { State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000 });
+        // The vitals a device sends after a day up: uptime, heap low-water mark and this wake's phases as the device
+        // measures them (Wi-Fi join with DHCP, MQTT connect with TLS); boots, resets and reconnects at their usual value.
+        byte[] sleeping = StatusEncoder.Encode(new NodeStatus
+        {
+            State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000,
+            UptimeSeconds = 86_400 + b * 3600, HeapLowWater = 81_920, WakeToPublish = [2410, 1750, -1, -1, 120, 540],
+        });
         return MqttPacketSizes.Connect("esp32-a1b2c3d4e5f6", topics.Status, StatusEncoder.Offline().Length)
                + MqttPacketSizes.ConnAck
                + (first ? MqttPacketSizes.Subscribe(topics.Config, topics.Command) + MqttPacketSizes.SubAck(2) : 0)
