@@ -517,7 +517,7 @@ namespace NodeFirmware.Core.Node
             s.Dropped = _journal.DroppedTotal;
             s.ConfigRevision = _config.Revision;
             s.SleepUntil = sleepUntil;
-            _vitals.Fill(s);
+            _vitals.Fill(s, _config.ReportIntervalSeconds);
             return s;
         }
 

@@ -99,7 +99,8 @@ namespace NodeFirmware.Core.Node
             };
         }
 
-        public void Fill(NodeStatus s)
+        /// <summary>Boots and resets always; the measured vitals when <see cref="VitalsCadence"/> says this report carries them.</summary>
+        public void Fill(NodeStatus s, int reportIntervalSeconds)
         {
             NoteHeap();
             var c = _counters;
@@ -107,9 +108,10 @@ namespace NodeFirmware.Core.Node
             s.Brownouts = c.Brownouts;
             s.Watchdogs = c.Watchdogs;
             s.Panics = c.Panics;
+            var clock = _platform.Clock;
+            if (clock.IsTimeValid && !VitalsCadence.IsDue(clock.UnixTimeSeconds, reportIntervalSeconds)) return;
             s.Reconnects = c.Reconnects;
             s.HeapLowWater = c.HeapLowWater;
-            var clock = _platform.Clock;
             s.UptimeSeconds = c.ResetUnixTime != 0 && clock.IsTimeValid ? clock.UnixTimeSeconds - c.ResetUnixTime : -1;
             s.WakeToPublish = _wakeToPublish;
         }
