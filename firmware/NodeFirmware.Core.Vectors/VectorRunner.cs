@@ -53,6 +53,7 @@ namespace NodeFirmware.Core.Vectors
             if (kind == "crc32") return Crc32Check.Compute(v);
             if (kind == "cbor") return CborCheck.Compute(v);
             if (kind == "telemetry") return TelemetryCheck.Compute(v);
+            if (kind == "status") return StatusCheck.Compute(v);
             if (kind == "config") return ConfigCheck.Compute(v);
             if (kind == "scheduler") return SchedulerCheck.Compute(v);
             if (kind == "energy") return EnergyCheck.Compute(v);

@@ -53,18 +53,25 @@ namespace NodeFirmware.Device
         private void Connect(HostRequest r)
         {
             string reason;
+            // WifiNetworkHelper joins, waits for DHCP and sets the time in one call, and M2Mqtt does the TLS handshake
+            // inside its connect: two phases are measured, DHCP and TLS are counted in them (-1).
+            var timings = new LinkTimings();
+            long mark = Environment.TickCount64;
             if (!_wifi.Connect(out reason))
             {
                 _app.OnConnectFailed(reason);
                 return;
             }
+            timings.WifiJoinMillis = (int)(Environment.TickCount64 - mark);
+            mark = Environment.TickCount64;
             if (!_mqtt.Connect(r.ClientId, r.WillTopic, r.WillPayload, r.Subscriptions, out reason))
             {
                 _app.OnConnectFailed(reason);
                 return;
             }
+            timings.MqttConnectMillis = (int)(Environment.TickCount64 - mark);
             if (_mqtt.WillDropped) Console.WriteLine("mqtt: last will not sent: M2Mqtt carries only ASCII-safe will payloads");
-            _app.OnConnected();
+            _app.OnConnected(timings);
         }
 
         private void Publish(OutboundMessage[] messages)

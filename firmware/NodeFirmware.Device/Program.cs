@@ -69,6 +69,7 @@ namespace NodeFirmware.Device
             var sensor = new Bme280Sensor(board);
             var battery = new BatteryAdc(board.BatteryAdcChannel, board.BatteryDividerPermille);
             var platform = new NodePlatform(clock, storage, sensor, battery, new Random());
+            platform.Memory = new HeapGauge();
 
 
             var identity = new NodeIdentity(bundle.DeviceId, version, SlotLayout.SlotName(slot), trial);

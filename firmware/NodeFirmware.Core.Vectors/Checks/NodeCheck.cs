@@ -18,7 +18,10 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// "inbound: AT_MIN TOPIC_SUFFIX DIAGNOSTIC" (a message the broker delivers at the first connection after AT_MIN),
     /// "receiver: FROM_MIN TO_MIN" (a receiver acknowledges every telemetry batch the broker accepted, delivered at the
     /// node's next listen, except for batches published from FROM_MIN to TO_MIN: those the broker lost before the
-    /// receiver saw them, as in its autosave window; "receiver: 0 0" acknowledges everything).
+    /// receiver saw them, as in its autosave window; "receiver: 0 0" acknowledges everything), "boot_cause: N" (the first
+    /// boot's <see cref="WakeCause"/>), "reset: AT_MIN CAUSE" (the node restarts with that cause instead of its first deep-sleep
+    /// wake after AT_MIN), "free_heap: BYTES" (a heap gauge, see SawtoothHeap), "link_ms: WIFI DHCP TLS MQTT" (each connection
+    /// takes that long, told to the node; 1500 ms untold without it), "vitals: yes" (append the vitals of the last status).
     /// Expect: counts of boots, connections, failed connections, messages by topic, what is still in the journal,
     /// and the first 8 bytes of SHA-256 over everything published (topic, retain flag, payload), in order; with a
     /// receiver also how many acknowledgements it sent and how many readings the node sent again.
@@ -68,7 +71,24 @@ namespace NodeFirmware.Core.Vectors.Checks
 
             int boots = 1, connects = 0, failed = 0, telemetry = 0, status = 0, other = 0;
             var digest = new Sha256();
-            NodeApp app = Boot(clock, flash, sensor, battery, random, identity, defaults, WakeCause.PowerOn);
+            IMemoryGauge heap = v.Has("free_heap") ? new SawtoothHeap(v.Long("free_heap")) : null;
+            string[] resets = v.All("reset");
+            var resetDone = new bool[resets.Length];
+            LinkTimings timings = null;
+            long connectMillis = 1500;
+            if (v.Has("link_ms"))
+            {
+                string[] f = Fields.Split(v.Text("link_ms"), 4, v.Name + ".link_ms");
+                timings = new LinkTimings();
+                timings.WifiJoinMillis = (int)HexText.ParseLong(f[0], v.Name);
+                timings.DhcpMillis = (int)HexText.ParseLong(f[1], v.Name);
+                timings.TlsHandshakeMillis = (int)HexText.ParseLong(f[2], v.Name);
+                timings.MqttConnectMillis = (int)HexText.ParseLong(f[3], v.Name);
+                connectMillis = 0;
+                for (int i = 0; i < 4; i++) if (HexText.ParseLong(f[i], v.Name) > 0) connectMillis += HexText.ParseLong(f[i], v.Name);
+            }
+            byte[] lastStatus = null;
+            NodeApp app = Boot(clock, flash, sensor, battery, random, identity, defaults, (WakeCause)v.IntOr("boot_cause", 0), heap);
             long end = start + v.Long("hours") * 60 * Minute;
             int steps = 0;
             while (clock.UnixMillis < end)
@@ -79,10 +99,10 @@ namespace NodeFirmware.Core.Vectors.Checks
                 switch (r.Kind)
                 {
                     case HostRequestKind.Connect:
-                        clock.UnixMillis += 1500;
+                        clock.UnixMillis += connectMillis;
                         if (!brokerUp) { failed++; app.OnConnectFailed("broker unreachable"); break; }
                         connects++;
-                        app.OnConnected();
+                        app.OnConnected(timings);
                         Deliver(app, inbound, delivered, clock.UnixMillis - start, v.Name);
                         break;
                     case HostRequestKind.Publish:
@@ -94,7 +114,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                             digest.Update(head);
                             digest.Update(m.Payload);
                             if (m.Topic.IndexOf("/telemetry") > 0) telemetry++;
-                            else if (m.Topic.IndexOf("/status") > 0) status++;
+                            else if (m.Topic.IndexOf("/status") > 0) { status++; lastStatus = m.Payload; }
                             else other++;
                             app.OnPublishAcked(m.Token);
                             if (receiver && m.Topic.IndexOf("/telemetry") > 0)
@@ -123,7 +143,15 @@ namespace NodeFirmware.Core.Vectors.Checks
                         {
                             // Acknowledgements not yet delivered wait in the node's persistent session.
                             boots++;
-                            app = Boot(clock, flash, sensor, battery, random, identity, defaults, WakeCause.DeepSleepTimer);
+                            WakeCause cause = WakeCause.DeepSleepTimer;
+                            for (int i = 0; i < resets.Length; i++)
+                            {
+                                string[] f = Fields.Split(resets[i], 2, v.Name + ".reset");
+                                if (resetDone[i] || clock.UnixMillis - start < HexText.ParseLong(f[0], v.Name) * Minute) continue;
+                                resetDone[i] = true;
+                                cause = (WakeCause)(int)HexText.ParseLong(f[1], v.Name);
+                            }
+                            app = Boot(clock, flash, sensor, battery, random, identity, defaults, cause, heap);
                         }
                         break;
                     default:
@@ -134,7 +162,8 @@ namespace NodeFirmware.Core.Vectors.Checks
             Array.Copy(digest.Final(), head8, 8);
             return "boots " + boots + " connects " + connects + " failed " + failed + " telemetry " + telemetry + " status " + status
                 + " other " + other + " pending " + app.Journal.PendingCount + " config_rev " + app.Config.Revision
-                + (receiver ? " acks " + acks + " resent_readings " + resent : "") + " digest " + HexText.Encode(head8);
+                + (receiver ? " acks " + acks + " resent_readings " + resent : "")
+                + (v.Has("vitals") ? " " + StatusVitals(lastStatus) : "") + " digest " + HexText.Encode(head8);
         }
 
         /// <summary>Epoch, first sequence and reading count of a telemetry batch, as the receiver reads them to acknowledge it.</summary>
@@ -159,11 +188,35 @@ namespace NodeFirmware.Core.Vectors.Checks
             }
         }
 
+        /// <summary>The vitals fields of a status message as "key=value" words, in the message's order.</summary>
+        private static string StatusVitals(byte[] status)
+        {
+            if (status == null) return "vitals none";
+            string text = "vitals";
+            var r = new CborReader(status);
+            int pairs = r.ReadStartMap();
+            for (int i = 0; i < pairs; i++)
+            {
+                string key = r.ReadText();
+                if (key == "boots" || key == "up" || key == "rc" || key == "heap") text += " " + key + "=" + r.ReadInt64();
+                else if (key == "rst" || key == "w2p")
+                {
+                    int n = r.ReadStartArray();
+                    text += " " + key + "=";
+                    for (int k = 0; k < n; k++) text += (k > 0 ? "/" : "") + r.ReadInt64();
+                }
+                else r.SkipValue();
+            }
+            return text;
+        }
+
         private static NodeApp Boot(VirtualClock clock, CutFlash flash, ScriptedSensor sensor, FixedBattery battery, SequenceRandom random,
-            NodeIdentity identity, DeviceConfig defaults, WakeCause cause)
+            NodeIdentity identity, DeviceConfig defaults, WakeCause cause, IMemoryGauge heap)
         {
             clock.BootMillis = clock.UnixMillis;
-            var app = new NodeApp(new NodePlatform(clock, flash, sensor, battery, random), identity, defaults);
+            var platform = new NodePlatform(clock, flash, sensor, battery, random);
+            platform.Memory = heap;
+            var app = new NodeApp(platform, identity, defaults);
             app.Boot(cause);
             return app;
         }

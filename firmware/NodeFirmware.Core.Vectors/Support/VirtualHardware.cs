@@ -53,4 +53,15 @@ namespace NodeFirmware.Core.Vectors
     {
         public int Millivolts { get; set; }
     }
+
+    /// <summary>A heap that dips by 64 bytes a read, seven reads deep, then recovers: the low-water mark is the deepest dip.</summary>
+    public class SawtoothHeap : IMemoryGauge
+    {
+        private readonly long _top;
+        private int _reads;
+
+        public SawtoothHeap(long top) { _top = top; }
+
+        public long FreeBytes { get { return _top - (_reads++ % 7) * 64; } }
+    }
 }

@@ -10,5 +10,8 @@ namespace NodeFirmware.Core.Hal
         Watchdog = 4,
         Brownout = 5,
         Unknown = 6,
+
+        /// <summary>The firmware crashed (an unhandled exception or a CPU fault) and the chip restarted itself.</summary>
+        Panic = 7,
     }
 }

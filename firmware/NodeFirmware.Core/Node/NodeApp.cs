@@ -73,6 +73,7 @@ namespace NodeFirmware.Core.Node
         private bool _ackTimedOut;
         private bool _ackHeardThisConnection;
         private readonly long _bootMilliseconds;
+        private readonly VitalsTracker _vitals;
 
         private enum Phase { Local, Connecting, Connected, Publishing, Disconnecting }
 
@@ -109,6 +110,7 @@ namespace NodeFirmware.Core.Node
             _config = LoadConfig(defaults);
             _sampler = new Sampler(platform.Sensor, platform.Battery);
             _sampler.ApplyConfig(_config);
+            _vitals = new VitalsTracker(platform, _journal);
         }
 
         public DeviceConfig Config { get { return _config; } }
@@ -125,10 +127,12 @@ namespace NodeFirmware.Core.Node
         {
             _wake = cause;
             _birthDue = cause != WakeCause.DeepSleepTimer;
+            _vitals.OnBoot(cause);
         }
 
         public HostRequest Next()
         {
+            _vitals.OnStep();
             if (!_rebootRequested && LifecycleWantsReboot()) _rebootRequested = true;
             switch (_phase)
             {
@@ -139,7 +143,7 @@ namespace NodeFirmware.Core.Node
                 case Phase.Disconnecting:
                     _phase = Phase.Local;
                     if (_ackTimedOut) RecordAckTimeout();
-                    else _journal.SaveLinkState(0, 0);
+                    else _journal.SaveLinkState(0, 0, _vitals.Counters);
                     return NextLocal();
                 case Phase.Publishing:
                     // The host came back without reporting every PUBACK: what is unacknowledged stays in the journal.
@@ -152,8 +156,15 @@ namespace NodeFirmware.Core.Node
 
         public void OnConnected()
         {
+            OnConnected(null);
+        }
+
+        /// <summary>Connected; <paramref name="timings"/> (null = not measured) says how long each step of the connection took.</summary>
+        public void OnConnected(LinkTimings timings)
+        {
             if (_phase != Phase.Connecting) throw new InvalidOperationException("not connecting");
             _phase = Phase.Connected;
+            _vitals.OnConnected(timings);
             Signal(NodeHealthSignal.BrokerReached);
             _listened = false;
             _sleepStatusSent = false;
@@ -177,6 +188,7 @@ namespace NodeFirmware.Core.Node
             foreach (InFlight f in _inFlight) if (f.Token == token) acked = f;
             if (acked == null) return;
             _inFlight.Remove(acked);
+            _vitals.OnPublishAcked();
             if (acked.ReleasesThrough > 0) _journal.Release(acked.ReleasesThrough);
             if (acked.Telemetry) Signal(NodeHealthSignal.TelemetryAcknowledged);
             if (_inFlight.Count == 0 && _phase == Phase.Publishing) _phase = Phase.Connected;
@@ -415,7 +427,8 @@ namespace NodeFirmware.Core.Node
             _linkFailedThisWake = true;
             uint failures = _journal.ConsecutiveLinkFailures + 1;
             long delay = Backoff.DelaySeconds(failures, _config.BackoffBaseSeconds, _config.BackoffMaxSeconds, _platform.Random);
-            _journal.SaveLinkState(failures, (uint)(_platform.Clock.UnixTimeSeconds + delay));
+            _vitals.OnReconnectNeeded();
+            _journal.SaveLinkState(failures, (uint)(_platform.Clock.UnixTimeSeconds + delay), _vitals.Counters);
         }
 
         private HostRequest ConnectRequest()
@@ -469,6 +482,7 @@ namespace NodeFirmware.Core.Node
             // so samples keep their cadence instead of drifting by the boot time every cycle.
             if (deep) r.SleepMilliseconds = IntMath.Max(MinimumSleepMilliseconds, r.SleepMilliseconds - _bootMilliseconds);
             r.DeepSleep = deep;
+            if (!deep) _vitals.OnLightSleep();
             _linkFailedThisWake = false; // the sleep is the pause after a failure; back-off decides the next attempt
             return r;
         }
@@ -503,6 +517,7 @@ namespace NodeFirmware.Core.Node
             s.Dropped = _journal.DroppedTotal;
             s.ConfigRevision = _config.Revision;
             s.SleepUntil = sleepUntil;
+            _vitals.Fill(s, _config.ReportIntervalSeconds);
             return s;
         }
 
@@ -573,6 +588,7 @@ namespace NodeFirmware.Core.Node
                 case WakeCause.Reset: return "reset";
                 case WakeCause.Watchdog: return "watchdog";
                 case WakeCause.Brownout: return "brownout";
+                case WakeCause.Panic: return "panic";
                 default: return "unknown";
             }
         }

@@ -23,5 +23,8 @@ namespace NodeFirmware.Core.Node
         public IEnvironmentSensor Sensor { get; private set; }
         public IBattery Battery { get; private set; }
         public Random Random { get; private set; }
+
+        /// <summary>The free-heap gauge; null where the platform has none (the heap vital is then left out).</summary>
+        public IMemoryGauge Memory { get; set; }
     }
 }

@@ -26,6 +26,8 @@ namespace NodeFirmware.Core.Storage
         private int _active = -1;
         private int _nextSlot;
         private int _pending;
+        private VitalsCounters _vitals = new VitalsCounters();
+        private byte[] _lastVitalsRecord; // the newest kind-4 record written or recovered; null before the first
 
         public Journal(IFlash flash, Random random)
         {
@@ -54,6 +56,9 @@ namespace NodeFirmware.Core.Storage
         public uint NextLinkAttemptUnixTime { get; private set; }
 
         public int PendingCount { get { return _pending; } }
+
+        /// <summary>The vitals counters as last saved (or recovered): a copy, changed through <see cref="SaveVitals"/>.</summary>
+        public VitalsCounters Vitals { get { return _vitals.Clone(); } }
 
         /// <summary>Time of the newest reading stored (0 = none); lets the scheduler resume after deep sleep.</summary>
         public uint LastReadingUnixTime { get; private set; }
@@ -85,10 +90,43 @@ namespace NodeFirmware.Core.Storage
         /// <summary>Persists the link's back-off state so it survives deep sleep.</summary>
         public void SaveLinkState(uint consecutiveFailures, uint nextAttemptUnixTime)
         {
-            if (consecutiveFailures == ConsecutiveLinkFailures && nextAttemptUnixTime == NextLinkAttemptUnixTime) return;
-            WriteSlot(JournalRecord.EncodeLinkState(consecutiveFailures, nextAttemptUnixTime));
+            SaveLinkAndVitals(consecutiveFailures, nextAttemptUnixTime, _vitals);
+        }
+
+        /// <summary>Persists the link's back-off state and the vitals counters in one record; nothing is written when neither changed.</summary>
+        public void SaveLinkState(uint consecutiveFailures, uint nextAttemptUnixTime, VitalsCounters vitals)
+        {
+            SaveLinkAndVitals(consecutiveFailures, nextAttemptUnixTime, vitals);
+        }
+
+        /// <summary>Persists the vitals counters (with the link state, in one record); nothing is written when they did not change.</summary>
+        public void SaveVitals(VitalsCounters vitals)
+        {
+            SaveLinkAndVitals(ConsecutiveLinkFailures, NextLinkAttemptUnixTime, vitals);
+        }
+
+        private void SaveLinkAndVitals(uint consecutiveFailures, uint nextAttemptUnixTime, VitalsCounters vitals)
+        {
+            byte[] record = JournalRecord.EncodeVitals(consecutiveFailures, nextAttemptUnixTime, vitals);
+            if (_lastVitalsRecord != null ? SameRecord(record, _lastVitalsRecord)
+                : consecutiveFailures == ConsecutiveLinkFailures && nextAttemptUnixTime == NextLinkAttemptUnixTime && IsZero(vitals)) return;
+            WriteSlot(record);
+            _lastVitalsRecord = record;
             ConsecutiveLinkFailures = consecutiveFailures;
             NextLinkAttemptUnixTime = nextAttemptUnixTime;
+            _vitals = JournalRecord.DecodeVitals(record);
+        }
+
+        private static bool SameRecord(byte[] a, byte[] b)
+        {
+            for (int i = 0; i < JournalRecord.Size; i++) if (a[i] != b[i]) return false;
+            return true;
+        }
+
+        private static bool IsZero(VitalsCounters v)
+        {
+            return v.Boots == 0 && v.Brownouts == 0 && v.Watchdogs == 0 && v.Panics == 0 && v.Reconnects == 0
+                && v.HeapLowWater == 0 && v.ResetUnixTime == 0;
         }
 
         /// <summary>Copies up to <paramref name="max"/> unreleased readings, oldest first, into <paramref name="into"/>.</summary>
@@ -190,6 +228,13 @@ namespace NodeFirmware.Core.Storage
                             ConsecutiveLinkFailures = a;
                             NextLinkAttemptUnixTime = JournalRecord.Field(_slot, 8);
                             break;
+                        case JournalRecord.KindVitals:
+                            ConsecutiveLinkFailures = a;
+                            NextLinkAttemptUnixTime = JournalRecord.Field(_slot, 8);
+                            _vitals = JournalRecord.DecodeVitals(_slot);
+                            _lastVitalsRecord = new byte[JournalRecord.Size];
+                            Array.Copy(_slot, _lastVitalsRecord, JournalRecord.Size);
+                            break;
                     }
                 }
                 if (index == _active) _nextSlot = lastUsed + 1;
@@ -219,7 +264,14 @@ namespace NodeFirmware.Core.Storage
             {
                 int next = _active < 0 ? 0 : (_active + 1) % _sectorCount;
                 OpenSector(next, _active < 0 ? 1 : _sectorSequence[_active] + 1);
+                // The ring will erase the sector holding the newest vitals record some day: carry it into each new sector.
+                if (_lastVitalsRecord != null && record[0] != JournalRecord.KindVitals) ProgramSlot(_lastVitalsRecord);
             }
+            ProgramSlot(record);
+        }
+
+        private void ProgramSlot(byte[] record)
+        {
             int address = _active * _flash.SectorSize + SectorHeader.Size + _nextSlot * JournalRecord.Size;
             _nextSlot++; // a torn program leaves a slot that must not be reused
             _flash.Program(address, record, 0, record.Length);

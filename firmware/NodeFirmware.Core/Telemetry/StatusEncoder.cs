@@ -24,8 +24,11 @@ namespace NodeFirmware.Core.Telemetry
         {
             bool sleeping = s.State == "sleeping";
             bool mode = s.PowerMode != "normal";
-            int entries = 8 + (s.Trial ? 1 : 0) + (mode ? 1 : 0) + (s.Pending != 0 ? 1 : 0) + (s.Dropped != 0 ? 1 : 0) + (sleeping ? 1 : 0);
-            var w = new CborWriter(128);
+            bool resets = s.Brownouts != 0 || s.Watchdogs != 0 || s.Panics != 0;
+            int entries = 8 + (s.Trial ? 1 : 0) + (mode ? 1 : 0) + (s.Pending != 0 ? 1 : 0) + (s.Dropped != 0 ? 1 : 0) + (sleeping ? 1 : 0)
+                + (s.Boots > 1 ? 1 : 0) + (resets ? 1 : 0) + (s.UptimeSeconds >= 0 ? 1 : 0) + (s.Reconnects != 0 ? 1 : 0)
+                + (s.HeapLowWater != 0 ? 1 : 0) + (s.WakeToPublish != null ? 1 : 0);
+            var w = new CborWriter(160);
             w.WriteStartMap(entries);
             w.WriteText("v"); w.WriteInt32(1);
             w.WriteText("state"); w.WriteText(s.State);
@@ -40,6 +43,23 @@ namespace NodeFirmware.Core.Telemetry
             if (s.Dropped != 0) { w.WriteText("dropped"); w.WriteUInt64(s.Dropped); }
             w.WriteText("cfg"); w.WriteUInt64(s.ConfigRevision);
             if (sleeping) { w.WriteText("until"); w.WriteInt64(s.SleepUntil); }
+            // Vitals: short keys, each left out at its usual value (one boot, no abnormal reset, no reconnect, not measured).
+            if (s.Boots > 1) { w.WriteText("boots"); w.WriteUInt64(s.Boots); }
+            if (resets)
+            {
+                w.WriteText("rst");
+                w.WriteStartArray(3);
+                w.WriteUInt64(s.Brownouts); w.WriteUInt64(s.Watchdogs); w.WriteUInt64(s.Panics);
+            }
+            if (s.UptimeSeconds >= 0) { w.WriteText("up"); w.WriteInt64(s.UptimeSeconds); }
+            if (s.Reconnects != 0) { w.WriteText("rc"); w.WriteUInt64(s.Reconnects); }
+            if (s.HeapLowWater != 0) { w.WriteText("heap"); w.WriteUInt64(s.HeapLowWater); }
+            if (s.WakeToPublish != null)
+            {
+                w.WriteText("w2p");
+                w.WriteStartArray(s.WakeToPublish.Length);
+                foreach (int ms in s.WakeToPublish) w.WriteInt32(ms);
+            }
             return w.ToArray();
         }
     }
@@ -58,5 +78,21 @@ namespace NodeFirmware.Core.Telemetry
         public uint Dropped;
         public uint ConfigRevision;
         public long SleepUntil;
+
+        /// <summary>Reset boots since the journal's epoch began (1 = only the first); see VitalsTracker.</summary>
+        public uint Boots = 1;
+        public uint Brownouts;
+        public uint Watchdogs;
+        public uint Panics;
+
+        /// <summary>Seconds since the last reset boot; -1 = unknown (left out).</summary>
+        public long UptimeSeconds = -1;
+        public uint Reconnects;
+
+        /// <summary>Lowest free heap seen, bytes; 0 = not measured (left out).</summary>
+        public uint HeapLowWater;
+
+        /// <summary>This wake's time to its first PUBACK: total, Wi-Fi join, DHCP, TLS, MQTT connect, publish (ms, -1 = not told apart); null = not measured.</summary>
+        public int[] WakeToPublish;
     }
 }

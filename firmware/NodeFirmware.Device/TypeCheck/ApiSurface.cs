@@ -59,7 +59,7 @@ namespace nanoFramework.Networking {
   public static class WifiNetworkHelper { public static bool ConnectDhcp(string ssid, string password, System.Device.Wifi.WifiReconnectionKind reconnectionKind = System.Device.Wifi.WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, System.Threading.CancellationToken token = default(System.Threading.CancellationToken)) => false; public static NetworkHelperStatus Status => 0; public static Exception HelperException => null; public static void Disconnect() {} public static void Reset() {} }
   public class Sntp { public static void Start() {} public static void Stop() {} public static bool IsStarted => false; }
 }
-namespace nanoFramework.Runtime.Native { [Flags] public enum RebootOption { NormalReboot = 0, EnterNanoBooter = 1, ClrOnly = 2, EnterProprietaryBooter = 8 } public class Power { public static void RebootDevice(RebootOption rebootOption = RebootOption.NormalReboot) {} public static void RebootDevice(int exeConstraintTimeout, RebootOption rebootOption = RebootOption.NormalReboot) {} } }
+namespace nanoFramework.Runtime.Native { [Flags] public enum RebootOption { NormalReboot = 0, EnterNanoBooter = 1, ClrOnly = 2, EnterProprietaryBooter = 8 } public class Power { public static void RebootDevice(RebootOption rebootOption = RebootOption.NormalReboot) {} public static void RebootDevice(int exeConstraintTimeout, RebootOption rebootOption = RebootOption.NormalReboot) {} } public static class GC { public static uint Run(bool compactHeap) { return 0; } } }
 namespace System { public static partial class Environment { public static long TickCount64 => 0; } }
 namespace nanoFramework.Hardware.Esp32 {
   public enum EspNativeError : int { OK = 0, FAIL = -1 }

@@ -47,7 +47,7 @@ public static class WireBenchmark
             }
             byte[] batch = TelemetryBatchEncoder.Encode(device, 7, readings, 0, perBatch);
             payloadOnly += batch.Length;
-            ours += SessionBytes(topics, batch.Length, b, first: b == 0);
+            ours += SessionBytes(topics, batch.Length, b, first: b == 0, vitals: VitalsCadence.IsDue(readings[perBatch - 1].UnixTime, reportS));
         }
 
         int readingsTotal = batches * perBatch;
@@ -57,10 +57,23 @@ public static class WireBenchmark
         return 0;
     }
 
-    private static int SessionBytes(Topics topics, int batchBytes, int b, bool first)
+    private static int SessionBytes(Topics topics, int batchBytes, int b, bool first, bool vitals)
     {
         byte[] birth = StatusEncoder.Encode(new NodeStatus { State = "online", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, Pending = 15, ConfigRevision = 3 });
-        byte[] sleeping = StatusEncoder.Encode(new NodeStatus { State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000 });
+        // The vitals a device sends after a day up, in the reports VitalsCadence picks: uptime, heap low-water mark and this
+        // wake's phases as the device measures them (Wi-Fi join with DHCP, MQTT connect with TLS); boots and resets at their usual value.
+        var status = new NodeStatus
+        {
+            State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000,
+        };
+        if (vitals)
+        {
+            status.UptimeSeconds = 86_400 + b * 900;
+            status.Reconnects = 2;
+            status.HeapLowWater = 81_920;
+            status.WakeToPublish = [2410, 1750, -1, -1, 120, 540];
+        }
+        byte[] sleeping = StatusEncoder.Encode(status);
         return MqttPacketSizes.Connect("esp32-a1b2c3d4e5f6", topics.Status, StatusEncoder.Offline().Length)
                + MqttPacketSizes.ConnAck
                + (first ? MqttPacketSizes.Subscribe(topics.Config, topics.Command) + MqttPacketSizes.SubAck(2) : 0)

@@ -1,4 +1,5 @@
 using NodeFirmware.Core.Hal;
+using NodeFirmware.Core.Link;
 using NodeFirmware.Core.Node;
 using NodeFirmware.Core.Ota;
 using NodeFirmware.Core.Storage;
@@ -242,7 +243,12 @@ public sealed class VirtualNode : IAsyncDisposable
     private async Task ConnectAsync(HostRequest r)
     {
         var p = _options.PowerProfile;
+        // The phases as the virtual clock sees them: the profile's Wi-Fi connect covers association and DHCP together
+        // (DHCP is not told apart), the MQTT CONNECT round trip costs no virtual time of its own.
+        var timings = new LinkTimings();
+        long mark = Clock.UnixTimeMillis;
         Spend(EnergyPhase.Connect, p.WifiConnectMilliamps, p.WifiConnectMilliseconds);
+        timings.WifiJoinMillis = (int)(Clock.UnixTimeMillis - mark);
         if (!Network.IsUp(Clock.UnixTimeMillis))
         {
             ConnectFailures++;
@@ -250,10 +256,14 @@ public sealed class VirtualNode : IAsyncDisposable
             _app!.OnConnectFailed("no network");
             return;
         }
+        mark = Clock.UnixTimeMillis;
         Spend(EnergyPhase.Connect, p.TlsHandshakeMilliamps, p.TlsHandshakeMilliseconds + Network.ExtraLatencyMillis);
+        timings.TlsHandshakeMillis = (int)(Clock.UnixTimeMillis - mark);
+        mark = Clock.UnixTimeMillis;
         _tls ??= new NodeTls(_options.Broker, _options.Certificate);
         _link ??= new MqttNodeLink(_options.Broker, _tls, _options.Handshakes);
         string? failure = await _link.ConnectAsync(r.ClientId, r.CleanSession, r.WillTopic, r.WillPayload, r.Subscriptions);
+        timings.MqttConnectMillis = (int)(Clock.UnixTimeMillis - mark);
         if (failure != null)
         {
             ConnectFailures++;
@@ -262,7 +272,7 @@ public sealed class VirtualNode : IAsyncDisposable
             return;
         }
         Connections++;
-        _app!.OnConnected();
+        _app!.OnConnected(timings);
     }
 
     private async Task<int> PublishAsync(HostRequest r)

@@ -63,6 +63,7 @@ public class DecoderFuzzTests
             BatchCbor.Valid().Encode(),
             StatusEncoder.Offline(),
             StatusEncoder.Encode(new NodeStatus { State = "sleeping", FirmwareVersion = "1.2.3", BatteryMillivolts = 3800, SleepUntil = 1_750_000_600 }),
+            StatusEncoder.Encode(StatusVitalsDecoderTests.WithEveryVital()),
         };
         return list;
     }

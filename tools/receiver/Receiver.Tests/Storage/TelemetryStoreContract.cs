@@ -1,3 +1,4 @@
+using NodeFirmware.Receiver.Decoding;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Tests.Support;
 
@@ -245,6 +246,30 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vitals_are_stored_per_status_and_read_back_by_device_and_window()
+    {
+        var vitals = new DeviceVitals(Boots: 3, Watchdogs: 1, UptimeSeconds: 7200, Reconnects: 2, HeapLowWaterBytes: 81_920,
+            WakeToPublish: new WakeToPublish(2410, 1750, null, null, 120, 540));
+        var batch = new WriteBatch();
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("sleeping", Firmware: "1.5.0", BatteryMillivolts: 3900, Vitals: vitals), T0));
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("online", Firmware: "1.5.0", BatteryMillivolts: 3890, Vitals: new DeviceVitals()), T0.AddHours(1)));
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("offline"), T0.AddHours(2))); // the last will carries no vitals
+        batch.Statuses.Add(new StatusUpdate(Other, new DeviceStatus("online", Firmware: "1.4.0", Vitals: new DeviceVitals(Panics: 1)), T0.AddHours(1)));
+        await Store.WriteAsync(batch);
+        await Store.WriteAsync(batch); // redelivered: the same receive times are stored once
+
+        var mine = await Store.QueryVitalsAsync(Dev, T0.ToUnixTimeMilliseconds(), T0.AddDays(1).ToUnixTimeMilliseconds(), 100);
+        Assert.Equal(2, mine.Count);
+        Assert.Equal(new NodeFirmware.Receiver.Vitals.VitalsSample(Dev, T0.ToUnixTimeMilliseconds(), "1.5.0", "sleeping", 3900, 3, 0, 1, 0, 7200, 2, 81_920,
+            new WakeToPublish(2410, 1750, null, null, 120, 540)), mine[0]);
+        Assert.Equal((1L, (long?)null, (WakeToPublish?)null), (mine[1].Boots, mine[1].UptimeSeconds, mine[1].WakeToPublish));
+
+        var all = await Store.QueryVitalsAsync(null, T0.AddMinutes(30).ToUnixTimeMilliseconds(), T0.AddHours(1).ToUnixTimeMilliseconds() + 1, 100);
+        Assert.Equal([(Other, "1.4.0"), (Dev, "1.5.0")], all.Select(s => (s.DeviceId, s.Firmware)));
+        Assert.Single(await Store.QueryVitalsAsync(null, 0, long.MaxValue, 1));
+    }
+
+    [Fact]
     public async Task Commands_and_ota_outcomes_are_counted()
     {
         await Store.RecordCommandSentAsync("c1", Dev, T0);
@@ -287,6 +312,7 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         int n = SchemaOneDatabase.Readings;
 
         Assert.Equal(n, await store.CountReadingsAsync(dev));
+        Assert.Empty(await store.QueryVitalsAsync(null, 0, long.MaxValue, 10)); // the vitals table was added beside the old data
         var counts = await store.GetCountsAsync();
         Assert.Equal((n, 4L), (counts.Readings, counts.DuplicatesIgnored));
         var readings = await store.QueryReadingsAsync(dev, 0, long.MaxValue, 1000);

@@ -13,4 +13,5 @@ public sealed record DeviceStatus(
     long? Pending = null,
     long? Dropped = null,
     long? ConfigRevision = null,
-    long? SleepUntil = null);
+    long? SleepUntil = null,
+    DeviceVitals? Vitals = null);

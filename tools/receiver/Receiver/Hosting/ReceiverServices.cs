@@ -100,6 +100,7 @@ public static class ReceiverServices
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         ApiEndpoints.Map(app);
+        Vitals.VitalsEndpoints.Map(app);
         AccessEndpoints.Map(app);
         CommandEndpoints.Map(app);
         CampaignEndpoints.Map(app);

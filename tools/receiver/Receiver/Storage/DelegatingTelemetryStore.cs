@@ -32,4 +32,6 @@ public abstract class DelegatingTelemetryStore(ITelemetryStore inner) : ITelemet
     public virtual Task RecordOtaOutcomeAsync(string campaign, string deviceId, bool succeeded, DateTimeOffset at, CancellationToken ct = default) =>
         Inner.RecordOtaOutcomeAsync(campaign, deviceId, succeeded, at, ct);
     public virtual ValueTask DisposeAsync() => Inner.DisposeAsync();
+    public virtual Task<IReadOnlyList<Vitals.VitalsSample>> QueryVitalsAsync(string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct = default) =>
+        Inner.QueryVitalsAsync(deviceId, fromMs, toMs, limit, ct);
 }

@@ -41,4 +41,7 @@ public interface ITelemetryStore : IAsyncDisposable
     Task RecordCommandSentAsync(string commandId, string deviceId, DateTimeOffset at, CancellationToken ct = default);
     Task<bool> RecordCommandAckAsync(string commandId, bool ok, DateTimeOffset at, CancellationToken ct = default);
     Task RecordOtaOutcomeAsync(string campaign, string deviceId, bool succeeded, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Vitals samples received in [fromMs, toMs), oldest first, at most <paramref name="limit"/>; every device when <paramref name="deviceId"/> is null.</summary>
+    Task<IReadOnlyList<Vitals.VitalsSample>> QueryVitalsAsync(string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct = default);
 }

@@ -287,6 +287,13 @@ public abstract class SqlTelemetryStore : ITelemetryStore
             cmd.Set("at", s.ReceivedAt.ToUnixTimeMilliseconds());
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        await VitalsRows.InsertAsync(db, tx, batch.Statuses, ct);
+    }
+
+    public async Task<IReadOnlyList<Vitals.VitalsSample>> QueryVitalsAsync(string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        return await VitalsRows.QueryAsync(db, deviceId, fromMs, toMs, limit, ct);
     }
 
     protected static async Task InsertQuarantineAsync(DbConnection db, DbTransaction tx, WriteBatch batch, CancellationToken ct)

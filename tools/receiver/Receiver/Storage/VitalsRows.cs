@@ -1,0 +1,72 @@
+using System.Data.Common;
+using NodeFirmware.Receiver.Vitals;
+
+namespace NodeFirmware.Receiver.Storage;
+
+/// <summary>
+/// The device_vitals table of both stores: one row per status message that carried a firmware version, written in the
+/// same transaction as the status itself. Created with IF NOT EXISTS on every start, beside the versioned schema, so
+/// an existing database gains the table and keeps everything it held.
+/// </summary>
+internal static class VitalsRows
+{
+    private const string Columns =
+        "device_id, received_at, firmware, state, battery_mv, boots, brownouts, watchdogs, panics, uptime_s, reconnects, heap_low, " +
+        "w2p_total, w2p_wifi, w2p_dhcp, w2p_tls, w2p_mqtt, w2p_publish";
+
+    /// <summary>The table, in SQL both dialects take (BIGINT is an INTEGER to SQLite).</summary>
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS device_vitals (
+            device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
+            boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
+            reconnects BIGINT NOT NULL, heap_low BIGINT,
+            w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
+            PRIMARY KEY (device_id, received_at));
+        CREATE INDEX IF NOT EXISTS device_vitals_by_firmware ON device_vitals (firmware, received_at);
+        """;
+
+    public static async Task InsertAsync(DbConnection db, DbTransaction tx, IEnumerable<StatusUpdate> statuses, CancellationToken ct)
+    {
+        DbCommand? cmd = null;
+        try
+        {
+            foreach (var s in statuses)
+            {
+                if (s.Status.Vitals is not { } v || s.Status.Firmware is null) continue;
+                cmd ??= db.Command($"INSERT INTO device_vitals ({Columns}) VALUES (" + string.Join(", ", Columns.Split(", ").Select(c => "@" + c)) +
+                    ") ON CONFLICT DO NOTHING", tx);
+                cmd.Parameters.Clear();
+                var w = v.WakeToPublish;
+                cmd.With("device_id", s.DeviceId).With("received_at", s.ReceivedAt.ToUnixTimeMilliseconds()).With("firmware", s.Status.Firmware)
+                    .With("state", s.Status.State).With("battery_mv", s.Status.BatteryMillivolts).With("boots", v.Boots).With("brownouts", v.Brownouts)
+                    .With("watchdogs", v.Watchdogs).With("panics", v.Panics).With("uptime_s", v.UptimeSeconds).With("reconnects", v.Reconnects)
+                    .With("heap_low", v.HeapLowWaterBytes).With("w2p_total", w?.TotalMs).With("w2p_wifi", w?.WifiJoinMs).With("w2p_dhcp", w?.DhcpMs)
+                    .With("w2p_tls", w?.TlsHandshakeMs).With("w2p_mqtt", w?.MqttConnectMs).With("w2p_publish", w?.PublishMs);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (cmd is not null) await cmd.DisposeAsync();
+        }
+    }
+
+    /// <summary>Samples received in [fromMs, toMs), oldest first; one device, or every device when <paramref name="deviceId"/> is null.</summary>
+    public static async Task<IReadOnlyList<VitalsSample>> QueryAsync(DbConnection db, string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.Command($"SELECT {Columns} FROM device_vitals WHERE received_at >= @from AND received_at < @to" +
+            (deviceId is null ? "" : " AND device_id = @id") + " ORDER BY received_at, device_id LIMIT @limit")
+            .With("from", fromMs).With("to", toMs).With("limit", limit);
+        if (deviceId is not null) cmd.With("id", deviceId);
+        var list = new List<VitalsSample>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(new VitalsSample(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.NullableInt32(4),
+                Convert.ToInt64(r.GetValue(5)), Convert.ToInt64(r.GetValue(6)), Convert.ToInt64(r.GetValue(7)), Convert.ToInt64(r.GetValue(8)),
+                r.NullableInt64(9), Convert.ToInt64(r.GetValue(10)), r.NullableInt64(11),
+                r.IsDBNull(12) ? null : new Decoding.WakeToPublish(r.GetInt32(12), r.NullableInt32(13), r.NullableInt32(14), r.NullableInt32(15), r.NullableInt32(16), r.NullableInt32(17))));
+        }
+        return list;
+    }
+}
