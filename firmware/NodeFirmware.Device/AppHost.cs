@@ -60,6 +60,7 @@ namespace NodeFirmware.Device
             }
             if (!_mqtt.Connect(r.ClientId, r.WillTopic, r.WillPayload, r.Subscriptions, out reason))
             {
+                _wifi.ForgetAddress(); // a reused address may be the reason: the next join asks DHCP
                 _app.OnConnectFailed(reason);
                 return;
             }
