@@ -39,5 +39,10 @@ namespace NodeFirmware.Core.Energy
 
         /// <summary>Share of the nominal capacity usable before brown-out (0..1).</summary>
         public double BatteryUsableFraction = 0.85;
+
+        public PowerProfile Clone()
+        {
+            return (PowerProfile)MemberwiseClone();
+        }
     }
 }

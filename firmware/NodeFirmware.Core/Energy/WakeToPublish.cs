@@ -25,7 +25,7 @@ namespace NodeFirmware.Core.Energy
         /// <summary>The board's profile with the connect time a wake with <paramref name="reuse"/> takes.</summary>
         public static PowerProfile ProfileWith(PowerProfile p, NetworkReuse reuse)
         {
-            var r = Copy(p);
+            PowerProfile r = p.Clone();
             r.WifiConnectMilliseconds = p.WifiConnectMilliseconds - reuse.AddressKeptShare * p.DhcpMilliseconds;
             return r;
         }
@@ -36,39 +36,8 @@ namespace NodeFirmware.Core.Energy
         /// </summary>
         public static DutyCycle DutyWith(DutyCycle d, NetworkReuse reuse)
         {
-            var r = new DutyCycle();
-            r.SamplesPerDay = d.SamplesPerDay;
-            r.BootsPerDay = d.BootsPerDay;
-            r.ConnectionsPerDay = d.ConnectionsPerDay;
+            DutyCycle r = d.Clone();
             r.MessagesPerDay = d.MessagesPerDay + (reuse.SessionKept ? 0 : d.ConnectionsPerDay);
-            r.BytesPerDay = d.BytesPerDay;
-            r.ListenMillisecondsPerDay = d.ListenMillisecondsPerDay;
-            r.LightSleepShare = d.LightSleepShare;
-            r.FailedWifiJoinsPerDay = d.FailedWifiJoinsPerDay;
-            r.FailedBrokerConnectsPerDay = d.FailedBrokerConnectsPerDay;
-            return r;
-        }
-
-        private static PowerProfile Copy(PowerProfile p)
-        {
-            var r = new PowerProfile();
-            r.Name = p.Name;
-            r.BootMilliseconds = p.BootMilliseconds;
-            r.BootMilliamps = p.BootMilliamps;
-            r.SampleMilliseconds = p.SampleMilliseconds;
-            r.SampleMilliamps = p.SampleMilliamps;
-            r.WifiConnectMilliseconds = p.WifiConnectMilliseconds;
-            r.DhcpMilliseconds = p.DhcpMilliseconds;
-            r.WifiConnectMilliamps = p.WifiConnectMilliamps;
-            r.TlsHandshakeMilliseconds = p.TlsHandshakeMilliseconds;
-            r.TlsHandshakeMilliamps = p.TlsHandshakeMilliamps;
-            r.PublishMillisecondsPerMessage = p.PublishMillisecondsPerMessage;
-            r.PublishMillisecondsPerKilobyte = p.PublishMillisecondsPerKilobyte;
-            r.RadioActiveMilliamps = p.RadioActiveMilliamps;
-            r.LightSleepMilliamps = p.LightSleepMilliamps;
-            r.DeepSleepMilliamps = p.DeepSleepMilliamps;
-            r.BatteryCapacityMilliampHours = p.BatteryCapacityMilliampHours;
-            r.BatteryUsableFraction = p.BatteryUsableFraction;
             return r;
         }
     }
