@@ -66,6 +66,7 @@ namespace NodeFirmware.Device
             mark = Environment.TickCount64;
             if (!_mqtt.Connect(r.ClientId, r.WillTopic, r.WillPayload, r.Subscriptions, out reason))
             {
+                _wifi.ForgetAddress(); // a reused address may be the reason: the next join asks DHCP
                 _app.OnConnectFailed(reason);
                 return;
             }

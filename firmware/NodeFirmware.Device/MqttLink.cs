@@ -10,7 +10,7 @@ namespace NodeFirmware.Device
 {
     /// <summary>
     /// MQTT 3.1.1 over TLS 1.2 with the device certificate (nanoFramework.M2Mqtt): connect with the last will,
-    /// subscribe, publish with QoS 1 and wait for each PUBACK (MqttMsgPublished), queue what arrives.
+    /// subscribe when the broker has no session for the node (CONNACK's session-present flag), publish with QoS 1 and wait for each PUBACK (MqttMsgPublished), queue what arrives.
     /// M2Mqtt's own session state lives in RAM and dies with deep sleep; Core's journal is what counts.
     /// A connect is bounded by <see cref="ConnectLimits.MqttConnectMillis"/>: M2Mqtt 5.1.220 resolves the host in
     /// MqttClient's constructor, connects the socket and does the TLS handshake without a timeout of its own, and
@@ -38,6 +38,8 @@ namespace NodeFirmware.Device
         private string _attemptReason;
         private bool _attemptOk;
         private int _finishedAttempt;
+        private object _openedClient; // the client whose CONNACK came last, and its session-present flag
+        private bool _openedSessionPresent;
 
         public MqttLink(string host, int port, TlsCredentials credentials)
         {
@@ -121,6 +123,7 @@ namespace NodeFirmware.Device
                 client.MqttMsgPublished += OnPublished;
                 client.MqttMsgPublishReceived += OnReceived;
                 client.ConnectionClosed += OnClosed;
+                client.ConnectionOpened += OnOpened;
                 bool hasWill = willTopic != null && will != null;
                 // Not a clean session: the broker keeps QoS 1 commands that arrive while the node sleeps.
                 MqttReasonCode code = client.Connect(clientId, null, null, hasWill, MqttQoSLevel.AtLeastOnce, hasWill,
@@ -128,7 +131,10 @@ namespace NodeFirmware.Device
                 if (code != MqttReasonCode.Success) reason = "mqtt: CONNACK " + (int)code;
                 else
                 {
-                    if (subscriptions != null && subscriptions.Length > 0)
+                    bool sessionPresent;
+                    lock (_attemptLock) sessionPresent = _openedClient == client && _openedSessionPresent;
+                    // The broker keeps the subscriptions with the session: subscribing again would cost a round trip per wake.
+                    if (!sessionPresent && subscriptions != null && subscriptions.Length > 0)
                     {
                         var qos = new MqttQoSLevel[subscriptions.Length];
                         for (int i = 0; i < qos.Length; i++) qos[i] = MqttQoSLevel.AtLeastOnce;
@@ -163,6 +169,7 @@ namespace NodeFirmware.Device
                 client.MqttMsgPublished -= OnPublished;
                 client.MqttMsgPublishReceived -= OnReceived;
                 client.ConnectionClosed -= OnClosed;
+                client.ConnectionOpened -= OnOpened;
                 client.Close();
             }
             catch (Exception) { }
@@ -277,6 +284,16 @@ namespace NodeFirmware.Device
         private void OnReceived(object sender, MqttMsgPublishEventArgs e)
         {
             lock (_inbound) _inbound.Add(new object[] { e.Topic, e.Message });
+        }
+
+        /// <summary>M2Mqtt raises this from its receive thread with the CONNACK, before Connect returns.</summary>
+        private void OnOpened(object sender, ConnectionOpenedEventArgs e)
+        {
+            lock (_attemptLock)
+            {
+                _openedClient = sender;
+                _openedSessionPresent = e.Message.SessionPresent;
+            }
         }
 
         private void OnClosed(object sender, EventArgs e)

@@ -6,7 +6,9 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// A power profile ("profile: BOOT_MS BOOT_MA SAMPLE_MS SAMPLE_MA WIFI_MS WIFI_MA TLS_MS TLS_MA PUB_MS_MSG
     /// PUB_MS_KB RADIO_MA LIGHT_MA DEEP_MA CAPACITY_MAH", decimals as integer micro-units: 1500000 = 1.5), a
     /// configuration ("config:" as in the scheduler's vectors), the batch size in bytes and, optionally,
-    /// "link_failures: PERCENT wifi|broker" (connection attempts that fail, and where). Expect: the mAh per
+    /// "link_failures: PERCENT wifi|broker" (connection attempts that fail, and where) and, optionally,
+    /// "reuse: none|firmware" with "dhcp_ms: MICRO" (what a wake reuses, Core's WakeToPublish). Expect: with reuse,
+    /// first the wake's phases in micro-ms ("wake JOIN DHCP TLS CONNECT SUBSCRIBE PUBLISH"), then the mAh per
     /// day of each phase and in total, in micro-mAh, and the battery life in hundredths of a day.
     /// </summary>
     public static class EnergyCheck
@@ -20,8 +22,19 @@ namespace NodeFirmware.Core.Vectors.Checks
                 string[] f = Fields.Split(v.Text("link_failures"), 2, v.Name + ".link_failures");
                 d = EnergyModel.WithLinkFailures(d, HexText.ParseLong(f[0], v.Name) / 100.0, f[1] == "wifi");
             }
+            string wake = "";
+            if (v.Has("reuse"))
+            {
+                NetworkReuse reuse = v.Text("reuse") == "firmware" ? NetworkReuse.Firmware(Configs.FromVector(v)) : NetworkReuse.None();
+                p.DhcpMilliseconds = Unit(v.Text("dhcp_ms"));
+                WakePhases w = WakeToPublish.Phases(p, reuse);
+                wake = "wake " + Micro(w.WifiJoinMilliseconds) + " " + Micro(w.DhcpMilliseconds) + " " + Micro(w.TlsHandshakeMilliseconds)
+                    + " " + Micro(w.MqttConnectMilliseconds) + " " + Micro(w.SubscribeMilliseconds) + " " + Micro(w.PublishMilliseconds) + " ";
+                p = WakeToPublish.ProfileWith(p, reuse);
+                d = WakeToPublish.DutyWith(d, reuse);
+            }
             EnergyEstimate e = EnergyModel.Estimate(p, d);
-            return "boot " + Micro(e.BootMah) + " sample " + Micro(e.SampleMah) + " connect " + Micro(e.ConnectMah)
+            return wake + "boot " + Micro(e.BootMah) + " sample " + Micro(e.SampleMah) + " connect " + Micro(e.ConnectMah)
                 + " publish " + Micro(e.PublishMah) + " listen " + Micro(e.ListenMah) + " sleep " + Micro(e.SleepMah) + " failed " + Micro(e.FailedConnectMah)
                 + " total " + Micro(e.TotalMahPerDay) + " days_x100 " + (long)(e.BatteryLifeDays * 100 + 0.5);
         }

@@ -28,5 +28,10 @@ namespace NodeFirmware.Core.Energy
         /// <see cref="Link.ConnectLimits.MqttConnectMillis"/> with the radio on.
         /// </summary>
         public double FailedBrokerConnectsPerDay;
+
+        public DutyCycle Clone()
+        {
+            return (DutyCycle)MemberwiseClone();
+        }
     }
 }

@@ -75,14 +75,7 @@ namespace NodeFirmware.Core.Energy
         public static DutyCycle WithLinkFailures(DutyCycle d, double failureRate, bool wifiFails)
         {
             if (failureRate < 0 || failureRate >= 1) throw new System.ArgumentOutOfRangeException("failureRate", "a failure rate is 0 or more and below 1");
-            var r = new DutyCycle();
-            r.SamplesPerDay = d.SamplesPerDay;
-            r.BootsPerDay = d.BootsPerDay;
-            r.ConnectionsPerDay = d.ConnectionsPerDay;
-            r.MessagesPerDay = d.MessagesPerDay;
-            r.BytesPerDay = d.BytesPerDay;
-            r.ListenMillisecondsPerDay = d.ListenMillisecondsPerDay;
-            r.LightSleepShare = d.LightSleepShare;
+            DutyCycle r = d.Clone();
             double failed = d.ConnectionsPerDay * failureRate / (1 - failureRate);
             r.FailedWifiJoinsPerDay = d.FailedWifiJoinsPerDay + (wifiFails ? failed : 0);
             r.FailedBrokerConnectsPerDay = d.FailedBrokerConnectsPerDay + (wifiFails ? 0 : failed);

@@ -18,6 +18,9 @@ namespace NodeFirmware.Core.Energy
 
         /// <summary>Association, DHCP (or cached IP) with the radio on.</summary>
         public double WifiConnectMilliseconds;
+
+        /// <summary>The DHCP exchange, part of <see cref="WifiConnectMilliseconds"/>; a kept address skips it.</summary>
+        public double DhcpMilliseconds;
         public double WifiConnectMilliamps;
 
         /// <summary>TLS 1.2 handshake with ECDSA P-256 and the MQTT CONNECT/CONNACK.</summary>
@@ -36,5 +39,10 @@ namespace NodeFirmware.Core.Energy
 
         /// <summary>Share of the nominal capacity usable before brown-out (0..1).</summary>
         public double BatteryUsableFraction = 0.85;
+
+        public PowerProfile Clone()
+        {
+            return (PowerProfile)MemberwiseClone();
+        }
     }
 }

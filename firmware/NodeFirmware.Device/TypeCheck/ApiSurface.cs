@@ -26,7 +26,14 @@ namespace System.Threading {
   public struct CancellationToken { public bool IsCancellationRequested => false; }
   public class CancellationTokenSource : IDisposable { public CancellationTokenSource(int millisecondsDelay) {} public CancellationToken Token => default(CancellationToken); public void Cancel() {} public void Dispose() {} }
 }
-namespace System.Net.NetworkInformation { public class NetworkInterface { public static NetworkInterface[] GetAllNetworkInterfaces() => null; public byte[] PhysicalAddress => null; } }
+namespace System.Net.NetworkInformation {
+  public enum NetworkInterfaceType { Unknown = 1, Ethernet = 6, Wireless80211 = 71, WirelessAP = 72 }
+  public class NetworkInterface {
+    public static NetworkInterface[] GetAllNetworkInterfaces() => null; public byte[] PhysicalAddress => null;
+    public NetworkInterfaceType NetworkInterfaceType => 0; public bool IsDhcpEnabled => false; public void EnableDhcp() {}
+    public string IPv4Address => null; public string IPv4SubnetMask => null; public string IPv4GatewayAddress => null; public string[] IPv4DnsAddresses => null;
+  }
+}
 namespace System.Security.Cryptography.X509Certificates {
   public class X509Certificate { public X509Certificate(byte[] c) {} }
   public class X509Certificate2 : X509Certificate { public X509Certificate2(byte[] rawData, byte[] key, string password) : base(rawData) {} public X509Certificate2(byte[] rawData, string key, string password) : base(rawData) {} }
@@ -56,7 +63,10 @@ namespace System.Device.Wifi {
 namespace nanoFramework.Networking {
   // NetworkHelperStatus is System.Net's (nanoFramework.System.Net/NetworkHelper/NetworkHelperStatus.cs), in this namespace.
   public enum NetworkHelperStatus { None = 0, Started = 1, NetworkIsReady = 2, FailedNoNetworkInterface = 3, TokenExpiredWaitingIPAddress = 4, TokenExpiredWaitingDateTime = 5, ErrorConnetingToWiFiWhileScanning = 6, ExceptionOccurred = 7, Reconnecting = 8 }
-  public static class WifiNetworkHelper { public static bool ConnectDhcp(string ssid, string password, System.Device.Wifi.WifiReconnectionKind reconnectionKind = System.Device.Wifi.WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, System.Threading.CancellationToken token = default(System.Threading.CancellationToken)) => false; public static NetworkHelperStatus Status => 0; public static Exception HelperException => null; public static void Disconnect() {} public static void Reset() {} }
+  public class IPConfiguration { public IPConfiguration(string ipv4Address, string ipv4SubnetMask, string ipv4GatewayAddress, string[] ipv4DnsAddresses = null) {} }
+  public static class WifiNetworkHelper {
+    public static bool ConnectFixAddress(string ssid, string password, IPConfiguration ipConfiguration, System.Device.Wifi.WifiReconnectionKind reconnectionKind = System.Device.Wifi.WifiReconnectionKind.Automatic, bool requiresDateTime = false, int WifiAdapter = 0, System.Threading.CancellationToken token = default(System.Threading.CancellationToken)) => false;
+    public static bool ConnectDhcp(string ssid, string password, System.Device.Wifi.WifiReconnectionKind reconnectionKind = System.Device.Wifi.WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, System.Threading.CancellationToken token = default(System.Threading.CancellationToken)) => false; public static NetworkHelperStatus Status => 0; public static Exception HelperException => null; public static void Disconnect() {} public static void Reset() {} }
   public class Sntp { public static void Start() {} public static void Stop() {} public static bool IsStarted => false; }
 }
 namespace nanoFramework.Runtime.Native { [Flags] public enum RebootOption { NormalReboot = 0, EnterNanoBooter = 1, ClrOnly = 2, EnterProprietaryBooter = 8 } public class Power { public static void RebootDevice(RebootOption rebootOption = RebootOption.NormalReboot) {} public static void RebootDevice(int exeConstraintTimeout, RebootOption rebootOption = RebootOption.NormalReboot) {} } public static class GC { public static uint Run(bool compactHeap) { return 0; } } }
@@ -102,6 +112,8 @@ namespace nanoFramework.M2Mqtt {
     public delegate void MqttMsgPublishEventHandler(object sender, Messages.MqttMsgPublishEventArgs e);
     public delegate void MqttMsgPublishedEventHandler(object sender, Messages.MqttMsgPublishedEventArgs e);
     public delegate void ConnectionClosedEventHandler(object sender, EventArgs e);
+    public delegate void ConnectionOpenedEventHandler(object sender, Messages.ConnectionOpenedEventArgs e);
+    public event ConnectionOpenedEventHandler ConnectionOpened;
     public MqttClient(string host, int port, bool secure, System.Security.Cryptography.X509Certificates.X509Certificate ca, System.Security.Cryptography.X509Certificates.X509Certificate client, MqttSslProtocols p) {}
     public event IMqttClient.MqttMsgPublishedEventHandler MqttMsgPublished; public event IMqttClient.MqttMsgPublishEventHandler MqttMsgPublishReceived; public event IMqttClient.ConnectionClosedEventHandler ConnectionClosed;
     public bool IsConnected { get; private set; } public MqttProtocolVersion ProtocolVersion { get; set; }
@@ -115,6 +127,8 @@ namespace nanoFramework.M2Mqtt.Messages {
   public enum MqttQoSLevel { AtMostOnce = 0x00, AtLeastOnce = 0x01, ExactlyOnce = 0x02, GrantedFailure = 0x80 }
   public enum MqttReasonCode { Success = 0x00, UnspecifiedError = 0x80, NotAuthorized = 0x87, ConnectionRefusedNotAuthorized = 0x05 }
   public class MqttMsgPublishedEventArgs : EventArgs { public MqttMsgPublishedEventArgs(ushort messageId, bool isPublished) {} public ushort MessageId { get; set; } public bool IsPublished { get; set; } }
+  public class MqttMsgConnack { public bool SessionPresent { get; set; } }
+  public class ConnectionOpenedEventArgs : EventArgs { public ConnectionOpenedEventArgs(MqttMsgConnack connack) {} public MqttMsgConnack Message { get; private set; } }
   public class MqttMsgPublishEventArgs : EventArgs { public string Topic { get; internal set; } public byte[] Message { get; internal set; } public bool DupFlag { get; internal set; } public MqttQoSLevel QosLevel { get; internal set; } public bool Retain { get; internal set; } }
 }
 namespace nanoFramework.TestFramework {

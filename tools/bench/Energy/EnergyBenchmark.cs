@@ -35,6 +35,7 @@ public static class EnergyBenchmark
         Console.WriteLine($"RESULT energy_phases board={profile.Name} boot={ours.BootMah:0.00} sample={ours.SampleMah:0.00} connect={ours.ConnectMah:0.00} " +
                           $"publish={ours.PublishMah:0.00} listen={ours.ListenMah:0.00} sleep={ours.SleepMah:0.00} mah_per_day");
         PrintLinkFailures(profile, EnergyModel.ForConfig(config, batchBytes), ours);
+        WakeToPublishReport.Print(profile, config, EnergyModel.ForConfig(config, batchBytes), naive);
         return 0;
     }
 

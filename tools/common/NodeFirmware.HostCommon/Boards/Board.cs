@@ -42,6 +42,7 @@ public sealed class Board
             SampleMilliamps = f.SampleMilliamps.Value,
             WifiConnectMilliseconds = f.WifiConnectMilliseconds.Value,
             WifiConnectMilliamps = f.WifiConnectMilliamps.Value,
+            DhcpMilliseconds = f.DhcpMilliseconds.Value,
             TlsHandshakeMilliseconds = f.TlsHandshakeMilliseconds.Value,
             TlsHandshakeMilliamps = f.TlsHandshakeMilliamps.Value,
             PublishMillisecondsPerMessage = f.PublishMillisecondsPerMessage.Value,

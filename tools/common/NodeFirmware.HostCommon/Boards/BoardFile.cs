@@ -89,6 +89,7 @@ public sealed class PowerProfileFile
     [JsonRequired] public SourcedNumber SampleMilliamps { get; set; } = new();
     [JsonRequired] public SourcedNumber WifiConnectMilliseconds { get; set; } = new();
     [JsonRequired] public SourcedNumber WifiConnectMilliamps { get; set; } = new();
+    [JsonRequired] public SourcedNumber DhcpMilliseconds { get; set; } = new();
     [JsonRequired] public SourcedNumber TlsHandshakeMilliseconds { get; set; } = new();
     [JsonRequired] public SourcedNumber TlsHandshakeMilliamps { get; set; } = new();
     [JsonRequired] public SourcedNumber PublishMillisecondsPerMessage { get; set; } = new();
@@ -108,6 +109,7 @@ public sealed class PowerProfileFile
         yield return ("sampleMilliamps", SampleMilliamps);
         yield return ("wifiConnectMilliseconds", WifiConnectMilliseconds);
         yield return ("wifiConnectMilliamps", WifiConnectMilliamps);
+        yield return ("dhcpMilliseconds", DhcpMilliseconds);
         yield return ("tlsHandshakeMilliseconds", TlsHandshakeMilliseconds);
         yield return ("tlsHandshakeMilliamps", TlsHandshakeMilliamps);
         yield return ("publishMillisecondsPerMessage", PublishMillisecondsPerMessage);

@@ -93,6 +93,7 @@ public static class BoardValidator
             if (n.Value == 0) yield return $"powerProfile.{name} is 0; every board draws current and takes time here";
         }
         if (p.BatteryUsableFraction.Value <= 0 || p.BatteryUsableFraction.Value > 1) yield return $"powerProfile.batteryUsableFraction {p.BatteryUsableFraction.Value} is not in (0, 1]";
+        if (p.DhcpMilliseconds.Value > p.WifiConnectMilliseconds.Value) yield return "powerProfile.dhcpMilliseconds exceeds wifiConnectMilliseconds, which includes it";
         if (p.DeepSleepMilliamps.Value > p.LightSleepMilliamps.Value) yield return "powerProfile.deepSleepMilliamps exceeds lightSleepMilliamps";
         if (p.LightSleepMilliamps.Value > p.SampleMilliamps.Value) yield return "powerProfile.lightSleepMilliamps exceeds sampleMilliamps (awake)";
         if (b.Battery == null && p.BatteryCapacityMilliampHours.Value > 0) yield return "powerProfile.batteryCapacityMilliampHours is set but the board has no battery sense";
