@@ -1,16 +1,29 @@
 using NodeFirmware.Receiver.Ota.Gate;
+using NodeFirmware.Receiver.Storage.Sqlite;
+using NodeFirmware.Receiver.Tests.Support;
 using NodeFirmware.Receiver.Vitals;
 
 namespace NodeFirmware.Receiver.Tests.Ota.Gate;
 
-public class HealthGatedRolloutTests
+public sealed class HealthGatedRolloutTests : IDisposable
 {
     private static readonly RolloutScenario Scenario = new();
+    private readonly TempDirectory _dir = new("nf-gate");
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>The fleet's statuses go through the SQLite telemetry store, which the gate reads its vitals back from.</summary>
+    private async Task<RolloutResult> Run(RolloutScenario scenario, FleetBuild build)
+    {
+        await using var store = new SqliteTelemetryStore(_dir.File(build.Name + ".db"));
+        await store.MigrateAsync();
+        return await scenario.RunAsync(build, store);
+    }
 
     [Fact]
-    public void A_good_build_reaches_every_device()
+    public async Task A_good_build_reaches_every_device()
     {
-        var r = Scenario.Run(new FleetBuild("good"));
+        var r = await Run(Scenario, new FleetBuild("good"));
         Assert.Equal(RolloutStatus.Completed, r.Outcome);
         Assert.Equal(4, r.Stage);
         Assert.Equal(Scenario.Devices, r.Updated);
@@ -18,9 +31,9 @@ public class HealthGatedRolloutTests
     }
 
     [Fact]
-    public void A_build_draining_twice_the_battery_halts_at_the_first_stage_naming_the_drain()
+    public async Task A_build_draining_twice_the_battery_halts_at_the_first_stage_naming_the_drain()
     {
-        var r = Scenario.Run(new FleetBuild("drain2x", DrainFactor: 2.0));
+        var r = await Run(Scenario, new FleetBuild("drain2x", DrainFactor: 2.0));
         Assert.Equal(RolloutStatus.Halted, r.Outcome);
         Assert.Equal(1, r.Stage);
         Assert.Equal(HealthGate.Drain, r.Signal);
@@ -29,9 +42,9 @@ public class HealthGatedRolloutTests
     }
 
     [Fact]
-    public void A_build_rebooting_every_few_hours_halts_at_the_first_stage_naming_the_crash_free_rate()
+    public async Task A_build_rebooting_every_few_hours_halts_at_the_first_stage_naming_the_crash_free_rate()
     {
-        var r = Scenario.Run(new FleetBuild("reboot3h", CrashEvery: TimeSpan.FromHours(3)));
+        var r = await Run(Scenario, new FleetBuild("reboot3h", CrashEvery: TimeSpan.FromHours(3)));
         Assert.Equal(RolloutStatus.Halted, r.Outcome);
         Assert.Equal(1, r.Stage);
         Assert.Equal(HealthGate.CrashFree, r.Signal);
@@ -39,11 +52,11 @@ public class HealthGatedRolloutTests
     }
 
     [Fact]
-    public void Too_few_updated_devices_wait_and_never_promote()
+    public async Task Too_few_updated_devices_wait_and_never_promote()
     {
         // 100 devices: 1 % is one device, fewer than the three needed, so stage 1 never judges healthy.
         var small = new RolloutScenario { Devices = 100, GiveUpAfter = TimeSpan.FromDays(3) };
-        var r = small.Run(new FleetBuild("good"));
+        var r = await Run(small, new FleetBuild("good"));
         Assert.Equal(RolloutStatus.Running, r.Outcome);
         Assert.Equal(1, r.Stage);
         Assert.Equal(1, r.Updated);

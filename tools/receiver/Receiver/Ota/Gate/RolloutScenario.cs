@@ -1,5 +1,5 @@
 using NodeFirmware.Receiver.Decoding;
-using NodeFirmware.Receiver.Vitals;
+using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Ota.Gate;
 
@@ -10,9 +10,10 @@ public sealed record FleetBuild(string Name, double DrainFactor = 1.0, TimeSpan?
 public sealed record RolloutResult(string Build, RolloutStatus Outcome, int Stage, string? Signal, string Detail, TimeSpan Elapsed, int Updated);
 
 /// <summary>
-/// A virtual fleet on one board taking a staged, health-gated rollout in virtual time. Every device reports a vitals
-/// sample each hour (battery voltage falling by its drain, running crash and reconnect counters, wake-to-publish);
-/// an offered device installs after <see cref="InstallTime"/> and from then on behaves as the new build.
+/// A virtual fleet on one board taking a staged, health-gated rollout in virtual time. Every device sends a status with
+/// its vitals each hour (battery voltage falling by its drain, running crash and reconnect counters, wake-to-publish),
+/// written to the receiver's telemetry store as the ingest writes them; the gate reads them back from the store. An
+/// offered device installs after <see cref="InstallTime"/> and from then on behaves as the new build.
 /// </summary>
 public sealed class RolloutScenario
 {
@@ -32,16 +33,17 @@ public sealed class RolloutScenario
         new("reboot3h", CrashEvery: TimeSpan.FromHours(3)),
     ];
 
-    public RolloutResult Run(FleetBuild build)
+    /// <summary>Runs <paramref name="build"/> over a fleet whose statuses go into <paramref name="store"/> (migrated, empty).</summary>
+    public async Task<RolloutResult> RunAsync(FleetBuild build, ITelemetryStore store, CancellationToken ct = default)
     {
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var clock = new VirtualClock(start);
         var ids = Enumerable.Range(0, Devices).Select(i => $"node-{i:D4}").ToList();
-        var fleet = ids.ToDictionary(id => id, id => new Node(id, Spread(id)), StringComparer.Ordinal);
-        var samples = ids.ToDictionary(id => id, _ => new List<VitalsSample>(), StringComparer.Ordinal);
+        var fleet = ids.Select(id => new Node(id, Spread(id))).ToList();
+        var byId = fleet.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var rollout = new StagedRollout(Plan, ids, clock);
         var installing = new List<(string Id, DateTimeOffset At)>();
-        var nextSample = start;
+        var nextReport = start;
 
         while (rollout.Status == RolloutStatus.Running && clock.GetUtcNow() - start < GiveUpAfter)
         {
@@ -50,15 +52,18 @@ public sealed class RolloutScenario
             foreach (var done in installing.Where(i => i.At <= now).ToList())
             {
                 installing.Remove(done);
-                fleet[done.Id].UpdatedAt = now;
+                byId[done.Id].UpdatedAt = now;
                 rollout.MarkUpdated(done.Id);
             }
-            while (nextSample <= now)
+            while (nextReport <= now)
             {
-                foreach (var node in fleet.Values) samples[node.Id].Add(node.Sample(nextSample, start, build, this));
-                nextSample += TimeSpan.FromHours(1);
+                var batch = new WriteBatch();
+                foreach (var node in fleet) batch.Statuses.Add(node.Report(nextReport, start, build, this));
+                await store.WriteAsync(batch, ct);
+                nextReport += TimeSpan.FromHours(1);
             }
-            rollout.Evaluate((id, from, to) => samples[id].Where(s => s.ReceivedAtMs >= from && s.ReceivedAtMs <= to));
+            // The store's window is [from, to): one past now takes the report made at this instant.
+            await rollout.EvaluateAsync((id, from, to) => store.QueryVitalsAsync(id, from, to + 1, 100_000, ct));
             clock.Advance(Step);
         }
         var v = rollout.LastVerdict;
@@ -66,14 +71,12 @@ public sealed class RolloutScenario
             v?.Detail ?? "no verdict", clock.GetUtcNow() - start, rollout.Updated);
     }
 
-    /// <summary>A device's own deviation, ±10 %, fixed by its id so runs repeat.</summary>
-    private static double Spread(string id) => 0.9 + 0.2 * (Fnv(id) % 1000) / 1000.0;
-
-    private static uint Fnv(string s)
+    /// <summary>A device's own deviation, ±10 %, fixed by its id (FNV-1a) so runs repeat.</summary>
+    private static double Spread(string id)
     {
         uint h = 2166136261;
-        foreach (char c in s) h = (h ^ c) * 16777619;
-        return h;
+        foreach (char c in id) h = (h ^ c) * 16777619;
+        return 0.9 + 0.2 * (h % 1000) / 1000.0;
     }
 
     private sealed class Node(string id, double spread)
@@ -85,18 +88,19 @@ public sealed class RolloutScenario
         private long _panics;
         private DateTimeOffset? _last;
 
-        public VitalsSample Sample(DateTimeOffset at, DateTimeOffset start, FleetBuild build, RolloutScenario s)
+        public StatusUpdate Report(DateTimeOffset at, DateTimeOffset start, FleetBuild build, RolloutScenario s)
         {
             bool updated = UpdatedAt is { } u && u <= at;
             double hours = _last is { } l ? (at - l).TotalHours : 0;
             _last = at;
             _millivolts -= s.BaseDrainMillivoltsPerDay * spread * (updated ? build.DrainFactor : 1) * hours / 24;
             _reconnects += s.ReconnectsPerDay * spread * hours / 24;
-            if (updated && build.CrashEvery is { } every && hours > 0)
+            if (updated && build.CrashEvery is { } every)
                 _panics = (long)Math.Floor((at - UpdatedAt!.Value) / every);
-            return new VitalsSample(Id, at.ToUnixTimeMilliseconds(), updated ? build.Name : "old", "sleeping", (int)Math.Round(_millivolts),
-                1 + _panics, 0, 0, _panics, (long)(at - start).TotalSeconds, (long)Math.Floor(_reconnects), null,
-                new WakeToPublish((int)(s.WakeToPublishMs * spread), null, null, null, null, null));
+            var vitals = new DeviceVitals(Boots: 1 + _panics, Panics: _panics, UptimeSeconds: (long)(at - start).TotalSeconds,
+                Reconnects: (long)Math.Floor(_reconnects), WakeToPublish: new WakeToPublish((int)(s.WakeToPublishMs * spread), null, null, null, null, null));
+            return new StatusUpdate(Id, new DeviceStatus("sleeping", Firmware: updated ? build.Name : "old",
+                BatteryMillivolts: (int)Math.Round(_millivolts), Vitals: vitals), at);
         }
     }
 }

@@ -57,10 +57,10 @@ public sealed class StagedRollout
     public void MarkUpdated(string deviceId) => _updatedAt.TryAdd(deviceId, _time.GetUtcNow());
 
     /// <summary>
-    /// Judges the stage when it is due. <paramref name="samples"/> gives a device's vitals in [fromMs, toMs].
-    /// Returns the verdict, or null when the stage is not due (still offering, installing or dwelling).
+    /// Judges the stage when it is due. <paramref name="samples"/> gives a device's vitals in [fromMs, toMs] (asked only
+    /// when judging). Returns the verdict, or null when the stage is not due (still offering, installing or dwelling).
     /// </summary>
-    public GateVerdict? Evaluate(Func<string, long, long, IEnumerable<VitalsSample>> samples)
+    public async Task<GateVerdict?> EvaluateAsync(Func<string, long, long, Task<IReadOnlyList<VitalsSample>>> samples)
     {
         if (Status != RolloutStatus.Running) return null;
         var now = _time.GetUtcNow();
@@ -75,9 +75,13 @@ public sealed class StagedRollout
         if (now - _stageUpdatedAt < _plan.Dwell) return null;
 
         long nowMs = now.ToUnixTimeMilliseconds();
-        var updated = CohortHealth.From(_updatedAt.SelectMany(u => samples(u.Key, u.Value.ToUnixTimeMilliseconds(), nowMs)));
+        var updatedSamples = new List<VitalsSample>();
+        foreach (var (id, at) in _updatedAt) updatedSamples.AddRange(await samples(id, at.ToUnixTimeMilliseconds(), nowMs));
         long baselineFrom = _updatedAt.Values.Min().ToUnixTimeMilliseconds();
-        var baseline = CohortHealth.From(_order.Skip(_offered).SelectMany(id => samples(id, baselineFrom, nowMs)));
+        var baselineSamples = new List<VitalsSample>();
+        foreach (var id in _order.Skip(_offered)) baselineSamples.AddRange(await samples(id, baselineFrom, nowMs));
+        var updated = CohortHealth.From(updatedSamples);
+        var baseline = CohortHealth.From(baselineSamples);
         var verdict = HealthGate.Judge(updated, baseline, _plan.Thresholds);
         LastVerdict = verdict;
         if (verdict.Outcome == GateOutcome.Breach) Status = RolloutStatus.Halted;
