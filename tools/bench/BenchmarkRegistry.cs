@@ -13,5 +13,6 @@ public static class BenchmarkRegistry
         ["nano"] = Nano.NanoBenchmark.Run,
         ["fleet"] = Fleet.FleetBenchmark.Run,
         ["fleet-cycle"] = Fleet.NodeCycleCost.Run,
+        ["rollout"] = Rollout.RolloutBenchmark.Run,
     };
 }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NodeFirmware.Bench.Tests.Support;
 
 namespace NodeFirmware.Bench.Tests.Energy;
 
@@ -13,7 +13,7 @@ public class WakeToPublishBenchTests
     [Fact]
     public void Energy_prints_the_phases_before_and_after_and_the_summary_line()
     {
-        string output = RunBench("energy", "--board", "firebeetle-esp32");
+        string output = BenchProcess.Run("energy", "--board", "firebeetle-esp32");
         var before = Phases(output, "before");
         var after = Phases(output, "after");
         Match summary = Regex.Match(output, @"^RESULT wake_to_publish board=\S+ before_s=(?<b>[0-9.]+) after_s=(?<a>[0-9.]+) .*energy_ratio=(?<r>[0-9.]+) ", RegexOptions.Multiline);
@@ -43,17 +43,4 @@ public class WakeToPublishBenchTests
     }
 
     private static double Number(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
-
-    private static string RunBench(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench.dll"));
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, stderr);
-        return stdout;
-    }
 }
