@@ -7,7 +7,7 @@ namespace NodeFirmware.Bench.Rollout;
 
 /// <summary>
 /// Health-gated rollout of the good build and the two bad ones (2× battery drain, a reboot every 3 h) over the
-/// receiver's virtual fleet (<see cref="RolloutScenario"/>) in virtual time, its statuses written to and its vitals read
+/// virtual fleet (<see cref="RolloutScenario"/>) in virtual time, its statuses written to and its vitals read
 /// from a SQLite telemetry store: where each stopped, on which signal, after how much fleet time, and the wall time.
 /// </summary>
 public static class RolloutBenchmark

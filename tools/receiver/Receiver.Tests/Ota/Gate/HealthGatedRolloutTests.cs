@@ -1,3 +1,4 @@
+using NodeFirmware.Bench.Rollout;
 using NodeFirmware.Receiver.Ota.Gate;
 using NodeFirmware.Receiver.Storage.Sqlite;
 using NodeFirmware.Receiver.Tests.Support;

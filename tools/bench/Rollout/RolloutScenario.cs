@@ -1,7 +1,8 @@
 using NodeFirmware.Receiver.Decoding;
+using NodeFirmware.Receiver.Ota.Gate;
 using NodeFirmware.Receiver.Storage;
 
-namespace NodeFirmware.Receiver.Ota.Gate;
+namespace NodeFirmware.Bench.Rollout;
 
 /// <summary>How a firmware build behaves in the field: battery drain relative to the old build, and a crash every so often.</summary>
 public sealed record FleetBuild(string Name, double DrainFactor = 1.0, TimeSpan? CrashEvery = null);

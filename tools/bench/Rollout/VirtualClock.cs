@@ -1,4 +1,4 @@
-namespace NodeFirmware.Receiver.Ota.Gate;
+namespace NodeFirmware.Bench.Rollout;
 
 /// <summary>A clock that moves only when told: rollout scenarios run days of fleet time in milliseconds.</summary>
 public sealed class VirtualClock(DateTimeOffset start) : TimeProvider
