@@ -45,6 +45,33 @@ public sealed class NatsClusterConfigTests : IDisposable
     }
 
     [Fact]
+    public void Only_each_identitys_current_unrevoked_key_is_pinned_and_only_for_mqtt()
+    {
+        using var replacedCredential = _pki.Store.IssueDevice(_pki.Ca, "esp32-0000000000e2", keepKey: false);
+        using var currentCredential = _pki.Store.IssueDevice(_pki.Ca, "esp32-0000000000e2", keepKey: false);
+        var (replaced, current) = (replacedCredential.Certificate, currentCredential.Certificate);
+        _pki.Device("esp32-0000000000e3");
+        _pki.Store.RevokeDevice("esp32-0000000000e3");
+        var config = NatsClusterConfig.ForStore(_pki.Store, _dir.Combine("cluster"));
+
+        Assert.Equal(["esp32-0000000000e2"], config.DeviceIds);
+        Assert.Contains(NatsClusterConfig.KeyPin(current), config.PinnedKeys);
+        Assert.DoesNotContain(NatsClusterConfig.KeyPin(replaced), config.PinnedKeys);
+        Assert.Contains(NatsClusterConfig.KeyPin(_pki.Receiver), config.PinnedKeys);
+        Assert.Equal(2, config.PinnedKeys.Count);
+        string conf = config.RenderNode(0);
+        string mqttTls = conf.Split('\n').Single(l => l.Contains("pinned_certs", StringComparison.Ordinal));
+        Assert.StartsWith("  tls {", mqttTls); // the MQTT listener's; the core port admits no user at all
+        Assert.All(conf.Split('\n').Where(l => l.Contains("user: \"CN=", StringComparison.Ordinal)),
+            user => Assert.EndsWith("allowed_connection_types: [\"MQTT\"] }", user));
+        Assert.Throws<BrokerException>(() => new NatsClusterConfig
+        {
+            RunDirectory = config.RunDirectory, CaFile = config.CaFile, CertFile = config.CertFile, KeyFile = config.KeyFile, Nodes = config.Nodes,
+            PinnedKeys = ["not a pin"],
+        }.RenderNode(0));
+    }
+
+    [Fact]
     public void What_it_cannot_express_safely_is_refused()
     {
         var config = NatsClusterConfig.ForStore(_pki.Store, _dir.Combine("cluster"));

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using NodeFirmware.HostCommon.Pki;
 
@@ -10,7 +12,9 @@ namespace NodeFirmware.HostCommon.Broker;
 /// streams replicated to <see cref="Replicas"/> nodes, and every certificate maps to a user (verify_and_map: the
 /// subject "CN=&lt;id&gt;") with the permissions of <see cref="TopicAcl"/>. NATS 2.9 has no per-user pattern like
 /// Mosquitto's %u, so each device issued by the PKI store gets its own user entry: issue a device, then regenerate
-/// and reload (SIGHUP). docs/scaling.md has the why of each value and the limits.
+/// and reload (SIGHUP). nats-server 2.9 reads no CRL, so the MQTT listener pins the public key of each identity's
+/// current, unrevoked certificate (<see cref="PinnedKeys"/>): a replaced or revoked certificate with the same name is
+/// refused at the handshake. docs/scaling.md has the why of each value and the limits.
 /// </summary>
 public sealed class NatsClusterConfig
 {
@@ -28,24 +32,44 @@ public sealed class NatsClusterConfig
     public IReadOnlyList<string> DeviceIds { get; init; } = [];
     public IReadOnlyList<string> ReceiverIdentities { get; init; } = [ServiceIdentity.Receiver];
     public IReadOnlyList<string> ObserverIdentities { get; init; } = [];
+    /// <summary>
+    /// The MQTT listener's pinned_certs: lowercase hex SHA-256 of each admitted certificate's SubjectPublicKeyInfo.
+    /// Empty pins nothing (any certificate of the CA with a configured name gets in); <see cref="ForStore"/> always fills it.
+    /// </summary>
+    public IReadOnlyList<string> PinnedKeys { get; init; } = [];
     /// <summary>The routes' shared secret (hex); written only into the 0600 node configurations.</summary>
     public string RouteSecret { get; init; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
     public int Replicas => Math.Min(3, Nodes.Count);
 
     private string Tls => $"cert_file: \"{CertFile}\", key_file: \"{KeyFile}\", ca_file: \"{CaFile}\", verify_and_map: true, timeout: 5";
 
+    private string Pins => PinnedKeys.Count == 0 ? "" : ", pinned_certs: [" + string.Join(", ", PinnedKeys.Select(p => $"\"{p}\"")) + "]";
+
     public string NodeDirectory(int node) => Path.Combine(RunDirectory, $"node{node}");
     public string NodeConfPath(int node) => Path.Combine(RunDirectory, string.Format(CultureInfo.InvariantCulture, NodeConfFormat, node));
 
-    /// <summary>A cluster on loopback with free ports, for every device and service identity in the PKI store.</summary>
+    /// <summary>
+    /// A cluster on loopback with free ports, for every device and service identity in the PKI store whose current
+    /// certificate is not revoked; each such certificate's key is pinned.
+    /// </summary>
     public static NatsClusterConfig ForStore(PkiStore store, string runDirectory, int nodes = 3)
     {
-        var services = store.ListServices();
+        var revoked = store.LoadRevoked().Select(r => r.SerialHex).ToHashSet(StringComparer.Ordinal);
+        var pins = new List<string>();
+        bool Admit(string certificatePath)
+        {
+            if (!File.Exists(certificatePath)) return false;
+            using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+            if (revoked.Contains(cert.SerialNumber)) return false;
+            pins.Add(KeyPin(cert));
+            return true;
+        }
         var devicesDir = Path.Combine(store.Root, "devices");
         var devices = Directory.Exists(devicesDir)
             ? Directory.GetDirectories(devicesDir).Select(Path.GetFileName).OfType<string>()
-                .Where(id => DeviceIdentity.IsValid(id) && File.Exists(store.DeviceCertificatePath(id))).Order(StringComparer.Ordinal).ToList()
+                .Where(DeviceIdentity.IsValid).Order(StringComparer.Ordinal).Where(id => Admit(store.DeviceCertificatePath(id))).ToList()
             : [];
+        var services = store.ListServices().Where(s => Admit(store.ServiceCertificatePath(s.Name))).ToList();
         return new NatsClusterConfig
         {
             RunDirectory = Path.GetFullPath(runDirectory),
@@ -56,8 +80,13 @@ public sealed class NatsClusterConfig
             DeviceIds = devices,
             ReceiverIdentities = services.Where(s => s.Role == ServiceRole.Receiver).Select(s => s.Name).ToList(),
             ObserverIdentities = services.Where(s => s.Role == ServiceRole.Observer).Select(s => s.Name).ToList(),
+            PinnedKeys = pins,
         };
     }
+
+    /// <summary>nats-server's pin of a certificate: the SHA-256 of its DER SubjectPublicKeyInfo in lowercase hex.</summary>
+    public static string KeyPin(X509Certificate2 certificate) =>
+        Convert.ToHexStringLower(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
 
     public void Validate()
     {
@@ -72,6 +101,9 @@ public sealed class NatsClusterConfig
         if (ReceiverIdentities.Count == 0) throw new BrokerException("at least one receiver identity is needed");
         foreach (var s in ReceiverIdentities.Concat(ObserverIdentities))
             if (!ServiceIdentity.IsValid(s)) throw new BrokerException($"'{s}' is not a service identity");
+        foreach (var pin in PinnedKeys)
+            if (pin.Length != 64 || !pin.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+                throw new BrokerException($"'{pin}' is not a key pin (64 lowercase hex digits of a SHA-256)");
         if (ReceiverIdentities.Intersect(ObserverIdentities).FirstOrDefault() is { } both)
             throw new BrokerException($"'{both}' is listed as a receiver and as an observer; an identity has one role");
     }
@@ -97,7 +129,7 @@ public sealed class NatsClusterConfig
         s.Append("  routes: [ " + string.Join(", ", Nodes.Select(n => $"nats-route://route:{RouteSecret}@127.0.0.1:{I(n.Route)}")) + " ]\n}\n");
         s.Append("mqtt {\n");
         s.Append($"  listen: 127.0.0.1:{I(p.Mqtt)}\n");
-        s.Append($"  tls {{ {Tls} }}\n");
+        s.Append($"  tls {{ {Tls}{Pins} }}\n");
         s.Append($"  stream_replicas: {I(Replicas)}\n");
         // How long a QoS 1 message waits for the subscriber's PUBACK before NATS sends it again.
         s.Append("  ack_wait: \"30s\"\n");
@@ -117,7 +149,8 @@ public sealed class NatsClusterConfig
         var list = topics.ToList();
         string Subjects(string access) => string.Join(", ", list.Where(t => t.Access == access).Select(t => $"\"{ToSubject(t.Topic)}\""));
         s.Append($"    {{ user: \"CN={commonName}\", permissions: {{ publish: {{ allow: [{Subjects("write")}] }}, ");
-        s.Append($"subscribe: {{ allow: [{Subjects("read")}, \"{MqttDeliverySubjects}\"] }} }} }}\n");
+        // MQTT only: the core NATS port has no key pins, so a replaced certificate must not get in there either.
+        s.Append($"subscribe: {{ allow: [{Subjects("read")}, \"{MqttDeliverySubjects}\"] }} }}, allowed_connection_types: [\"MQTT\"] }}\n");
     }
 
     /// <summary>An MQTT topic filter as a NATS subject: / → ., + → *, # → &gt;.</summary>

@@ -78,6 +78,14 @@ public sealed class NatsClusterEndToEndTests(ITestOutputHelper output) : IDispos
         const string victimId = "esp32-71c710000001", attackerId = "esp32-a77ac0000002";
         var victimCert = pki.Device(victimId);
         var attackerCert = pki.Device(attackerId);
+        // A board re-provisioned with a new key, whose old certificate (same name) is still valid under the CA; and a
+        // revoked board. nats-server reads no CRL: the configuration pins current keys and leaves revoked names out.
+        const string reissuedId = "esp32-5e1ace000004", revokedId = "esp32-4e7043000005";
+        using var replacedCredential = pki.Store.IssueDevice(pki.Ca, reissuedId, keepKey: false);
+        using var replaced = replacedCredential.WithPrivateKey();
+        var reissued = pki.Device(reissuedId);
+        var revoked = pki.Device(revokedId);
+        pki.Store.RevokeDevice(revokedId);
         using var cluster = NatsCluster.Start(NatsClusterConfig.ForStore(pki.Store, _dir.File("nats")));
         string Host = "127.0.0.1";
 
@@ -124,9 +132,15 @@ public sealed class NatsClusterEndToEndTests(ITestOutputHelper output) : IDispos
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         // A certificate of the fleet CA issued after the configuration was written is no user yet: refused too.
         var late = pki.Device("esp32-1a7e00000003");
-        foreach (var (name, cert) in new[] { ("another CA's", foreign), ("a self-signed", selfSigned), ("a not yet configured", late) })
+        await using (var current = new DeviceClient(reissuedId, reissued, pki.Trust, Host, cluster.MqttPort(0), persistentSession: false))
+            Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, await current.ConnectForResultAsync());
+        foreach (var (name, id, cert) in new[]
         {
-            await using var intruder = new DeviceClient(victimId, cert, pki.Trust, Host, cluster.MqttPort(0), persistentSession: false);
+            ("another CA's", victimId, foreign), ("a self-signed", victimId, selfSigned), ("a not yet configured", victimId, late),
+            ("a replaced", reissuedId, replaced), ("a revoked", revokedId, revoked),
+        })
+        {
+            await using var intruder = new DeviceClient(id, cert, pki.Trust, Host, cluster.MqttPort(0), persistentSession: false);
             string answer;
             try
             {
