@@ -1,11 +1,11 @@
 using NodeFirmware.Core.Config;
-using NodeFirmware.HostCommon.Pki;
 using NodeFirmware.Receiver.Storage.Sqlite;
 using NodeFirmware.Receiver.Tests.Support;
 using NodeSim.Fleet;
 using NodeSim.Node;
 using NodeSim.Tests.Support;
 using Xunit.Abstractions;
+using TempDirectory = NodeSim.Tests.Support.TempDirectory;
 
 namespace NodeSim.Tests.Fleet;
 
@@ -43,20 +43,6 @@ public class BrokerCrashWindowTests(ITestOutputHelper output)
         Assert.True(result.Lost > 0, "the broker lost nothing: the kill missed its autosave window");
     }
 
-    /// <summary>The receiver as its own process on the SQLite store, with the receiver identity; returns once its ingest is subscribed.</summary>
-    private static async Task<ReceiverProcess> StartReceiverAsync(LocalFleetBroker cloud, string db)
-    {
-        var receiver = await ReceiverProcess.StartAsync(
-        [
-            "--store", "sqlite:" + db, "--broker", $"{cloud.Endpoint.Host}:{cloud.Endpoint.Port}", "--ca", cloud.Pki.CaCertificatePath,
-            "--cert", cloud.Pki.ServiceCertificatePath(ServiceIdentity.Receiver), "--key", cloud.Pki.ServiceKeyPath(ServiceIdentity.Receiver),
-        ]);
-        // The admin token is made at the first start only; a restart reads it back from where the receiver wrote it.
-        string adminToken = (await File.ReadAllTextAsync(db + ".admin-token")).Trim();
-        await receiver.WaitForBrokerAsync(TimeSpan.FromSeconds(60), adminToken);
-        return receiver;
-    }
-
     private sealed record Outcome(long Generated, long Released, long Stored, long Lost, long Resent, long StoredDuringOutage, int SentInWindow);
 
     private async Task<Outcome> RunAsync(int nodes, int ackMilliseconds)
@@ -84,7 +70,7 @@ public class BrokerCrashWindowTests(ITestOutputHelper output)
         }
 
         // 1. Everyone up: the nodes report and the receiver stores (and acknowledges). An observer watches the wire.
-        ReceiverProcess receiver = await StartReceiverAsync(cloud, db);
+        ReceiverProcess receiver = await FleetReceiver.StartAsync(cloud, db);
         var watcher = await TelemetryCollector.StartAsync(cloud.Endpoint, cloud.ObserverIdentity());
         await fleet.RunUntilAsync(start + 46 * Minute);
         await Task.Delay(1500); // the last commits
@@ -111,7 +97,7 @@ public class BrokerCrashWindowTests(ITestOutputHelper output)
 
         // 3. Broker restarted from its last autosave, receiver back; the nodes go on for three hours (back-off, resends).
         cloud.Broker.Restart();
-        receiver = await StartReceiverAsync(cloud, db);
+        receiver = await FleetReceiver.StartAsync(cloud, db);
         await using var watcherAfter = await TelemetryCollector.StartAsync(cloud.Endpoint, cloud.ObserverIdentity());
         await fleet.RunUntilAsync(start + 4 * 60 * Minute);
         await watcherAfter.SettleAsync();

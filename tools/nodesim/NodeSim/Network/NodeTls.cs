@@ -38,17 +38,25 @@ public sealed class NodeTls : IMqttClientStreamProvider
         };
     }
 
+    /// <summary>
+    /// How long the last successful <see cref="ConnectAsync"/> took on this host, TCP connect and TLS handshake; zero
+    /// before one succeeded. The node's connects are one at a time, so one field is enough.
+    /// </summary>
+    public TimeSpan LastHandshake { get; private set; }
+
     /// <summary>TCP to the broker (the resolved address if the node's network gave one) and a full TLS handshake.</summary>
     public async Task<Stream> ConnectAsync(CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             await socket.ConnectAsync(_broker.DialHost, _broker.Port, ct);
             var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
             try
             {
                 await tls.AuthenticateAsClientAsync(_options, ct);
+                LastHandshake = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 return tls;
             }
             catch

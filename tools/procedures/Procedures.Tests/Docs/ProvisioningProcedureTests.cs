@@ -109,10 +109,25 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
         Has($"id=\"device-title\">{Device}<", dom, "the board as the charted device");
         Assert.All(page.Charts!, c => Assert.True(c.Pixels > 0, $"the {c.Area} chart shows no readings ({FleetPageCharts.Describe(page.Charts!)})"));
 
+        // The device page's history (vitals.js from GET .../history): both versions newest first, the rollback of 1.1.0.
+        string versions = Section(dom, "id=\"versions\"");
+        int v2 = versions.IndexOf("<td>2.0.0</td>", StringComparison.Ordinal), v1 = versions.IndexOf("<td>1.0.0</td>", StringComparison.Ordinal);
+        Assert.True(v2 >= 0 && v1 > v2, "the firmware versions are not 2.0.0 then 1.0.0:\n" + versions);
+        Has("1.1.0 (greenhouse-3 1.1.0), runs 1.0.0", Section(dom, "id=\"events\""), "the rollback among the board's events");
+        Has(">rollback</td>", Section(dom, "id=\"events\""), "the rollback event");
+        Has("id=\"battery-box\" class=\"panel\">", dom, "the battery and drain panel shown");
+
         Has("id=\"campaigns-box\">", dom, "the campaign list shown");
         string update = CampaignRow(dom, "greenhouse-3 2.0.0"), crash = CampaignRow(dom, "greenhouse-3 1.1.0");
         foreach (string cell in new[] { "<td>2.0.0</td>", ">completed</span>", "<td>1 / 0 / 1</td>" }) Has(cell, update, "the update's campaign completed");
         foreach (string cell in new[] { "<td>1.1.0</td>", ">halted</span>", "<td>0 / 1 / 1</td>" }) Has(cell, crash, "the crashing build's campaign halted, its board rolled back");
+    }
+
+    /// <summary>The DOM from the element that has <paramref name="attribute"/> to the end of its table, or "" when it is not there.</summary>
+    private static string Section(string dom, string attribute)
+    {
+        int at = dom.IndexOf(attribute, StringComparison.Ordinal);
+        return at < 0 ? "" : dom[at..dom.IndexOf("</table>", at, StringComparison.Ordinal)];
     }
 
     /// <summary>The cells after a campaign's name in the page's campaign table, or "" when it is not there.</summary>

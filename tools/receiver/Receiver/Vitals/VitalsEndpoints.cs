@@ -1,6 +1,7 @@
 using NodeFirmware.Receiver.Access;
 using NodeFirmware.Receiver.Api;
 using NodeFirmware.Receiver.Decoding;
+using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Vitals;
@@ -12,11 +13,32 @@ public static class VitalsEndpoints
     public const int MaxFleetSamples = 200_000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(7);
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(92);
+    public const int MaxHistoryEntries = 500;
+    public const int DefaultHistoryEntries = 100;
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/devices/{id}/vitals", GetDeviceVitals).Allow(Permission.Read);
         app.MapGet("/api/vitals/firmware", GetFirmwareVitals).Allow(Permission.Read);
+        app.MapGet("/api/devices/{id}/history", GetDeviceHistory).Allow(Permission.Read);
+    }
+
+    /// <summary>
+    /// The device's firmware runs, campaigns and boot/rollback events (<see cref="DeviceHistory"/>) over [from, to) (default
+    /// the longest window, 92 days), each list newest first and at most <c>limit</c> long.
+    /// </summary>
+    private static async Task<IResult> GetDeviceHistory(string id, long? from, long? to, int? limit, ITelemetryStore store, CampaignEngine engine,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.GetDeviceAsync(id, ct) is null) return Results.NotFound(new ApiError($"no device '{DeviceIds.Printable(id)}'"));
+        if (Window(from, to, clock, out long f, out long t, MaxWindow) is { } error)
+            return Results.BadRequest(new ApiError(error));
+        int n = limit ?? DefaultHistoryEntries;
+        if (n is < 1 or > MaxHistoryEntries) return Results.BadRequest(new ApiError($"limit must be 1..{MaxHistoryEntries}"));
+        var samples = await store.QueryVitalsAsync(id, f * 1000, t * 1000, MaxFleetSamples + 1, ct);
+        if (samples.Count > MaxFleetSamples)
+            return Results.BadRequest(new ApiError($"more than {MaxFleetSamples} status samples in the window: narrow it"));
+        return Results.Ok(DeviceHistory.From(id, f, t, samples, await engine.ListAsync(ct), n));
     }
 
     /// <summary>One device's samples in [from, to) (Unix seconds; default the last 7 days), oldest first, with its drain and health.</summary>
@@ -42,10 +64,10 @@ public static class VitalsEndpoints
         return Results.Ok(new FirmwareVitalsResponse(f, t, rows));
     }
 
-    private static string? Window(long? from, long? to, TimeProvider clock, out long f, out long t)
+    private static string? Window(long? from, long? to, TimeProvider clock, out long f, out long t, TimeSpan? defaultWindow = null)
     {
         t = to ?? clock.GetUtcNow().ToUnixTimeSeconds() + 1;
-        f = from ?? t - (long)DefaultWindow.TotalSeconds;
+        f = from ?? t - (long)(defaultWindow ?? DefaultWindow).TotalSeconds;
         if (f < 0 || t < 0) return "from and to are Unix seconds and cannot be negative";
         if (f >= t) return $"from ({f}) must be before to ({t})";
         if (t - f > MaxWindow.TotalSeconds) return $"the window is {(t - f) / 86400} days; at most {MaxWindow.TotalDays:0}";

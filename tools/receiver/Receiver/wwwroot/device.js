@@ -1,9 +1,10 @@
 // The device page: facts from GET /api/devices/{id}, a chart per channel (GET .../telemetry), then panels. Each panel is
 // { id, title, load(deviceId) -> rows or null }: a new kind of device data is one more entry in PANELS and a
-// <div class="panel"> in index.html.
+// <div class="panel"> in index.html. The vitals, firmware and event panels are vitals.js's.
 import { getJson } from './api.js';
 import { row, cell, ago } from './dom.js';
 import { drawChart, chartsAvailable } from './chart.js';
+import { refreshVitals } from './vitals.js';
 
 // Channel name -> how to show it: the API gives values in the batch's SenML unit.
 const CHANNELS = {
@@ -27,34 +28,7 @@ const commandsPanel = {
   },
 };
 
-// Firmware history: the device in each campaign (newest first) - what it was offered, how it ended, what it reported
-// running afterwards (a rollback shows as rolledback with the version it is back on).
-const MAX_CAMPAIGNS = 10;
-const firmwarePanel = {
-  id: 'firmware',
-  async load(id) {
-    const campaigns = (await getJson('/api/campaigns?limit=' + MAX_CAMPAIGNS));
-    const rows = [];
-    for (const c of campaigns) {
-      if (c.counts.total === 0) continue;
-      const full = await getJson('/api/campaigns/' + encodeURIComponent(c.id));
-      const d = (full.devices || []).find(x => x.deviceId === id);
-      if (!d) continue;
-      rows.push(row([c.targetVersion, campaignLink(c), cell(d.state, 'ota-' + d.state), d.reportedFirmware || '–',
-        d.finishedAt ? ago(d.finishedAt) : (d.offeredAt ? 'offered ' + ago(d.offeredAt) : '–'), d.reason || ''], 'firmware-entry'));
-    }
-    return rows;
-  },
-};
-
-const PANELS = [commandsPanel, firmwarePanel];
-
-function campaignLink(c) {
-  const td = document.createElement('td');
-  const a = Object.assign(document.createElement('a'), { href: '#campaign=' + encodeURIComponent(c.id), textContent: c.name || c.id });
-  td.appendChild(a);
-  return td;
-}
+const PANELS = [commandsPanel];
 
 function showFacts(d) {
   const facts = [
@@ -75,7 +49,7 @@ async function refreshCharts(id) {
   document.getElementById('charts-missing').hidden = chartsAvailable();
   if (!chartsAvailable()) return;
   if (!id) { figures.forEach(f => drawChart(f, [], 0, 1, '')); return; }
-  const span = Number(document.getElementById('range').value);
+  const span = rangeSeconds();
   const to = Math.floor(Date.now() / 1000) + 60;
   const data = await getJson(`/api/devices/${encodeURIComponent(id)}/telemetry?from=${to - span}&to=${to}`);
   figures.forEach(f => {
@@ -108,8 +82,14 @@ export async function showDevice(id) {
   else document.getElementById('device-facts').replaceChildren();
   await refreshCharts(id);
   await refreshPanels(id);
+  await refreshVitals(id, rangeSeconds());
 }
 
-export function redrawCharts(id) {
-  return refreshCharts(id);
+export async function redrawCharts(id) {
+  await refreshCharts(id);
+  await refreshVitals(id, rangeSeconds());
+}
+
+function rangeSeconds() {
+  return Number(document.getElementById('range').value);
 }
