@@ -1,6 +1,5 @@
 using NodeFirmware.Core.Ota;
 using NodeFirmware.Receiver.Ota;
-using NodeFirmware.Receiver.Tests.Support;
 
 namespace NodeFirmware.Receiver.Tests.Ota;
 
@@ -8,35 +7,28 @@ namespace NodeFirmware.Receiver.Tests.Ota;
 /// Rollback on halt in the engine: what a campaign created with <c>rollback</c> offers back when it halts, to whom, what is
 /// refused at creation, and that a restart neither loses nor repeats the rollback.
 /// </summary>
-public class CampaignRollbackTests
+public partial class CampaignEngineTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly FixedTimeProvider _time = new(T0);
-    private readonly RecordingPublisher _wire = new();
-    private readonly InMemoryCampaignStore _store = new();
     private static readonly byte[] Previous = OtaTestPackages.Make("1.0.0");
 
-    private CampaignEngine Engine(ICampaignStore? store = null) => new(store ?? _store, _wire, _time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
-
-    private static List<CohortDevice> Fleet(int n) =>
-        Enumerable.Range(0, n).Select(i => new CohortDevice($"esp32-{0xa00 + i:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
+    private CampaignEngine Engine(ICampaignStore store) => new(store, _wire, _time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
 
     /// <summary>What `nodectl firmware authorize-downgrade --package app-1.0.0.nfw --from-version 2.0.0` signs.</summary>
     private static byte[] FromNewVersion(byte[] package, long counter = 7) =>
         OtaTestPackages.Authorization(package, [], counter, a => a.FromVersions = [FirmwareVersion.Parse("2.0.0")]);
 
-    private static CampaignRequest Request(CampaignRollbackRequest? rollback) => new()
-    {
-        Package = OtaTestPackages.Make("2.0.0"),
-        Cohort = new CohortFilter(OtaTestPackages.Board, "1.0.0"),
-        CanaryPercent = 25, // 5 of 20
-        SuccessThreshold = 0.8, // one failure allowed
-        Window = TimeSpan.FromHours(1),
-        Rollback = rollback,
-    };
+    /// <summary>2.0.0 to 20 devices on 1.0.0: a canary of 5, one failure allowed.</summary>
+    private static CampaignRequest Request(CampaignRollbackRequest? rollback) => Request(canary: 25, threshold: 0.8) with { Rollback = rollback };
 
     private static CampaignRollbackRequest Rollback(byte[]? package = null, byte[]? authorization = null) =>
         new(Package: package ?? Previous, DowngradeAuthorization: authorization ?? FromNewVersion(package ?? Previous));
+
+    /// <summary>A new campaign and its canary devices in id order.</summary>
+    private static async Task<(Campaign, List<string>)> CreateAsync(CampaignEngine engine, CampaignRollbackRequest? rollback)
+    {
+        var c = await engine.CreateAsync(Request(rollback), Fleet(20));
+        return (c, c.InWave(CampaignEngine.CanaryWave).Select(d => d.DeviceId).Order().ToList());
+    }
 
     private string? OfferedCampaign(string device) =>
         _wire.Retained.TryGetValue(OtaTopics.Offer(device), out var offer) ? OtaMessages.DecodeOffer(offer).CampaignId : null;
@@ -45,8 +37,7 @@ public class CampaignRollbackTests
     public async Task A_halt_offers_the_previous_version_with_its_authorization_to_exactly_the_devices_that_updated()
     {
         var engine = Engine();
-        var c = await engine.CreateAsync(Request(Rollback()), Fleet(20));
-        var canary = c.InWave(CampaignEngine.CanaryWave).Select(d => d.DeviceId).Order().ToList();
+        var (c, canary) = await CreateAsync(engine, Rollback());
         await engine.Result(canary[0], c.Id, true, "2.0.0");
         Assert.Null(OfferedCampaign(canary[0])); // armed, not used while the campaign runs
         Assert.Null((await engine.GetAsync(c.Id))!.RollbackProgress);
@@ -96,8 +87,7 @@ public class CampaignRollbackTests
     public async Task A_campaign_without_rollback_halts_and_offers_nothing_back()
     {
         var engine = Engine();
-        var c = await engine.CreateAsync(Request(null), Fleet(20));
-        var canary = c.InWave(CampaignEngine.CanaryWave).Select(d => d.DeviceId).ToList();
+        var (c, canary) = await CreateAsync(engine, null);
         await engine.Result(canary[0], c.Id, true, "2.0.0");
         await engine.Result(canary[1], c.Id, false, "1.0.0", "x: y");
         await engine.Result(canary[2], c.Id, false, "1.0.0", "x: y");
@@ -146,8 +136,7 @@ public class CampaignRollbackTests
     public async Task A_restart_after_the_halt_catches_up_on_a_rollback_it_did_not_store_or_offer_and_never_makes_a_second()
     {
         var engine = Engine();
-        var c = await engine.CreateAsync(Request(Rollback()), Fleet(20));
-        var canary = c.InWave(CampaignEngine.CanaryWave).Select(d => d.DeviceId).Order().ToList();
+        var (c, canary) = await CreateAsync(engine, Rollback());
         await engine.Result(canary[0], c.Id, true, "2.0.0");
         await engine.Result(canary[1], c.Id, true, "2.0.0");
         await engine.Result(canary[2], c.Id, false, "1.0.0", "x: y");
@@ -190,11 +179,9 @@ public class CampaignRollbackTests
     public async Task A_stored_rollback_the_release_key_does_not_verify_makes_its_campaign_untrusted_and_offers_nothing()
     {
         var engine = Engine();
-        var c = await engine.CreateAsync(Request(Rollback()), Fleet(20));
-        var canary = c.InWave(CampaignEngine.CanaryWave).Select(d => d.DeviceId).Order().ToList();
+        var (c, canary) = await CreateAsync(engine, Rollback());
         await engine.Result(canary[0], c.Id, true, "2.0.0");
         var stored = (await _store.LoadAllAsync()).Single();
-        stored.State = CampaignState.Halted;
         var planted = new Campaign
         {
             Id = stored.Id, Name = stored.Name, TargetVersion = stored.TargetVersion, Cohort = stored.Cohort, CanaryPercent = stored.CanaryPercent,
