@@ -84,6 +84,43 @@ public partial class CampaignEngineTests
     }
 
     [Fact]
+    public async Task A_paused_rollback_takes_devices_that_update_later_and_offers_them_when_resumed()
+    {
+        var engine = Engine();
+        var (c, canary) = await CreateAsync(engine, Rollback());
+        await engine.Result(canary[0], c.Id, true, "2.0.0");
+        await engine.Result(canary[1], c.Id, false, "1.0.0", "x: y");
+        await engine.Result(canary[2], c.Id, false, "1.0.0", "x: y");
+        string rollbackId = RollbackPlan.CampaignId(c.Id);
+        Assert.Equal(0, (await engine.PauseAsync(rollbackId)).CanaryPercent);
+        await engine.Result(canary[3], c.Id, true, "2.0.0");
+        Assert.Equal(DeviceOtaState.Waiting, (await engine.GetAsync(rollbackId))!.Devices[canary[3]].State);
+        Assert.Null(OfferedCampaign(canary[3]));
+        Assert.Equal(CampaignState.Rolling, (await engine.ResumeAsync(rollbackId)).State);
+        Assert.Equal(rollbackId, OfferedCampaign(canary[3]));
+    }
+
+    [Fact]
+    public async Task A_rollback_whose_authorization_expired_before_the_halt_is_shown_halted_and_not_offered()
+    {
+        var engine = Engine();
+        byte[] expiring = OtaTestPackages.Authorization(Previous, [], 7, a =>
+        {
+            a.FromVersions = [FirmwareVersion.Parse("2.0.0")];
+            a.ExpiresUnixTime = T0.AddHours(1).ToUnixTimeSeconds();
+        });
+        var (c, canary) = await CreateAsync(engine, Rollback(authorization: expiring));
+        await engine.Result(canary[0], c.Id, true, "2.0.0");
+        _time.Now = T0.AddHours(2);
+        await engine.Result(canary[1], c.Id, false, "1.0.0", "x: y");
+        await engine.Result(canary[2], c.Id, false, "1.0.0", "x: y");
+        var rollback = (await engine.GetAsync(c.Id))!.RollbackProgress!;
+        Assert.Equal(CampaignState.Halted, rollback.State);
+        Assert.Contains("expired", rollback.StateReason);
+        Assert.Null(OfferedCampaign(canary[0]));
+    }
+
+    [Fact]
     public async Task A_campaign_without_rollback_halts_and_offers_nothing_back()
     {
         var engine = Engine();

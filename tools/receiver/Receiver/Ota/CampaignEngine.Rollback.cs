@@ -98,7 +98,7 @@ public sealed partial class CampaignEngine
     }
 
     /// <summary>
-    /// Offered all at once (the halted campaign's canary was the test), and never halted by failures: each device that does not
+    /// Offered all at once, and never halted by failures: each device that does not
     /// go back is shown with its reason, and it completes when every device finished.
     /// </summary>
     private Campaign NewRollbackCampaign(string id, Campaign halted, RollbackPlan plan)
@@ -113,7 +113,7 @@ public sealed partial class CampaignEngine
             Name = $"rollback of {halted.Id} to {package.Version}",
             TargetVersion = package.Version,
             Cohort = halted.Cohort,
-            CanaryPercent = 100,
+            CanaryPercent = 0, // no canary: the halted campaign's was the test
             SuccessThreshold = 0,
             Window = halted.Window,
             DowngradeAuthorization = plan.DowngradeAuthorization,
@@ -140,6 +140,13 @@ public sealed partial class CampaignEngine
         c.Rollback is not null && _campaigns.TryGetValue(RollbackPlan.CampaignId(c.Id), out var r)
             ? new RollbackProgress(r.Id, r.State, r.StateReason, r.Counts())
             : null;
+
+    /// <summary>A resumed rollback campaign offers the devices added while it was paused.</summary>
+    private async Task ResumeRollbackAsync(Campaign c, CancellationToken ct)
+    {
+        if (RollbackPlan.ParentOf(c.Id) is { } parent && _campaigns.TryGetValue(parent, out var halted) && halted.State == CampaignState.Halted)
+            await OfferRollbackAsync(halted, ct);
+    }
 
     /// <summary>A halted campaign whose devices were offered the rollback is not rolled out again.</summary>
     private void RefuseResumeAfterRollback(Campaign c)

@@ -271,6 +271,7 @@ public sealed partial class CampaignEngine
                     // The rest wave is offered all at once when rolling starts, so an offered rest device means it had.
                     bool wasRolling = c.InWave(RestWave).Any(d => d.State != DeviceOtaState.Waiting);
                     await SetStateAsync(c, wasRolling ? CampaignState.Rolling : CampaignState.Canary, "resumed", ct);
+                    await ResumeRollbackAsync(c, ct);
                     await EvaluateAsync(c, ct);
                     break;
                 case CampaignState.Halted:
