@@ -33,6 +33,9 @@ public sealed record CampaignCreateRequest(
         if (packagePath is not null) (package, describes) = ReadPackage(packagePath);
         byte[]? authorization = authorizationPath is null ? null : ReadBounded(authorizationPath, MaxAuthorizationBytes, "downgrade authorization");
         var rollback = BuildRollback(rollbackPackagePath, rollbackVersion, rollbackAuthorizationPath, ref describes);
+        if ((package?.Length ?? 0) + (rollback?.Package?.Length ?? 0) > MaxPackageBytes)
+            throw new ArgumentException($"the package and the rollback package together are over {MaxPackageBytes} bytes, more than the receiver takes in one request; " +
+                "name one of them by version from the receiver's firmware repository (--version, --rollback-version)");
         var tagList = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (new CampaignCreateRequest(name, version, package, board, firmware, tagList.Length > 0 ? tagList : null, canaryPercent, successThreshold,
             windowSeconds, authorization, chunkSize, !draft, rollback), describes);
