@@ -163,6 +163,27 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
         Assert.Equal(0, await telemetry.CountReadingsAsync());
     }
 
+    [Fact]
+    public async Task A_database_from_before_rollbacks_gets_their_table_on_migrate_and_keeps_its_campaigns()
+    {
+        string path = Path.Combine(_dir, "older.db");
+        await using var store = new SqliteCampaignStore(path);
+        await store.MigrateAsync();
+        var engine = new CampaignEngine(store, new RecordingPublisher(), new FixedTimeProvider(T0)) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+        string id = (await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0") },
+            [new CohortDevice("esp32-000000000301", OtaTestPackages.Board, "1.0.0", [])])).Id;
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path))
+        {
+            await db.OpenAsync();
+            await using var drop = db.CreateCommand();
+            drop.CommandText = "DROP TABLE campaign_rollbacks"; // as a receiver before rollbacks left it
+            await drop.ExecuteNonQueryAsync();
+        }
+        await store.MigrateAsync();
+        var loaded = Assert.Single(await store.LoadAllAsync());
+        Assert.Equal((id, (RollbackPlan?)null), (loaded.Id, loaded.Rollback));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
