@@ -12,7 +12,8 @@ namespace NodeFirmware.Receiver.Ota;
 /// the success threshold allows halt the campaign: no further wave is offered, devices already offered finish.
 /// A failure is a result with ok = false, a device that reports another version than the target after its trial
 /// (rolled back), or no result within the window. Every change is written to the store before it takes effect
-/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped.
+/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped. A halted campaign created with
+/// a rollback offers it back to its updated devices (CampaignEngine.Rollback.cs).
 /// </summary>
 public sealed partial class CampaignEngine
 {
