@@ -109,6 +109,34 @@ public sealed class CampaignCommandTests(CampaignReceiver cloud) : IClassFixture
     }
 
     [Fact]
+    public void A_rollback_goes_with_the_campaign_and_one_whose_authorization_does_not_name_the_cohort_is_refused_with_the_receivers_reason()
+    {
+        var devices = cloud.Register(2, "rollback");
+        var (previous, authorization) = cloud.Downgrade("1.4.0", 8, [.. devices]);
+        var (exit, created, err) = cloud.CampaignJson(cloud.Operator, "create", "--package", cloud.Package, "--tags", "rollback", "--canary-percent", "100",
+            "--rollback-package", previous, "--rollback-authorization", authorization);
+        Assert.True(exit == 0, err);
+        Assert.Contains("rollback if it halts: " + previous + ": version 1.4.0", err);
+        var rollback = created.GetProperty("campaign").GetProperty("rollback");
+        Assert.Equal(("1.4.0", 8L, false), (rollback.GetProperty("version").GetString(), rollback.GetProperty("downgradeCounter").GetInt64(),
+            rollback.TryGetProperty("campaignId", out _))); // not started: left out
+        var (sexit, status, _) = cloud.Campaign(cloud.Viewer, "status", created.GetProperty("campaign").GetProperty("id").GetString()!);
+        Assert.Equal(0, sexit);
+        Assert.Contains("rollback      1.4.0 (counter 8): offered to the updated devices if it halts", status);
+
+        // signed for one of the two devices only: the receiver refuses and says so
+        var (narrowPackage, narrow) = cloud.Downgrade("1.4.1", 9, devices[0]);
+        var (refused, refusal, _) = cloud.CampaignJson(cloud.Operator, "create", "--package", cloud.Package, "--tags", "rollback",
+            "--rollback-package", narrowPackage, "--rollback-authorization", narrow);
+        Assert.Equal((CampaignCommand.RefusedExitCode, 400), (refused, refusal.GetProperty("httpStatus").GetInt32()));
+        Assert.Contains("rollback: the downgrade authorization does not name 1 cohort device(s) running 2.0.0", refusal.GetProperty("error").GetString());
+        // half a rollback never leaves nodectl
+        var (half, _, halfErr) = cloud.Campaign(cloud.Operator, "create", "--package", cloud.Package, "--rollback-authorization", authorization);
+        Assert.Equal(CampaignCommand.RefusedExitCode, half);
+        Assert.Contains("a rollback needs exactly one of --rollback-package or --rollback-version", halfErr);
+    }
+
+    [Fact]
     public void A_package_signed_by_another_key_is_refused_with_the_receivers_reason_and_nothing_is_stored()
     {
         cloud.Register(2, "stranger");

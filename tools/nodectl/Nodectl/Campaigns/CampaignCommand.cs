@@ -62,19 +62,24 @@ public static class CampaignCommand
         var threshold = new Option<double?>("--success-threshold") { Description = "share of a wave that must succeed, [0, 1]; more failures halt the campaign (default 0.9)" };
         var window = new Option<int?>("--window-seconds") { Description = "time an offered device has to report its result before it counts as failed (default 86400)" };
         var authorization = new Option<string?>("--downgrade-authorization") { Description = "for a downgrade: the .nfa file from 'nodectl firmware authorize-downgrade'" };
+        var rollbackPackage = new Option<string?>("--rollback-package") { Description = "if the campaign halts: offer this signed package (the previous version) back to the devices that updated" };
+        var rollbackVersion = new Option<string?>("--rollback-version") { Description = "instead of --rollback-package: a version the receiver's firmware repository holds" };
+        var rollbackAuthorization = new Option<string?>("--rollback-authorization") { Description = "with a rollback: the .nfa 'nodectl firmware authorize-downgrade' signed for its package" };
         var chunkSize = new Option<int?>("--chunk-size") { Description = "largest chunk the campaign serves, bytes (default 4096)" };
         var draft = new Option<bool>("--draft") { Description = "create it as a draft; 'nodectl campaign resume' starts it" };
         var receiver = new ReceiverOptions();
         var command = new Command("create", "create a campaign from a signed firmware package and start its canary wave")
         {
-            package, version, name, board, firmware, tags, canary, threshold, window, authorization, chunkSize, draft,
+            package, version, name, board, firmware, tags, canary, threshold, window, authorization, rollbackPackage, rollbackVersion, rollbackAuthorization,
+            chunkSize, draft,
         };
         receiver.AddTo(command);
         command.SetAction(result => Run(result, receiver, environment, "create", TimeSpan.FromSeconds(120), (client, text) =>
         {
             var (request, describes) = CampaignCreateRequest.Build(result.GetValue(package), result.GetValue(version), result.GetValue(name),
                 result.GetValue(board), result.GetValue(firmware), result.GetValue(tags), result.GetValue(canary), result.GetValue(threshold),
-                result.GetValue(window), result.GetValue(authorization), result.GetValue(chunkSize), result.GetValue(draft));
+                result.GetValue(window), result.GetValue(authorization), result.GetValue(chunkSize), result.GetValue(draft),
+                result.GetValue(rollbackPackage), result.GetValue(rollbackVersion), result.GetValue(rollbackAuthorization));
             text.WriteLine($"creating a campaign on {client.Name} with {describes}");
             return client.Send(HttpMethod.Post, "api/campaigns", request);
         }, (report, body) => report.Campaign = CampaignInfo.Parse(body)));

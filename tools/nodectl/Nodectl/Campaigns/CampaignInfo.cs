@@ -8,6 +8,9 @@ public sealed record CampaignCounts(int Total, int Waiting, int InFlight, int Su
 /// <summary>Which devices a campaign targets (all given conditions hold).</summary>
 public sealed record CampaignCohort(string? Board, string? Firmware, IReadOnlyList<string>? Tags);
 
+/// <summary>What a campaign offers back if it halts; the rollback campaign's id, state and counts once it started.</summary>
+public sealed record CampaignRollbackInfo(string Version, long DowngradeCounter, string? CampaignId, string? State, string? StateReason, CampaignCounts? Counts);
+
 /// <summary>One device of a campaign: its wave (canary or rest), state and download progress.</summary>
 public sealed record CampaignDeviceInfo(
     string DeviceId, string Wave, string State, double Percent, long Done, long Total, string? Reason, string? ReportedFirmware,
@@ -20,7 +23,8 @@ public sealed record CampaignDeviceInfo(
 public sealed record CampaignInfo(
     string Id, string Name, string TargetVersion, string State, string? StateReason, string? TrustProblem, CampaignCohort Cohort,
     double CanaryPercent, double SuccessThreshold, int WindowSeconds, bool Downgrade, long? DowngradeCounter, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt, CampaignCounts Counts, CampaignCounts Canary, IReadOnlyList<CampaignDeviceInfo>? Devices)
+    DateTimeOffset UpdatedAt, CampaignCounts Counts, CampaignCounts Canary, IReadOnlyList<CampaignDeviceInfo>? Devices,
+    CampaignRollbackInfo? Rollback = null, string? RollbackOf = null)
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 

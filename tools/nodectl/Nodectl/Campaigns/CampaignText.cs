@@ -14,6 +14,10 @@ public static class CampaignText
         if (c.StateReason is { } reason) o.WriteLine($"  reason        {reason}");
         if (c.TrustProblem is { } trust) o.WriteLine($"  NOT SERVED    {trust}");
         o.WriteLine($"  target        {c.TargetVersion}{(c.Downgrade ? $" (downgrade, counter {c.DowngradeCounter})" : "")}");
+        if (c.RollbackOf is { } of) o.WriteLine($"  rollback of   {of}");
+        if (c.Rollback is { } r)
+            o.WriteLine($"  rollback      {r.Version} (counter {r.DowngradeCounter}): " +
+                (r.CampaignId is null ? "offered to the updated devices if it halts" : $"campaign {r.CampaignId} {r.State}, {Counts(r.Counts!)}"));
         o.WriteLine($"  cohort        {Cohort(c.Cohort)}");
         o.WriteLine($"  rules         canary {Number(c.CanaryPercent)} %, success threshold {Number(c.SuccessThreshold)}, window {c.WindowSeconds} s");
         o.WriteLine($"  devices       {Counts(c.Counts)}");

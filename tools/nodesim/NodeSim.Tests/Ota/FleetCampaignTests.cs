@@ -32,27 +32,10 @@ public class FleetCampaignTests(ITestOutputHelper output)
         byte[] v1 = firmware.Package("1.0.0"), v2 = firmware.Package("2.0.0"), v3 = firmware.Package("3.0.0", v3Behaviour);
 
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 24 * 3600_000L;
-        await using var fleet = new VirtualFleet(start);
-        var config = new DeviceConfig { SampleIntervalSeconds = 60, ReportIntervalSeconds = 120 };
-        var random = new Random(5);
-        for (int i = 0; i < Nodes; i++)
-        {
-            string id = $"esp32-00000b0c{i:x4}";
-            fleet.Add(new VirtualNodeOptions
-            {
-                DeviceId = id, Certificate = cloud.IssueDevice(id), Broker = cloud.Endpoint, PowerProfile = TestProfiles.FireBeetle(),
-                Defaults = config, Seed = i + 1, Ota = firmware.Ota(v1), ListenRealTimeShare = 0.02,
-            }, firstWakeDelayMillis: random.Next(60_000));
-        }
-
+        await using var fleet = NewFleet(cloud, firmware, v1, start, Nodes, "0b0c");
         var log = new TestOutputLogger(output, Microsoft.Extensions.Logging.LogLevel.Information);
         await using var link = new MqttCampaignLink(log);
-        var engine = new CampaignEngine(new InMemoryCampaignStore(), link, new FleetTimeProvider(fleet.Clock), log: log)
-        {
-            RepeatOfferAfter = TimeSpan.FromMinutes(4),
-            ReleasePublicKey = firmware.PublicKey, // checks nodectl's signatures before offering, as the devices will
-        };
-        await link.ConnectAsync(cloud.Broker.Host, cloud.Broker.Port, cloud.Endpoint.FleetCa, cloud.ReceiverIdentity(), "receiver-ota-test", engine);
+        var engine = await ConnectEngineAsync(cloud, firmware, fleet, link, log);
         await fleet.RunUntilAsync(start + Minute);
         Assert.All(fleet.Nodes, n => Assert.Equal("1.0.0", n.FirmwareVersion));
 
@@ -112,6 +95,119 @@ public class FleetCampaignTests(ITestOutputHelper output)
             // The Loader gives a trial image TrialAttempts (3) boots; observed between fleet steps, one wake of slack.
             Assert.All(trialBoot, kv => Assert.InRange(backBoot[kv.Key] - kv.Value, 1, 3 + 1));
         }
+    }
+
+    /// <summary>
+    /// Issue 14: a 1.0.0 → 1.1.0 campaign over 8 nodes, 3 of them with their sensor unplugged, so 1.1.0 never confirms itself
+    /// there and the Loader takes them back; the failures halt the campaign. With rollback configured (1.0.0 and its
+    /// release-signed authorization) the 5 nodes that updated are offered 1.0.0 and install it through the real offer, signature,
+    /// authorization and trial path; without it they stay on 1.1.0 and nothing else is offered. The receiver restarts (a new
+    /// engine over the same SQLite database and MQTT session) right after the halt: the rollback is neither lost nor made twice.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_campaign_halted_by_failures_takes_its_updated_nodes_back_to_the_previous_version_only_when_it_has_rollback(bool withRollback)
+    {
+        const int nodes = 8, unplugged = 3;
+        using var dir = new TempDirectory();
+        using var cloud = LocalFleetBroker.Start(dir.Path, "rollback fleet passphrase", kdfIterations: 100_000);
+        using var firmware = new TestFirmware();
+        byte[] v1 = firmware.Package("1.0.0"), v11 = firmware.Package("1.1.0");
+        long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 24 * 3600_000L;
+        await using var fleet = NewFleet(cloud, firmware, v1, start, nodes, withRollback ? "0b0d" : "0b0e");
+        for (int i = 0; i < unplugged; i++) fleet.Nodes[i].SensorConnected = false;
+        var log = new TestOutputLogger(output, Microsoft.Extensions.Logging.LogLevel.Information);
+        await using var store = new SqliteCampaignStore(Path.Combine(dir.Path, "campaigns.db"));
+        await store.MigrateAsync();
+        var link = new MqttCampaignLink(log);
+        try
+        {
+            var engine = await ConnectEngineAsync(cloud, firmware, fleet, link, log, store);
+            await fleet.RunUntilAsync(start + Minute);
+
+            var ids = fleet.Nodes.Select(n => n.DeviceId).ToArray();
+            var request = Request(v11, "1.0.0") with
+            {
+                CanaryPercent = 100, SuccessThreshold = 0.9, // 8 devices: no failure allowed
+                Rollback = withRollback ? new CampaignRollbackRequest(Package: v1, DowngradeAuthorization: firmware.AuthorizeDowngrade(v1, ids, counter: 1)) : null,
+            };
+            var campaign = await engine.CreateAsync(request, Cohort(fleet));
+            string rollbackId = RollbackPlan.CampaignId(campaign.Id);
+            await RunUntilAsync(fleet, engine, link, campaign.Id, c => c.State == CampaignState.Halted, limitMinutes: 60);
+            // The receiver restarts as the halt takes effect: a new engine over the same database and MQTT session.
+            await link.DisposeAsync();
+            link = new MqttCampaignLink(log);
+            engine = await ConnectEngineAsync(cloud, firmware, fleet, link, log, store);
+            var halted = await RunUntilAsync(fleet, engine, link, campaign.Id, c => c.State == CampaignState.Halted && c.Devices.Values.All(d => d.State.IsFinished()),
+                limitMinutes: 60);
+            Assert.Equal(CampaignState.Halted, halted.State);
+            Assert.StartsWith("canary:", halted.StateReason);
+            var updated = halted.Devices.Values.Where(d => d.State == DeviceOtaState.Succeeded).Select(d => d.DeviceId).Order().ToList();
+            Assert.Equal(ids.Skip(unplugged).Order(), updated);
+            Assert.All(ids.Take(unplugged), id => Assert.Equal(DeviceOtaState.RolledBack, halted.Devices[id].State));
+
+            if (withRollback)
+            {
+                var rollback = await RunUntilAsync(fleet, engine, link, rollbackId, c => c.State == CampaignState.Completed, limitMinutes: 60);
+                output.WriteLine($"rollback {rollback.State} at +{(fleet.Clock.NowMillis - start) / Minute} min: {string.Join(", ", rollback.Devices.Values.Select(d => $"{d.DeviceId} {d.State}"))}");
+                Assert.Equal(CampaignState.Completed, rollback.State);
+                Assert.Equal(updated, rollback.Devices.Keys.Order());
+                Assert.All(rollback.Devices.Values, d => Assert.Equal((DeviceOtaState.Succeeded, "1.0.0"), (d.State, d.ReportedFirmware)));
+                Assert.Equal(CampaignState.Completed, (await engine.GetAsync(campaign.Id))!.RollbackProgress!.State);
+                Assert.Equal(2, (await engine.ListAsync()).Count);
+            }
+            else
+            {
+                await fleet.RunUntilAsync(fleet.Clock.NowMillis + 20 * Minute);
+                await SettleAsync(link);
+                Assert.Single(await engine.ListAsync());
+                Assert.Null(await engine.GetAsync(rollbackId));
+            }
+            await fleet.RunUntilAsync(fleet.Clock.NowMillis + 2 * Minute); // the confirmed image is the valid one from now on
+            foreach (var n in fleet.Nodes)
+            {
+                string expected = withRollback || !updated.Contains(n.DeviceId) ? "1.0.0" : "1.1.0";
+                Assert.Equal((n.DeviceId, expected, false, false), (n.DeviceId, n.FirmwareVersion, n.Trial, n.Bricked));
+            }
+        }
+        finally
+        {
+            await link.DisposeAsync();
+        }
+    }
+
+    /// <summary><paramref name="nodes"/> virtual nodes that run the factory package <paramref name="factory"/>, waking within their first minute.</summary>
+    private static VirtualFleet NewFleet(LocalFleetBroker cloud, TestFirmware firmware, byte[] factory, long start, int nodes, string idPart)
+    {
+        var fleet = new VirtualFleet(start);
+        var config = new DeviceConfig { SampleIntervalSeconds = 60, ReportIntervalSeconds = 120 };
+        var random = new Random(5);
+        for (int i = 0; i < nodes; i++)
+        {
+            string id = $"esp32-0000{idPart}{i:x4}";
+            fleet.Add(new VirtualNodeOptions
+            {
+                DeviceId = id, Certificate = cloud.IssueDevice(id), Broker = cloud.Endpoint, PowerProfile = TestProfiles.FireBeetle(),
+                Defaults = config, Seed = i + 1, Ota = firmware.Ota(factory), ListenRealTimeShare = 0.02,
+            }, firstWakeDelayMillis: random.Next(60_000));
+        }
+        return fleet;
+    }
+
+    /// <summary>The receiver's campaign engine on the fleet's clock, connected to the broker under the receiver's identity.</summary>
+    private static async Task<CampaignEngine> ConnectEngineAsync(LocalFleetBroker cloud, TestFirmware firmware, VirtualFleet fleet, MqttCampaignLink link,
+        Microsoft.Extensions.Logging.ILogger log, ICampaignStore? store = null)
+    {
+        var engine = new CampaignEngine(store ?? new InMemoryCampaignStore(), link, new FleetTimeProvider(fleet.Clock), log: log)
+        {
+            RepeatOfferAfter = TimeSpan.FromMinutes(4),
+            ReleasePublicKey = firmware.PublicKey, // checks nodectl's signatures before offering, as the devices will
+        };
+        await engine.LoadAsync(); // as the receiver starts: what the store holds, then the broker (its session's queue), then the offers again
+        await link.ConnectAsync(cloud.Broker.Host, cloud.Broker.Port, cloud.Endpoint.FleetCa, cloud.ReceiverIdentity(), "receiver-ota-test", engine);
+        await engine.RepublishOffersAsync();
+        return engine;
     }
 
     private static CampaignRequest Request(byte[] package, string from) => new()

@@ -88,6 +88,46 @@ public sealed class CampaignApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_campaign_with_rollback_shows_it_armed_then_the_rollback_campaign_after_the_halt()
+    {
+        var ids = await RegisterAsync(4, OtaTestPackages.Board);
+        byte[] previous = OtaTestPackages.Make("1.0.0");
+        var body = new
+        {
+            package = OtaTestPackages.Make("2.0.0"), board = OtaTestPackages.Board, canaryPercent = 100, successThreshold = 0.5,
+            rollback = new { package = previous, downgradeAuthorization = OtaTestPackages.Authorization(previous, ids.ToArray(), counter: 42) },
+        };
+        var created = await Json(await _http.PostAsJsonAsync("/api/campaigns", body), HttpStatusCode.Created);
+        string campaign = created.GetProperty("id").GetString()!;
+        var armed = created.GetProperty("rollback");
+        Assert.Equal(("1.0.0", 42, JsonValueKind.Null), (armed.GetProperty("version").GetString(), armed.GetProperty("downgradeCounter").GetInt32(),
+            armed.GetProperty("campaignId").ValueKind));
+
+        var engine = _factory.Services.GetRequiredService<CampaignEngine>();
+        await engine.Result(ids[0], campaign, true, "2.0.0");
+        foreach (var id in ids.Skip(1)) await engine.Result(id, campaign, false, "1.0.0", "x: y");
+        var halted = await Json(await _http.GetAsync($"/api/campaigns/{campaign}"), HttpStatusCode.OK);
+        Assert.StartsWith("canary: 3 of 4 failed", halted.GetProperty("stateReason").GetString());
+        var rollback = halted.GetProperty("rollback");
+        string rollbackId = rollback.GetProperty("campaignId").GetString()!;
+        Assert.Equal(("rolling", 1, 1), (rollback.GetProperty("state").GetString(), rollback.GetProperty("counts").GetProperty("total").GetInt32(),
+            rollback.GetProperty("counts").GetProperty("inFlight").GetInt32()));
+        var shown = await Json(await _http.GetAsync($"/api/campaigns/{rollbackId}"), HttpStatusCode.OK);
+        Assert.Equal((campaign, "1.0.0", true), (shown.GetProperty("rollbackOf").GetString(), shown.GetProperty("targetVersion").GetString(),
+            shown.GetProperty("downgrade").GetBoolean()));
+        Assert.Equal(ids[0], shown.GetProperty("devices")[0].GetProperty("deviceId").GetString());
+        Assert.Contains("rollback campaign", (await Json(await _http.PostAsync($"/api/campaigns/{campaign}/resume", null), HttpStatusCode.Conflict)).GetProperty("error").GetString());
+        Assert.Contains("rollback=True", await _http.GetStringAsync("/api/audit?limit=20"));
+
+        var bad = await Json(await _http.PostAsJsonAsync("/api/campaigns", body with { rollback = new { package = previous, downgradeAuthorization = (byte[])[] } }),
+            HttpStatusCode.BadRequest);
+        Assert.StartsWith("rollback: ", bad.GetProperty("error").GetString());
+        var badVersion = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("2.0.0"), rollback = new { version = "1.0/../x" } }),
+            HttpStatusCode.BadRequest);
+        Assert.Contains("rollback.version", badVersion.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Bad_requests_and_unknown_campaigns_get_their_reason()
     {
         await RegisterAsync(2, OtaTestPackages.Board);

@@ -5,7 +5,7 @@ using NodeFirmware.Receiver.Tests.Support;
 
 namespace NodeFirmware.Receiver.Tests.Ota;
 
-public class CampaignEngineTests
+public partial class CampaignEngineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private readonly FixedTimeProvider _time = new(T0);

@@ -70,6 +70,55 @@ public abstract class CampaignStoreContract
     }
 
     [Fact]
+    public async Task A_rollback_survives_a_restart_armed_and_after_the_halt_without_being_repeated()
+    {
+        var time = new FixedTimeProvider(T0);
+        var wire = new RecordingPublisher();
+        var fleet = Enumerable.Range(0, 4).Select(i => new CohortDevice($"esp32-{i + 0x200:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
+        byte[] previous = OtaTestPackages.Make("1.0.0", 700);
+        byte[] authorization = OtaTestPackages.Authorization(previous, fleet.Select(d => d.Id).ToArray(), counter: 11);
+        string id;
+        await using (var store = await OpenAsync(reuse: false))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+            id = (await engine.CreateAsync(new CampaignRequest
+            {
+                Package = OtaTestPackages.Make("2.0.0"), CanaryPercent = 100, SuccessThreshold = 0.5,
+                Rollback = new CampaignRollbackRequest(Package: previous, DowngradeAuthorization: authorization),
+            }, fleet)).Id;
+        }
+        string rollbackId = RollbackPlan.CampaignId(id);
+        await using (var store = await OpenAsync(reuse: true))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+            await engine.LoadAsync();
+            var c = (await engine.GetAsync(id))!;
+            Assert.Equal(previous, c.Rollback!.Package);
+            Assert.Equal(authorization, c.Rollback.DowngradeAuthorization);
+            await engine.Result(fleet[0].Id, id, true, "2.0.0");
+            for (int i = 1; i < 4; i++) await engine.Result(fleet[i].Id, id, false, "1.0.0", "x: y");
+            Assert.Equal(CampaignState.Halted, (await engine.GetAsync(id))!.State);
+        }
+        int published = wire.Published.Count;
+        await using (var store = await OpenAsync(reuse: true))
+        {
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+            await engine.LoadAsync();
+            Assert.Equal(2, (await engine.ListAsync()).Count);
+            Assert.Equal(published, wire.Published.Count); // nothing offered again
+            var rollback = (await engine.GetAsync(rollbackId))!;
+            Assert.Equal([fleet[0].Id], rollback.Devices.Keys);
+            Assert.Equal((DeviceOtaState.Offered, "1.0.0"), (rollback.Devices[fleet[0].Id].State, rollback.TargetVersion));
+            Assert.Equal(authorization, rollback.DowngradeAuthorization);
+            Assert.Equal(CampaignState.Rolling, (await engine.GetAsync(id))!.RollbackProgress!.State);
+            await engine.Result(fleet[0].Id, rollbackId, true, "1.0.0");
+            Assert.Equal(CampaignState.Completed, (await engine.GetAsync(rollbackId))!.State);
+        }
+    }
+
+    [Fact]
     public async Task A_paused_campaign_stays_paused_across_a_restart_and_resumes_into_its_phase()
     {
         var time = new FixedTimeProvider(T0);
@@ -112,6 +161,27 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
         await telemetry.MigrateAsync();
         Assert.Empty(await campaigns.LoadAllAsync());
         Assert.Equal(0, await telemetry.CountReadingsAsync());
+    }
+
+    [Fact]
+    public async Task A_database_from_before_rollbacks_gets_their_table_on_migrate_and_keeps_its_campaigns()
+    {
+        string path = Path.Combine(_dir, "older.db");
+        await using var store = new SqliteCampaignStore(path);
+        await store.MigrateAsync();
+        var engine = new CampaignEngine(store, new RecordingPublisher(), new FixedTimeProvider(T0)) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+        string id = (await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0") },
+            [new CohortDevice("esp32-000000000301", OtaTestPackages.Board, "1.0.0", [])])).Id;
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path))
+        {
+            await db.OpenAsync();
+            await using var drop = db.CreateCommand();
+            drop.CommandText = "DROP TABLE campaign_rollbacks"; // as a receiver before rollbacks left it
+            await drop.ExecuteNonQueryAsync();
+        }
+        await store.MigrateAsync();
+        var loaded = Assert.Single(await store.LoadAllAsync());
+        Assert.Equal((id, (RollbackPlan?)null), (loaded.Id, loaded.Rollback));
     }
 
     public void Dispose()

@@ -79,6 +79,48 @@ public sealed class FirmwareTrustAttackTests(FirmwareTrustAttackTests.Cloud clou
             "not signed by the release key");
     }
 
+    [Theory]
+    [InlineData("signed by another key", "esp32-7f0000000011")]
+    [InlineData("for another version", "esp32-7f0000000012")]
+    [InlineData("for another device class", "esp32-7f0000000013")]
+    public async Task A_rollback_whose_authorization_the_release_key_does_not_give_for_this_campaign_is_refused_and_nothing_is_stored_or_published(
+        string attack, string device)
+    {
+        byte[] previous = OtaTestPackages.Make("1.0.0");
+        byte[] otherBoard = OtaTestPackages.Tampered(previous, m => m.Boards = ["esp32-other-board"], resignWith: OtaTestPackages.Release);
+        var (package, authorization, reason) = attack switch
+        {
+            "signed by another key" => (previous, OtaTestPackages.Authorization(previous, [device], 5, signer: OtaTestPackages.Stranger), "rollback: the downgrade authorization is not signed by the release key"),
+            "for another version" => (previous, OtaTestPackages.Authorization(OtaTestPackages.Make("0.9.0"), [device], 5), "rollback: the downgrade authorization is for 0.9.0 with another manifest, not for this package 1.0.0"),
+            _ => (otherBoard, OtaTestPackages.Authorization(otherBoard, [device], 5), "rollback: package 1.0.0 refused: board-mismatch"),
+        };
+        await cloud.AssertRefusedAsync(device, new
+        {
+            package = OtaTestPackages.Make("2.1.0"), canaryPercent = 100, rollback = new { package, downgradeAuthorization = authorization },
+        }, reason);
+    }
+
+    [Theory]
+    [InlineData("viewer")]
+    [InlineData("provisioner")]
+    public async Task A_role_without_campaign_rights_cannot_create_a_campaign_with_rollback(string role)
+    {
+        const string device = "esp32-7f0000000021";
+        await cloud.RegisterAsync(device);
+        byte[] previous = OtaTestPackages.Make("1.0.0");
+        string token = await cloud.Receiver.CreateTokenAsync(role, "no-campaign-rights-" + role);
+        string before = await cloud.StateAsync();
+        using var http = cloud.Receiver.Client(token);
+        var response = await http.PostAsJsonAsync("/api/campaigns", new
+        {
+            package = OtaTestPackages.Make("2.1.0"), canaryPercent = 100,
+            rollback = new { package = previous, downgradeAuthorization = OtaTestPackages.Authorization(previous, [device], 5) },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("it needs operator or admin", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(before, await cloud.StateAsync());
+    }
+
     [Fact]
     public async Task A_campaign_planted_before_the_key_was_configured_is_neither_republished_nor_resumed()
     {

@@ -13,6 +13,7 @@ public static class CampaignBodyLimits
         if (b.Name is { Length: > MaxNameLength }) return $"name must be at most {MaxNameLength} characters";
         if (b.Name is { } name && name.Any(char.IsControl)) return "name must not contain control characters";
         if (b.Version is { } v && !IsVersion(v)) return $"version must be 1..{MaxVersionLength} of 0-9 A-Z a-z . + -";
+        if (b.Rollback?.Version is { } rv && !IsVersion(rv)) return $"rollback.version must be 1..{MaxVersionLength} of 0-9 A-Z a-z . + -";
         if (b.Firmware is { } f && !IsVersion(f)) return $"firmware must be 1..{MaxVersionLength} of 0-9 A-Z a-z . + -";
         if (b.Board is { } board && !DeviceFields.IsName(board, DeviceFields.MaxBoardLength))
             return $"board must be 1..{DeviceFields.MaxBoardLength} of A-Z a-z 0-9 . _ -";

@@ -14,6 +14,9 @@ public sealed class Campaign
     public byte[]? DowngradeAuthorization { get; init; }
 
     public bool IsDowngrade => DowngradeAuthorization is not null;
+
+    /// <summary>What is offered back to the devices that installed <see cref="TargetVersion"/> if the campaign halts; null for nothing.</summary>
+    public RollbackPlan? Rollback { get; init; }
     public required int ChunkSize { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -28,6 +31,9 @@ public sealed class Campaign
     /// (or it has none); such a campaign is shown and can be aborted, but is never offered, served or resumed.
     /// </summary>
     public string? TrustProblem { get; set; }
+
+    /// <summary>Not stored: set by the engine on snapshots of a campaign whose rollback campaign was started.</summary>
+    public RollbackProgress? RollbackProgress { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>The devices chosen when the campaign was created, by id.</summary>

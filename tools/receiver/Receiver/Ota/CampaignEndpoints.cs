@@ -30,7 +30,7 @@ public static class CampaignEndpoints
         {
             var c = await engine.CreateAsync(body.ToRequest(), fleet, ct);
             await audit.RecordAsync(http.Caller(), "campaign.create", "campaign:" + c.Id,
-                $"version={c.TargetVersion} name={c.Name} downgrade={c.IsDowngrade} devices={c.Devices.Count}", ct);
+                $"version={c.TargetVersion} name={c.Name} downgrade={c.IsDowngrade} rollback={c.Rollback is not null} devices={c.Devices.Count}", ct);
             return Results.Created($"/api/campaigns/{c.Id}", CampaignView.From(c, withDevices: true));
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)

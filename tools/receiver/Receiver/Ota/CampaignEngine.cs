@@ -12,9 +12,10 @@ namespace NodeFirmware.Receiver.Ota;
 /// the success threshold allows halt the campaign: no further wave is offered, devices already offered finish.
 /// A failure is a result with ok = false, a device that reports another version than the target after its trial
 /// (rolled back), or no result within the window. Every change is written to the store before it takes effect
-/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped.
+/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped. A halted campaign created with
+/// a rollback offers it back to its updated devices (CampaignEngine.Rollback.cs).
 /// </summary>
-public sealed class CampaignEngine
+public sealed partial class CampaignEngine
 {
     public const int CanaryWave = 0;
     public const int RestWave = 1;
@@ -78,6 +79,7 @@ public sealed class CampaignEngine
                         _log.LogWarning("campaign {Id} is not served (no offers, no chunks, no resume): {Problem}", c.Id, problem);
                 }
             }
+            await CatchUpRollbacksAsync(ct);
         }
         finally { _lock.Release(); }
     }
@@ -127,17 +129,7 @@ public sealed class CampaignEngine
         {
             var key = ReleasePublicKey ?? throw new ArgumentException(NoReleaseKeyProblem);
             request.Validate();
-            byte[] bytes;
-            if (request.Package is not null) bytes = request.Package;
-            else
-            {
-                if (_repository is null) throw new ArgumentException("this receiver has no firmware repository configured; send the package bytes instead");
-                // The index's signatureChecked says what publish did with some key; only this receiver's key counts.
-                bytes = _repository.Load(request.Version!);
-            }
-            var package = CampaignPackage.Parse(bytes);
-            if (request.Version is not null && package.Version != ParseVersion(request.Version))
-                throw new ArgumentException($"the repository's package for {request.Version} contains version {package.Version}");
+            var (bytes, package) = LoadPackage(request.Version, request.Package);
             if (request.Cohort.Board is { } board && !package.Manifest.SupportsBoard(board))
                 throw new ArgumentException($"package {package.Version} is not built for board '{board}' (it lists {string.Join(", ", package.Manifest.Boards)})");
             VerifyPackage(key, package, request.Cohort.Board ?? package.Manifest.Boards[0]);
@@ -155,6 +147,7 @@ public sealed class CampaignEngine
                 if (!package.Manifest.SupportsBoard(other))
                     throw new ArgumentException($"package {package.Version} is not built for board '{other}' of {members.Count(d => d.Board == other)} device(s) in the cohort "
                         + $"(it lists {string.Join(", ", package.Manifest.Boards)}); narrow the cohort with 'board'");
+            var rollback = request.Rollback is { } r ? PrepareRollback(key, r, package, members) : null;
             var cohort = members.Select(d => d.Id).ToList();
             var canary = CanaryPolicy.PickCanary(id, cohort, request.CanaryPercent);
             var campaign = new Campaign
@@ -167,6 +160,7 @@ public sealed class CampaignEngine
                 SuccessThreshold = request.SuccessThreshold,
                 Window = request.Window,
                 DowngradeAuthorization = request.DowngradeAuthorization,
+                Rollback = rollback,
                 ChunkSize = request.ChunkSize,
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -181,6 +175,23 @@ public sealed class CampaignEngine
             _log.LogWarning("campaign refused: {Reason}", e.Message);
             throw;
         }
+    }
+
+    /// <summary>The package bytes given, or the repository's for <paramref name="version"/>, parsed.</summary>
+    private (byte[], CampaignPackage) LoadPackage(string? version, byte[]? given)
+    {
+        byte[] bytes;
+        if (given is not null) bytes = given;
+        else
+        {
+            if (_repository is null) throw new ArgumentException("this receiver has no firmware repository configured; send the package bytes instead");
+            // The index's signatureChecked says what publish did with some key; only this receiver's key counts.
+            bytes = _repository.Load(version!);
+        }
+        var package = CampaignPackage.Parse(bytes);
+        if (version is not null && package.Version != ParseVersion(version))
+            throw new ArgumentException($"the repository's package for {version} contains version {package.Version}");
+        return (bytes, package);
     }
 
     /// <summary>The device's manifest check (signature, key id, board) with the release key; throws naming what failed.</summary>
@@ -219,6 +230,7 @@ public sealed class CampaignEngine
             VerifyPackage(key, package, c.Cohort.Board ?? package.Manifest.Boards[0]);
             // The expiry was checked when the campaign was created; each device checks it again.
             if (c.DowngradeAuthorization is { } file) CheckAuthorization(key, file, package, checkExpiry: false);
+            if (c.Rollback is { } rollback) VerifyRollback(key, rollback, c);
             return null;
         }
         catch (ArgumentException e)
@@ -231,6 +243,7 @@ public sealed class CampaignEngine
     {
         var copy = CampaignCopy.Of(c);
         copy.TrustProblem = _untrusted.GetValueOrDefault(c.Id);
+        copy.RollbackProgress = RollbackProgressOf(c);
         return copy;
     }
 
@@ -259,9 +272,11 @@ public sealed class CampaignEngine
                     // The rest wave is offered all at once when rolling starts, so an offered rest device means it had.
                     bool wasRolling = c.InWave(RestWave).Any(d => d.State != DeviceOtaState.Waiting);
                     await SetStateAsync(c, wasRolling ? CampaignState.Rolling : CampaignState.Canary, "resumed", ct);
+                    await ResumeRollbackAsync(c, ct);
                     await EvaluateAsync(c, ct);
                     break;
                 case CampaignState.Halted:
+                    RefuseResumeAfterRollback(c);
                     await SetStateAsync(c, CampaignState.Rolling, "resumed", ct);
                     foreach (var d in c.Devices.Values.Where(d => d.State == DeviceOtaState.Waiting).ToList()) await OfferAsync(c, d, ct);
                     await EvaluateAsync(c, ct);
@@ -460,7 +475,7 @@ public sealed class CampaignEngine
             if (d.State.IsFinished())
             {
                 // The device repeats its result on every connection until the retained offer is gone.
-                await ClearOfferAsync(deviceId, ct);
+                await ClearFinishedOfferAsync(deviceId, ct);
                 return;
             }
             if (r.Ok && r.Firmware == c.TargetVersion)
@@ -541,6 +556,7 @@ public sealed class CampaignEngine
             try { await _outcomes(c.Id, d.DeviceId, state == DeviceOtaState.Succeeded, now); }
             catch (Exception e) { _log.LogWarning(e, "recording the OTA outcome of {Device} failed", d.DeviceId); }
         }
+        if (state == DeviceOtaState.Succeeded && c.State == CampaignState.Halted) await OfferRollbackAsync(c, ct);
     }
 
     private async Task SetStateAsync(Campaign c, CampaignState state, string? reason, CancellationToken ct)
@@ -550,6 +566,7 @@ public sealed class CampaignEngine
         c.UpdatedAt = _time.GetUtcNow();
         await _store.SaveStateAsync(c, ct);
         _log.LogInformation("campaign {Id}: {State} {Reason}", c.Id, state, reason);
+        if (state == CampaignState.Halted) await OfferRollbackAsync(c, ct);
     }
 
     private async Task EvaluateAsync(Campaign c, CancellationToken ct)

@@ -31,6 +31,9 @@ public sealed record CampaignRequest
     /// </summary>
     public byte[]? DowngradeAuthorization { get; init; }
 
+    /// <summary>What to offer back to the devices that installed the new version if the campaign halts; null: nothing.</summary>
+    public CampaignRollbackRequest? Rollback { get; init; }
+
     /// <summary>The largest chunk the campaign serves (the offer's "cs").</summary>
     public int ChunkSize { get; init; } = 4096;
 
@@ -47,5 +50,6 @@ public sealed record CampaignRequest
         if (ChunkSize is < 1 or > NodeFirmware.Core.Ota.OtaMessages.MaxChunkSize)
             throw new ArgumentException($"chunkSize must be 1..{NodeFirmware.Core.Ota.OtaMessages.MaxChunkSize}, not {ChunkSize}");
         if (Name.Length > 100) throw new ArgumentException("name must be at most 100 characters");
+        Rollback?.Validate();
     }
 }

@@ -52,7 +52,7 @@ internal static class CampaignCopy
         var copy = new Campaign
         {
             Id = c.Id, Name = c.Name, TargetVersion = c.TargetVersion, Cohort = c.Cohort, CanaryPercent = c.CanaryPercent,
-            SuccessThreshold = c.SuccessThreshold, Window = c.Window, DowngradeAuthorization = c.DowngradeAuthorization, ChunkSize = c.ChunkSize,
+            SuccessThreshold = c.SuccessThreshold, Window = c.Window, DowngradeAuthorization = c.DowngradeAuthorization, Rollback = c.Rollback, ChunkSize = c.ChunkSize,
             CreatedAt = c.CreatedAt, Package = c.Package, State = c.State, StateReason = c.StateReason, UpdatedAt = c.UpdatedAt,
         };
         foreach (var d in c.Devices.Values) copy.Devices[d.DeviceId] = Of(d);

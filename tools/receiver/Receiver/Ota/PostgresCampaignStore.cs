@@ -22,6 +22,8 @@ public sealed class PostgresCampaignStore : SqlCampaignStore
             state TEXT NOT NULL, state_reason TEXT, updated_at BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS campaign_downgrade_authorizations (
             campaign_id TEXT PRIMARY KEY, authorization_file BYTEA NOT NULL);
+        CREATE TABLE IF NOT EXISTS campaign_rollbacks (
+            campaign_id TEXT PRIMARY KEY, package BYTEA NOT NULL, authorization_file BYTEA NOT NULL);
         CREATE TABLE IF NOT EXISTS campaign_devices (
             campaign_id TEXT NOT NULL, device_id TEXT NOT NULL, wave INTEGER NOT NULL, state TEXT NOT NULL,
             done BIGINT NOT NULL, total BIGINT NOT NULL, reason TEXT, reported_firmware TEXT,

@@ -8,7 +8,8 @@ namespace NodeFirmware.Receiver.Ota;
 /// Campaigns in SQL, in their own tables (campaigns, campaign_devices) beside the telemetry store's. The schema is
 /// created with IF NOT EXISTS, so several receivers may migrate at once. Times are Unix milliseconds. A downgrade
 /// campaign's signed authorization lives in a table of its own (campaign_downgrade_authorizations), so databases
-/// made before it need no column migration; allow_downgrade now only says whether a campaign has one.
+/// made before it need no column migration; allow_downgrade now only says whether a campaign has one. A campaign's
+/// rollback (package and authorization) is in campaign_rollbacks, for the same reason.
 /// </summary>
 public abstract class SqlCampaignStore : ICampaignStore
 {
@@ -50,6 +51,14 @@ public abstract class SqlCampaignStore : ICampaignStore
                 INSERT INTO campaign_downgrade_authorizations (campaign_id, authorization_file) VALUES (@id, @file)
                 ON CONFLICT (campaign_id) DO NOTHING
                 """, tx).With("@id", c.Id).With("@file", authorization);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        if (c.Rollback is { } rollback)
+        {
+            await using var cmd = db.Command("""
+                INSERT INTO campaign_rollbacks (campaign_id, package, authorization_file) VALUES (@id, @package, @file)
+                ON CONFLICT (campaign_id) DO NOTHING
+                """, tx).With("@id", c.Id).With("@package", rollback.Package).With("@file", rollback.DowngradeAuthorization);
             await cmd.ExecuteNonQueryAsync(ct);
         }
         foreach (var d in c.Devices.Values) await UpsertDeviceAsync(db, tx, c.Id, d, ct);
@@ -96,6 +105,12 @@ public abstract class SqlCampaignStore : ICampaignStore
         {
             while (await r.ReadAsync(ct)) authorizations[r.GetString(0)] = (byte[])r.GetValue(1);
         }
+        var rollbacks = new Dictionary<string, RollbackPlan>(StringComparer.Ordinal);
+        await using (var cmd = db.Command("SELECT campaign_id, package, authorization_file FROM campaign_rollbacks"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) rollbacks[r.GetString(0)] = new RollbackPlan((byte[])r.GetValue(1), (byte[])r.GetValue(2));
+        }
         await using (var cmd = db.Command("""
             SELECT id, name, target_version, cohort, canary_percent, success_threshold, window_ms, allow_downgrade, chunk_size,
                    created_at, package, state, state_reason, updated_at FROM campaigns
@@ -110,6 +125,7 @@ public abstract class SqlCampaignStore : ICampaignStore
                     Cohort = JsonSerializer.Deserialize<CohortFilter>(r.GetString(3)) ?? new CohortFilter(),
                     CanaryPercent = r.GetDouble(4), SuccessThreshold = r.GetDouble(5), Window = TimeSpan.FromMilliseconds(Convert.ToInt64(r.GetValue(6))),
                     ChunkSize = Convert.ToInt32(r.GetValue(8)), DowngradeAuthorization = authorizations.GetValueOrDefault(r.GetString(0)),
+                    Rollback = rollbacks.GetValueOrDefault(r.GetString(0)),
                     CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10),
                     State = Enum.Parse<CampaignState>(r.GetString(11)), StateReason = r.NullableString(12), UpdatedAt = Time(Convert.ToInt64(r.GetValue(13))),
                 };

@@ -25,6 +25,8 @@ public sealed class SqliteCampaignStore : SqlCampaignStore
             state TEXT NOT NULL, state_reason TEXT, updated_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS campaign_downgrade_authorizations (
             campaign_id TEXT PRIMARY KEY, authorization_file BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS campaign_rollbacks (
+            campaign_id TEXT PRIMARY KEY, package BLOB NOT NULL, authorization_file BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS campaign_devices (
             campaign_id TEXT NOT NULL, device_id TEXT NOT NULL, wave INTEGER NOT NULL, state TEXT NOT NULL,
             done INTEGER NOT NULL, total INTEGER NOT NULL, reason TEXT, reported_firmware TEXT,
