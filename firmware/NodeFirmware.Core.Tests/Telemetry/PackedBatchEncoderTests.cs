@@ -93,15 +93,6 @@ public class PackedBatchEncoderTests
 
     private static BigInteger Unzigzag(BigInteger z) => z.IsEven ? z / 2 : -(z + 1) / 2;
 
-    private static readonly Gen<Reading> GenReading =
-        Gen.Select(Gen.Int[-4000, 8500], Gen.Int[0, 10000], Gen.Int[30000, 110000], Gen.Int[-1, 4200], Gen.Int[0, 8], Gen.Int[0, 120])
-           .Select((t, h, p, b, fault, dt) => new Reading
-           {
-               Sample = new EnvironmentSample { CentiCelsius = t, CentiPercentRh = h, Pascal = p },
-               BatteryMillivolts = b,
-               Fault = fault >= 7 ? SensorFault.Timeout : SensorFault.None,
-               UnixTime = (uint)dt,
-           });
 
     private static readonly Gen<Reading> GenExtremeReading =
         Gen.Select(Gen.Int, Gen.Int, Gen.Int, Gen.Int[-1, int.MaxValue], Gen.UInt)
@@ -115,7 +106,7 @@ public class PackedBatchEncoderTests
     [Fact]
     public void Batches_decode_with_an_independent_decoder_to_the_same_values()
     {
-        Gen.Select(GenReading.Array[1, 80], Gen.UInt[1, uint.MaxValue], Gen.UInt[1, 1_000_000]).Sample((readings, epoch, firstSeq) =>
+        Gen.Select(TelemetryGen.Reading.Array[1, 80], Gen.UInt[1, uint.MaxValue], Gen.UInt[1, 1_000_000]).Sample((readings, epoch, firstSeq) =>
         {
             uint time = 1_764_000_000;
             for (int k = 0; k < readings.Length; k++)

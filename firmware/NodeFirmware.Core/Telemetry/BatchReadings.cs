@@ -62,14 +62,23 @@ namespace NodeFirmware.Core.Telemetry
             }
         }
 
-        /// <summary>The map entries both versions open with: version, device, epoch, first sequence, first time.</summary>
-        public static void WriteHead(CborWriter w, int version, string deviceId, uint bootEpoch, Reading first)
+        /// <summary>
+        /// Checks the readings and opens the batch map with the entries both versions start with (version, device,
+        /// epoch, first sequence, first time); <paramref name="entries"/> counts the map's entries without "f".
+        /// </summary>
+        public static CborWriter Start(int version, int entries, string deviceId, uint bootEpoch, Reading[] readings, int start, int count, out int faults)
         {
+            RequireConsecutive(readings, start, count);
+            faults = CountFaults(readings, start, count);
+            var w = new CborWriter(64 + count * 12);
+            w.WriteStartMap(faults > 0 ? entries + 1 : entries);
+            Reading first = readings[start];
             w.WriteText("v"); w.WriteInt32(version);
             w.WriteText("d"); w.WriteText(deviceId);
             w.WriteText("e"); w.WriteUInt64(bootEpoch);
             w.WriteText("s"); w.WriteUInt64(first.Sequence);
             w.WriteText("t"); w.WriteUInt64(first.UnixTime);
+            return w;
         }
     }
 }

@@ -15,14 +15,10 @@ namespace NodeFirmware.Core.Telemetry
 
         public static byte[] Encode(string deviceId, uint bootEpoch, Reading[] readings, int start, int count)
         {
-            BatchReadings.RequireConsecutive(readings, start, count);
-            int faults = BatchReadings.CountFaults(readings, start, count);
+            int faults;
+            CborWriter w = BatchReadings.Start(SchemaVersion, 9, deviceId, bootEpoch, readings, start, count, out faults);
             int channels = BatchReadings.ChannelCount(readings, start);
             long period = Cadence(readings, start, count);
-
-            var w = new CborWriter(64 + count * 3);
-            w.WriteStartMap(faults > 0 ? 10 : 9);
-            BatchReadings.WriteHead(w, SchemaVersion, deviceId, bootEpoch, readings[start]);
             w.WriteText("p"); w.WriteUInt64((ulong)period);
             w.WriteText("n"); w.WriteUInt64((ulong)count);
             w.WriteText("c");

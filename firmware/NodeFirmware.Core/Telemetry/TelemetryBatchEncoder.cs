@@ -15,12 +15,8 @@ namespace NodeFirmware.Core.Telemetry
         /// <summary>Readings must be consecutive in sequence (reading k has sequence first + k).</summary>
         public static byte[] Encode(string deviceId, uint bootEpoch, Reading[] readings, int start, int count)
         {
-            BatchReadings.RequireConsecutive(readings, start, count);
-            int faults = BatchReadings.CountFaults(readings, start, count);
-
-            var w = new CborWriter(64 + count * 12);
-            w.WriteStartMap(faults > 0 ? 8 : 7);
-            BatchReadings.WriteHead(w, SchemaVersion, deviceId, bootEpoch, readings[start]);
+            int faults;
+            CborWriter w = BatchReadings.Start(SchemaVersion, 7, deviceId, bootEpoch, readings, start, count, out faults);
 
             w.WriteText("dt");
             w.WriteStartArray(count);
