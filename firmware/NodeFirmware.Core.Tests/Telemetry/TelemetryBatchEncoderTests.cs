@@ -12,25 +12,17 @@ public class TelemetryBatchEncoderTests
 
     private static Decoded Decode(byte[] payload)
     {
-        var r = new CborReader(payload, CborConformanceMode.Strict);
-        int n = r.ReadStartMap()!.Value;
-        string device = ""; uint epoch = 0; ulong first = 0, time = 0; long[] dt = [];
+        long[] dt = [];
         var channels = new Dictionary<string, (string, int, long?[])>();
-        var faults = new List<(ulong, string)>();
-        for (int i = 0; i < n; i++)
+        var head = TelemetryGen.ReadBatch(payload, 1, (r, key) =>
         {
-            switch (r.ReadTextString())
+            switch (key)
             {
-                case "v": Assert.Equal(1, r.ReadInt32()); break;
-                case "d": device = r.ReadTextString(); break;
-                case "e": epoch = (uint)r.ReadUInt64(); break;
-                case "s": first = r.ReadUInt64(); break;
-                case "t": time = r.ReadUInt64(); break;
                 case "dt":
                     dt = new long[r.ReadStartArray()!.Value];
                     for (int k = 0; k < dt.Length; k++) dt[k] = r.ReadInt64();
                     r.ReadEndArray();
-                    break;
+                    return true;
                 case "c":
                     int cn = r.ReadStartArray()!.Value;
                     for (int c = 0; c < cn; c++)
@@ -61,18 +53,11 @@ public class TelemetryBatchEncoderTests
                         channels[name] = (unit, exp, values);
                     }
                     r.ReadEndArray();
-                    break;
-                case "f":
-                    int fn = r.ReadStartArray()!.Value;
-                    for (int k = 0; k < fn; k++) { r.ReadStartArray(); faults.Add((r.ReadUInt64(), r.ReadTextString())); r.ReadEndArray(); }
-                    r.ReadEndArray();
-                    break;
-                default: throw new InvalidDataException("unknown key");
+                    return true;
+                default: return false;
             }
-        }
-        r.ReadEndMap();
-        Assert.Equal(0, r.BytesRemaining);
-        return new Decoded(device, epoch, first, time, dt, channels, faults);
+        });
+        return new Decoded(head.Device, head.Epoch, head.First, head.Time, dt, channels, head.Faults);
     }
 
 
