@@ -48,10 +48,15 @@ namespace NodeFirmware.Core.Util
         public void WriteBits(ulong value, int width)
         {
             EnsureBytes((_bits + width + 7) / 8);
-            for (int i = 0; i < width; i++)
+            int done = 0;
+            while (done < width)
             {
-                if (((value >> i) & 1) != 0) _buffer[_bits / 8] |= (byte)(1 << (_bits % 8));
-                _bits++;
+                int offset = _bits % 8;
+                int take = 8 - offset < width - done ? 8 - offset : width - done;
+                int part = (int)((value >> done) & (ulong)((1 << take) - 1));
+                _buffer[_bits / 8] |= (byte)(part << offset);
+                _bits += take;
+                done += take;
             }
         }
 
