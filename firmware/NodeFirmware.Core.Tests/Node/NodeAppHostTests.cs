@@ -88,6 +88,7 @@ public class NodeAppHostTests
                         case "e": epoch = (uint)r.ReadUInt64(); break;
                         case "s": seq = (long)r.ReadUInt64(); break;
                         case "dt": count = r.ReadStartArray() ?? 0; for (int k = 0; k < count; k++) r.ReadInt64(); r.ReadEndArray(); break;
+                        case "n": count = (int)r.ReadUInt64(); break; // version 2
                         default: r.SkipValue(); break;
                     }
                 }

@@ -104,6 +104,7 @@ public class NodeAppReceiverAckTests
                 case "e": epoch = (uint)r.ReadUInt64(); break;
                 case "s": first = (uint)r.ReadUInt64(); break;
                 case "dt": count = r.ReadStartArray() ?? 0; for (int k = 0; k < count; k++) r.ReadInt64(); r.ReadEndArray(); break;
+                case "n": count = (int)r.ReadUInt64(); break; // version 2
                 default: r.SkipValue(); break;
             }
         }
@@ -139,7 +140,7 @@ public class NodeAppReceiverAckTests
     }
 
     [Fact]
-    public void A_day_with_the_receiver_sends_each_reading_once_and_listens_no_longer_than_without_acks()
+    public void A_day_with_the_receiver_sends_each_reading_once_and_its_acknowledgement_ends_the_listen_window()
     {
         var h = new Harness();
         long start = h.Clock.UnixTimeMillis;
@@ -147,8 +148,34 @@ public class NodeAppReceiverAckTests
         var keys = h.Keys();
         Assert.Equal(keys.Count, keys.Distinct().Count());
         Assert.InRange(keys.Count, h.Sensor.Measurements - 15, h.Sensor.Measurements);
-        Assert.All(h.ListenedPerConnection, ms => Assert.Equal(h.Defaults.ListenWindowMilliseconds, ms));
+        Assert.All(h.ListenedPerConnection, ms => Assert.Equal(NodeApp.AckListenSliceMilliseconds, ms));
         Assert.InRange(h.App.Journal.PendingCount, 0, 15);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10_000)]
+    public void The_acknowledgement_ends_the_window_in_either_mode_and_without_it_the_node_listens_the_whole_window(int ackMs)
+    {
+        var up = new Harness { Defaults = new DeviceConfig { AckWaitMilliseconds = ackMs } };
+        up.RunUntil(up.Clock.UnixTimeMillis + 2 * 3600_000L);
+        Assert.All(up.ListenedPerConnection, ms => Assert.Equal(NodeApp.AckListenSliceMilliseconds, ms));
+
+        var away = new Harness { ReceiverUp = false, Defaults = new DeviceConfig { AckWaitMilliseconds = 0 } };
+        away.RunUntil(away.Clock.UnixTimeMillis + 2 * 3600_000L);
+        Assert.NotEmpty(away.ListenedPerConnection);
+        Assert.All(away.ListenedPerConnection, ms => Assert.Equal(away.Defaults.ListenWindowMilliseconds, ms));
+    }
+
+    [Fact]
+    public void An_acknowledgement_for_another_epoch_or_batch_does_not_end_the_window()
+    {
+        var h = new Harness { ReceiverUp = false, Defaults = new DeviceConfig { AckWaitMilliseconds = 0 } };
+        h.RunUntil(h.Clock.UnixTimeMillis + 3600_000L);
+        h.AcksDue.Add(TelemetryAck.Encode(99, 1, 15));
+        h.AcksDue.Add(TelemetryAck.Encode(h.Batches[^1].Epoch, h.Batches[^1].First + 1, h.Batches[^1].Count));
+        h.RunUntil(h.Clock.UnixTimeMillis + 3600_000L);
+        Assert.All(h.ListenedPerConnection, ms => Assert.Equal(h.Defaults.ListenWindowMilliseconds, ms));
     }
 
     [Fact]

@@ -12,25 +12,17 @@ public class TelemetryBatchEncoderTests
 
     private static Decoded Decode(byte[] payload)
     {
-        var r = new CborReader(payload, CborConformanceMode.Strict);
-        int n = r.ReadStartMap()!.Value;
-        string device = ""; uint epoch = 0; ulong first = 0, time = 0; long[] dt = [];
+        long[] dt = [];
         var channels = new Dictionary<string, (string, int, long?[])>();
-        var faults = new List<(ulong, string)>();
-        for (int i = 0; i < n; i++)
+        var head = TelemetryGen.ReadBatch(payload, 1, (r, key) =>
         {
-            switch (r.ReadTextString())
+            switch (key)
             {
-                case "v": Assert.Equal(1, r.ReadInt32()); break;
-                case "d": device = r.ReadTextString(); break;
-                case "e": epoch = (uint)r.ReadUInt64(); break;
-                case "s": first = r.ReadUInt64(); break;
-                case "t": time = r.ReadUInt64(); break;
                 case "dt":
                     dt = new long[r.ReadStartArray()!.Value];
                     for (int k = 0; k < dt.Length; k++) dt[k] = r.ReadInt64();
                     r.ReadEndArray();
-                    break;
+                    return true;
                 case "c":
                     int cn = r.ReadStartArray()!.Value;
                     for (int c = 0; c < cn; c++)
@@ -61,34 +53,18 @@ public class TelemetryBatchEncoderTests
                         channels[name] = (unit, exp, values);
                     }
                     r.ReadEndArray();
-                    break;
-                case "f":
-                    int fn = r.ReadStartArray()!.Value;
-                    for (int k = 0; k < fn; k++) { r.ReadStartArray(); faults.Add((r.ReadUInt64(), r.ReadTextString())); r.ReadEndArray(); }
-                    r.ReadEndArray();
-                    break;
-                default: throw new InvalidDataException("unknown key");
+                    return true;
+                default: return false;
             }
-        }
-        r.ReadEndMap();
-        Assert.Equal(0, r.BytesRemaining);
-        return new Decoded(device, epoch, first, time, dt, channels, faults);
+        });
+        return new Decoded(head.Device, head.Epoch, head.First, head.Time, dt, channels, head.Faults);
     }
 
-    private static readonly Gen<Reading> GenReading =
-        Gen.Select(Gen.Int[-4000, 8500], Gen.Int[0, 10000], Gen.Int[30000, 110000], Gen.Int[-1, 4200], Gen.Int[0, 8], Gen.Int[0, 120])
-           .Select((t, h, p, b, fault, dt) => new Reading
-           {
-               Sample = new EnvironmentSample { CentiCelsius = t, CentiPercentRh = h, Pascal = p },
-               BatteryMillivolts = b,
-               Fault = fault >= 7 ? SensorFault.Timeout : SensorFault.None,
-               UnixTime = (uint)dt,
-           });
 
     [Fact]
     public void Batches_decode_with_an_independent_decoder_to_the_same_values()
     {
-        Gen.Select(GenReading.Array[1, 80], Gen.UInt[1, uint.MaxValue], Gen.UInt[1, 1_000_000]).Sample((readings, epoch, firstSeq) =>
+        Gen.Select(TelemetryGen.Reading.Array[1, 80], Gen.UInt[1, uint.MaxValue], Gen.UInt[1, 1_000_000]).Sample((readings, epoch, firstSeq) =>
         {
             uint time = 1_764_000_000;
             int battery = readings[0].BatteryMillivolts;

@@ -7,7 +7,8 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// PUB_MS_KB RADIO_MA LIGHT_MA DEEP_MA CAPACITY_MAH", decimals as integer micro-units: 1500000 = 1.5), a
     /// configuration ("config:" as in the scheduler's vectors), the batch size in bytes and, optionally,
     /// "link_failures: PERCENT wifi|broker" (connection attempts that fail, and where) and, optionally,
-    /// "reuse: none|firmware" with "dhcp_ms: MICRO" (what a wake reuses, Core's WakeToPublish). Expect: with reuse,
+    /// "reuse: none|firmware" with "dhcp_ms: MICRO" (what a wake reuses, Core's WakeToPublish), and, optionally,
+    /// "w2p: TOTAL JOIN DHCP TLS CONNECT PUBLISH" (a wake the device measured, ms as in the status's vitals). Expect: with reuse,
     /// first the wake's phases in micro-ms ("wake JOIN DHCP TLS CONNECT SUBSCRIBE PUBLISH"), then the mAh per
     /// day of each phase and in total, in micro-mAh, and the battery life in hundredths of a day.
     /// </summary>
@@ -32,6 +33,16 @@ namespace NodeFirmware.Core.Vectors.Checks
                     + " " + Micro(w.MqttConnectMilliseconds) + " " + Micro(w.SubscribeMilliseconds) + " " + Micro(w.PublishMilliseconds) + " ";
                 p = WakeToPublish.ProfileWith(p, reuse);
                 d = WakeToPublish.DutyWith(d, reuse);
+            }
+            if (v.Has("w2p"))
+            {
+                string[] f = Fields.Split(v.Text("w2p"), 6, v.Name + ".w2p");
+                var w2p = new int[6];
+                for (int i = 0; i < 6; i++) w2p[i] = (int)HexText.ParseLong(f[i], v.Name);
+                WakePhases w = WakeToPublish.FromVitals(w2p);
+                wake += "measured " + Micro(w.WifiJoinMilliseconds) + " " + Micro(w.DhcpMilliseconds) + " " + Micro(w.TlsHandshakeMilliseconds)
+                    + " " + Micro(w.MqttConnectMilliseconds) + " " + Micro(w.PublishMilliseconds) + " ";
+                p = WakeToPublish.ProfileWith(p, w);
             }
             EnergyEstimate e = EnergyModel.Estimate(p, d);
             return wake + "boot " + Micro(e.BootMah) + " sample " + Micro(e.SampleMah) + " connect " + Micro(e.ConnectMah)

@@ -5,7 +5,8 @@ namespace NodeFirmware.Core.Vectors.Checks
 {
     /// <summary>
     /// device, epoch, and one "reading: SEQ TIME FAULT CENTI_C CENTI_RH PASCAL MILLIVOLTS" line per reading
-    /// (FAULT a <see cref="SensorFault"/> number, MILLIVOLTS -1 for none). Expect: the batch in hex.
+    /// (FAULT a <see cref="SensorFault"/> number, MILLIVOLTS -1 for none); "version: 2" for the packed batch
+    /// (absent: version 1). Expect: the batch in hex.
     /// </summary>
     public static class TelemetryCheck
     {
@@ -14,7 +15,11 @@ namespace NodeFirmware.Core.Vectors.Checks
             string[] lines = v.All("reading");
             var readings = new Reading[lines.Length];
             for (int i = 0; i < lines.Length; i++) readings[i] = Parse(lines[i], v.Name);
-            byte[] batch = TelemetryBatchEncoder.Encode(v.Text("device"), (uint)v.Long("epoch"), readings, 0, readings.Length);
+            string device = v.Text("device");
+            uint epoch = (uint)v.Long("epoch");
+            byte[] batch = v.TextOr("version", "1") == "2"
+                ? PackedBatchEncoder.Encode(device, epoch, readings, 0, readings.Length)
+                : TelemetryBatchEncoder.Encode(device, epoch, readings, 0, readings.Length);
             return HexText.Encode(batch);
         }
 

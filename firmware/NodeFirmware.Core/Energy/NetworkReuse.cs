@@ -15,6 +15,9 @@ namespace NodeFirmware.Core.Energy
         /// <summary>The broker kept the session (CONNACK session present): no SUBSCRIBE round trip.</summary>
         public bool SessionKept;
 
+        /// <summary>The listen window ends once the receiver acknowledged the connection's batches (NodeApp, "Listen window").</summary>
+        public bool ListenEndsOnAck;
+
         /// <summary>A connection that reuses nothing: the firmware before the change, and the naive design.</summary>
         public static NetworkReuse None()
         {
@@ -32,6 +35,7 @@ namespace NodeFirmware.Core.Energy
             bool light = c.SampleIntervalSeconds < c.LightSleepBelowSeconds;
             r.AddressKeptShare = light ? Link.AddressReuse.ReusedShare(c.ReportIntervalSeconds) : 0;
             r.SessionKept = true;
+            r.ListenEndsOnAck = true;
             return r;
         }
     }

@@ -53,6 +53,7 @@ namespace NodeFirmware.Core.Node
         private readonly ArrayList _replies = new ArrayList();
         private readonly ArrayList _inFlight = new ArrayList(); // of InFlight
         private readonly ArrayList _awaiting = new ArrayList(); // of AwaitedBatch, oldest first (ack_ms > 0 only)
+        private readonly ArrayList _sentThisConnection = new ArrayList(); // of AwaitedBatch, in either mode: ends the listen window
 
         private DeviceConfig _config;
         private Phase _phase = Phase.Local;
@@ -174,6 +175,7 @@ namespace NodeFirmware.Core.Node
             _listenedMilliseconds = 0;
             _ackTimedOut = false;
             _ackHeardThisConnection = false;
+            _sentThisConnection.Clear();
         }
 
         public void OnConnectFailed(string reason)
@@ -267,10 +269,13 @@ namespace NodeFirmware.Core.Node
             }
             if (messages.Count > 0) return PublishRequest(messages);
 
-            if (!_listened || KeepConnected())
+            if (KeepConnected()) return ListenRequest(_config.ListenWindowMilliseconds);
+            if (!_listened)
             {
+                // The window, in slices; it ends once the receiver has acknowledged every batch of this connection.
+                int left = _config.ListenWindowMilliseconds - _listenedMilliseconds;
+                if (left > 0 && !ReceiverCaughtUp()) return ListenRequest(left < AckListenSliceMilliseconds ? left : AckListenSliceMilliseconds);
                 _listened = true;
-                return ListenRequest(_config.ListenWindowMilliseconds);
             }
             if (AckMode && AwaitingAck())
             {
@@ -329,8 +334,9 @@ namespace NodeFirmware.Core.Node
             // A gap (readings dropped when the journal was full) ends the batch: batches are consecutive.
             int count = 1;
             while (count < n && readings[count].Sequence == readings[0].Sequence + (uint)count) count++;
-            byte[] payload = TelemetryBatchEncoder.Encode(_identity.DeviceId, _journal.Epoch, readings, 0, count);
+            byte[] payload = PackedBatchEncoder.Encode(_identity.DeviceId, _journal.Epoch, readings, 0, count);
             uint last = readings[count - 1].Sequence;
+            _sentThisConnection.Add(new AwaitedBatch(readings[0].Sequence, last));
             if (!AckMode) return Token(_topics.Telemetry, payload, false, last, true);
             _awaiting.Add(new AwaitedBatch(readings[0].Sequence, last));
             _sentThrough = last;
@@ -344,6 +350,18 @@ namespace NodeFirmware.Core.Node
         private int UnackedBatchLimit()
         {
             return _ackHeardThisConnection ? MaxUnackedBatches : 1;
+        }
+
+        /// <summary>
+        /// The receiver acknowledged every batch sent on this connection. Whatever the broker held for the node's session
+        /// was delivered right after CONNACK, before those batches even reached the receiver, so nothing else is on its way
+        /// unless someone sends it now; the listen window can end (docs/firmware-core.md, "Listen window").
+        /// </summary>
+        private bool ReceiverCaughtUp()
+        {
+            if (_sentThisConnection.Count == 0) return false;
+            foreach (AwaitedBatch b in _sentThisConnection) if (!b.Acked) return false;
+            return true;
         }
 
         private bool AwaitingAck()
@@ -360,6 +378,10 @@ namespace NodeFirmware.Core.Node
             string error;
             if (!TelemetryAck.TryDecode(payload, out epoch, out first, out count, out error)) return;
             uint last = first + (uint)(count - 1);
+            if (epoch == _journal.Epoch)
+            {
+                foreach (AwaitedBatch b in _sentThisConnection) if (b.First == first && b.Last == last) b.Acked = true;
+            }
             if (epoch != _journal.Epoch || last < first || last >= _journal.NextSequence || last <= _journal.ReleasedThrough) return;
             bool known = false;
             foreach (AwaitedBatch b in _awaiting)

@@ -10,6 +10,7 @@ namespace NodeFirmware.Bench.Energy;
 /// mAh/day of the reference profile (sample every 60 s, report every 15 min) on a board's power profile
 /// (boards/*.json; every number carries its source there) against "wake, connect, publish each reading,
 /// deep sleep" on the same board, and what failed connection attempts add. Usage: bench energy [--board firebeetle-esp32] [--sample-s 60] [--report-s 900]
+/// [--w2p TOTAL,JOIN,DHCP,TLS,CONNECT,PUBLISH] (a wake a device measured, as its status vitals carry it)
 /// </summary>
 public static class EnergyBenchmark
 {
@@ -35,7 +36,9 @@ public static class EnergyBenchmark
         Console.WriteLine($"RESULT energy_phases board={profile.Name} boot={ours.BootMah:0.00} sample={ours.SampleMah:0.00} connect={ours.ConnectMah:0.00} " +
                           $"publish={ours.PublishMah:0.00} listen={ours.ListenMah:0.00} sleep={ours.SleepMah:0.00} mah_per_day");
         PrintLinkFailures(profile, EnergyModel.ForConfig(config, batchBytes), ours);
-        WakeToPublishReport.Print(profile, config, EnergyModel.ForConfig(config, batchBytes), naive);
+        int w = Array.IndexOf(args, "--w2p");
+        int[]? w2p = w >= 0 && w + 1 < args.Length ? args[w + 1].Split(',').Select(int.Parse).ToArray() : null;
+        WakeToPublishReport.Print(profile, config, EnergyModel.ForConfig(config, batchBytes), naive, w2p);
         return 0;
     }
 

@@ -10,7 +10,7 @@ namespace NodeFirmware.Bench.Energy;
 /// </summary>
 public static class WakeToPublishReport
 {
-    public static void Print(PowerProfile profile, DeviceConfig config, DutyCycle duty, EnergyEstimate naive)
+    public static void Print(PowerProfile profile, DeviceConfig config, DutyCycle duty, EnergyEstimate naive, int[]? measuredW2p)
     {
         var before = NetworkReuse.None();
         var after = NetworkReuse.Firmware(config);
@@ -25,6 +25,23 @@ public static class WakeToPublishReport
                           $"baseline_mah_per_day={naive.TotalMahPerDay:0.00} energy_ratio_before={energyBefore.TotalMahPerDay / naive.TotalMahPerDay:0.000} " +
                           $"energy_ratio={energyAfter.TotalMahPerDay / naive.TotalMahPerDay:0.000} goal<=0.12 " +
                           $"floor_ratio={Floor(energyAfter) / naive.TotalMahPerDay:0.000} battery_days_before={energyBefore.BatteryLifeDays:0} battery_days_after={energyAfter.BatteryLifeDays:0}");
+        PrintMeasured(profile, duty, after, phasesAfter, naive, measuredW2p);
+    }
+
+    /// <summary>
+    /// The same day with the connect phases a device measured (the status vitals' "w2p", e.g. from the receiver's device
+    /// page), so the model's prediction can be held against the field; without one, the model's own after-phases go
+    /// through the same path, which must give the after figure back.
+    /// </summary>
+    private static void PrintMeasured(PowerProfile profile, DutyCycle duty, NetworkReuse after, WakePhases phasesAfter, EnergyEstimate naive, int[]? w2p)
+    {
+        string source = w2p == null ? "model" : "vitals";
+        w2p ??= [(int)Math.Round(phasesAfter.TotalMilliseconds), (int)Math.Round(phasesAfter.WifiJoinMilliseconds), (int)Math.Round(phasesAfter.DhcpMilliseconds),
+            (int)Math.Round(phasesAfter.TlsHandshakeMilliseconds), (int)Math.Round(phasesAfter.MqttConnectMilliseconds), (int)Math.Round(phasesAfter.PublishMilliseconds)];
+        var measured = WakeToPublish.FromVitals(w2p);
+        var energy = EnergyModel.Estimate(WakeToPublish.ProfileWith(profile, measured), WakeToPublish.DutyWith(duty, after));
+        Console.WriteLine($"RESULT wake_to_publish_measured board={profile.Name} source={source} w2p={string.Join(",", w2p)} total_s={measured.TotalMilliseconds / 1000:0.000} " +
+                          $"connect_mah_per_day={energy.ConnectMah:0.00} mah_per_day={energy.TotalMahPerDay:0.00} energy_ratio={energy.TotalMahPerDay / naive.TotalMahPerDay:0.000} battery_days={energy.BatteryLifeDays:0}");
     }
 
     /// <summary>What the day costs with no connection at all: the part no wake-to-publish saving can reach.</summary>

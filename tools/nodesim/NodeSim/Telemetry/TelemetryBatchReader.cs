@@ -1,9 +1,10 @@
 using System.Formats.Cbor;
+using NodeFirmware.HostCommon.Telemetry;
 
 namespace NodeSim.Telemetry;
 
 /// <summary>
-/// Expands a telemetry batch (docs/formats/README.md, version 1) into readings with System.Formats.Cbor,
+/// Expands a telemetry batch (docs/formats/README.md, version 1 or 2) into readings with System.Formats.Cbor,
 /// for the simulator's own display and checks. The receiver has its own, validating decoder.
 /// </summary>
 public static class TelemetryBatchReader
@@ -15,21 +16,32 @@ public static class TelemetryBatchReader
         string device = ""; uint epoch = 0, first = 0; long time = 0;
         long[] dt = [];
         var channels = new List<(string Name, string Unit, int Exponent, long?[] Deltas)>();
+        long period = 0, count = 0;
+        byte[] packed = [];
         for (int i = 0; i < entries; i++)
         {
             switch (r.ReadTextString())
             {
-                case "v": if (r.ReadUInt64() != 1) throw new InvalidDataException("unknown batch version"); break;
+                case "v": if (r.ReadUInt64() is not (1 or 2)) throw new InvalidDataException("unknown batch version"); break;
                 case "d": device = r.ReadTextString(); break;
                 case "e": epoch = checked((uint)r.ReadUInt64()); break;
                 case "s": first = checked((uint)r.ReadUInt64()); break;
                 case "t": time = checked((long)r.ReadUInt64()); break;
                 case "dt": dt = ReadArray(r, () => r.ReadInt64()); break;
-                case "c": channels.AddRange(ReadArray(r, () => ReadChannel(r))); break;
+                case "c": channels.AddRange(ReadArray(r, () => r.PeekState() == CborReaderState.StartMap ? ReadChannel(r) : ChannelOf(r.ReadInt64()))); break;
+                case "p": period = checked((long)r.ReadUInt64()); break;
+                case "n": count = checked((long)r.ReadUInt64()); break;
+                case "b": packed = r.ReadByteString(); break;
                 default: r.SkipValue(); break;
             }
         }
         r.ReadEndMap();
+        if (packed.Length > 0)
+        {
+            var (deltas, data) = PackedColumns.Unpack(packed, checked((int)count), channels.Count, period);
+            dt = deltas;
+            for (int c = 0; c < channels.Count; c++) channels[c] = channels[c] with { Deltas = data[c] };
+        }
         var readings = new List<DecodedReading>(dt.Length);
         var sums = new long[channels.Count];
         for (int k = 0; k < dt.Length; k++)
@@ -67,6 +79,9 @@ public static class TelemetryBatchReader
         r.ReadEndMap();
         return (name, unit, exponent, deltas);
     }
+
+    private static (string, string, int, long?[]) ChannelOf(long code) =>
+        PackedChannels.TryGet(code, out var c) ? (c.Name, c.Unit, c.Exponent, []) : throw new InvalidDataException($"unknown channel code {code}");
 
     private static long? ReadNull(CborReader r)
     {

@@ -14,7 +14,7 @@ public class DecoderFuzzTests
 {
     private const int Inputs = 120_000;
     private static readonly DateTimeOffset ReceivedAt = DateTimeOffset.FromUnixTimeSeconds(1_750_100_000);
-    private static readonly string[] Keys = ["v", "d", "e", "s", "t", "dt", "c", "f", "n", "u", "x", "state", "bat", "fw"];
+    private static readonly string[] Keys = ["v", "d", "e", "s", "t", "dt", "c", "f", "n", "u", "x", "p", "b", "state", "bat", "fw"];
 
     [Fact]
     public void No_input_escapes_as_anything_but_PayloadRejected()
@@ -60,6 +60,9 @@ public class DecoderFuzzTests
             Batches.Encode(Batches.Readings(40, 7, 1_750_000_000, seed: 3, faultRate: 0.3)),
             Batches.Encode(Batches.Readings(3, 0, 0, battery: false)),
             Batches.Encode(Batches.Readings(1, uint.MaxValue, 1_750_000_000)),
+            Batches.EncodePacked(Batches.Readings(15, 100, 1_750_000_000)),
+            Batches.EncodePacked(Batches.Readings(40, 7, 1_750_000_000, seed: 3, faultRate: 0.3)),
+            Batches.EncodePacked(Batches.Readings(3, 0, 0, battery: false)),
             BatchCbor.Valid().Encode(),
             StatusEncoder.Offline(),
             StatusEncoder.Encode(new NodeStatus { State = "sleeping", FirmwareVersion = "1.2.3", BatteryMillivolts = 3800, SleepUntil = 1_750_000_600 }),

@@ -56,8 +56,12 @@ public class TelemetryBatchDecoderRejectionTests
     }
 
     [Fact]
-    public void Version_other_than_1_is_unsupported() =>
-        Assert.Equal(RejectReason.UnsupportedVersion, ReasonFor(BatchCbor.Valid().Set("v", w => w.WriteInt32(2)).Encode()));
+    public void Versions_other_than_1_and_2_are_unsupported() =>
+        Assert.Equal(RejectReason.UnsupportedVersion, ReasonFor(BatchCbor.Valid().Set("v", w => w.WriteInt32(3)).Encode()));
+
+    [Fact]
+    public void Version_2_with_version_1s_fields_is_refused() =>
+        Assert.Equal(RejectReason.UnknownField, ReasonFor(BatchCbor.Valid().Set("v", w => w.WriteInt32(2)).Encode()));
 
     [Fact]
     public void Unknown_fields_are_rejected() =>

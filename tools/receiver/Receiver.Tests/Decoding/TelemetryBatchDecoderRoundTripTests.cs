@@ -36,13 +36,16 @@ public class TelemetryBatchDecoderRoundTripTests
                 return readings;
             });
 
-    [Fact]
-    public void Random_batches_from_the_firmware_encoder_decode_to_the_same_readings()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Random_batches_from_the_firmware_encoder_decode_to_the_same_readings(int version)
     {
         GenReadings.Sample(readings =>
         {
-            var payload = TelemetryBatchEncoder.Encode(Batches.DeviceId, 42, readings, 0, readings.Length);
+            var payload = Batches.Encode(version, readings, 42);
             var batch = TelemetryBatchDecoder.Decode(payload);
+            Assert.Equal(version, batch.Version);
 
             Assert.Equal(Batches.DeviceId, batch.DeviceId);
             Assert.Equal(42, batch.Epoch);
@@ -79,11 +82,13 @@ public class TelemetryBatchDecoderRoundTripTests
         }, iter: 300);
     }
 
-    [Fact]
-    public void A_batch_of_the_largest_allowed_size_decodes_within_the_payload_limit()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_batch_of_the_largest_allowed_size_decodes_within_the_payload_limit(int version)
     {
         var readings = Batches.Readings(TelemetryLimits.MaxReadings, 1, 1_750_000_000);
-        var payload = Batches.Encode(readings);
+        var payload = Batches.Encode(version, readings);
         Assert.True(payload.Length <= TelemetryLimits.MaxPayloadBytes, $"{payload.Length} bytes");
         Assert.Equal(TelemetryLimits.MaxReadings, TelemetryBatchDecoder.Decode(payload).Readings.Count);
     }

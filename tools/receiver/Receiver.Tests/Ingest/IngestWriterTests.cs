@@ -74,6 +74,24 @@ public sealed class IngestWriterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Batches_of_both_versions_are_stored_and_a_resend_in_the_other_version_stores_nothing_twice()
+    {
+        using var cts = new CancellationTokenSource();
+        var run = _writer.RunAsync(cts.Token);
+        var topic = "nodes/" + Batches.DeviceId + "/telemetry";
+        var old = Batches.Readings(5, 0, Batches.Now - 900);
+        var packed = Batches.Readings(5, 5, Batches.Now - 600, faultRate: 0.3);
+        Enqueue("v1", topic, Batches.Encode(1, old));
+        Enqueue("v2", topic, Batches.Encode(2, packed));
+        Enqueue("v2 again as v1", topic, Batches.Encode(1, packed));
+        await WaitForAcks(3);
+        Assert.Equal(10, await _store.CountReadingsAsync());
+        Assert.Empty(await _store.ListQuarantineAsync(10));
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
     public async Task A_failing_store_is_retried_and_nothing_is_acknowledged_until_it_works()
     {
         int failures = 0;

@@ -39,5 +39,13 @@ public static class Batches
     public static byte[] Encode(int count, uint firstSequence, uint firstTime, uint epoch = 7, string deviceId = DeviceId, int seed = 1) =>
         Encode(Readings(count, firstSequence, firstTime, seed), epoch, deviceId);
 
+    /// <summary>Version 2, as devices with this firmware send it (version 1, <see cref="Encode(Reading[], uint, string)"/>, is what older ones send).</summary>
+    public static byte[] EncodePacked(Reading[] readings, uint epoch = 7, string deviceId = DeviceId) =>
+        PackedBatchEncoder.Encode(deviceId, epoch, readings, 0, readings.Length);
+
+    /// <summary>Either version of the same readings: 1 or 2.</summary>
+    public static byte[] Encode(int version, Reading[] readings, uint epoch = 7, string deviceId = DeviceId) =>
+        version == 2 ? EncodePacked(readings, epoch, deviceId) : Encode(readings, epoch, deviceId);
+
     public static uint Now => (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -48,6 +48,15 @@ internal sealed class StrictCborReader
         return text;
     }
 
+    public byte[] ReadBytes(string what, int maxLength)
+    {
+        Expect(CborReaderState.ByteString, what, "a byte string");
+        byte[] bytes = _reader.ReadByteString();
+        if (bytes.Length > maxLength)
+            throw new PayloadRejected(RejectReason.LimitExceeded, $"{what} is {bytes.Length} bytes long (at most {maxLength})");
+        return bytes;
+    }
+
     public long ReadUnsigned(string what, long max)
     {
         Expect(CborReaderState.UnsignedInteger, what, "an unsigned integer");

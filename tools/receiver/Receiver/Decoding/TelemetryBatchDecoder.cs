@@ -1,10 +1,12 @@
+using NodeFirmware.HostCommon.Telemetry;
 using NodeFirmware.Receiver.Model;
 
 namespace NodeFirmware.Receiver.Decoding;
 
 /// <summary>
-/// Decodes a telemetry batch, version 1 (docs/formats/README.md) with System.Formats.Cbor, independently of the
-/// firmware's own CBOR code, and expands it into readings. Any defect throws <see cref="PayloadRejected"/>.
+/// Decodes a telemetry batch, version 1 or 2 (docs/formats/README.md) with System.Formats.Cbor, independently of the
+/// firmware's own CBOR code, and expands it into readings. Version 2's packed columns are first unpacked into
+/// version 1's form (<see cref="PackedColumns"/>). Any defect throws <see cref="PayloadRejected"/>.
 /// </summary>
 public static class TelemetryBatchDecoder
 {
@@ -22,7 +24,7 @@ public static class TelemetryBatchDecoder
     {
         var f = new BatchFields();
         int pairs = r.ReadMapStart(Payload);
-        if (pairs > 8) throw new PayloadRejected(RejectReason.UnknownField, $"the batch map has {pairs} entries; version 1 has at most 8");
+        if (pairs > 10) throw new PayloadRejected(RejectReason.UnknownField, $"the batch map has {pairs} entries; a batch has at most 10");
         for (int i = 0; i < pairs; i++)
         {
             string key = r.ReadText("a batch key", 8);
@@ -34,7 +36,10 @@ public static class TelemetryBatchDecoder
                 case "s": f.Sequence = r.ReadUnsigned("s (first sequence)", TelemetryLimits.MaxSequence); break;
                 case "t": f.Time = r.ReadUnsigned("t (first time)", TelemetryLimits.MaxUnixTime); break;
                 case "dt": f.Deltas = ReadDeltas(r); break;
-                case "c": f.Channels = ReadChannels(r); break;
+                case "c": ReadChannelList(r, f); break;
+                case "p": f.Period = r.ReadUnsigned("p (cadence)", TelemetryLimits.MaxUnixTime); break;
+                case "n": f.Count = r.ReadUnsigned("n (readings)", TelemetryLimits.MaxReadings); break;
+                case "b": f.Packed = r.ReadBytes("b (packed columns)", TelemetryLimits.MaxPayloadBytes); break;
                 case "f": f.Faults = ReadFaults(r); break;
                 default: throw new PayloadRejected(RejectReason.UnknownField, $"unknown batch field '{DeviceIds.Printable(key)}'");
             }
@@ -54,15 +59,25 @@ public static class TelemetryBatchDecoder
         return deltas;
     }
 
-    private static List<ChannelFields> ReadChannels(StrictCborReader r)
+    /// <summary>Version 1 lists channel maps, version 2 channel codes; the first item says which.</summary>
+    private static void ReadChannelList(StrictCborReader r, BatchFields f)
     {
         int count = r.ReadArrayStart("c (channels)");
         if (count > TelemetryLimits.MaxChannels)
             throw new PayloadRejected(RejectReason.LimitExceeded, $"the batch has {count} channels (at most {TelemetryLimits.MaxChannels})");
-        var channels = new List<ChannelFields>(count);
-        for (int i = 0; i < count; i++) channels.Add(ReadChannel(r, i));
+        if (count > 0 && r.Peek() != System.Formats.Cbor.CborReaderState.StartMap)
+        {
+            var codes = new int[count];
+            for (int i = 0; i < count; i++) codes[i] = (int)r.ReadUnsigned(ChannelNames[i], PackedChannels.MaxCode);
+            f.ChannelCodes = codes;
+        }
+        else
+        {
+            var channels = new List<ChannelFields>(count);
+            for (int i = 0; i < count; i++) channels.Add(ReadChannel(r, i));
+            f.Channels = channels;
+        }
         r.ReadArrayEnd();
-        return channels;
     }
 
     private static ChannelFields ReadChannel(StrictCborReader r, int index)
@@ -152,12 +167,19 @@ public static class TelemetryBatchDecoder
         public long[]? Deltas;
         public List<ChannelFields>? Channels;
         public List<(long Sequence, string Code)>? Faults;
+        public long? Period;
+        public long? Count;
+        public int[]? ChannelCodes;
+        public byte[]? Packed;
 
         public TelemetryBatch Expand()
         {
             if (Version is null) throw Missing("v (schema version)");
-            if (Version != TelemetryLimits.SchemaVersion)
-                throw new PayloadRejected(RejectReason.UnsupportedVersion, $"schema version {Version} is not supported (expected {TelemetryLimits.SchemaVersion})");
+            if (Version == TelemetryLimits.PackedSchemaVersion) Unpack();
+            else if (Version != TelemetryLimits.SchemaVersion)
+                throw new PayloadRejected(RejectReason.UnsupportedVersion, $"schema version {Version} is not supported (1 or {TelemetryLimits.PackedSchemaVersion})");
+            else if (Period is not null || Count is not null || Packed is not null || ChannelCodes is not null)
+                throw new PayloadRejected(RejectReason.UnknownField, "a version 1 batch has version 2's fields (p, n, b or channel codes)");
             if (DeviceId is null) throw Missing("d (device id)");
             DeviceIds.Require(DeviceId, "d");
             if (Epoch is null) throw Missing("e (boot epoch)");
@@ -188,7 +210,7 @@ public static class TelemetryBatchDecoder
             long time = Time.Value;
             for (int k = 0; k < n; k++)
             {
-                if (!TryAdd(time, Deltas[k], out time))
+                if (!CheckedSum.TryAdd(time, Deltas[k], out time))
                     throw new PayloadRejected(RejectReason.ValueOverflow, $"the time of reading {k} overflows a 64-bit integer");
                 int present = 0;
                 for (int c = 0; c < Channels.Count; c++)
@@ -198,7 +220,7 @@ public static class TelemetryBatchDecoder
                 {
                     long? delta = Channels[c].Data![k];
                     if (delta is null) continue;
-                    if (!TryAdd(sums[c], delta.Value, out sums[c]))
+                    if (!CheckedSum.TryAdd(sums[c], delta.Value, out sums[c]))
                         throw new PayloadRejected(RejectReason.ValueOverflow, $"channel '{columns[c].Name}' overflows a 64-bit integer at reading {k}");
                     values[v++] = new ChannelValue(columns[c].Name, columns[c].Unit, Scale(sums[c], columns[c].Exponent, powers[c]));
                 }
@@ -208,6 +230,41 @@ public static class TelemetryBatchDecoder
                 readings[k] = new DecodedReading(new ReadingKey(DeviceId, Epoch.Value, sequence), time, values, fault);
             }
             return new TelemetryBatch((int)Version.Value, DeviceId, Epoch.Value, Sequence.Value, Time.Value, columns, readings);
+        }
+
+        /// <summary>Version 2's fields into version 1's: the time steps and the channels' headers and differences.</summary>
+        private void Unpack()
+        {
+            if (Deltas is not null || Channels is not null)
+                throw new PayloadRejected(RejectReason.UnknownField, "a version 2 batch has version 1's fields (dt or channel maps)");
+            if (Period is null) throw Missing("p (cadence)");
+            if (Count is null) throw Missing("n (readings)");
+            if (ChannelCodes is null) throw Missing("c (channels)");
+            if (Packed is null) throw Missing("b (packed columns)");
+            if (Count == 0) throw new PayloadRejected(RejectReason.LengthMismatch, "the batch has no readings");
+            Channels = new List<ChannelFields>(ChannelCodes.Length);
+            foreach (int code in ChannelCodes)
+            {
+                if (!PackedChannels.TryGet(code, out var column))
+                    throw new PayloadRejected(RejectReason.UnknownUnit, $"channel code {code} is not defined (1..{PackedChannels.MaxCode})");
+                Channels.Add(new ChannelFields { Name = column.Name, Unit = column.Unit, Exponent = column.Exponent });
+            }
+            try
+            {
+                var (deltas, data) = PackedColumns.Unpack(Packed, (int)Count.Value, ChannelCodes.Length, Period.Value);
+                Deltas = deltas;
+                for (int c = 0; c < data.Length; c++) Channels[c].Data = data[c];
+            }
+            catch (PackedColumnsException e)
+            {
+                throw new PayloadRejected(e.Defect switch
+                {
+                    PackedColumnsDefect.LengthMismatch => RejectReason.LengthMismatch,
+                    PackedColumnsDefect.OutOfRange => RejectReason.OutOfRange,
+                    PackedColumnsDefect.ValueOverflow => RejectReason.ValueOverflow,
+                    _ => RejectReason.MalformedCbor,
+                }, e.Message);
+            }
         }
 
         /// <summary>The faults by sequence; null when the batch has none (the usual case: no dictionary per message).</summary>
@@ -223,12 +280,6 @@ public static class TelemetryBatchDecoder
                     throw new PayloadRejected(RejectReason.InvalidFault, $"two faults for sequence {seq}");
             }
             return bySequence;
-        }
-
-        private static bool TryAdd(long a, long b, out long sum)
-        {
-            sum = unchecked(a + b);
-            return ((a ^ sum) & (b ^ sum)) >= 0;
         }
 
         // Dividing by the power of ten (rather than multiplying by 10^-x) gives the double nearest the decimal value.

@@ -1,9 +1,13 @@
 namespace NodeFirmware.Receiver.Decoding;
 
-/// <summary>The limits of telemetry batch v1 that a receiver enforces (docs/formats/README.md).</summary>
+/// <summary>The limits of telemetry batches (versions 1 and 2) that a receiver enforces (docs/formats/README.md).</summary>
 public static class TelemetryLimits
 {
     public const int SchemaVersion = 1;
+    public const int PackedSchemaVersion = 2;
+
+    public static bool IsSupported(long version) => version == SchemaVersion || version == PackedSchemaVersion;
+
     public const int MaxPayloadBytes = 16 * 1024;
     public const int MaxReadings = 512;
     public const int MaxChannels = 16;

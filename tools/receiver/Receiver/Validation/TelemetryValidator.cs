@@ -16,7 +16,7 @@ public sealed class TelemetryValidator
 
     public ValidatedBatch Validate(TelemetryBatch batch, string topicDeviceId, DateTimeOffset receivedAt)
     {
-        if (batch.Version != TelemetryLimits.SchemaVersion)
+        if (!TelemetryLimits.IsSupported(batch.Version))
             throw new PayloadRejected(RejectReason.UnsupportedVersion, $"schema version {batch.Version} is not supported");
         if (!string.Equals(batch.DeviceId, topicDeviceId, StringComparison.Ordinal))
             throw new PayloadRejected(RejectReason.DeviceMismatch, $"the batch says device '{DeviceIds.Printable(batch.DeviceId)}' but arrived on the topic of '{DeviceIds.Printable(topicDeviceId)}'");
