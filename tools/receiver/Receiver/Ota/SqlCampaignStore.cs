@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using NodeFirmware.Receiver.Ota.Gate;
 using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Ota;
@@ -8,10 +9,13 @@ namespace NodeFirmware.Receiver.Ota;
 /// Campaigns in SQL, in their own tables (campaigns, campaign_devices) beside the telemetry store's. The schema is
 /// created with IF NOT EXISTS, so several receivers may migrate at once. Times are Unix milliseconds. A downgrade
 /// campaign's signed authorization lives in a table of its own (campaign_downgrade_authorizations), so databases
-/// made before it need no column migration; allow_downgrade now only says whether a campaign has one.
+/// made before it need no column migration; allow_downgrade now only says whether a campaign has one. A health-gated
+/// campaign's plan and progress live in campaign_gates the same way: a campaign without a row there is canary → rest.
 /// </summary>
 public abstract class SqlCampaignStore : ICampaignStore
 {
+    private const string GateColumns =
+        "plan, boards, stage, stage_started_at, stage_updated_at, forgiven_failures, offered, updated, last_verdict, history";
     private const string DeviceColumns = "device_id, wave, state, done, total, reason, reported_firmware, offered_at, finished_at, offer_repeated_at";
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
@@ -52,6 +56,7 @@ public abstract class SqlCampaignStore : ICampaignStore
                 """, tx).With("@id", c.Id).With("@file", authorization);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        if (c.Gate is not null) await UpsertGateAsync(db, tx, c, ct);
         foreach (var d in c.Devices.Values) await UpsertDeviceAsync(db, tx, c.Id, d, ct);
         await tx.CommitAsync(ct);
     }
@@ -62,6 +67,30 @@ public abstract class SqlCampaignStore : ICampaignStore
         await using var cmd = db.Command("UPDATE campaigns SET state = @state, state_reason = @reason, updated_at = @updated WHERE id = @id")
             .With("@state", c.State.ToString()).With("@reason", c.StateReason).With("@updated", c.UpdatedAt.ToUnixTimeMilliseconds()).With("@id", c.Id);
         if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"campaign {c.Id} was never saved");
+    }
+
+    public async Task SaveGateAsync(Campaign c, CancellationToken ct = default)
+    {
+        if (c.Gate is null) return;
+        await using var db = await OpenAsync(ct);
+        await UpsertGateAsync(db, null, c, ct);
+    }
+
+    private static async Task UpsertGateAsync(DbConnection db, DbTransaction? tx, Campaign c, CancellationToken ct)
+    {
+        var g = c.Gate!;
+        await using var cmd = db.Command($"""
+            INSERT INTO campaign_gates (campaign_id, {GateColumns})
+            VALUES (@campaign, @plan, @boards, @stage, @started, @stageUpdated, @forgiven, @offered, @updated, @verdict, @history)
+            ON CONFLICT (campaign_id) DO UPDATE SET stage = excluded.stage, stage_started_at = excluded.stage_started_at,
+                stage_updated_at = excluded.stage_updated_at, forgiven_failures = excluded.forgiven_failures, offered = excluded.offered,
+                updated = excluded.updated, last_verdict = excluded.last_verdict, history = excluded.history
+            """, tx);
+        cmd.With("@campaign", c.Id).With("@plan", JsonSerializer.Serialize(g.Plan)).With("@boards", JsonSerializer.Serialize(g.Boards))
+           .With("@stage", g.Stage).With("@started", g.StageStartedAt.ToUnixTimeMilliseconds()).With("@stageUpdated", g.StageUpdatedAt?.ToUnixTimeMilliseconds())
+           .With("@forgiven", g.ForgivenFailures).With("@offered", g.Offered).With("@updated", g.Updated)
+           .With("@verdict", g.LastVerdict is { } v ? JsonSerializer.Serialize(v) : null).With("@history", JsonSerializer.Serialize(g.History));
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task SaveDeviceAsync(string campaignId, CampaignDevice device, CancellationToken ct = default)
@@ -96,6 +125,21 @@ public abstract class SqlCampaignStore : ICampaignStore
         {
             while (await r.ReadAsync(ct)) authorizations[r.GetString(0)] = (byte[])r.GetValue(1);
         }
+        var gates = new Dictionary<string, GateState>(StringComparer.Ordinal);
+        await using (var cmd = db.Command($"SELECT campaign_id, {GateColumns} FROM campaign_gates"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+                gates[r.GetString(0)] = new GateState
+                {
+                    Plan = JsonSerializer.Deserialize<RolloutPlan>(r.GetString(1))!,
+                    Boards = new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(2))!, StringComparer.Ordinal),
+                    Stage = Convert.ToInt32(r.GetValue(3)), StageStartedAt = Time(Convert.ToInt64(r.GetValue(4))), StageUpdatedAt = NullableTime(r.NullableInt64(5)),
+                    ForgivenFailures = Convert.ToInt32(r.GetValue(6)), Offered = Convert.ToInt32(r.GetValue(7)), Updated = Convert.ToInt32(r.GetValue(8)),
+                    LastVerdict = r.NullableString(9) is { } v ? JsonSerializer.Deserialize<StageJudgement>(v) : null,
+                    History = JsonSerializer.Deserialize<List<StageJudgement>>(r.GetString(10))!,
+                };
+        }
         await using (var cmd = db.Command("""
             SELECT id, name, target_version, cohort, canary_percent, success_threshold, window_ms, allow_downgrade, chunk_size,
                    created_at, package, state, state_reason, updated_at FROM campaigns
@@ -110,7 +154,7 @@ public abstract class SqlCampaignStore : ICampaignStore
                     Cohort = JsonSerializer.Deserialize<CohortFilter>(r.GetString(3)) ?? new CohortFilter(),
                     CanaryPercent = r.GetDouble(4), SuccessThreshold = r.GetDouble(5), Window = TimeSpan.FromMilliseconds(Convert.ToInt64(r.GetValue(6))),
                     ChunkSize = Convert.ToInt32(r.GetValue(8)), DowngradeAuthorization = authorizations.GetValueOrDefault(r.GetString(0)),
-                    CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10),
+                    CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10), Gate = gates.GetValueOrDefault(r.GetString(0)),
                     State = Enum.Parse<CampaignState>(r.GetString(11)), StateReason = r.NullableString(12), UpdatedAt = Time(Convert.ToInt64(r.GetValue(13))),
                 };
                 campaigns[c.Id] = c;
