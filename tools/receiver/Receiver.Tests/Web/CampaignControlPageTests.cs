@@ -211,25 +211,8 @@ public sealed class CampaignControlPageTests : IDisposable
         Assert.StartsWith("≤ ", signals["battery drain (median)"][5]);
 
         // A new campaign with a stage plan from the form.
-        await page.ClickAsync("#new-campaign");
-        await page.WaitForAsync("document.getElementById('create').open", "the New campaign dialog");
-        await page.EvaluateAsync($$"""
-            (() => {
-              const bytes = Uint8Array.from(atob('{{Convert.ToBase64String(OtaTestPackages.Make("3.0.0"))}}'), c => c.charCodeAt(0));
-              const files = new DataTransfer();
-              files.items.add(new File([bytes], 'staged.nfw'));
-              const form = document.getElementById('create-form');
-              form.elements.package.files = files.files;
-              form.elements.name.value = 'staged';
-              form.elements.stages.value = '5, 50, 100';
-              form.elements.dwell.value = '2';
-              form.elements.rate.value = '3';
-              form.requestSubmit();
-            })()
-            """);
-        await page.WaitForAsync("document.getElementById('confirm').open", "the confirmation");
-        Assert.Contains("stages 5 → 50 → 100 %", await page.TextAsync("#confirm-text"));
-        await page.ClickAsync("#confirm-ok");
+        await UploadAsync(page, OtaTestPackages.Make("3.0.0"), "staged",
+            "form.elements.stages.value = '5, 50, 100'; form.elements.dwell.value = '2'; form.elements.rate.value = '3';", "stages 5 → 50 → 100 %");
         await page.WaitForAsync("document.getElementById('campaign-title').textContent.startsWith('staged') && document.querySelectorAll('#gate-stages tr').length === 3",
             "the new campaign's stages");
         using var http = receiver.Client();
@@ -240,8 +223,11 @@ public sealed class CampaignControlPageTests : IDisposable
         Assert.Equal("current", (await page.TextAsync("#gate-stages tr:first-child td:nth-child(7)")));
     }
 
-    /// <summary>Fills the New campaign dialog with <paramref name="package"/> as the chosen file, submits it and confirms.</summary>
-    private static async Task UploadAsync(ChromiumPage page, byte[] package, string name)
+    /// <summary>
+    /// Fills the New campaign dialog with <paramref name="package"/> as the chosen file (and what the script <paramref name="fill"/>
+    /// sets on <c>form</c>), submits it and confirms, once the confirmation says <paramref name="asked"/> too.
+    /// </summary>
+    private static async Task UploadAsync(ChromiumPage page, byte[] package, string name, string fill = "", string asked = "")
     {
         await page.ClickAsync("#new-campaign");
         await page.WaitForAsync("document.getElementById('create').open", "the New campaign dialog");
@@ -253,11 +239,13 @@ public sealed class CampaignControlPageTests : IDisposable
               const form = document.getElementById('create-form');
               form.elements.package.files = files.files;
               form.elements.name.value = '{{name}}';
+              {{fill}}
               form.requestSubmit();
             })()
             """);
         await page.WaitForAsync("document.getElementById('confirm').open", "the confirmation");
         Assert.Contains($"Create campaign \"{name}\"", await page.TextAsync("#confirm-text"));
+        Assert.Contains(asked, await page.TextAsync("#confirm-text"));
         await page.ClickAsync("#confirm-ok");
     }
 }
