@@ -41,7 +41,7 @@ public sealed class GatedCampaignEngineTests : IAsyncLifetime
     public async Task A_health_breach_halts_through_the_halt_path_and_a_resume_overrides_it_into_the_next_stage()
     {
         var c = await CreateAsync();
-        await GatedCampaigns.PassFirstStageAsync(_engine, _time, _telemetry, c.Id, updatedPanicEveryHour: true);
+        await GatedCampaigns.PassFirstStageAsync(_engine, _time, _telemetry, c.Id, panics: _ => true);
         c = await Get(c.Id);
         Assert.Equal((CampaignState.Halted, 0), (c.State, c.Gate!.Stage));
         Assert.StartsWith($"stage 1 of 3 (10 %), board {OtaTestPackages.Board}: crash_free_rate: crash-free rate 0 % vs 100 %", c.StateReason);
@@ -52,6 +52,26 @@ public sealed class GatedCampaignEngineTests : IAsyncLifetime
 
         c = await _engine.ResumeAsync(c.Id);
         Assert.Equal((CampaignState.Rolling, 1, 3), (c.State, c.Gate!.Stage, c.Gate.Offered));
+    }
+
+    [Fact]
+    public async Task A_campaign_over_two_boards_halts_on_the_board_whose_updated_devices_crash_and_names_it()
+    {
+        const string other = "esp32-devkitc-v4";
+        byte[] package = OtaTestPackages.Tampered(OtaTestPackages.Make("2.0.0"), m => m.Boards = [OtaTestPackages.Board, other], resignWith: OtaTestPackages.Release);
+        var fleet = Enumerable.Range(0, 40).Select(i => new CohortDevice($"esp32-{i + 0x800:x12}", i % 2 == 0 ? OtaTestPackages.Board : other, "1.0.0", [])).ToList();
+        var boards = fleet.ToDictionary(d => d.Id, d => d.Board!);
+        var c = await _engine.CreateAsync(new CampaignRequest { Package = package, Gate = GatedCampaigns.QuickPlan with { StagePercents = [25, 100] } }, fleet);
+        string sick = boards[c.InWave(0).First().DeviceId];
+        await GatedCampaigns.PassFirstStageAsync(_engine, _time, _telemetry, c.Id, panics: id => boards[id] == sick);
+        c = await Get(c.Id);
+        Assert.Equal(CampaignState.Halted, c.State);
+        Assert.StartsWith($"stage 1 of 2 (25 %), board {sick}: crash_free_rate: crash-free rate 0 % vs 100 %", c.StateReason);
+        var verdict = c.Gate!.LastVerdict!;
+        Assert.Equal((sick, HealthGate.CrashFree), (verdict.Board, verdict.Signal));
+        // The other board, if the stage updated any of its devices, was healthy against its own not-updated devices.
+        Assert.All(verdict.Boards.Where(b => b.Board != sick), b => Assert.Equal(GateOutcome.Promote, b.Verdict.Outcome));
+        Assert.All(verdict.Boards, b => Assert.Equal(20 - c.InWave(0).Count(d => boards[d.DeviceId] == b.Board), b.Baseline.Devices));
     }
 
     [Fact]

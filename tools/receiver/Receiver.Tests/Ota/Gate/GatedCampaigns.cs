@@ -14,11 +14,11 @@ public static class GatedCampaigns
 
     /// <summary>
     /// From <paramref name="time"/>'s now: the first stage's devices finish a minute later, every device of the campaign
-    /// sends hourly statuses for 8 h (healthy; with <paramref name="updatedPanicEveryHour"/> the updated ones panic each hour),
+    /// sends hourly statuses for 8 h (healthy; the updated ones <paramref name="panics"/> picks panic each hour),
     /// and the engine, ticked at the end, judges the stage: promotes it, or halts it on the crash-free rate.
     /// </summary>
     public static async Task PassFirstStageAsync(CampaignEngine engine, FixedTimeProvider time, ITelemetryStore telemetry, string campaignId,
-        bool updatedPanicEveryHour = false)
+        Func<string, bool>? panics = null)
     {
         var start = time.Now;
         time.Now = start.AddMinutes(1);
@@ -31,8 +31,8 @@ public static class GatedCampaigns
             var at = start.AddHours(hour);
             foreach (var d in c.Devices.Values)
             {
-                long panics = updatedPanicEveryHour && d.Wave == 0 ? hour : 0;
-                var vitals = new DeviceVitals(Boots: 1 + panics, Panics: panics, UptimeSeconds: hour * 3600, Reconnects: hour / 12, WakeToPublish: new WakeToPublish(1800, null, null, null, null, null));
+                long panicked = d.Wave == 0 && panics?.Invoke(d.DeviceId) == true ? hour : 0;
+                var vitals = new DeviceVitals(Boots: 1 + panicked, Panics: panicked, UptimeSeconds: hour * 3600, Reconnects: hour / 12, WakeToPublish: new WakeToPublish(1800, null, null, null, null, null));
                 batch.Statuses.Add(new StatusUpdate(d.DeviceId, new DeviceStatus("sleeping", Firmware: "1.0.0", BatteryMillivolts: 4100 - 40 * hour / 24,
                     Vitals: vitals), at));
             }
