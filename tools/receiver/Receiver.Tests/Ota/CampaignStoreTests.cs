@@ -155,19 +155,6 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
         Task.FromResult<ICampaignStore>(new SqliteCampaignStore(Path.Combine(_dir, "receiver.db")));
 
     [Fact]
-    public async Task The_campaign_tables_live_beside_the_telemetry_in_the_same_file()
-    {
-        string path = Path.Combine(_dir, "shared.db");
-        await using var telemetry = NodeFirmware.Receiver.Storage.TelemetryStoreFactory.Create("sqlite:" + path);
-        await telemetry.MigrateAsync();
-        await using var campaigns = CampaignStoreFactory.Create("sqlite:" + path);
-        await campaigns.MigrateAsync();
-        await telemetry.MigrateAsync();
-        Assert.Empty(await campaigns.LoadAllAsync());
-        Assert.Equal(0, await telemetry.CountReadingsAsync());
-    }
-
-    [Fact]
     public async Task A_database_made_before_gated_campaigns_keeps_its_campaigns_and_gains_the_gate_table()
     {
         string path = Path.Combine(_dir, "older.db");
@@ -193,6 +180,19 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
             Assert.Equal((id, CampaignState.Canary, 4), (c.Id, c.State, c.Devices.Count));
             Assert.Null(c.Gate);
         }
+    }
+
+    [Fact]
+    public async Task The_campaign_tables_live_beside_the_telemetry_in_the_same_file()
+    {
+        string path = Path.Combine(_dir, "shared.db");
+        await using var telemetry = NodeFirmware.Receiver.Storage.TelemetryStoreFactory.Create("sqlite:" + path);
+        await telemetry.MigrateAsync();
+        await using var campaigns = CampaignStoreFactory.Create("sqlite:" + path);
+        await campaigns.MigrateAsync();
+        await telemetry.MigrateAsync();
+        Assert.Empty(await campaigns.LoadAllAsync());
+        Assert.Equal(0, await telemetry.CountReadingsAsync());
     }
 
     public void Dispose()

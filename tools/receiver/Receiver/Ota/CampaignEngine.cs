@@ -14,9 +14,7 @@ namespace NodeFirmware.Receiver.Ota;
 /// the success threshold allows halt the campaign: no further wave is offered, devices already offered finish.
 /// A failure is a result with ok = false, a device that reports another version than the target after its trial
 /// (rolled back), or no result within the window. Every change is written to the store before it takes effect
-/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped. A health-gated campaign
-/// (<see cref="CampaignRequest.Gate"/>) goes through stages instead of canary → rest, each judged on the devices' vitals
-/// (<see cref="GatedStages"/>); all time comes from the <see cref="TimeProvider"/>.
+/// on the wire, so a restarted engine (<see cref="LoadAsync"/>) continues where it stopped.
 /// </summary>
 public sealed partial class CampaignEngine
 {
@@ -139,9 +137,9 @@ public sealed partial class CampaignEngine
         try
         {
             var key = ReleasePublicKey ?? throw new ArgumentException(NoReleaseKeyProblem);
-            request.Validate();
             if (request.Gate is not null && Telemetry is null)
                 throw new ArgumentException("this receiver has no telemetry store to read the devices' vitals from: it runs no health-gated campaign");
+            request.Validate();
             byte[] bytes;
             if (request.Package is not null) bytes = request.Package;
             else

@@ -2,7 +2,11 @@ using NodeFirmware.Receiver.Ota.Gate;
 
 namespace NodeFirmware.Receiver.Ota;
 
-/// <summary>The engine's health-gated stages (docs/receiver.md, "Health-gated stages"); called under the engine's lock.</summary>
+/// <summary>
+/// The engine's health-gated stages (docs/receiver.md, "Health-gated stages"): a campaign created with
+/// <see cref="CampaignRequest.Gate"/> goes through stages instead of canary → rest, each judged on the devices' vitals
+/// (<see cref="GatedStages"/>), all its time from the engine's <see cref="TimeProvider"/>. Called under the engine's lock.
+/// </summary>
 public sealed partial class CampaignEngine
 {
     /// <summary>

@@ -66,7 +66,8 @@ internal static class CampaignCopy
         {
             Id = c.Id, Name = c.Name, TargetVersion = c.TargetVersion, Cohort = c.Cohort, CanaryPercent = c.CanaryPercent,
             SuccessThreshold = c.SuccessThreshold, Window = c.Window, DowngradeAuthorization = c.DowngradeAuthorization, ChunkSize = c.ChunkSize,
-            CreatedAt = c.CreatedAt, Package = c.Package, State = c.State, StateReason = c.StateReason, UpdatedAt = c.UpdatedAt, Gate = gate?.Copy(),
+            CreatedAt = c.CreatedAt, Package = c.Package, State = c.State, StateReason = c.StateReason, UpdatedAt = c.UpdatedAt,
+            Gate = gate?.Copy(),
         };
         foreach (var d in c.Devices.Values) copy.Devices[d.DeviceId] = Of(d);
         return copy;

@@ -9,8 +9,7 @@ namespace NodeFirmware.Receiver.Ota;
 /// Campaigns in SQL, in their own tables (campaigns, campaign_devices) beside the telemetry store's. The schema is
 /// created with IF NOT EXISTS, so several receivers may migrate at once. Times are Unix milliseconds. A downgrade
 /// campaign's signed authorization lives in a table of its own (campaign_downgrade_authorizations), so databases
-/// made before it need no column migration; allow_downgrade now only says whether a campaign has one. A health-gated
-/// campaign's plan and progress live in campaign_gates the same way: a campaign without a row there is canary → rest.
+/// made before it need no column migration; allow_downgrade now only says whether a campaign has one.
 /// </summary>
 public abstract class SqlCampaignStore : ICampaignStore
 {
@@ -56,8 +55,8 @@ public abstract class SqlCampaignStore : ICampaignStore
                 """, tx).With("@id", c.Id).With("@file", authorization);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        if (c.Gate is not null) await UpsertGateAsync(db, tx, c, ct);
         foreach (var d in c.Devices.Values) await UpsertDeviceAsync(db, tx, c.Id, d, ct);
+        if (c.Gate is not null) await UpsertGateAsync(db, tx, c, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -76,6 +75,10 @@ public abstract class SqlCampaignStore : ICampaignStore
         await UpsertGateAsync(db, null, c, ct);
     }
 
+    /// <summary>
+    /// A health-gated campaign's plan and progress live in campaign_gates, so databases made before gated campaigns need no
+    /// column migration: a campaign without a row there is canary → rest.
+    /// </summary>
     private static async Task UpsertGateAsync(DbConnection db, DbTransaction? tx, Campaign c, CancellationToken ct)
     {
         var g = c.Gate!;
@@ -118,27 +121,13 @@ public abstract class SqlCampaignStore : ICampaignStore
     public async Task<IReadOnlyList<Campaign>> LoadAllAsync(CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
+        var gates = await LoadGatesAsync(db, ct);
         var campaigns = new Dictionary<string, Campaign>(StringComparer.Ordinal);
         var authorizations = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         await using (var cmd = db.Command("SELECT campaign_id, authorization_file FROM campaign_downgrade_authorizations"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct)) authorizations[r.GetString(0)] = (byte[])r.GetValue(1);
-        }
-        var gates = new Dictionary<string, GateState>(StringComparer.Ordinal);
-        await using (var cmd = db.Command($"SELECT campaign_id, {GateColumns} FROM campaign_gates"))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await r.ReadAsync(ct))
-                gates[r.GetString(0)] = new GateState
-                {
-                    Plan = JsonSerializer.Deserialize<RolloutPlan>(r.GetString(1))!,
-                    Boards = new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(2))!, StringComparer.Ordinal),
-                    Stage = Convert.ToInt32(r.GetValue(3)), StageStartedAt = Time(Convert.ToInt64(r.GetValue(4))), StageUpdatedAt = NullableTime(r.NullableInt64(5)),
-                    ForgivenFailures = Convert.ToInt32(r.GetValue(6)), Offered = Convert.ToInt32(r.GetValue(7)), Updated = Convert.ToInt32(r.GetValue(8)),
-                    LastVerdict = r.NullableString(9) is { } v ? JsonSerializer.Deserialize<StageJudgement>(v) : null,
-                    History = JsonSerializer.Deserialize<List<StageJudgement>>(r.GetString(10))!,
-                };
         }
         await using (var cmd = db.Command("""
             SELECT id, name, target_version, cohort, canary_percent, success_threshold, window_ms, allow_downgrade, chunk_size,
@@ -154,8 +143,9 @@ public abstract class SqlCampaignStore : ICampaignStore
                     Cohort = JsonSerializer.Deserialize<CohortFilter>(r.GetString(3)) ?? new CohortFilter(),
                     CanaryPercent = r.GetDouble(4), SuccessThreshold = r.GetDouble(5), Window = TimeSpan.FromMilliseconds(Convert.ToInt64(r.GetValue(6))),
                     ChunkSize = Convert.ToInt32(r.GetValue(8)), DowngradeAuthorization = authorizations.GetValueOrDefault(r.GetString(0)),
-                    CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10), Gate = gates.GetValueOrDefault(r.GetString(0)),
+                    CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10),
                     State = Enum.Parse<CampaignState>(r.GetString(11)), StateReason = r.NullableString(12), UpdatedAt = Time(Convert.ToInt64(r.GetValue(13))),
+                    Gate = gates.GetValueOrDefault(r.GetString(0)),
                 };
                 campaigns[c.Id] = c;
             }
@@ -177,6 +167,24 @@ public abstract class SqlCampaignStore : ICampaignStore
             }
         }
         return campaigns.Values.ToList();
+    }
+
+    private static async Task<Dictionary<string, GateState>> LoadGatesAsync(DbConnection db, CancellationToken ct)
+    {
+        var gates = new Dictionary<string, GateState>(StringComparer.Ordinal);
+        await using var cmd = db.Command($"SELECT campaign_id, {GateColumns} FROM campaign_gates");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            gates[r.GetString(0)] = new GateState
+            {
+                Plan = JsonSerializer.Deserialize<RolloutPlan>(r.GetString(1))!,
+                Boards = new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(2))!, StringComparer.Ordinal),
+                Stage = Convert.ToInt32(r.GetValue(3)), StageStartedAt = Time(Convert.ToInt64(r.GetValue(4))), StageUpdatedAt = NullableTime(r.NullableInt64(5)),
+                ForgivenFailures = Convert.ToInt32(r.GetValue(6)), Offered = Convert.ToInt32(r.GetValue(7)), Updated = Convert.ToInt32(r.GetValue(8)),
+                LastVerdict = r.NullableString(9) is { } v ? JsonSerializer.Deserialize<StageJudgement>(v) : null,
+                History = JsonSerializer.Deserialize<List<StageJudgement>>(r.GetString(10))!,
+            };
+        return gates;
     }
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
