@@ -149,6 +149,23 @@ public sealed class CampaignApiTests : IDisposable
         Assert.Empty((await Json(await _http.GetAsync("/api/campaigns"), HttpStatusCode.OK)).EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("\"gate\":\"1,10,100\"")]
+    [InlineData("\"gate\":[1,10,100]")]
+    [InlineData("\"gate\":{\"stages\":\"1,10,100\"}")]
+    [InlineData("\"gate\":{\"stages\":[1,10,{}]}")]
+    [InlineData("\"gate\":{\"minDevices\":1.5}")]
+    [InlineData("\"gate\":{\"dwellSeconds\":1e400}")]
+    [InlineData("\"gate\":{\"stages\":[1,10,")]
+    public async Task A_malformed_or_truncated_gate_is_refused_and_changes_nothing(string gate)
+    {
+        await RegisterAsync(4, OtaTestPackages.Board);
+        string body = $$"""{"package":"{{Convert.ToBase64String(OtaTestPackages.Make("2.0.0"))}}",{{gate}}}""";
+        var response = await _http.PostAsync("/api/campaigns", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty((await Json(await _http.GetAsync("/api/campaigns"), HttpStatusCode.OK)).EnumerateArray());
+    }
+
     [Fact]
     public async Task A_gate_with_a_canary_percent_is_refused()
     {

@@ -1,3 +1,4 @@
+using CsCheck;
 using NodeFirmware.Bench.Rollout;
 using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Ota.Gate;
@@ -200,6 +201,24 @@ public sealed class HealthGatedRolloutTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => new RolloutPlan(stages, TimeSpan.FromHours(1), 1, new HealthThresholds()).Validate());
         Assert.Contains(why, e.Message);
+    }
+
+    [Fact]
+    public void Random_gate_bodies_become_a_valid_plan_or_are_refused_with_an_argument_exception()
+    {
+        // Any exception but ArgumentException (an overflow, a bad index) would reach the API as a 500 instead of a 400.
+        Gen.Select(Gen.Double.Array[0, 12], Gen.Long, Gen.Double, Gen.Double, Gen.Int, Gen.Bool).Sample((stages, dwell, rate, ratio, min, some) =>
+        {
+            var body = some ? new GateBody(stages, dwell, rate, ratio, ratio, ratio, ratio, ratio, min) : new GateBody(stages);
+            if (body.Problem() is not null) return;
+            try
+            {
+                var plan = body.ToPlan();
+                plan.Validate();
+                Assert.True(plan.StageSize(1000, plan.StagePercents.Count - 1) == 1000);
+            }
+            catch (ArgumentException) { }
+        });
     }
 
     [Fact]
