@@ -143,6 +143,79 @@ public sealed class CampaignApiTests : IDisposable
         await Json(await _http.PostAsync("/api/campaigns/c-nope/resume", null), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_gated_campaign_is_created_with_its_stage_plan_and_shows_its_stages()
+    {
+        await RegisterAsync(20, OtaTestPackages.Board);
+        var created = await Json(await _http.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "gated", package = OtaTestPackages.Make("2.0.0"),
+            gate = new { stages = new[] { 10.0, 50, 100 }, dwellSeconds = 7200, devicesPerMinute = 5, drainRatio = 1.2, minDevices = 2 },
+        }), HttpStatusCode.Created);
+        var gate = created.GetProperty("gate");
+        Assert.Equal(new[] { 10.0, 50, 100 }, gate.GetProperty("stagePercents").EnumerateArray().Select(p => p.GetDouble()));
+        Assert.Equal((7200, 5.0, 1, 1), (gate.GetProperty("dwellSeconds").GetInt64(), gate.GetProperty("devicesPerMinute").GetDouble(),
+            gate.GetProperty("stage").GetInt32(), gate.GetProperty("offered").GetInt32()));
+        var thresholds = gate.GetProperty("thresholds");
+        Assert.Equal((1.2, 2, 1.25), (thresholds.GetProperty("drainRatio").GetDouble(), thresholds.GetProperty("minDevices").GetInt32(),
+            thresholds.GetProperty("wakeToPublishRatio").GetDouble())); // left out: the default
+        var stages = gate.GetProperty("stages").EnumerateArray().ToList();
+        Assert.Equal(new[] { (2, "current"), (8, "pending"), (10, "pending") }, stages.Select(x => (x.GetProperty("devices").GetInt32(), x.GetProperty("status").GetString())));
+        Assert.Equal(2, created.GetProperty("devices").EnumerateArray().Count(d => d.GetProperty("wave").GetString() == "stage 1"));
+        // A campaign without "gate" is canary → rest as before.
+        var plain = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("3.0.0") }), HttpStatusCode.Created);
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("gate").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("""{"stages":[1,10,50]}""", "the last stage must be 100 %")]
+    [InlineData("""{"stages":[10,5,100]}""", "stages must grow")]
+    [InlineData("""{"stages":[1,2,3,4,5,6,7,8,9,10,100]}""", "gate.stages: at most 10 stages")]
+    [InlineData("""{"stages":["NaN",100]}""", "each stage must be in (0, 100]")]
+    [InlineData("""{"dwellSeconds":99999999999}""", "gate.dwellSeconds must be 1..2592000")]
+    [InlineData("""{"dwellSeconds":0}""", "gate.dwellSeconds must be 1..")]
+    [InlineData("""{"devicesPerMinute":0}""", "devicesPerMinute must be in (0, 10000]")]
+    [InlineData("""{"crashFreeDrop":2}""", "crashFreeDrop must be in [0, 1]")]
+    [InlineData("""{"reconnectRatio":0.5}""", "reconnectRatio must be in [1, 100]")]
+    [InlineData("""{"wakeToPublishRatio":"Infinity"}""", "wakeToPublishRatio must be in [1, 100]")]
+    [InlineData("""{"drainRatio":0.9}""", "drainRatio must be in [1, 100]")]
+    [InlineData("""{"minDevices":0}""", "minDevices must be 1..100000")]
+    public async Task A_bad_gate_is_refused_with_its_reason_and_changes_nothing(string gate, string why)
+    {
+        await RegisterAsync(4, OtaTestPackages.Board);
+        string body = $$"""{"package":"{{Convert.ToBase64String(OtaTestPackages.Make("2.0.0"))}}","gate":{{gate}}}""";
+        var bad = await Json(await _http.PostAsync("/api/campaigns", new StringContent(body, System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        Assert.Contains(why, bad.GetProperty("error").GetString());
+        Assert.Empty((await Json(await _http.GetAsync("/api/campaigns"), HttpStatusCode.OK)).EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("\"gate\":\"1,10,100\"")]
+    [InlineData("\"gate\":[1,10,100]")]
+    [InlineData("\"gate\":{\"stages\":\"1,10,100\"}")]
+    [InlineData("\"gate\":{\"stages\":[1,10,{}]}")]
+    [InlineData("\"gate\":{\"minDevices\":1.5}")]
+    [InlineData("\"gate\":{\"dwellSeconds\":1e400}")]
+    [InlineData("\"gate\":{\"stages\":[1,10,")]
+    public async Task A_malformed_or_truncated_gate_is_refused_and_changes_nothing(string gate)
+    {
+        await RegisterAsync(4, OtaTestPackages.Board);
+        string body = $$"""{"package":"{{Convert.ToBase64String(OtaTestPackages.Make("2.0.0"))}}",{{gate}}}""";
+        var response = await _http.PostAsync("/api/campaigns", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty((await Json(await _http.GetAsync("/api/campaigns"), HttpStatusCode.OK)).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_gate_with_a_canary_percent_is_refused()
+    {
+        await RegisterAsync(4, OtaTestPackages.Board);
+        var bad = await Json(await _http.PostAsJsonAsync("/api/campaigns", new { package = OtaTestPackages.Make("2.0.0"), canaryPercent = 10, gate = new { } }),
+            HttpStatusCode.BadRequest);
+        Assert.Contains("canaryPercent does not apply to a gated campaign", bad.GetProperty("error").GetString());
+        Assert.Empty((await Json(await _http.GetAsync("/api/campaigns"), HttpStatusCode.OK)).EnumerateArray());
+    }
+
     public void Dispose()
     {
         _http.Dispose();

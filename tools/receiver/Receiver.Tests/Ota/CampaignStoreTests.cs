@@ -12,6 +12,59 @@ public abstract class CampaignStoreContract
     protected abstract Task<ICampaignStore> OpenAsync(bool reuse);
 
     [Fact]
+    public async Task A_restarted_engine_resumes_a_gated_campaign_at_its_stored_stage_with_its_judgement()
+    {
+        var time = new FixedTimeProvider(T0);
+        var wire = new RecordingPublisher();
+        var fleet = Enumerable.Range(0, 20).Select(i => new CohortDevice($"esp32-{i + 0x200:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
+        using var vitals = new TempDirectory("nf-gate-vitals");
+        await using var telemetry = new NodeFirmware.Receiver.Storage.Sqlite.SqliteTelemetryStore(vitals.File("vitals.db"));
+        await telemetry.MigrateAsync();
+        string id;
+        await using (var store = await OpenAsync(reuse: false))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey, Telemetry = telemetry };
+            var c = await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0"), Gate = Gate.GatedCampaigns.QuickPlan }, fleet);
+            id = c.Id;
+            Assert.Equal((CampaignState.Canary, 0, 1), (c.State, c.Gate!.Stage, c.Gate.Offered)); // the first device at once
+            await Gate.GatedCampaigns.PassFirstStageAsync(engine, time, telemetry, id);
+            Assert.Equal((CampaignState.Rolling, 1), ((await engine.GetAsync(id))!.State, (await engine.GetAsync(id))!.Gate!.Stage));
+        }
+
+        await using (var store = await OpenAsync(reuse: true))
+        {
+            await store.MigrateAsync(); // again, as every start does
+            var engine = new CampaignEngine(store, wire, time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey, Telemetry = telemetry };
+            await engine.LoadAsync();
+            var c = (await engine.GetAsync(id))!;
+            var g = c.Gate!;
+            Assert.Equal((CampaignState.Rolling, 1, T0.AddHours(8), (DateTimeOffset?)null), (c.State, g.Stage, g.StageStartedAt, g.StageUpdatedAt));
+            Assert.Equal(Gate.GatedCampaigns.QuickPlan.StagePercents, g.Plan.StagePercents);
+            Assert.Equal((TimeSpan.FromHours(7), 1000.0, 1), (g.Plan.Dwell, g.Plan.DevicesPerMinute, g.Plan.Thresholds.MinDevices));
+            Assert.Equal((3, 2), (g.Offered, g.Updated)); // stage 1's two devices updated, stage 2's first offered at once
+            Assert.All(fleet, d => Assert.Equal(OtaTestPackages.Board, g.Boards[d.Id]));
+            var verdict = g.LastVerdict!;
+            Assert.Equal((0, NodeFirmware.Receiver.Ota.Gate.GateOutcome.Promote), (verdict.Stage, verdict.Outcome));
+            var board = Assert.Single(verdict.Boards);
+            Assert.Equal((OtaTestPackages.Board, 2, 18), (board.Board, board.Updated.Devices, board.Baseline.Devices));
+            Assert.Equal("stage 1 of 3 (10 %): healthy on " + OtaTestPackages.Board, verdict.Reason);
+            Assert.Equal(verdict.Reason, Assert.Single(g.History).Reason);
+            Assert.Equal((2, 18), (board.Updated.DrainDevices, board.Baseline.DrainDevices)); // the comparison's values came back too
+
+            // It continues stage 2 under the rate limit from the stored stage start; once its devices finish, its dwell starts.
+            time.Now = T0.AddHours(8).AddMinutes(1);
+            await engine.TickAsync();
+            c = (await engine.GetAsync(id))!;
+            Assert.All(c.InWave(1), d => Assert.Equal(DeviceOtaState.Offered, d.State));
+            foreach (var d in c.InWave(1)) await engine.Result(d.DeviceId, id, true, "2.0.0");
+            c = (await engine.GetAsync(id))!;
+            Assert.Equal((CampaignState.Rolling, 1, (DateTimeOffset?)time.Now), (c.State, c.Gate!.Stage, c.Gate.StageUpdatedAt));
+            Assert.All(c.InWave(2), d => Assert.Equal(DeviceOtaState.Waiting, d.State));
+        }
+    }
+
+    [Fact]
     public async Task A_restarted_engine_continues_the_campaign_where_the_last_one_stopped()
     {
         var time = new FixedTimeProvider(T0);
@@ -149,6 +202,34 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
 
     protected override Task<ICampaignStore> OpenAsync(bool reuse) =>
         Task.FromResult<ICampaignStore>(new SqliteCampaignStore(Path.Combine(_dir, "receiver.db")));
+
+    [Fact]
+    public async Task A_database_made_before_gated_campaigns_keeps_its_campaigns_and_gains_the_gate_table()
+    {
+        string path = Path.Combine(_dir, "older.db");
+        var fleet = Enumerable.Range(0, 4).Select(i => new CohortDevice($"esp32-{i + 0x300:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
+        string id;
+        await using (var store = new SqliteCampaignStore(path))
+        {
+            await store.MigrateAsync();
+            var engine = new CampaignEngine(store, new RecordingPublisher(), new FixedTimeProvider(T0)) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
+            id = (await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0") }, fleet)).Id;
+        }
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path))
+        {
+            await db.OpenAsync();
+            await using var drop = db.CreateCommand();
+            drop.CommandText = "DROP TABLE campaign_gates"; // as the database was before
+            await drop.ExecuteNonQueryAsync();
+        }
+        await using (var store = new SqliteCampaignStore(path))
+        {
+            await store.MigrateAsync();
+            var c = Assert.Single(await store.LoadAllAsync());
+            Assert.Equal((id, CampaignState.Canary, 4), (c.Id, c.State, c.Devices.Count));
+            Assert.Null(c.Gate);
+        }
+    }
 
     [Fact]
     public async Task The_campaign_tables_live_beside_the_telemetry_in_the_same_file()

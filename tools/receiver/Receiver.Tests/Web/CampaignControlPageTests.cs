@@ -5,6 +5,7 @@ using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Storage.Sqlite;
 using NodeFirmware.Receiver.Tests.Ota;
+using NodeFirmware.Receiver.Tests.Ota.Gate;
 using NodeFirmware.Receiver.Tests.Support;
 
 namespace NodeFirmware.Receiver.Tests.Web;
@@ -168,8 +169,65 @@ public sealed class CampaignControlPageTests : IDisposable
         Assert.Equal("canary", created.GetProperty("state").GetString());
     }
 
-    /// <summary>Fills the New campaign dialog with <paramref name="package"/> as the chosen file, submits it and confirms.</summary>
-    private static async Task UploadAsync(ChromiumPage page, byte[] package, string name)
+    [ChromiumFact]
+    public async Task A_gated_campaign_shows_its_stages_and_health_comparison_and_one_is_created_with_a_stage_plan()
+    {
+        // A gated campaign taken through its first stage (healthy statuses in the same file) before the receiver starts.
+        _db = _dir.File("gated.db");
+        var ids = Enumerable.Range(0, 20).Select(i => $"esp32-{i + 0x500:x12}").ToList();
+        var time = new FixedTimeProvider(DateTimeOffset.UtcNow.AddHours(-9));
+        string campaign;
+        await using (var telemetry = new SqliteTelemetryStore(_db))
+        await using (var campaigns = new SqliteCampaignStore(_db))
+        {
+            await telemetry.MigrateAsync();
+            await campaigns.MigrateAsync();
+            foreach (var id in ids) await telemetry.RegisterDeviceAsync(new DeviceRegistration(id, null, [], OtaTestPackages.Board), time.Now.AddDays(-1));
+            var engine = new CampaignEngine(campaigns, new RecordingPublisher(), time) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey, Telemetry = telemetry };
+            var c = await engine.CreateAsync(new CampaignRequest { Name = "gated-rollout", Package = OtaTestPackages.Make("2.1.0"), Gate = GatedCampaigns.QuickPlan },
+                ids.Select(id => new CohortDevice(id, OtaTestPackages.Board, "1.0.0", [])));
+            campaign = c.Id;
+            await GatedCampaigns.PassFirstStageAsync(engine, time, telemetry, campaign);
+        }
+        using var receiver = await ReceiverProcess.StartAsync(["--store", "sqlite:" + _db, "--release-pub", OtaTestPackages.Release.PublicKeyFile()]);
+        await using var page = await OpenCampaignAsync(receiver, await receiver.CreateTokenAsync("operator"), campaign, _dir);
+        await ShownStateAsync(page, "rolling");
+        await page.WaitForAsync("document.querySelectorAll('#gate-stages tr').length === 3", "the three stages");
+        var stages = await page.EvaluateAsync("[...document.querySelectorAll('#gate-stages tr')].map(r => [...r.cells].map(c => c.textContent))");
+        var rows = stages.EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToList()).ToList();
+        Assert.Equal(["stage 1", "10 %", "2", "2", "2", "0", "passed"], rows[0].Take(7));
+        Assert.StartsWith("stage 1 of 3 (10 %): healthy on " + OtaTestPackages.Board, rows[0][7]);
+        Assert.Equal(("stage 2", "current"), (rows[1][0], rows[1][6]));
+        Assert.Equal(("stage 3", "pending", "–"), (rows[2][0], rows[2][6], rows[2][7]));
+        Assert.Contains("Stage2 of 3 (50 %)", await page.TextAsync("#campaign-facts"));
+
+        // The health comparison of stage 1: both sides per signal, with the limit the thresholds set.
+        var health = await page.EvaluateAsync("[...document.querySelectorAll('#gate-health tr')].map(r => [...r.cells].map(c => c.textContent))");
+        var signals = health.EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToList()).ToDictionary(r => r[2]);
+        Assert.Equal(["2", "18", "≥ 1 each", "promote"], signals["devices with vitals"].Skip(3));
+        Assert.Equal(["100.0 %", "100.0 %", "≥ 95.0 %"], signals["crash-free rate"].Skip(3).Take(3));
+        Assert.Equal(["1800 ms", "1800 ms", "≤ 2250 ms"], signals["wake-to-publish (median)"].Skip(3).Take(3));
+        Assert.Matches(@"^\d+\.\d mV/day$", signals["battery drain (median)"][3]);
+        Assert.StartsWith("≤ ", signals["battery drain (median)"][5]);
+
+        // A new campaign with a stage plan from the form.
+        await UploadAsync(page, OtaTestPackages.Make("3.0.0"), "staged",
+            "form.elements.stages.value = '5, 50, 100'; form.elements.dwell.value = '2'; form.elements.rate.value = '3';", "stages 5 → 50 → 100 %");
+        await page.WaitForAsync("document.getElementById('campaign-title').textContent.startsWith('staged') && document.querySelectorAll('#gate-stages tr').length === 3",
+            "the new campaign's stages");
+        using var http = receiver.Client();
+        var created = (await http.GetFromJsonAsync<JsonElement>("/api/campaigns")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "staged");
+        var gate = created.GetProperty("gate");
+        Assert.Equal(new[] { 5.0, 50, 100 }, gate.GetProperty("stagePercents").EnumerateArray().Select(p => p.GetDouble()));
+        Assert.Equal((7200, 3.0), (gate.GetProperty("dwellSeconds").GetInt64(), gate.GetProperty("devicesPerMinute").GetDouble()));
+        Assert.Equal("current", (await page.TextAsync("#gate-stages tr:first-child td:nth-child(7)")));
+    }
+
+    /// <summary>
+    /// Fills the New campaign dialog with <paramref name="package"/> as the chosen file (and what the script <paramref name="fill"/>
+    /// sets on <c>form</c>), submits it and confirms, once the confirmation says <paramref name="asked"/> too.
+    /// </summary>
+    private static async Task UploadAsync(ChromiumPage page, byte[] package, string name, string fill = "", string asked = "")
     {
         await page.ClickAsync("#new-campaign");
         await page.WaitForAsync("document.getElementById('create').open", "the New campaign dialog");
@@ -181,11 +239,13 @@ public sealed class CampaignControlPageTests : IDisposable
               const form = document.getElementById('create-form');
               form.elements.package.files = files.files;
               form.elements.name.value = '{{name}}';
+              {{fill}}
               form.requestSubmit();
             })()
             """);
         await page.WaitForAsync("document.getElementById('confirm').open", "the confirmation");
         Assert.Contains($"Create campaign \"{name}\"", await page.TextAsync("#confirm-text"));
+        Assert.Contains(asked, await page.TextAsync("#confirm-text"));
         await page.ClickAsync("#confirm-ok");
     }
 }

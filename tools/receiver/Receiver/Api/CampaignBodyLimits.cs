@@ -19,6 +19,11 @@ public static class CampaignBodyLimits
             return $"board must be 1..{DeviceFields.MaxBoardLength} of A-Z a-z 0-9 . _ -";
         if (b.Tags is { } tags && (tags.Count > DeviceFields.MaxTags || tags.Any(t => !DeviceFields.IsTag(t))))
             return $"tags: at most {DeviceFields.MaxTags}, each 1..{DeviceFields.MaxTagLength} of A-Z a-z 0-9 . _ - : =";
+        if (b.Gate is { } gate)
+        {
+            if (b.CanaryPercent is not null) return "canaryPercent does not apply to a gated campaign: its first stage (gate.stages) is the canary";
+            if (gate.Problem() is { } problem) return problem;
+        }
         return null;
     }
 

@@ -67,6 +67,7 @@ public static class ReceiverServices
                 sp.GetRequiredService<ILogger<CampaignEngine>>())
             {
                 ReleasePublicKey = string.IsNullOrWhiteSpace(o.ReleasePublicKey) ? null : FirmwareRepositoryReader.ReadReleasePublicKey(o.ReleasePublicKey),
+                Telemetry = telemetry,
             };
         });
 

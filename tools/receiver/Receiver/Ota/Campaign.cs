@@ -36,6 +36,9 @@ public sealed class Campaign
     public RollbackProgress? RollbackProgress { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>The health gate's plan and progress, or null for a canary → rest campaign (docs/receiver.md, "Health-gated stages").</summary>
+    public Gate.GateState? Gate { get; init; }
+
     /// <summary>The devices chosen when the campaign was created, by id.</summary>
     public Dictionary<string, CampaignDevice> Devices { get; init; } = new(StringComparer.Ordinal);
 

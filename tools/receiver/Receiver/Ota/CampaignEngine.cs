@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Security.Cryptography;
 using NodeFirmware.Core.Ota;
+using NodeFirmware.Receiver.Ota.Gate;
+using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Ota;
 
@@ -56,6 +58,15 @@ public sealed partial class CampaignEngine
     /// or offered. Without it no campaign is created or resumed, and campaigns loaded from the store are not served.
     /// </summary>
     public byte[]? ReleasePublicKey { get; init; }
+
+    /// <summary>Where health-gated campaigns read the devices' vitals (device_vitals); without it no gated campaign is created.</summary>
+    public ITelemetryStore? Telemetry { get; init; }
+
+    /// <summary>How long a stage that waited for data (too few devices or drain trends) waits before it is judged again.</summary>
+    public TimeSpan RejudgeAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most vitals samples read per device for one judgement.</summary>
+    public const int MaxSamplesPerDevice = 20_000;
 
     /// <summary>Reads every campaign from the store (after a restart).</summary>
     public async Task LoadAsync(CancellationToken ct = default)
@@ -128,6 +139,8 @@ public sealed partial class CampaignEngine
         try
         {
             var key = ReleasePublicKey ?? throw new ArgumentException(NoReleaseKeyProblem);
+            if (request.Gate is not null && Telemetry is null)
+                throw new ArgumentException("this receiver has no telemetry store to read the devices' vitals from: it runs no health-gated campaign");
             request.Validate();
             var (bytes, package) = LoadPackage(request.Version, request.Package);
             if (request.Cohort.Board is { } board && !package.Manifest.SupportsBoard(board))
@@ -150,6 +163,7 @@ public sealed partial class CampaignEngine
             var rollback = request.Rollback is { } r ? PrepareRollback(key, r, package, members) : null;
             var cohort = members.Select(d => d.Id).ToList();
             var canary = CanaryPolicy.PickCanary(id, cohort, request.CanaryPercent);
+            var stages = request.Gate is { } plan ? GatedStages.Assign(id, cohort, plan) : null;
             var campaign = new Campaign
             {
                 Id = id,
@@ -165,9 +179,16 @@ public sealed partial class CampaignEngine
                 CreatedAt = now,
                 UpdatedAt = now,
                 Package = bytes,
+                Gate = request.Gate is null ? null : new GateState
+                {
+                    Plan = request.Gate, Boards = members.ToDictionary(d => d.Id, d => d.Board ?? "", StringComparer.Ordinal), StageStartedAt = now,
+                },
             };
             foreach (var device in cohort)
-                campaign.Devices[device] = new CampaignDevice { DeviceId = device, Wave = canary.Contains(device) ? CanaryWave : RestWave };
+                campaign.Devices[device] = new CampaignDevice
+                {
+                    DeviceId = device, Wave = stages is not null ? stages[device] : canary.Contains(device) ? CanaryWave : RestWave,
+                };
             return (campaign, package);
         }
         catch (ArgumentException e)
@@ -267,6 +288,14 @@ public sealed partial class CampaignEngine
             {
                 case CampaignState.Draft:
                     await StartLockedAsync(c, ct);
+                    break;
+                case CampaignState.Paused when c.Gate is { } g:
+                    await SetStateAsync(c, g.Stage == 0 ? CampaignState.Canary : CampaignState.Rolling, "resumed", ct);
+                    await ResumeRateAsync(c, g, ct);
+                    await EvaluateAsync(c, ct);
+                    break;
+                case CampaignState.Halted when c.Gate is { } g:
+                    await OverrideHaltAsync(c, g, ct);
                     break;
                 case CampaignState.Paused:
                     // The rest wave is offered all at once when rolling starts, so an offered rest device means it had.
@@ -384,7 +413,8 @@ public sealed partial class CampaignEngine
                     await _store.SaveDeviceAsync(c.Id, d, ct);
                     await PublishOfferAsync(c, d.DeviceId, ct);
                 }
-                if (changed) await EvaluateAsync(c, ct);
+                // A gated stage also moves with time alone: the next offer under the rate limit, the end of its dwell.
+                if (changed || (c.Gate is not null && c.IsActive)) await EvaluateAsync(c, ct);
             }
         }
         finally { _lock.Release(); }
@@ -504,6 +534,13 @@ public sealed partial class CampaignEngine
 
     private async Task StartLockedAsync(Campaign c, CancellationToken ct)
     {
+        if (c.Gate is { } g)
+        {
+            g.StageStartedAt = _time.GetUtcNow();
+            await SetStateAsync(c, CampaignState.Canary, null, ct);
+            await StepGateAsync(c, g, ct);
+            return;
+        }
         await SetStateAsync(c, CampaignState.Canary, null, ct);
         foreach (var d in c.InWave(CanaryWave).ToList()) await OfferAsync(c, d, ct);
     }
@@ -572,6 +609,11 @@ public sealed partial class CampaignEngine
     private async Task EvaluateAsync(Campaign c, CancellationToken ct)
     {
         if (_untrusted.ContainsKey(c.Id)) return; // it records results, but moves on to no further wave
+        if (c.Gate is { } gate)
+        {
+            await StepGateAsync(c, gate, ct);
+            return;
+        }
         if (c.State == CampaignState.Canary)
         {
             var canary = c.InWave(CanaryWave).ToList();

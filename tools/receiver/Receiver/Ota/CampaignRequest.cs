@@ -37,6 +37,12 @@ public sealed record CampaignRequest
     /// <summary>The largest chunk the campaign serves (the offer's "cs").</summary>
     public int ChunkSize { get; init; } = 4096;
 
+    /// <summary>
+    /// Health-gated stages in place of canary → rest (docs/receiver.md, "Health-gated stages"); null keeps canary → rest.
+    /// Its first stage plays the canary's part, so <see cref="CanaryPercent"/> does not apply.
+    /// </summary>
+    public Gate.RolloutPlan? Gate { get; init; }
+
     /// <summary>Start at once (draft → canary); false leaves a draft.</summary>
     public bool Start { get; init; } = true;
 
@@ -49,6 +55,7 @@ public sealed record CampaignRequest
         if (Window <= TimeSpan.Zero) throw new ArgumentException($"window must be positive, not {Window}");
         if (ChunkSize is < 1 or > NodeFirmware.Core.Ota.OtaMessages.MaxChunkSize)
             throw new ArgumentException($"chunkSize must be 1..{NodeFirmware.Core.Ota.OtaMessages.MaxChunkSize}, not {ChunkSize}");
+        Gate?.Validate();
         if (Name.Length > 100) throw new ArgumentException("name must be at most 100 characters");
         Rollback?.Validate();
     }

@@ -8,7 +8,7 @@ namespace NodeFirmware.Receiver.Ota;
 public sealed record CreateCampaignBody(
     string? Name, string? Version, byte[]? Package, string? Board, string? Firmware, IReadOnlyList<string>? Tags,
     double? CanaryPercent, double? SuccessThreshold, int? WindowSeconds, bool? AllowDowngrade, int? ChunkSize, bool? Start,
-    byte[]? DowngradeAuthorization = null, CampaignRollbackRequest? Rollback = null)
+    byte[]? DowngradeAuthorization = null, CampaignRollbackRequest? Rollback = null, Gate.GateBody? Gate = null)
 {
     public CampaignRequest ToRequest()
     {
@@ -28,6 +28,7 @@ public sealed record CreateCampaignBody(
             Rollback = Rollback,
             ChunkSize = ChunkSize ?? defaults.ChunkSize,
             Start = Start ?? true,
+            Gate = Gate?.ToPlan(),
         };
     }
 }
@@ -58,13 +59,14 @@ public sealed record CampaignDeviceView(
 /// A campaign for the API and the page; <see cref="Devices"/> only for a single campaign. <see cref="TrustProblem"/>: why the
 /// receiver does not serve a stored campaign (its package does not verify against the release key, or there is none).
 /// <see cref="Rollback"/>: what the campaign offers back if it halts, and how that went; <see cref="RollbackOf"/>: on a
-/// rollback campaign, the halted campaign it undoes.
+/// rollback campaign, the halted campaign it undoes. <see cref="Gate"/>: a health-gated campaign's stages and their
+/// health comparisons, null for canary → rest.
 /// </summary>
 public sealed record CampaignView(
     string Id, string Name, string TargetVersion, string State, string? StateReason, string? TrustProblem, CohortFilter Cohort, double CanaryPercent,
     double SuccessThreshold, int WindowSeconds, bool Downgrade, long? DowngradeCounter, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     CampaignCountsView Counts, CampaignCountsView Canary, IReadOnlyList<CampaignDeviceView>? Devices, CampaignRollbackView? Rollback = null,
-    string? RollbackOf = null)
+    string? RollbackOf = null, Gate.GateView? Gate = null)
 {
     public static CampaignView From(Campaign c, bool withDevices)
     {
@@ -75,11 +77,12 @@ public sealed record CampaignView(
             CampaignCountsView.Of(c.Counts()), CampaignCountsView.Of(CampaignCounts.Of(c.InWave(CampaignEngine.CanaryWave))),
             withDevices
                 ? c.Devices.Values.OrderBy(d => d.Wave).ThenBy(d => d.DeviceId, StringComparer.Ordinal).Select(d => new CampaignDeviceView(
-                    d.DeviceId, d.Wave == CampaignEngine.CanaryWave ? "canary" : "rest", Lower(d.State), d.Percent, d.Done, d.Total,
+                    d.DeviceId, c.Gate is not null ? $"stage {d.Wave + 1}" : d.Wave == CampaignEngine.CanaryWave ? "canary" : "rest", Lower(d.State), d.Percent, d.Done, d.Total,
                     d.Reason, d.ReportedFirmware, d.OfferedAt, d.FinishedAt)).ToList()
                 : null,
             c.Rollback is { } plan ? CampaignRollbackView.Of(plan, c.RollbackProgress) : null,
-            RollbackPlan.ParentOf(c.Id));
+            RollbackPlan.ParentOf(c.Id),
+            c.Gate is { } g ? NodeFirmware.Receiver.Ota.Gate.GateView.From(c, g) : null);
     }
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();

@@ -20,8 +20,10 @@ public static class CanaryPolicy
     public static HashSet<string> PickCanary(string campaignId, IEnumerable<string> deviceIds, double percent)
     {
         var ids = deviceIds.ToList();
-        int size = CanarySize(ids.Count, percent);
-        return ids.OrderBy(id => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(campaignId + "\n" + id))), StringComparer.Ordinal)
-                  .Take(size).ToHashSet(StringComparer.Ordinal);
+        return OfferOrder(campaignId, ids).Take(CanarySize(ids.Count, percent)).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>The campaign's order of its devices: by SHA-256(campaign id, device id); the canary and the gated stages take them in it.</summary>
+    public static List<string> OfferOrder(string campaignId, IEnumerable<string> deviceIds) =>
+        deviceIds.OrderBy(id => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(campaignId + "\n" + id))), StringComparer.Ordinal).ToList();
 }

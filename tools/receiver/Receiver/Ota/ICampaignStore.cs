@@ -15,6 +15,9 @@ public interface ICampaignStore : IAsyncDisposable
     /// <summary>Updates the campaign's state only (state, reason, updated).</summary>
     Task SaveStateAsync(Campaign campaign, CancellationToken ct = default);
 
+    /// <summary>Updates a gated campaign's stage, counts and judgements (campaign_gates).</summary>
+    Task SaveGateAsync(Campaign campaign, CancellationToken ct = default);
+
     Task SaveDeviceAsync(string campaignId, CampaignDevice device, CancellationToken ct = default);
 
     Task<IReadOnlyList<Campaign>> LoadAllAsync(CancellationToken ct = default);

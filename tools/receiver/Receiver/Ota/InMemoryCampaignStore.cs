@@ -26,6 +26,16 @@ public sealed class InMemoryCampaignStore : ICampaignStore
         return Task.CompletedTask;
     }
 
+    public Task SaveGateAsync(Campaign campaign, CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            if (!_campaigns.TryGetValue(campaign.Id, out var stored)) throw new InvalidOperationException($"campaign {campaign.Id} was never saved");
+            if (campaign.Gate is not null) _campaigns[campaign.Id] = CampaignCopy.Of(stored, campaign.Gate);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task SaveDeviceAsync(string campaignId, CampaignDevice device, CancellationToken ct = default)
     {
         lock (_lock)
@@ -47,13 +57,17 @@ public sealed class InMemoryCampaignStore : ICampaignStore
 /// <summary>Deep copies, so a stored campaign never shares mutable state with the engine's.</summary>
 internal static class CampaignCopy
 {
-    public static Campaign Of(Campaign c)
+    public static Campaign Of(Campaign c) => Of(c, c.Gate);
+
+    /// <summary>A copy of <paramref name="c"/> with <paramref name="gate"/> in place of its gate state.</summary>
+    public static Campaign Of(Campaign c, Gate.GateState? gate)
     {
         var copy = new Campaign
         {
             Id = c.Id, Name = c.Name, TargetVersion = c.TargetVersion, Cohort = c.Cohort, CanaryPercent = c.CanaryPercent,
             SuccessThreshold = c.SuccessThreshold, Window = c.Window, DowngradeAuthorization = c.DowngradeAuthorization, Rollback = c.Rollback, ChunkSize = c.ChunkSize,
             CreatedAt = c.CreatedAt, Package = c.Package, State = c.State, StateReason = c.StateReason, UpdatedAt = c.UpdatedAt,
+            Gate = gate?.Copy(),
         };
         foreach (var d in c.Devices.Values) copy.Devices[d.DeviceId] = Of(d);
         return copy;

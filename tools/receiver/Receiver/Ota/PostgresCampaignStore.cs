@@ -29,6 +29,10 @@ public sealed class PostgresCampaignStore : SqlCampaignStore
             done BIGINT NOT NULL, total BIGINT NOT NULL, reason TEXT, reported_firmware TEXT,
             offered_at BIGINT, finished_at BIGINT, offer_repeated_at BIGINT,
             PRIMARY KEY (campaign_id, device_id));
+        CREATE TABLE IF NOT EXISTS campaign_gates (
+            campaign_id TEXT PRIMARY KEY, plan TEXT NOT NULL, boards TEXT NOT NULL, stage INTEGER NOT NULL,
+            stage_started_at BIGINT NOT NULL, stage_updated_at BIGINT, forgiven_failures INTEGER NOT NULL,
+            offered INTEGER NOT NULL, updated INTEGER NOT NULL, last_verdict TEXT, history TEXT NOT NULL);
         """;
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);

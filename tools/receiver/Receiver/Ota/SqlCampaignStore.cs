@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using NodeFirmware.Receiver.Ota.Gate;
 using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Ota;
@@ -13,6 +14,8 @@ namespace NodeFirmware.Receiver.Ota;
 /// </summary>
 public abstract class SqlCampaignStore : ICampaignStore
 {
+    private const string GateColumns =
+        "plan, boards, stage, stage_started_at, stage_updated_at, forgiven_failures, offered, updated, last_verdict, history";
     private const string DeviceColumns = "device_id, wave, state, done, total, reason, reported_firmware, offered_at, finished_at, offer_repeated_at";
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
@@ -62,6 +65,7 @@ public abstract class SqlCampaignStore : ICampaignStore
             await cmd.ExecuteNonQueryAsync(ct);
         }
         foreach (var d in c.Devices.Values) await UpsertDeviceAsync(db, tx, c.Id, d, ct);
+        if (c.Gate is not null) await UpsertGateAsync(db, tx, c, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -71,6 +75,34 @@ public abstract class SqlCampaignStore : ICampaignStore
         await using var cmd = db.Command("UPDATE campaigns SET state = @state, state_reason = @reason, updated_at = @updated WHERE id = @id")
             .With("@state", c.State.ToString()).With("@reason", c.StateReason).With("@updated", c.UpdatedAt.ToUnixTimeMilliseconds()).With("@id", c.Id);
         if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"campaign {c.Id} was never saved");
+    }
+
+    public async Task SaveGateAsync(Campaign c, CancellationToken ct = default)
+    {
+        if (c.Gate is null) return;
+        await using var db = await OpenAsync(ct);
+        await UpsertGateAsync(db, null, c, ct);
+    }
+
+    /// <summary>
+    /// A health-gated campaign's plan and progress live in campaign_gates, so databases made before gated campaigns need no
+    /// column migration: a campaign without a row there is canary → rest.
+    /// </summary>
+    private static async Task UpsertGateAsync(DbConnection db, DbTransaction? tx, Campaign c, CancellationToken ct)
+    {
+        var g = c.Gate!;
+        await using var cmd = db.Command($"""
+            INSERT INTO campaign_gates (campaign_id, {GateColumns})
+            VALUES (@campaign, @plan, @boards, @stage, @started, @stageUpdated, @forgiven, @offered, @updated, @verdict, @history)
+            ON CONFLICT (campaign_id) DO UPDATE SET stage = excluded.stage, stage_started_at = excluded.stage_started_at,
+                stage_updated_at = excluded.stage_updated_at, forgiven_failures = excluded.forgiven_failures, offered = excluded.offered,
+                updated = excluded.updated, last_verdict = excluded.last_verdict, history = excluded.history
+            """, tx);
+        cmd.With("@campaign", c.Id).With("@plan", JsonSerializer.Serialize(g.Plan)).With("@boards", JsonSerializer.Serialize(g.Boards))
+           .With("@stage", g.Stage).With("@started", g.StageStartedAt.ToUnixTimeMilliseconds()).With("@stageUpdated", g.StageUpdatedAt?.ToUnixTimeMilliseconds())
+           .With("@forgiven", g.ForgivenFailures).With("@offered", g.Offered).With("@updated", g.Updated)
+           .With("@verdict", g.LastVerdict is { } v ? JsonSerializer.Serialize(v) : null).With("@history", JsonSerializer.Serialize(g.History));
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task SaveDeviceAsync(string campaignId, CampaignDevice device, CancellationToken ct = default)
@@ -98,6 +130,7 @@ public abstract class SqlCampaignStore : ICampaignStore
     public async Task<IReadOnlyList<Campaign>> LoadAllAsync(CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
+        var gates = await LoadGatesAsync(db, ct);
         var campaigns = new Dictionary<string, Campaign>(StringComparer.Ordinal);
         var authorizations = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         await using (var cmd = db.Command("SELECT campaign_id, authorization_file FROM campaign_downgrade_authorizations"))
@@ -128,6 +161,7 @@ public abstract class SqlCampaignStore : ICampaignStore
                     Rollback = rollbacks.GetValueOrDefault(r.GetString(0)),
                     CreatedAt = Time(Convert.ToInt64(r.GetValue(9))), Package = (byte[])r.GetValue(10),
                     State = Enum.Parse<CampaignState>(r.GetString(11)), StateReason = r.NullableString(12), UpdatedAt = Time(Convert.ToInt64(r.GetValue(13))),
+                    Gate = gates.GetValueOrDefault(r.GetString(0)),
                 };
                 campaigns[c.Id] = c;
             }
@@ -149,6 +183,24 @@ public abstract class SqlCampaignStore : ICampaignStore
             }
         }
         return campaigns.Values.ToList();
+    }
+
+    private static async Task<Dictionary<string, GateState>> LoadGatesAsync(DbConnection db, CancellationToken ct)
+    {
+        var gates = new Dictionary<string, GateState>(StringComparer.Ordinal);
+        await using var cmd = db.Command($"SELECT campaign_id, {GateColumns} FROM campaign_gates");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            gates[r.GetString(0)] = new GateState
+            {
+                Plan = JsonSerializer.Deserialize<RolloutPlan>(r.GetString(1))!,
+                Boards = new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(2))!, StringComparer.Ordinal),
+                Stage = Convert.ToInt32(r.GetValue(3)), StageStartedAt = Time(Convert.ToInt64(r.GetValue(4))), StageUpdatedAt = NullableTime(r.NullableInt64(5)),
+                ForgivenFailures = Convert.ToInt32(r.GetValue(6)), Offered = Convert.ToInt32(r.GetValue(7)), Updated = Convert.ToInt32(r.GetValue(8)),
+                LastVerdict = r.NullableString(9) is { } v ? JsonSerializer.Deserialize<StageJudgement>(v) : null,
+                History = JsonSerializer.Deserialize<List<StageJudgement>>(r.GetString(10))!,
+            };
+        return gates;
     }
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

@@ -32,6 +32,10 @@ public sealed class SqliteCampaignStore : SqlCampaignStore
             done INTEGER NOT NULL, total INTEGER NOT NULL, reason TEXT, reported_firmware TEXT,
             offered_at INTEGER, finished_at INTEGER, offer_repeated_at INTEGER,
             PRIMARY KEY (campaign_id, device_id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS campaign_gates (
+            campaign_id TEXT PRIMARY KEY, plan TEXT NOT NULL, boards TEXT NOT NULL, stage INTEGER NOT NULL,
+            stage_started_at INTEGER NOT NULL, stage_updated_at INTEGER, forgiven_failures INTEGER NOT NULL,
+            offered INTEGER NOT NULL, updated INTEGER NOT NULL, last_verdict TEXT, history TEXT NOT NULL);
         """;
 
     protected override Task<DbConnection> OpenAsync(CancellationToken ct) => _db.OpenAsync(ct);

@@ -1,9 +1,10 @@
 // OTA campaigns: the list (GET /api/campaigns), a campaign's page (GET /api/campaigns/{id}) with its devices per wave
-// and state, and the controls: create from a signed package, pause, resume, abort. Each asks first; the controls are
+// and state, a health-gated campaign's stages and per-stage health comparison, and the controls: create from a signed
+// package (optionally with a stage plan), pause, resume, abort. Each asks first; the controls are
 // shown only to roles that may use them (the API refuses the others anyway), and a refusal shows the API's reason.
 // The campaign page's panels follow device.js's pattern: one more entry in PANELS for a new kind of campaign data.
 import { getJson, postJson } from './api.js';
-import { row, cell, badge, ago, confirmAction } from './dom.js';
+import { row, cell, badge, ago, duration, percent, confirmAction } from './dom.js';
 
 // Device states as CampaignView names them, in the order a device passes them.
 const DEVICE_STATES = ['waiting', 'offered', 'downloading', 'trial', 'succeeded', 'failed', 'rolledback', 'cancelled'];
@@ -42,11 +43,11 @@ export function markShown() {
   document.querySelectorAll('#campaigns tr').forEach(tr => tr.classList.toggle('selected', tr.dataset.id === id));
 }
 
-// Devices per wave (canary, rest) and state: one row per wave, one column per state.
+// Devices per wave (canary, rest; or stage 1, stage 2, …) and state: one row per wave, one column per state.
 const wavesPanel = {
   id: 'waves',
   load(c) {
-    const waves = ['canary', 'rest'];
+    const waves = c.gate ? c.gate.stages.map(s => 'stage ' + s.number) : ['canary', 'rest'];
     return waves.map(w => {
       const inWave = (c.devices || []).filter(d => d.wave === w);
       return row([w, ...DEVICE_STATES.map(s => String(inWave.filter(d => d.state === s).length)), String(inWave.length)], 'wave');
@@ -67,7 +68,91 @@ const devicesPanel = {
   },
 };
 
-const PANELS = [wavesPanel, devicesPanel];
+// A gated campaign's stages (GateView): share, devices, where each stands and its last verdict.
+const stagesPanel = {
+  id: 'gate-stages',
+  head: ['Stage', 'Share', 'Devices', 'Offered', 'Updated', 'Failed', 'Status', 'Verdict'],
+  title: 'Stages',
+  load(c) {
+    if (!c.gate) return [];
+    return c.gate.stages.map(s => row(['stage ' + s.number, s.percent + ' %', String(s.devices), String(s.offered), String(s.updated), String(s.failed),
+      cell(s.status, 'stage-' + s.status), s.judgement ? s.judgement.reason : '–'], 'gate-stage'));
+  },
+};
+
+// The health signals a stage is judged on (HealthGate), how each is shown, and the limit the thresholds set on the updated devices.
+const SIGNALS = [
+  { name: 'crash_free_rate', label: 'crash-free rate', value: h => h.crashFreeRate, show: percent,
+    limit: (b, t) => b == null ? null : '≥ ' + percent(b - t.crashFreeDrop), rule: t => `baseline − ${percent(t.crashFreeDrop)}` },
+  { name: 'reconnect_rate', label: 'reconnects / device-day', value: h => h.reconnectsPerDay, show: v => v == null ? '–' : v.toFixed(2),
+    limit: (b, t) => b == null ? null : '≤ ' + (b * t.reconnectRatio + t.reconnectSlackPerDay).toFixed(2), rule: t => `baseline × ${t.reconnectRatio} + ${t.reconnectSlackPerDay}` },
+  { name: 'wake_to_publish', label: 'wake-to-publish (median)', value: h => h.wakeToPublishMs, show: v => v == null ? '–' : Math.round(v) + ' ms',
+    limit: (b, t) => b == null ? null : '≤ ' + Math.round(b * t.wakeToPublishRatio) + ' ms', rule: t => `baseline × ${t.wakeToPublishRatio}` },
+  { name: 'battery_drain', label: 'battery drain (median)', value: h => h.drainMillivoltsPerDay, show: v => v == null ? '–' : v.toFixed(1) + ' mV/day',
+    limit: (b, t) => b == null ? null : '≤ ' + (Math.max(b, 0) * t.drainRatio).toFixed(1) + ' mV/day', rule: t => `baseline × ${t.drainRatio}` },
+];
+
+// Per stage judged and board: the updated devices against the not-updated ones on that board, signal by signal, with the limit.
+const healthPanel = {
+  id: 'gate-health',
+  head: ['Stage', 'Board', 'Signal', 'Updated', 'Baseline', 'Limit', 'Verdict'],
+  title: 'Health: updated vs not-updated devices on the same board',
+  load(c) {
+    if (!c.gate) return [];
+    const t = c.gate.thresholds;
+    return c.gate.stages.filter(s => s.judgement).flatMap(s => s.judgement.boards.flatMap(b => [
+      row(['stage ' + s.number, b.board || '(unknown)', 'devices with vitals', String(b.updated.devices), String(b.baseline.devices),
+        '≥ ' + t.minDevices + ' each', b.outcome], 'gate-health'),
+      ...SIGNALS.map(sig => {
+        const breached = b.outcome === 'breach' && b.signal === sig.name;
+        const limit = cell(sig.limit(sig.value(b.baseline), t) || '–');
+        limit.title = sig.rule(t);
+        return row(['stage ' + s.number, b.board || '(unknown)', sig.label, sig.show(sig.value(b.updated)), sig.show(sig.value(b.baseline)), limit,
+          cell(breached ? 'breach' : '', breached ? 'ota-failed' : '')], 'gate-health' + (breached ? ' breached' : ''));
+      }),
+    ]));
+  },
+};
+
+const PANELS = [stagesPanel, healthPanel, wavesPanel, devicesPanel];
+
+// The gate's panels are built here (index.html holds the others): before the waves, in the same shape.
+function addGatePanels() {
+  const waves = document.getElementById('waves-box');
+  for (const panel of [stagesPanel, healthPanel]) {
+    const box = Object.assign(document.createElement('div'), { id: panel.id + '-box', className: 'panel', hidden: true });
+    const table = document.createElement('table');
+    const head = document.createElement('tr');
+    head.append(...panel.head.map(h => Object.assign(document.createElement('th'), { textContent: h })));
+    table.append(Object.assign(document.createElement('thead'), {}), Object.assign(document.createElement('tbody'), { id: panel.id }));
+    table.tHead.append(head);
+    box.append(Object.assign(document.createElement('h3'), { className: 'box-title', textContent: panel.title }), table);
+    waves.before(box);
+  }
+}
+
+// The create form's stage plan (CreateCampaignBody.Gate): stages, dwell and rate; empty stages keep canary → rest.
+function addStageFields() {
+  const start = document.getElementById('create-form').elements.start.closest('label');
+  const field = (label, name, attrs) => {
+    const l = document.createElement('label');
+    l.append(label + ' ', Object.assign(document.createElement('input'), { name, ...attrs }));
+    return l;
+  };
+  start.before(
+    field('Health-gated stages, % comma-separated (e.g. 1, 10, 50, 100; empty: canary → rest)', 'stages', { maxLength: 80 }),
+    field('Dwell per stage (h)', 'dwell', { type: 'number', min: 0.01, max: 720, step: 'any', value: 12 }),
+    field('Devices offered per minute', 'rate', { type: 'number', min: 0.01, max: 10000, step: 'any', value: 10 }));
+}
+
+// The gate object for the request, or null without stages; throws with what is wrong.
+function gateOf(form) {
+  const text = form.elements.stages.value.trim();
+  if (!text) return null;
+  const stages = text.split(',').map(t => Number(t.trim()));
+  if (stages.some(p => !Number.isFinite(p))) throw new Error('stages: percentages separated by commas, e.g. 1, 10, 50, 100');
+  return { stages, dwellSeconds: Math.round(Number(form.elements.dwell.value) * 3600), devicesPerMinute: Number(form.elements.rate.value) };
+}
 
 let shown = null;      // the campaign on the page
 let canOperate = false;
@@ -92,9 +177,13 @@ export async function showCampaign(id) {
   const state = document.getElementById('campaign-state');
   state.textContent = c.state;
   state.className = 'campaign-state campaign-' + c.state;
+  const g = c.gate;
   const facts = [
     ['Why', c.trustProblem ? 'not served: ' + c.trustProblem : c.stateReason], ['Cohort', cohortText(c.cohort)],
-    ['Canary', c.canaryPercent + ' %'], ['Success threshold', Math.round(100 * c.successThreshold) + ' %'],
+    ...(g ? [['Stage', `${g.stage} of ${g.stages.length} (${g.stagePercents[g.stage - 1]} %), plan ${g.stagePercents.join(' → ')} %`],
+      ['Dwell', duration(g.dwellSeconds)], ['Rate', g.devicesPerMinute + ' devices/min'], ['Offered', g.offered + ' / updated ' + g.updated],
+      ['Judged', g.judgedFrom ? 'from ' + new Date(g.judgedFrom).toLocaleString() : 'when the stage\'s devices have finished']]
+      : [['Canary', c.canaryPercent + ' %']]), ['Success threshold', Math.round(100 * c.successThreshold) + ' %'],
     ['Window', Math.round(c.windowSeconds / 3600) + ' h'], ['Downgrade', c.downgrade ? 'yes (counter ' + c.downgradeCounter + ')' : 'no'],
     ['Created', ago(c.createdAt)], ['Updated', ago(c.updatedAt)], ['Id', c.id],
   ];
@@ -149,19 +238,22 @@ async function create(event) {
   const problem = document.getElementById('create-message');
   if (!file) { problem.textContent = 'choose a signed package (.nfw)'; return; }
   const tags = form.elements.tags.value.split(',').map(t => t.trim()).filter(Boolean);
+  let gate;
+  try { gate = gateOf(form); } catch (e) { problem.textContent = e.message; return; }
   const body = {
     name: form.elements.name.value.trim() || file.name,
     package: base64(new Uint8Array(await file.arrayBuffer())),
     board: form.elements.board.value.trim() || null,
     tags,
-    canaryPercent: Number(form.elements.canary.value),
+    canaryPercent: gate ? null : Number(form.elements.canary.value),
     successThreshold: Number(form.elements.threshold.value) / 100,
     start: form.elements.start.checked,
+    gate,
   };
   document.getElementById('create').close();
   const cohort = cohortText({ board: body.board, tags });
   if (!(await confirmAction(`Create campaign "${body.name}" from ${file.name} (${file.size} bytes) for ${cohort}, ` +
-    `${body.canaryPercent} % canary${body.start ? ', started at once' : ', as a draft'}?`, 'Create'))) return;
+    (gate ? `stages ${gate.stages.join(' → ')} %` : `${body.canaryPercent} % canary`) + `${body.start ? ', started at once' : ', as a draft'}?`, 'Create'))) return;
   try {
     const c = await postJson('/api/campaigns', body);
     form.reset();
@@ -175,6 +267,8 @@ async function create(event) {
 }
 
 export function wireCampaignControls() {
+  addGatePanels();
+  addStageFields();
   for (const name of Object.keys(ACTIONS)) document.getElementById('campaign-' + name).addEventListener('click', () => act(name));
   document.getElementById('new-campaign').addEventListener('click', () => {
     document.getElementById('create-message').textContent = '';

@@ -1,4 +1,6 @@
+using CsCheck;
 using NodeFirmware.Bench.Rollout;
+using NodeFirmware.Receiver.Ota;
 using NodeFirmware.Receiver.Ota.Gate;
 using NodeFirmware.Receiver.Storage.Sqlite;
 using NodeFirmware.Receiver.Tests.Support;
@@ -6,26 +8,41 @@ using NodeFirmware.Receiver.Vitals;
 
 namespace NodeFirmware.Receiver.Tests.Ota.Gate;
 
+/// <summary>
+/// Health-gated campaigns end to end in virtual time: the real <see cref="CampaignEngine"/> with the real SQLite campaign and
+/// telemetry stores (one file, as the receiver keeps them) over the virtual fleet of <see cref="RolloutScenario"/>.
+/// </summary>
 public sealed class HealthGatedRolloutTests : IDisposable
 {
-    private static readonly RolloutScenario Scenario = new();
+    private static readonly RolloutScenario Scenario = new() { Board = OtaTestPackages.Board };
     private readonly TempDirectory _dir = new("nf-gate");
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
 
-    /// <summary>The fleet's statuses go through the SQLite telemetry store, which the gate reads its vitals back from.</summary>
+    /// <summary>The fleet's statuses go through the SQLite telemetry store, which the engine reads its vitals back from.</summary>
     private async Task<RolloutResult> Run(RolloutScenario scenario, FleetBuild build)
     {
-        await using var store = new SqliteTelemetryStore(_dir.File(build.Name + ".db"));
+        string db = _dir.File(build.Name + ".db");
+        await using var store = new SqliteTelemetryStore(db);
+        await using var campaigns = new SqliteCampaignStore(db);
         await store.MigrateAsync();
-        return await scenario.RunAsync(build, store);
+        await campaigns.MigrateAsync();
+        var r = await scenario.RunAsync(build, store, campaigns, OtaTestPackages.Make("2.0.0"), OtaTestPackages.ReleasePublicKey);
+        // What the engine reported is what it stored.
+        var stored = (await campaigns.LoadAllAsync()).Single();
+        Assert.Equal((r.Outcome, r.Stage - 1, r.Updated), (stored.State, stored.Gate!.Stage, stored.Gate.Updated));
+        return r;
     }
 
     [Fact]
     public async Task A_good_build_reaches_every_device()
     {
         var r = await Run(Scenario, new FleetBuild("good"));
-        Assert.Equal(RolloutStatus.Completed, r.Outcome);
+        Assert.Equal(CampaignState.Completed, r.Outcome);
         Assert.Equal(4, r.Stage);
         Assert.Equal(Scenario.Devices, r.Updated);
         Assert.Null(r.Signal);
@@ -35,20 +52,22 @@ public sealed class HealthGatedRolloutTests : IDisposable
     public async Task A_build_draining_twice_the_battery_halts_at_the_first_stage_naming_the_drain()
     {
         var r = await Run(Scenario, new FleetBuild("drain2x", DrainFactor: 2.0));
-        Assert.Equal(RolloutStatus.Halted, r.Outcome);
+        Assert.Equal(CampaignState.Halted, r.Outcome);
         Assert.Equal(1, r.Stage);
         Assert.Equal(HealthGate.Drain, r.Signal);
         Assert.Equal(4, r.Updated); // 1 % of 400
-        Assert.Contains("mV/day", r.Detail);
+        Assert.StartsWith($"stage 1 of 4 (1 %), board {OtaTestPackages.Board}: battery_drain: battery drain median ", r.Detail);
+        Assert.Matches(@"median \d+(\.\d+)? mV/day vs \d+(\.\d+)? mV/day", r.Detail); // both values
     }
 
     [Fact]
     public async Task A_build_rebooting_every_few_hours_halts_at_the_first_stage_naming_the_crash_free_rate()
     {
         var r = await Run(Scenario, new FleetBuild("reboot3h", CrashEvery: TimeSpan.FromHours(3)));
-        Assert.Equal(RolloutStatus.Halted, r.Outcome);
+        Assert.Equal(CampaignState.Halted, r.Outcome);
         Assert.Equal(1, r.Stage);
         Assert.Equal(HealthGate.CrashFree, r.Signal);
+        Assert.Equal(4, r.Updated);
         Assert.Contains("crash-free rate 0 %", r.Detail);
     }
 
@@ -56,26 +75,91 @@ public sealed class HealthGatedRolloutTests : IDisposable
     public async Task Too_few_updated_devices_wait_and_never_promote()
     {
         // 100 devices: 1 % is one device, fewer than the three needed, so stage 1 never judges healthy.
-        var small = new RolloutScenario { Devices = 100, GiveUpAfter = TimeSpan.FromDays(3) };
+        var small = new RolloutScenario { Board = OtaTestPackages.Board, Devices = 100, GiveUpAfter = TimeSpan.FromDays(3) };
         var r = await Run(small, new FleetBuild("good"));
-        Assert.Equal(RolloutStatus.Running, r.Outcome);
+        Assert.Equal(CampaignState.Canary, r.Outcome);
         Assert.Equal(1, r.Stage);
         Assert.Equal(1, r.Updated);
-        Assert.StartsWith("waiting:", r.Detail);
+        Assert.Contains("waiting: 1 updated and 99 not-updated devices", r.Detail);
     }
 
     [Fact]
-    public void Offers_keep_to_the_rate_limit()
+    public async Task Offers_keep_to_the_rate_limit_and_the_stage()
     {
-        var clock = new VirtualClock(DateTimeOffset.UnixEpoch);
+        var clock = new VirtualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var wire = new RecordingPublisher();
+        await using var telemetry = new SqliteTelemetryStore(_dir.File("rate.db"));
+        await telemetry.MigrateAsync();
+        var engine = new CampaignEngine(new InMemoryCampaignStore(), wire, clock) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey, Telemetry = telemetry };
+        var fleet = Enumerable.Range(0, 100).Select(i => new CohortDevice($"d{i:D3}", OtaTestPackages.Board, "1.0.0", [])).ToList();
         var plan = new RolloutPlan([50, 100], TimeSpan.FromHours(1), 2, new HealthThresholds());
-        var rollout = new StagedRollout(plan, Enumerable.Range(0, 100).Select(i => $"d{i}").ToList(), clock);
-        Assert.Single(rollout.OffersDue());
-        Assert.Empty(rollout.OffersDue());
+        var c = await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0"), Gate = plan }, fleet);
+        Assert.Equal(50, c.InWave(0).Count());
+        Assert.Single(wire.Retained); // the stage's first device at once
+        await engine.TickAsync();
+        Assert.Single(wire.Retained);
         clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(20, rollout.OffersDue().Count); // 1 + 2/min × 10 min
+        await engine.TickAsync();
+        Assert.Equal(21, wire.Retained.Count); // 1 + 2/min × 10 min
         clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(29, rollout.OffersDue().Count); // capped by the stage's 50 devices
+        await engine.TickAsync();
+        Assert.Equal(50, wire.Retained.Count); // capped by the stage's 50 devices
+        var offered = (await engine.GetAsync(c.Id))!;
+        Assert.All(offered.InWave(0), d => Assert.Equal(DeviceOtaState.Offered, d.State));
+        Assert.All(offered.InWave(1), d => Assert.Equal(DeviceOtaState.Waiting, d.State));
+        Assert.Equal(50, offered.Gate!.Offered);
+    }
+
+    [Fact]
+    public async Task Each_board_is_compared_with_its_own_not_updated_devices_and_a_breach_on_one_board_names_it()
+    {
+        // Board "big-battery" drains 80 mV/day on either build, "firebeetle" 40; mixed together, updated big-battery devices
+        // would look twice as bad as a firebeetle baseline. Per board, only firebeetle's drain doubling on the new build is a breach.
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var drains = new Dictionary<string, double>(StringComparer.Ordinal);
+        var c = new Campaign
+        {
+            Id = "c1", Name = "per board", TargetVersion = "2.0.0", Cohort = new CohortFilter(), CanaryPercent = 10, SuccessThreshold = 0.9,
+            Window = TimeSpan.FromDays(1), ChunkSize = 4096, CreatedAt = t0, Package = [],
+            Gate = new GateState { Plan = new RolloutPlan([50, 100], TimeSpan.FromHours(12), 1, new HealthThresholds()), Boards = new(StringComparer.Ordinal) },
+        };
+        foreach (var (board, drain, newDrain) in new[] { ("big-battery", 80.0, 80.0), ("firebeetle", 40.0, 80.0) })
+            for (int i = 0; i < 8; i++)
+            {
+                string id = $"{board}-{i}";
+                bool updated = i < 4;
+                c.Devices[id] = new CampaignDevice
+                {
+                    DeviceId = id, Wave = updated ? 0 : 1, State = updated ? DeviceOtaState.Succeeded : DeviceOtaState.Waiting, FinishedAt = updated ? t0 : null,
+                };
+                c.Gate.Boards[id] = board;
+                drains[id] = updated ? newDrain : drain;
+            }
+        var now = t0.AddHours(12);
+        var judgement = await GatedStages.JudgeAsync(c, c.Gate, (id, from, to) => Task.FromResult(Hourly(id, drains[id], from, to)), now);
+        Assert.Equal((GateOutcome.Breach, "firebeetle", HealthGate.Drain), (judgement.Outcome, judgement.Board, judgement.Signal));
+        Assert.Matches(@"^stage 1 of 2 \(50 %\), board firebeetle: battery_drain: battery drain median (79|80)(\.\d+)? mV/day vs (39|40)(\.\d+)? mV/day", judgement.Reason);
+        var big = judgement.Boards.Single(b => b.Board == "big-battery");
+        Assert.Equal(GateOutcome.Promote, big.Verdict.Outcome);
+        Assert.Equal((4, 4), (big.Updated.Devices, big.Baseline.Devices));
+
+        // The same build on big-battery alone is healthy: the stage promotes.
+        foreach (var id in drains.Keys.Where(id => id.StartsWith("firebeetle", StringComparison.Ordinal)).ToList()) drains[id] = 40;
+        var healthy = await GatedStages.JudgeAsync(c, c.Gate, (id, from, to) => Task.FromResult(Hourly(id, drains[id], from, to)), now);
+        Assert.Equal(GateOutcome.Promote, healthy.Outcome);
+        Assert.Equal(["big-battery", "firebeetle"], healthy.Boards.Select(b => b.Board));
+    }
+
+    /// <summary>A healthy device's hourly vitals in [from, to) with its battery falling <paramref name="drain"/> mV/day.</summary>
+    private static IReadOnlyList<VitalsSample> Hourly(string id, double drain, long fromMs, long toMs)
+    {
+        var list = new List<VitalsSample>();
+        long start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        for (long at = start; at < toMs; at += 3_600_000)
+            if (at >= fromMs)
+                list.Add(new VitalsSample(id, at, "2.0.0", "sleeping", (int)Math.Round(4100 - drain * (at - start) / 86_400_000.0), 1, 0, 0, 0,
+                    (at - start) / 1000, (at - start) / 43_200_000, null, new NodeFirmware.Receiver.Decoding.WakeToPublish(1800, null, null, null, null, null)));
+        return list;
     }
 
     private static CohortHealth Health(int devices, double crashFree = 1, double reconnects = 2, double w2p = 1800, double drain = 40, int? drainDevices = null) =>
@@ -117,6 +201,24 @@ public sealed class HealthGatedRolloutTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => new RolloutPlan(stages, TimeSpan.FromHours(1), 1, new HealthThresholds()).Validate());
         Assert.Contains(why, e.Message);
+    }
+
+    [Fact]
+    public void Random_gate_bodies_become_a_valid_plan_or_are_refused_with_an_argument_exception()
+    {
+        // Any exception but ArgumentException (an overflow, a bad index) would reach the API as a 500 instead of a 400.
+        Gen.Select(Gen.Double.Array[0, 12], Gen.Long, Gen.Double, Gen.Double, Gen.Int, Gen.Bool).Sample((stages, dwell, rate, ratio, min, some) =>
+        {
+            var body = some ? new GateBody(stages, dwell, rate, ratio, ratio, ratio, ratio, ratio, min) : new GateBody(stages);
+            if (body.Problem() is not null) return;
+            try
+            {
+                var plan = body.ToPlan();
+                plan.Validate();
+                Assert.True(plan.StageSize(1000, plan.StagePercents.Count - 1) == 1000);
+            }
+            catch (ArgumentException) { }
+        });
     }
 
     [Fact]

@@ -8,6 +8,8 @@ public sealed record RolloutPlan(IReadOnlyList<double> StagePercents, TimeSpan D
 {
     public static readonly IReadOnlyList<double> DefaultStages = [1, 10, 50, 100];
     public const int MaxStages = 10;
+    public static readonly TimeSpan DefaultDwell = TimeSpan.FromHours(12);
+    public const double DefaultDevicesPerMinute = 10;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
