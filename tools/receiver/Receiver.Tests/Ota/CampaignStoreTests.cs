@@ -204,7 +204,7 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
         Task.FromResult<ICampaignStore>(new SqliteCampaignStore(Path.Combine(_dir, "receiver.db")));
 
     [Fact]
-    public async Task A_database_made_before_gated_campaigns_keeps_its_campaigns_and_gains_the_gate_table()
+    public async Task A_database_made_before_gates_and_rollbacks_keeps_its_campaigns_and_gains_both_tables()
     {
         string path = Path.Combine(_dir, "older.db");
         var fleet = Enumerable.Range(0, 4).Select(i => new CohortDevice($"esp32-{i + 0x300:x12}", OtaTestPackages.Board, "1.0.0", [])).ToList();
@@ -219,7 +219,7 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
         {
             await db.OpenAsync();
             await using var drop = db.CreateCommand();
-            drop.CommandText = "DROP TABLE campaign_gates"; // as the database was before
+            drop.CommandText = "DROP TABLE campaign_gates; DROP TABLE campaign_rollbacks"; // as the database was before
             await drop.ExecuteNonQueryAsync();
         }
         await using (var store = new SqliteCampaignStore(path))
@@ -228,6 +228,7 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
             var c = Assert.Single(await store.LoadAllAsync());
             Assert.Equal((id, CampaignState.Canary, 4), (c.Id, c.State, c.Devices.Count));
             Assert.Null(c.Gate);
+            Assert.Null(c.Rollback);
         }
     }
 
@@ -242,27 +243,6 @@ public sealed class SqliteCampaignStoreTests : CampaignStoreContract, IDisposabl
         await telemetry.MigrateAsync();
         Assert.Empty(await campaigns.LoadAllAsync());
         Assert.Equal(0, await telemetry.CountReadingsAsync());
-    }
-
-    [Fact]
-    public async Task A_database_from_before_rollbacks_gets_their_table_on_migrate_and_keeps_its_campaigns()
-    {
-        string path = Path.Combine(_dir, "older.db");
-        await using var store = new SqliteCampaignStore(path);
-        await store.MigrateAsync();
-        var engine = new CampaignEngine(store, new RecordingPublisher(), new FixedTimeProvider(T0)) { ReleasePublicKey = OtaTestPackages.ReleasePublicKey };
-        string id = (await engine.CreateAsync(new CampaignRequest { Package = OtaTestPackages.Make("2.0.0") },
-            [new CohortDevice("esp32-000000000301", OtaTestPackages.Board, "1.0.0", [])])).Id;
-        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path))
-        {
-            await db.OpenAsync();
-            await using var drop = db.CreateCommand();
-            drop.CommandText = "DROP TABLE campaign_rollbacks"; // as a receiver before rollbacks left it
-            await drop.ExecuteNonQueryAsync();
-        }
-        await store.MigrateAsync();
-        var loaded = Assert.Single(await store.LoadAllAsync());
-        Assert.Equal((id, (RollbackPlan?)null), (loaded.Id, loaded.Rollback));
     }
 
     public void Dispose()
