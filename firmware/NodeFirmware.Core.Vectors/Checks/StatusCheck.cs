@@ -29,7 +29,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                 s.Panics = (uint)HexText.ParseLong(f[2], v.Name);
             }
             if (v.Has("up")) s.UptimeSeconds = v.Long("up");
-            if (v.Has("rc")) s.Reconnects = (uint)v.Long("rc");
+            if (v.Has("rc")) s.Reconnects = v.Long("rc");
             if (v.Has("heap")) s.HeapLowWater = (uint)v.Long("heap");
             if (v.Has("w2p"))
             {

@@ -26,7 +26,7 @@ namespace NodeFirmware.Core.Telemetry
             bool mode = s.PowerMode != "normal";
             bool resets = s.Brownouts != 0 || s.Watchdogs != 0 || s.Panics != 0;
             int entries = 8 + (s.Trial ? 1 : 0) + (mode ? 1 : 0) + (s.Pending != 0 ? 1 : 0) + (s.Dropped != 0 ? 1 : 0) + (sleeping ? 1 : 0)
-                + (s.Boots > 1 ? 1 : 0) + (resets ? 1 : 0) + (s.UptimeSeconds >= 0 ? 1 : 0) + (s.Reconnects != 0 ? 1 : 0)
+                + (s.Boots > 1 ? 1 : 0) + (resets ? 1 : 0) + (s.UptimeSeconds >= 0 ? 1 : 0) + (s.Reconnects >= 0 ? 1 : 0)
                 + (s.HeapLowWater != 0 ? 1 : 0) + (s.WakeToPublish != null ? 1 : 0);
             var w = new CborWriter(160);
             w.WriteStartMap(entries);
@@ -43,7 +43,8 @@ namespace NodeFirmware.Core.Telemetry
             if (s.Dropped != 0) { w.WriteText("dropped"); w.WriteUInt64(s.Dropped); }
             w.WriteText("cfg"); w.WriteUInt64(s.ConfigRevision);
             if (sleeping) { w.WriteText("until"); w.WriteInt64(s.SleepUntil); }
-            // Vitals: short keys, each left out at its usual value (one boot, no abnormal reset, no reconnect, not measured).
+            // Vitals: short keys, each left out at its usual value (one boot, no abnormal reset, not measured); rc is in
+            // exactly the statuses that carry the hourly vitals, even at 0, so its absence says "not in this status".
             if (s.Boots > 1) { w.WriteText("boots"); w.WriteUInt64(s.Boots); }
             if (resets)
             {
@@ -52,7 +53,7 @@ namespace NodeFirmware.Core.Telemetry
                 w.WriteUInt64(s.Brownouts); w.WriteUInt64(s.Watchdogs); w.WriteUInt64(s.Panics);
             }
             if (s.UptimeSeconds >= 0) { w.WriteText("up"); w.WriteInt64(s.UptimeSeconds); }
-            if (s.Reconnects != 0) { w.WriteText("rc"); w.WriteUInt64(s.Reconnects); }
+            if (s.Reconnects >= 0) { w.WriteText("rc"); w.WriteUInt64((ulong)s.Reconnects); }
             if (s.HeapLowWater != 0) { w.WriteText("heap"); w.WriteUInt64(s.HeapLowWater); }
             if (s.WakeToPublish != null)
             {
@@ -87,7 +88,9 @@ namespace NodeFirmware.Core.Telemetry
 
         /// <summary>Seconds since the last reset boot; -1 = unknown (left out).</summary>
         public long UptimeSeconds = -1;
-        public uint Reconnects;
+
+        /// <summary>Reconnects since the epoch, set in every status that carries the hourly vitals; -1 = not in this status (left out).</summary>
+        public long Reconnects = -1;
 
         /// <summary>Lowest free heap seen, bytes; 0 = not measured (left out).</summary>
         public uint HeapLowWater;

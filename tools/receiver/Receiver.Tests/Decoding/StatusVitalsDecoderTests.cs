@@ -30,6 +30,17 @@ public class StatusVitalsDecoderTests
         Assert.Equal(1, v.Boots);
         Assert.Null(v.UptimeSeconds);
         Assert.Null(v.WakeToPublish);
+        Assert.Null(v.Reconnects);
+    }
+
+    [Fact]
+    public void Reconnects_sent_as_0_read_0_and_left_out_read_unknown()
+    {
+        var hourly = new NodeStatus { State = "sleeping", FirmwareVersion = "1.3.0", UptimeSeconds = 60, Reconnects = 0, HeapLowWater = 90_000 };
+        Assert.Equal(0L, StatusDecoder.Decode(StatusEncoder.Encode(hourly)).Vitals!.Reconnects);
+        hourly.Reconnects = -1; // as older firmware sent the hourly vitals with no reconnect yet: unknown, not 0
+        var old = StatusDecoder.Decode(StatusEncoder.Encode(hourly)).Vitals!;
+        Assert.Equal(((long?)null, (long?)60, (long?)90_000), (old.Reconnects, old.UptimeSeconds, old.HeapLowWaterBytes));
     }
 
     [Theory]

@@ -22,6 +22,13 @@ public sealed class PostgresTelemetryStoreTests(PostgresFixture postgres) : Tele
         return new PostgresTelemetryStore(connection);
     }
 
+    protected override async Task<System.Data.Common.DbConnection> OpenDatabaseAsync()
+    {
+        var db = new Npgsql.NpgsqlConnection(_connectionString);
+        await db.OpenAsync();
+        return db;
+    }
+
     [Fact]
     public async Task Two_receivers_writing_the_same_readings_at_once_store_each_once()
     {

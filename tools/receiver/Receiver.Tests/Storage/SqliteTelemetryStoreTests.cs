@@ -18,6 +18,13 @@ public sealed class SqliteTelemetryStoreTests : TelemetryStoreContract, IDisposa
         return new SqliteTelemetryStore(path);
     }
 
+    protected override async Task<System.Data.Common.DbConnection> OpenDatabaseAsync()
+    {
+        var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("receiver.db")};Pooling=False");
+        await db.OpenAsync();
+        return db;
+    }
+
     public void Dispose() => _dir.Dispose();
 
     [Fact]

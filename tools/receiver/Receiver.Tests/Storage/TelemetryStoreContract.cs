@@ -1,3 +1,4 @@
+using System.Data.Common;
 using NodeFirmware.Receiver.Decoding;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Tests.Support;
@@ -18,6 +19,9 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
 
     /// <summary>A store on a new database written with schema 1 (<see cref="SchemaOneDatabase"/>), not migrated.</summary>
     protected abstract Task<ITelemetryStore> OpenSchemaOneStoreAsync();
+
+    /// <summary>A connection of its own to the database <see cref="Store"/> uses.</summary>
+    protected abstract Task<DbConnection> OpenDatabaseAsync();
 
     public async Task InitializeAsync()
     {
@@ -262,7 +266,7 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         Assert.Equal(2, mine.Count);
         Assert.Equal(new NodeFirmware.Receiver.Vitals.VitalsSample(Dev, T0.ToUnixTimeMilliseconds(), "1.5.0", "sleeping", 3900, 3, 0, 1, 0, 7200, 2, 81_920,
             new WakeToPublish(2410, 1750, null, null, 120, 540)), mine[0]);
-        Assert.Equal((1L, (long?)null, (WakeToPublish?)null), (mine[1].Boots, mine[1].UptimeSeconds, mine[1].WakeToPublish));
+        Assert.Equal((1L, (long?)null, (long?)null, (WakeToPublish?)null), (mine[1].Boots, mine[1].UptimeSeconds, mine[1].Reconnects, mine[1].WakeToPublish));
 
         var all = await Store.QueryVitalsAsync(null, T0.AddMinutes(30).ToUnixTimeMilliseconds(), T0.AddHours(1).ToUnixTimeMilliseconds() + 1, 100);
         Assert.Equal([(Other, "1.4.0"), (Dev, "1.5.0")], all.Select(s => (s.DeviceId, s.Firmware)));
@@ -300,6 +304,41 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         Assert.Equal(5, (await Store.GetCountsAsync()).Readings);
         var again = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 5, t, T0)));
         Assert.Equal(5, again.Duplicates);
+    }
+
+    [Fact]
+    public async Task An_earlier_receivers_vitals_keep_their_counts_and_their_zero_reconnects_read_unknown()
+    {
+        // Its table (a frozen copy of that DDL) stored a status without rc as 0 reconnects, and no device sent rc 0 then.
+        long ms = T0.ToUnixTimeMilliseconds();
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = """
+                DROP TABLE device_vitals;
+                CREATE TABLE device_vitals (
+                    device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
+                    boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
+                    reconnects BIGINT NOT NULL, heap_low BIGINT,
+                    w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
+                    PRIMARY KEY (device_id, received_at));
+                CREATE INDEX device_vitals_by_firmware ON device_vitals (firmware, received_at);
+                """ +
+                $"INSERT INTO device_vitals (device_id, received_at, firmware, state, boots, brownouts, watchdogs, panics, uptime_s, reconnects, heap_low) " +
+                $"VALUES ('{Dev}', {ms}, '1.5.0', 'sleeping', 2, 0, 1, 0, 3600, 3, 81920), ('{Dev}', {ms + 900_000}, '1.5.0', 'sleeping', 2, 0, 1, 0, NULL, 0, NULL)";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await Store.MigrateAsync();
+        var rows = await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10);
+        Assert.Equal([3L, null], rows.Select(r => r.Reconnects));
+        Assert.Equal((2L, 1L, 3600L, 81_920L), (rows[0].Boots, rows[0].Watchdogs, rows[0].UptimeSeconds!.Value, rows[0].HeapLowWaterBytes!.Value));
+
+        // A status that says 0 now is stored as 0, and the next start leaves it 0.
+        var batch = new WriteBatch();
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("sleeping", Firmware: "1.6.0", Vitals: new DeviceVitals(Reconnects: 0)), T0.AddHours(1)));
+        await Store.WriteAsync(batch);
+        await Store.MigrateAsync();
+        Assert.Equal([3L, null, 0L], (await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10)).Select(r => r.Reconnects));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ public class CohortHealthTests
 {
     private const long Hour = 3_600_000;
 
-    private static VitalsSample Sample(string device, long hour, int mv, long crashes = 0, long reconnects = 0, int? w2p = null) =>
-        new(device, hour * Hour, "1.0.0", "sleeping", mv, 1, 0, crashes, 0, null, reconnects, null,
+    private static VitalsSample Sample(string device, double hour, int mv, long crashes = 0, long? reconnects = 0, int? w2p = null) =>
+        new(device, (long)(hour * Hour), "1.0.0", "sleeping", mv, 1, 0, crashes, 0, null, reconnects, null,
             w2p is null ? null : new WakeToPublish(w2p.Value, null, null, null, null, null));
 
     [Fact]
@@ -50,5 +50,21 @@ public class CohortHealthTests
         var h = CohortHealth.From([Sample("a", 0, 4000, reconnects: 50), Sample("a", 24, 3990, reconnects: 3)]);
         Assert.Equal(3.0, h.ReconnectsPerDay);
         Assert.Equal(new CohortHealth(0, null, null, null, null, 0), CohortHealth.From([]));
+    }
+
+    [Fact]
+    public void Only_the_statuses_that_carry_the_count_give_the_reconnect_rate()
+    {
+        // rc 3 then 5 a day later in the hourly statuses; the statuses around and between them leave rc out.
+        var samples = new List<VitalsSample> { Sample("a", 0.5, 4000, reconnects: null), Sample("a", 1, 4000, reconnects: 3) };
+        samples.AddRange(Enumerable.Range(1, 3).Select(q => Sample("a", 1 + q / 4.0, 4000, reconnects: null)));
+        samples.AddRange([Sample("a", 25, 3990, reconnects: 5), Sample("a", 25.5, 3990, reconnects: null)]);
+        Assert.Equal(2.0, CohortHealth.From(samples).ReconnectsPerDay);
+
+        // A drop among the counted samples is a new epoch; a device with one counted sample or none adds no device-days.
+        var newEpoch = CohortHealth.From([Sample("a", 0, 4000, reconnects: 50), Sample("a", 12, 4000, reconnects: null), Sample("a", 24, 3990, reconnects: 3),
+            Sample("b", 0, 4000, reconnects: 9), Sample("b", 24, 4000, reconnects: null), Sample("c", 0, 4000, reconnects: null), Sample("c", 24, 4000, reconnects: null)]);
+        Assert.Equal(3.0, newEpoch.ReconnectsPerDay);
+        Assert.Null(CohortHealth.From([Sample("c", 0, 4000, reconnects: null), Sample("c", 24, 4000, reconnects: null)]).ReconnectsPerDay);
     }
 }

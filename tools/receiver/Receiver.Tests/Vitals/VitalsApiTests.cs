@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using NodeFirmware.Core.Telemetry;
 using NodeFirmware.Receiver.Access;
 using NodeFirmware.Receiver.Decoding;
 using NodeFirmware.Receiver.Storage;
@@ -42,6 +43,32 @@ public sealed class VitalsApiTests(ReceiverFactory factory) : IClassFixture<Rece
         var fleet = await (await viewer.GetAsync("/api/vitals/firmware")).Content.ReadFromJsonAsync<JsonElement>();
         var row = fleet.GetProperty("firmware").EnumerateArray().Single(f => f.GetProperty("firmware").GetString() == "9.9.1");
         Assert.Equal(1, row.GetProperty("health").GetProperty("devices").GetInt32());
+    }
+
+    [Fact]
+    public async Task Statuses_without_the_hourly_vitals_count_no_reconnects_and_read_null()
+    {
+        // The device's own statuses: rc 3, then 5 a day later, in the hours' first reports; every 15 minutes between,
+        // and before and after, a status without the hourly vitals.
+        string id = NewId();
+        var now = factory.Clock.Now;
+        await factory.Store.RegisterDeviceAsync(new DeviceRegistration(id, null, [], "esp32-devkitc"), now);
+        var batch = new WriteBatch();
+        for (int q = 0; q <= 26 * 4; q++)
+        {
+            var status = new NodeStatus { State = "sleeping", FirmwareVersion = "9.9.2", BatteryMillivolts = 3900 };
+            if (q == 4) status.Reconnects = 3;
+            if (q == 100) status.Reconnects = 5;
+            batch.Statuses.Add(new StatusUpdate(id, StatusDecoder.Decode(StatusEncoder.Encode(status)), now.AddMinutes(15 * q - 27 * 60)));
+        }
+        await factory.Store.WriteAsync(batch);
+
+        using var viewer = factory.ClientAs(Roles.Viewer);
+        var body = await (await viewer.GetAsync($"/api/devices/{id}/vitals")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, body.GetProperty("health").GetProperty("reconnectsPerDay").GetDouble(), 3); // +2 over the day between them
+        var reconnects = body.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("reconnects")).ToList();
+        Assert.Equal([3L, 5L], reconnects.Where(r => r.ValueKind == JsonValueKind.Number).Select(r => r.GetInt64()));
+        Assert.Equal(reconnects.Count - 2, reconnects.Count(r => r.ValueKind == JsonValueKind.Null));
     }
 
     [Fact]

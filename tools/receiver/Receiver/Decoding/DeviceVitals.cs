@@ -2,7 +2,8 @@ namespace NodeFirmware.Receiver.Decoding;
 
 /// <summary>
 /// The vitals of a status message (docs/formats/README.md, "Status"), each at its usual value when the message left it
-/// out: one boot, no abnormal reset, no reconnect; uptime, heap and wake-to-publish unknown (null).
+/// out: one boot, no abnormal reset; reconnects, uptime, heap and wake-to-publish not in this status (null). The device
+/// sends the reconnect count, even 0, in every status that carries the hourly vitals.
 /// </summary>
 public sealed record DeviceVitals(
     long Boots = 1,
@@ -10,7 +11,7 @@ public sealed record DeviceVitals(
     long Watchdogs = 0,
     long Panics = 0,
     long? UptimeSeconds = null,
-    long Reconnects = 0,
+    long? Reconnects = null,
     long? HeapLowWaterBytes = null,
     WakeToPublish? WakeToPublish = null)
 {

@@ -6,7 +6,8 @@ namespace NodeFirmware.Receiver.Storage;
 /// <summary>
 /// The device_vitals table of both stores: one row per status message that carried a firmware version, written in the
 /// same transaction as the status itself. Created with IF NOT EXISTS on every start, beside the versioned schema, so
-/// an existing database gains the table and keeps everything it held.
+/// an existing database gains the table and keeps everything it held; <see cref="MigrateAsync"/> also brings a table of
+/// an earlier receiver up to date.
 /// </summary>
 internal static class VitalsRows
 {
@@ -14,16 +15,46 @@ internal static class VitalsRows
         "device_id, received_at, firmware, state, battery_mv, boots, brownouts, watchdogs, panics, uptime_s, reconnects, heap_low, " +
         "w2p_total, w2p_wifi, w2p_dhcp, w2p_tls, w2p_mqtt, w2p_publish";
 
-    /// <summary>The table, in SQL both dialects take (BIGINT is an INTEGER to SQLite).</summary>
-    public const string Schema = """
-        CREATE TABLE IF NOT EXISTS device_vitals (
+    /// <summary>The table, in SQL both dialects take (BIGINT is an INTEGER to SQLite). reconnects is null when the status did not carry it.</summary>
+    private static string Table(string name) => $"""
+        CREATE TABLE IF NOT EXISTS {name} (
             device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
             boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
-            reconnects BIGINT NOT NULL, heap_low BIGINT,
+            reconnects BIGINT, heap_low BIGINT,
             w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
             PRIMARY KEY (device_id, received_at));
-        CREATE INDEX IF NOT EXISTS device_vitals_by_firmware ON device_vitals (firmware, received_at);
         """;
+
+    private const string Index = "CREATE INDEX IF NOT EXISTS device_vitals_by_firmware ON device_vitals (firmware, received_at);";
+
+    /// <summary>
+    /// Creates the table, and turns the NOT NULL reconnects column of an earlier receiver's table into a nullable one.
+    /// That receiver stored a status without rc as 0 and no device sent rc 0 then, so its zeros become null ("not in
+    /// this status"): this only loses information, never invents reconnects. The constraint itself marks a table not yet
+    /// migrated, so the change runs once. SQLite cannot drop NOT NULL in place: the table is copied into a new one,
+    /// which takes the old one's name (as the readings table's migration does).
+    /// </summary>
+    public static async Task MigrateAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
+    {
+        await ExecuteAsync(db, tx, Table("device_vitals") + Index, ct);
+        await using (var check = db.Command(postgres
+            ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'device_vitals' AND column_name = 'reconnects' AND is_nullable = 'NO'"
+            : "SELECT count(*) FROM pragma_table_info('device_vitals') WHERE name = 'reconnects' AND \"notnull\" = 1", tx))
+        {
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(ct)) == 0) return;
+        }
+        await ExecuteAsync(db, tx, postgres
+            ? "ALTER TABLE device_vitals ALTER COLUMN reconnects DROP NOT NULL; UPDATE device_vitals SET reconnects = NULL WHERE reconnects = 0;"
+            : Table("device_vitals_rc") +
+              $"INSERT INTO device_vitals_rc ({Columns}) SELECT {Columns.Replace("reconnects", "NULLIF(reconnects, 0)")} FROM device_vitals;" +
+              "DROP TABLE device_vitals; ALTER TABLE device_vitals_rc RENAME TO device_vitals;" + Index, ct);
+    }
+
+    private static async Task ExecuteAsync(DbConnection db, DbTransaction tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = db.Command(sql, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     public static async Task InsertAsync(DbConnection db, DbTransaction tx, IEnumerable<StatusUpdate> statuses, CancellationToken ct)
     {
@@ -64,7 +95,7 @@ internal static class VitalsRows
         {
             list.Add(new VitalsSample(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.NullableInt32(4),
                 Convert.ToInt64(r.GetValue(5)), Convert.ToInt64(r.GetValue(6)), Convert.ToInt64(r.GetValue(7)), Convert.ToInt64(r.GetValue(8)),
-                r.NullableInt64(9), Convert.ToInt64(r.GetValue(10)), r.NullableInt64(11),
+                r.NullableInt64(9), r.NullableInt64(10), r.NullableInt64(11),
                 r.IsDBNull(12) ? null : new Decoding.WakeToPublish(r.GetInt32(12), r.NullableInt32(13), r.NullableInt32(14), r.NullableInt32(15), r.NullableInt32(16), r.NullableInt32(17))));
         }
         return list;

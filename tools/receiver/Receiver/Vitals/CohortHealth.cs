@@ -4,7 +4,8 @@ namespace NodeFirmware.Receiver.Vitals;
 /// The health signals of a group of devices over a window, from their vitals samples (docs/receiver.md, "Vitals"):
 /// <list type="bullet">
 /// <item>crash-free rate: the share of devices with no brown-out, watchdog reset or panic in the window;</item>
-/// <item>reconnect rate: reconnects per device per day;</item>
+/// <item>reconnect rate: reconnects per device per day, between the first and the last sample that carries the count
+/// (only the statuses with the hourly vitals do);</item>
 /// <item>wake-to-publish: the median of the wakes' times to the first PUBACK, ms;</item>
 /// <item>battery drain: the median of the devices' drains, mV per day (devices without a trend left out).</item>
 /// </list>
@@ -25,11 +26,11 @@ public sealed record CohortHealth(int Devices, double? CrashFreeRate, double? Re
         {
             VitalsSample first = list[0], last = list[^1];
             if (Increase(first.Brownouts + first.Watchdogs + first.Panics, last.Brownouts + last.Watchdogs + last.Panics) == 0) crashFree++;
-            double days = (last.ReceivedAtMs - first.ReceivedAtMs) / 86_400_000.0;
-            if (days > 0)
+            var counted = list.Where(s => s.Reconnects is not null).ToList();
+            if (counted.Count > 1 && counted[^1].ReceivedAtMs > counted[0].ReceivedAtMs)
             {
-                reconnects += Increase(first.Reconnects, last.Reconnects);
-                deviceDays += days;
+                reconnects += Increase(counted[0].Reconnects!.Value, counted[^1].Reconnects!.Value);
+                deviceDays += (counted[^1].ReceivedAtMs - counted[0].ReceivedAtMs) / 86_400_000.0;
             }
             wakes.AddRange(list.Where(s => s.WakeToPublish is not null).Select(s => (double)s.WakeToPublish!.TotalMs));
             var drain = BatteryDrain.MillivoltsPerDay(list.Where(s => s.BatteryMillivolts is not null).Select(s => (s.ReceivedAtMs, s.BatteryMillivolts!.Value)).ToList());

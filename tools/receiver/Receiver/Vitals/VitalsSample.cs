@@ -14,6 +14,6 @@ public sealed record VitalsSample(
     long Watchdogs,
     long Panics,
     long? UptimeSeconds,
-    long Reconnects,
+    long? Reconnects,
     long? HeapLowWaterBytes,
     WakeToPublish? WakeToPublish);

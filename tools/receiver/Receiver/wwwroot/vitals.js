@@ -88,9 +88,10 @@ function showBattery(vitals, from, to) {
 }
 
 // Uptime, reconnects, heap and the phases go only in the first status of each clock hour (docs/formats/README.md,
-// "Status"); the statuses between leave them out, so they are read from the newest status that carried any of them.
+// "Status"), which always carries reconnects (null in the others); older firmware left reconnects out at 0, so its
+// hourly status is told by the other fields.
 function carriesHourly(s) {
-  return s.uptimeS != null || s.heapLowBytes != null || s.wakeToPublish != null || s.reconnects > 0;
+  return s.reconnects != null || s.uptimeS != null || s.heapLowBytes != null || s.wakeToPublish != null;
 }
 
 function showCounters(vitals) {
@@ -99,7 +100,7 @@ function showCounters(vitals) {
   const h = [...vitals.samples].reverse().find(carriesHourly) || s;
   showFacts(document.getElementById('vitals-facts'), [
     ['Boots', s.boots], ['Brown-outs', s.brownouts], ['Watchdog resets', s.watchdogs], ['Panics', s.panics],
-    ['Uptime', h.uptimeS == null || h.boots !== s.boots ? 'not known' : duration(h.uptimeS + (s.at - h.at))], ['Reconnects', h.reconnects],
+    ['Uptime', h.uptimeS == null || h.boots !== s.boots ? 'not known' : duration(h.uptimeS + (s.at - h.at))], ['Reconnects', h.reconnects == null ? 'not known' : h.reconnects],
     ['Heap low-water', h.heapLowBytes == null ? 'not measured' : (h.heapLowBytes / 1024).toFixed(1) + ' KiB'],
     ['Crash-free', vitals.health.crashFreeRate == null ? null : (vitals.health.crashFreeRate === 1 ? 'yes' : 'no') + ' (last 7 days)'],
     ['Reconnects a day', vitals.health.reconnectsPerDay == null ? null : vitals.health.reconnectsPerDay.toFixed(1)],

@@ -61,7 +61,7 @@ public sealed class PostgresTelemetryStore : SqlTelemetryStore
                     await cmd.ExecuteNonQueryAsync(ct);
                 }
             }
-            await using (var cmd = new NpgsqlCommand(VitalsRows.Schema, db, tx)) await cmd.ExecuteNonQueryAsync(ct);
+            await VitalsRows.MigrateAsync(db, tx, postgres: true, ct);
             await tx.CommitAsync(ct);
         }
         finally

@@ -92,7 +92,7 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
                 Layouts.Clear();
                 _inserter.Dispose();
             }
-            await using (var cmd = db.Command(VitalsRows.Schema, tx)) await cmd.ExecuteNonQueryAsync(ct);
+            await VitalsRows.MigrateAsync(db, tx, postgres: false, ct);
             await tx.CommitAsync(ct);
         }
         finally
