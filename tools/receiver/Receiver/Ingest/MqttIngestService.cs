@@ -45,7 +45,8 @@ public sealed class MqttIngestService(
         var writerTask = Task.Run(() => writer.RunAsync(stop), CancellationToken.None);
         var decodeTask = Task.Run(() => _decode.RunAsync(stop), CancellationToken.None);
 
-        using var client = new MqttClientFactory().CreateMqttClient();
+        // Acks written together rather than one TLS record each (see CoalescingMqttChannel).
+        using var client = new MqttClientFactory().CreateMqttClient(new CoalescingMqttClientAdapterFactory());
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += e =>
         {
