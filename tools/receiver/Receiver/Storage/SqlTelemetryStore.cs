@@ -128,7 +128,9 @@ public abstract class SqlTelemetryStore : ITelemetryStore
         }
         return merged
             .OrderBy(b => b.Key.Channel, StringComparer.Ordinal).ThenBy(b => b.Key.Start).ThenBy(b => b.Key.Unit, StringComparer.Ordinal)
-            .Select(b => new ChannelBucket(b.Key.Channel, b.Key.Unit, b.Key.Start, b.Value.Count, b.Value.Sum / b.Value.Count, b.Value.Min, b.Value.Max))
+            .Select(b => new ChannelBucket(b.Key.Channel, b.Key.Unit, b.Key.Start, b.Value.Count,
+                // A sum of equal values divided again may land an ulp outside them.
+                Math.Clamp(b.Value.Sum / b.Value.Count, b.Value.Min, b.Value.Max), b.Value.Min, b.Value.Max))
             .ToList();
     }
 
