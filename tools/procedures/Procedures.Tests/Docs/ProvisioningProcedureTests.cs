@@ -74,7 +74,7 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
         Assert.Equal(certificates[1].SerialNumber, query.ExecuteScalar() as string, StringComparer.OrdinalIgnoreCase);
         query.CommandText = "SELECT firmware || ' ' || slot FROM devices WHERE id = $id";
         Assert.Equal("2.0.0 B", query.ExecuteScalar());
-        query.CommandText = "SELECT count(*) FROM readings WHERE device_id = $id";
+        query.CommandText = "SELECT COALESCE(sum(count), 0) FROM reading_batches WHERE device_id = $id"; // packed rows (docs/receiver.md, "Storage")
         Assert.True((long)query.ExecuteScalar()! > 0);
         Assert.Equal(["Halted 1.1.0", "Completed 2.0.0"], Rows(db, "SELECT state || ' ' || target_version FROM campaigns ORDER BY target_version"));
         Assert.Equal([$"{Device} RolledBack 1.0.0", $"{Device} Succeeded 2.0.0"],

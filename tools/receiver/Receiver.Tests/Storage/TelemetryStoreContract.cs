@@ -382,5 +382,60 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         var again = await store.WriteAsync(Records.Batch(Records.Message(dev, 1, n - 5, 10, t + 60 * (n - 5), T0)));
         Assert.Equal((5, 5), (again.Inserted, again.Duplicates));
         Assert.Equal(n + 5, await store.CountReadingsAsync(dev));
+
+        // Rows of schema 2 and packed rows answer one query together, in time order, and in one set of buckets.
+        var all = await store.QueryReadingsAsync(dev, t + 60 * (n - 3), long.MaxValue, 6);
+        Assert.Equal([(long)n - 3, n - 2, n - 1, n, n + 1, n + 2], all.Select(r => r.Key.Sequence));
+        var third = (await store.QueryBucketsAsync(dev, t, t + 60 * (n + 5), 3600)).Where(b => b.Channel == "temperature" && b.Start == t + 7200).Single();
+        Assert.Equal(5, third.Count);
+        Assert.Equal(20.7, third.Average, 9); // readings 5..9 of the message: 20.5 to 20.9
+    }
+
+    [Fact]
+    public async Task Readings_are_packed_in_runs_and_a_redelivery_stores_only_the_keys_it_adds()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        // Longer than one row holds: three rows.
+        var longRun = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 0, 600, t, T0)));
+        Assert.Equal(600, longRun.Inserted);
+        // Across the rows' boundaries: nothing new.
+        var across = await Store.WriteAsync(Records.Batch(Records.Message(Dev, 1, 250, 270, t + 60 * 250, T0)));
+        Assert.Equal((0, 270), (across.Inserted, across.Duplicates));
+
+        // Two stored pieces with a gap, then a message spanning both and the gap: only the gap is new.
+        await Store.WriteAsync(Records.Batch(Records.Message(Other, 1, 0, 10, t, T0), Records.Message(Other, 1, 20, 10, t + 1200, T0)));
+        var spanning = await Store.WriteAsync(Records.Batch(Records.Message(Other, 1, 5, 20, t + 300, T0)));
+        Assert.Equal((10, 10), (spanning.Inserted, spanning.Duplicates));
+        var other = await Store.QueryReadingsAsync(Other, 0, long.MaxValue, 1000);
+        Assert.Equal(Enumerable.Range(0, 30).Select(k => (long)k), other.Select(r => r.Key.Sequence));
+        Assert.Equal(20 + 7 * 0.1, other[12].Values.Single(v => v.Channel == "temperature").Value, 9); // reading 7 of the message from 5
+        Assert.Equal(630, await Store.CountReadingsAsync());
+
+        var dev = await Store.QueryReadingsAsync(Dev, t + 60 * 255, t + 60 * 258, 100);
+        Assert.Equal([255L, 256, 257], dev.Select(r => r.Key.Sequence));
+        Assert.Equal([20 + 255 * 0.1, 20 + 256 * 0.1, 20 + 257 * 0.1], dev.Select(r => r.Values.Single(v => v.Channel == "temperature").Value));
+    }
+
+    [Fact]
+    public async Task A_run_whose_readings_differ_in_channels_keeps_each_readings_own_values()
+    {
+        long t = T0.ToUnixTimeSeconds();
+        var records = new List<Model.TelemetryRecord>
+        {
+            Records.Reading(Dev, 1, 0, t, 20.5, battery: null),
+            Records.Reading(Dev, 1, 1, t + 60, 20.6),
+            Records.Reading(Dev, 1, 2, t + 30, 20.7, fault: "sensor-timeout"), // out of time order, faulted: battery only
+            new(new Model.ReadingKey(Dev, 1, 3), t + 90, 0, Model.TimeSource.Unset, null, [new Model.ChannelValue("light", "lx", 512)]),
+        };
+        await Store.WriteAsync(Records.Batch(new ReceivedTelemetry(Dev, records, null, T0)));
+        var stored = await Store.QueryReadingsAsync(Dev, 0, long.MaxValue, 100);
+        Assert.Equal([0L, 2, 1, 3], stored.Select(r => r.Key.Sequence));
+        Assert.Equal(["humidity", "pressure", "temperature"], stored[0].Values.Select(v => v.Channel));
+        Assert.Equal([("battery", 3.9)], stored[1].Values.Select(v => (v.Channel, v.Value)));
+        Assert.Equal("sensor-timeout", stored[1].Fault);
+        Assert.Equal(4, stored[2].Values.Count);
+        Assert.Equal((t + 90, 0L, Model.TimeSource.Unset), (stored[3].Time, stored[3].DeviceTime, stored[3].TimeSource));
+        Assert.Equal([("light", "lx", 512.0)], stored[3].Values.Select(v => (v.Channel, v.Unit, v.Value)));
+        Assert.Single(await Store.QueryReadingsAsync(Dev, t + 30, t + 31, 100));
     }
 }

@@ -4,44 +4,35 @@ namespace NodeFirmware.Receiver.Ingest;
 /// MQTTnet sends an acknowledgement on whatever connection the client has when it is called; a PUBACK for a
 /// message of an earlier connection would carry a stale packet id into the new one and could acknowledge a
 /// different, uncommitted message. Each connection gets a generation; acks of older generations are dropped
-/// (the broker redelivers those messages), and a reconnect waits for an ack in progress.
+/// (the broker redelivers those messages). An ack is only started under the gate's lock — MQTTnet takes the
+/// connection and queues the packet on it synchronously — so a reconnect cannot slip between the check and the send,
+/// and acks started one after another go out in that order (MQTTnet's send lock is first come, first served), as
+/// MQTT requires of PUBACKs, without waiting for each to be written before starting the next.
 /// </summary>
 public sealed class AckGate
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly object _lock = new();
     private int _generation;
 
     public int Generation => Volatile.Read(ref _generation);
 
-    public async Task<int> BeginConnectionAsync(CancellationToken ct)
+    public int BeginConnection()
     {
-        await _lock.WaitAsync(ct);
-        try
-        {
-            return Interlocked.Increment(ref _generation);
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        lock (_lock) return Interlocked.Increment(ref _generation);
     }
 
-    /// <summary>Runs <paramref name="ack"/> if the connection is still the one the message came on; false if dropped.</summary>
-    public async Task<bool> AcknowledgeAsync(int generation, Func<CancellationToken, Task> ack, CancellationToken ct)
+    /// <summary>
+    /// Starts <paramref name="ack"/> if the connection is still the one the message came on and returns the send
+    /// (null if dropped); the send itself completes when the packet has been written.
+    /// </summary>
+    public Task? StartAcknowledge(int generation, Func<CancellationToken, Task> ack, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct);
-        try
-        {
-            if (generation != Generation) return false;
-            await ack(ct);
-            return true;
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        lock (_lock) return generation == Generation ? ack(ct) : null;
     }
 
     /// <summary>Marks the current connection as gone so no more acks go out on it.</summary>
-    public void ConnectionLost() => Interlocked.Increment(ref _generation);
+    public void ConnectionLost()
+    {
+        lock (_lock) Interlocked.Increment(ref _generation);
+    }
 }

@@ -45,7 +45,8 @@ public sealed class MqttIngestService(
         var writerTask = Task.Run(() => writer.RunAsync(stop), CancellationToken.None);
         var decodeTask = Task.Run(() => _decode.RunAsync(stop), CancellationToken.None);
 
-        using var client = new MqttClientFactory().CreateMqttClient();
+        // Acks written together rather than one TLS record each (see CoalescingMqttChannel).
+        using var client = new MqttClientFactory().CreateMqttClient(new CoalescingMqttClientAdapterFactory());
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += e =>
         {
@@ -82,7 +83,7 @@ public sealed class MqttIngestService(
             try
             {
                 _connectionLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _generation = await _gate.BeginConnectionAsync(stop);
+                _generation = _gate.BeginConnection();
                 var result = await client.ConnectAsync(clientOptions, stop);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
@@ -170,11 +171,23 @@ public sealed class MqttIngestService(
         try
         {
             await _decode.EnqueueAsync(new ReceivedMessage(message.Topic, message.Payload.ToArray(), clock.GetUtcNow(),
-                ct => _gate.AcknowledgeAsync(generation, e.AcknowledgeAsync, ct)), _stopping);
+                ct => StartAcknowledge(generation, e, ct)), _stopping);
         }
         catch (OperationCanceledException)
         {
             // Stopping: not acknowledged, so the broker delivers it again.
         }
+    }
+
+    /// <summary>
+    /// Queues the PUBACK on the connection and returns without waiting for it to be written, so the ack stage can
+    /// queue the next one at once; a write that fails later only means the broker delivers the message again.
+    /// </summary>
+    private Task StartAcknowledge(int generation, MqttApplicationMessageReceivedEventArgs e, CancellationToken ct)
+    {
+        var send = _gate.StartAcknowledge(generation, e.AcknowledgeAsync, ct);
+        send?.ContinueWith(static (t, state) => ((ILogger)state!).LogDebug(t.Exception, "a PUBACK was not written; the broker delivers the message again"),
+            log, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 }

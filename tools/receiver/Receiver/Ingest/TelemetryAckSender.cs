@@ -24,7 +24,7 @@ public sealed record TelemetryAckMessage(string Topic, byte[] Payload)
 /// </summary>
 public sealed class TelemetryAckSender(Metrics.ReceiverMetrics metrics, ILogger<TelemetryAckSender> log)
 {
-    public const int MaxInFlight = 256;
+    public const int MaxInFlight = 4096;
 
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
     private volatile IMqttClient? _client;

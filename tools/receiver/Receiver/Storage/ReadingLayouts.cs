@@ -11,8 +11,10 @@ public sealed record ReadingLayout(int Id, IReadOnlyList<(string Channel, string
     public int Width => Channels.Count;
 
     /// <summary>The text stored in reading_layouts.channels: a JSON array of [channel, unit] pairs, unique per layout.</summary>
-    public static string SpecOf(IReadOnlyList<ChannelValue> values) =>
-        JsonSerializer.Serialize(values.Select(v => new[] { v.Channel, v.Unit }).ToArray());
+    public static string SpecOf(IReadOnlyList<ChannelValue> values) => SpecOf(values.Select(v => (v.Channel, v.Unit)).ToArray());
+
+    public static string SpecOf(IReadOnlyList<(string Channel, string Unit)> columns) =>
+        JsonSerializer.Serialize(columns.Select(c => new[] { c.Channel, c.Unit }).ToArray());
 
     public static IReadOnlyList<(string, string)> ParseSpec(string spec) =>
         (JsonSerializer.Deserialize<string[][]>(spec) ?? []).Select(p => (p[0], p[1])).ToArray();
@@ -50,6 +52,29 @@ public sealed class ReadingLayouts
             {
                 previousId = await IdOfAsync(ReadingLayout.SpecOf(values), db, tx, ct);
                 previous = values;
+            }
+            ids[i] = previousId;
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Layout ids of the runs' columns, in order; unknown layouts are inserted on <paramref name="db"/> outside any
+    /// transaction (see <see cref="ResolveAsync"/>).
+    /// </summary>
+    public async Task<int[]> ResolveRunsAsync(IReadOnlyList<ReadingRun> runs, DbConnection db, CancellationToken ct)
+    {
+        var ids = new int[runs.Count];
+        IReadOnlyList<(string Channel, string Unit)>? previous = null;
+        int previousId = 0;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var columns = runs[i].Columns;
+            // Most runs of a fleet share their channels: compare before building a spec.
+            if (previous is null || !previous.SequenceEqual(columns))
+            {
+                previousId = await IdOfAsync(ReadingLayout.SpecOf(columns), db, null, ct);
+                previous = columns;
             }
             ids[i] = previousId;
         }

@@ -90,13 +90,23 @@ public abstract class SqlTelemetryStore : ITelemetryStore
         await using var db = await OpenAsync(ct);
         int width = await Layouts.MaxWidthAsync(db, ct);
         if (width == 0) return [];
+        var merged = new Dictionary<(string Channel, string Unit, long Start), BucketSum>();
+        // The packed rows are summed here, reading by reading; the rows of schema 2 by the database below.
+        foreach (var reading in await PackedInRangeAsync(db, deviceId, from, to, ct))
+        {
+            long start = reading.Time / bucketSeconds * bucketSeconds;
+            foreach (var v in reading.Values)
+            {
+                var key = (v.Channel, v.Unit, start);
+                merged[key] = merged.TryGetValue(key, out var sum) ? sum.Add(1, v.Value, v.Value, v.Value) : new BucketSum(1, v.Value, v.Value, v.Value);
+            }
+        }
         // One row per (layout, bucket) with count/avg/min/max of each value column; the layout names the columns.
         var aggregates = string.Join(", ", Enumerable.Range(0, width).Select(i => $"count(v{i}), avg(v{i}), min(v{i}), max(v{i})"));
         await using var cmd = db.Command(
             $"SELECT layout, (ts / @bucket) * @bucket AS start, {aggregates} " +
             "FROM readings WHERE device_id = @id AND ts >= @from AND ts < @to GROUP BY layout, start")
             .With("id", deviceId).With("from", from).With("to", to).With("bucket", (long)bucketSeconds);
-        var merged = new Dictionary<(string Channel, string Unit, long Start), BucketSum>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
@@ -118,7 +128,9 @@ public abstract class SqlTelemetryStore : ITelemetryStore
         }
         return merged
             .OrderBy(b => b.Key.Channel, StringComparer.Ordinal).ThenBy(b => b.Key.Start).ThenBy(b => b.Key.Unit, StringComparer.Ordinal)
-            .Select(b => new ChannelBucket(b.Key.Channel, b.Key.Unit, b.Key.Start, b.Value.Count, b.Value.Sum / b.Value.Count, b.Value.Min, b.Value.Max))
+            .Select(b => new ChannelBucket(b.Key.Channel, b.Key.Unit, b.Key.Start, b.Value.Count,
+                // A sum of equal values divided again may land an ulp outside them.
+                Math.Clamp(b.Value.Sum / b.Value.Count, b.Value.Min, b.Value.Max), b.Value.Min, b.Value.Max))
             .ToList();
     }
 
@@ -137,27 +149,60 @@ public abstract class SqlTelemetryStore : ITelemetryStore
             $"SELECT epoch, seq, ts, device_ts, time_source, fault, layout{values} FROM readings " +
             "WHERE device_id = @id AND ts >= @from AND ts < @to ORDER BY ts, epoch, seq LIMIT @limit")
             .With("id", deviceId).With("from", from).With("to", to).With("limit", (long)limit);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<StoredReading>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                var layout = await Layouts.GetAsync(db, Convert.ToInt32(r.GetValue(6)), ct);
+                var channels = new List<ChannelValue>(layout.Width);
+                for (int i = 0; i < layout.Width; i++)
+                    if (!r.IsDBNull(7 + i)) channels.Add(new ChannelValue(layout.Channels[i].Channel, layout.Channels[i].Unit, Convert.ToDouble(r.GetValue(7 + i))));
+                channels.Sort((a, b) => string.CompareOrdinal(a.Channel, b.Channel));
+                list.Add(new StoredReading(new ReadingKey(deviceId, Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1))),
+                    Convert.ToInt64(r.GetValue(2)), Convert.ToInt64(r.GetValue(3)), (TimeSource)Convert.ToInt32(r.GetValue(4)), r.NullableString(5), channels));
+            }
+        }
+        foreach (var p in await PackedInRangeAsync(db, deviceId, from, to, ct))
+        {
+            var channels = new List<ChannelValue>(p.Values);
+            channels.Sort((a, b) => string.CompareOrdinal(a.Channel, b.Channel));
+            list.Add(new StoredReading(p.Key, p.Time, p.DeviceTime, p.TimeSource, p.Fault, channels));
+        }
+        list.Sort((a, b) =>
+        {
+            int c = a.Time.CompareTo(b.Time);
+            if (c == 0) c = a.Key.Epoch.CompareTo(b.Key.Epoch);
+            return c != 0 ? c : a.Key.Sequence.CompareTo(b.Key.Sequence);
+        });
+        if (list.Count > limit) list.RemoveRange(limit, list.Count - limit);
+        return list;
+    }
+
+    /// <summary>The readings of the packed rows of <paramref name="deviceId"/> timed in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private async Task<List<TelemetryRecord>> PackedInRangeAsync(DbConnection db, string deviceId, long from, long to, CancellationToken ct)
+    {
+        var readings = new List<TelemetryRecord>();
+        await using var cmd = db.Command(PackedRowSql.InTimeRange).With("id", deviceId).With("from", from).With("to", to);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var layout = await Layouts.GetAsync(db, Convert.ToInt32(r.GetValue(6)), ct);
-            var channels = new List<ChannelValue>(layout.Width);
-            for (int i = 0; i < layout.Width; i++)
-                if (!r.IsDBNull(7 + i)) channels.Add(new ChannelValue(layout.Channels[i].Channel, layout.Channels[i].Unit, Convert.ToDouble(r.GetValue(7 + i))));
-            channels.Sort((a, b) => string.CompareOrdinal(a.Channel, b.Channel));
-            list.Add(new StoredReading(new ReadingKey(deviceId, Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1))),
-                Convert.ToInt64(r.GetValue(2)), Convert.ToInt64(r.GetValue(3)), (TimeSource)Convert.ToInt32(r.GetValue(4)), r.NullableString(5), channels));
+            var layout = await Layouts.GetAsync(db, Convert.ToInt32(r.GetValue(4)), ct);
+            var unpacked = PackedReadings.Unpack((byte[])r.GetValue(5), deviceId, Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1)),
+                Convert.ToInt32(r.GetValue(2)), layout.Channels, Convert.ToInt64(r.GetValue(3)));
+            foreach (var reading in unpacked)
+                if (reading.Time >= from && reading.Time < to) readings.Add(reading);
         }
-        return list;
+        return readings;
     }
 
     public async Task<long> CountReadingsAsync(string? deviceId = null, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
         await using var cmd = deviceId is null
-            ? db.Command("SELECT count(*) FROM readings")
-            : db.Command("SELECT count(*) FROM readings WHERE device_id = @id").With("id", deviceId);
+            ? db.Command("SELECT (SELECT count(*) FROM readings) + (SELECT COALESCE(sum(count), 0) FROM reading_batches)")
+            : db.Command("SELECT (SELECT count(*) FROM readings WHERE device_id = @id) + (SELECT COALESCE(sum(count), 0) FROM reading_batches WHERE device_id = @id)")
+                .With("id", deviceId);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
     }
 

@@ -5,6 +5,7 @@ using NpgsqlTypes;
 namespace NodeFirmware.Receiver.Storage.Postgres;
 
 /// <summary>
+/// Schema 2's bulk insert, now used by its migration only (new readings go into packed rows, <see cref="PostgresRunCopier"/>).
 /// Inserts readings with binary COPY into a temporary staging table of the writer's connection (emptied after
 /// each use), then one INSERT ... SELECT ... ON CONFLICT DO NOTHING into the target: the idempotent merge on the
 /// idempotency key. Rows go in key order, so two receivers merging overlapping batches wait on each other instead

@@ -23,9 +23,10 @@ internal static class PostgresSchema
         $"CREATE INDEX readings_by_device_time ON {TimeSeriesMigration.NewTable} (device_id, ts);",
         $"DROP TABLE reading_values; DROP TABLE readings; ALTER TABLE {TimeSeriesMigration.NewTable} RENAME TO readings;");
 
-    public const int Version = 2;
+    public const int Version = 3;
 
-    public static readonly string[] Migrations =
+    /// <summary>The schema versions in order; 2 is <see cref="TimeSeries"/>, which copies data and so is code (null here).</summary>
+    public static readonly string?[] Migrations =
     {
         // 1: the initial schema.
         """
@@ -52,6 +53,16 @@ internal static class PostgresSchema
         CREATE TABLE ota_results (
             campaign text NOT NULL, device_id text NOT NULL, finished_at bigint NOT NULL, succeeded integer NOT NULL,
             PRIMARY KEY (campaign, device_id));
+        """,
+        // 2: TimeSeries.
+        null,
+        // 3: one packed row per run of readings (PackedReadings) beside the rows of schema 2, which stay readable.
+        """
+        CREATE TABLE reading_batches (
+            device_id text NOT NULL, epoch bigint NOT NULL, first_seq bigint NOT NULL, count bigint NOT NULL,
+            ts_min bigint NOT NULL, ts_max bigint NOT NULL, received_at bigint NOT NULL, layout integer NOT NULL, data bytea NOT NULL,
+            CONSTRAINT reading_batches_key PRIMARY KEY (device_id, epoch, first_seq));
+        CREATE INDEX reading_batches_by_time ON reading_batches (device_id, ts_max, ts_min);
         """,
     };
 }

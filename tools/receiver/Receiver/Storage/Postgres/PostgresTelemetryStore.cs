@@ -5,9 +5,10 @@ using NpgsqlTypes;
 namespace NodeFirmware.Receiver.Storage.Postgres;
 
 /// <summary>
-/// The scale-out store. A write batch is one transaction on the store's writer connection: the readings go in by
-/// binary COPY and an idempotent merge (<see cref="PostgresReadingCopier"/>), so each key is kept once even when two
-/// receivers race on a redelivered message; device activity goes in as arrays in one statement.
+/// The scale-out store. A write batch is one transaction on the store's writer connection: the readings go in as
+/// packed rows by binary COPY and a merge that leaves out keys already stored (<see cref="PostgresRunCopier"/>), so
+/// each key is kept once even when two receivers race on a redelivered message; device activity goes in as arrays in
+/// one statement.
 /// </summary>
 public sealed class PostgresTelemetryStore : SqlTelemetryStore
 {
@@ -44,9 +45,9 @@ public sealed class PostgresTelemetryStore : SqlTelemetryStore
         {
             for (long v = version; v < PostgresSchema.Version; v++)
             {
-                if (v < PostgresSchema.Migrations.Length)
+                if (PostgresSchema.Migrations[v] is { } sql)
                 {
-                    await using var cmd = new NpgsqlCommand(PostgresSchema.Migrations[v], db, tx);
+                    await using var cmd = new NpgsqlCommand(sql, db, tx);
                     await cmd.ExecuteNonQueryAsync(ct);
                 }
                 else
@@ -78,10 +79,10 @@ public sealed class PostgresTelemetryStore : SqlTelemetryStore
         try
         {
             var db = await WriterAsync(ct);
-            var layouts = await Layouts.ResolveAsync(plan.Readings, db, null, ct);
+            var layouts = await Layouts.ResolveRunsAsync(plan.Runs, db, ct);
             await using var tx = await db.BeginTransactionAsync(ct);
-            int inserted = await PostgresReadingCopier.InsertAsync(db, tx, "readings", plan.Readings, layouts, ct);
-            int duplicates = plan.Readings.Count - inserted + plan.DuplicatesWithinBatch;
+            int inserted = await PostgresRunCopier.InsertAsync(db, tx, plan.Runs, layouts, ct);
+            int duplicates = plan.ReadingCount - inserted + plan.DuplicatesWithinBatch;
             await UpsertActivityAsync(db, tx, plan, ct);
             await ApplyStatusesAsync(db, tx, batch, ct);
             await InsertQuarantineAsync(db, tx, batch, ct);
@@ -126,7 +127,7 @@ public sealed class PostgresTelemetryStore : SqlTelemetryStore
         var db = await _dataSource.OpenConnectionAsync(ct);
         try
         {
-            await using var stage = new NpgsqlCommand(PostgresReadingCopier.CreateStagingSql, db);
+            await using var stage = new NpgsqlCommand(PostgresReadingCopier.CreateStagingSql + "; " + PostgresRunCopier.CreateStagingSql, db);
             await stage.ExecuteNonQueryAsync(ct);
         }
         catch

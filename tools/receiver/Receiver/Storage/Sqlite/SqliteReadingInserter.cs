@@ -6,7 +6,8 @@ using SQLitePCL;
 namespace NodeFirmware.Receiver.Storage.Sqlite;
 
 /// <summary>
-/// Inserts readings with multi-row INSERT ... ON CONFLICT DO NOTHING statements of up to 64 rows, prepared once per
+/// Schema 2's bulk insert, now used by its migration only (new readings go into packed rows, <see cref="PackedReadings"/>):
+/// inserts readings with multi-row INSERT ... ON CONFLICT DO NOTHING statements of up to 64 rows, prepared once per
 /// shape (table, rows, value columns) and kept for the life of the writer connection. The statement's change count
 /// is the number of readings that were new; the rest were duplicates of stored keys.
 /// Parameters are bound by position through SQLitePCL (the library under Microsoft.Data.Sqlite): SQLite looks a
@@ -23,7 +24,7 @@ internal sealed class SqliteReadingInserter : IDisposable
     public int Insert(SqliteConnection db, string table, IReadOnlyList<(TelemetryRecord Record, long ReceivedAtMs)> readings, int[] layouts)
     {
         int inserted = 0;
-        // Rows come in key order (BatchPlan), so a device's rows follow each other: its id is encoded to UTF-8 once per device and commit.
+        // Rows come in key order (the migration reads them so), so a device's rows follow each other: its id is encoded to UTF-8 once per device.
         string? device = null;
         byte[] deviceUtf8 = [];
         for (int offset = 0; offset < readings.Count; offset += RowsPerStatement)

@@ -14,10 +14,10 @@ internal static class SqliteSchema
         $"CREATE UNIQUE INDEX readings_key ON {TimeSeriesMigration.NewTable} (device_id, epoch, seq);",
         $"DROP TABLE reading_values; DROP TABLE readings; ALTER TABLE {TimeSeriesMigration.NewTable} RENAME TO readings;");
 
-    /// <summary>The schema versions in order; 2 is <see cref="TimeSeries"/>, which copies data and so is code, not only SQL.</summary>
-    public const int Version = 2;
+    /// <summary>The schema versions in order; 2 is <see cref="TimeSeries"/>, which copies data and so is code, not only SQL (null here).</summary>
+    public const int Version = 3;
 
-    public static readonly string[] Migrations =
+    public static readonly string?[] Migrations =
     {
         // 1: the initial schema.
         """
@@ -44,6 +44,16 @@ internal static class SqliteSchema
         CREATE TABLE ota_results (
             campaign TEXT NOT NULL, device_id TEXT NOT NULL, finished_at INTEGER NOT NULL, succeeded INTEGER NOT NULL,
             PRIMARY KEY (campaign, device_id));
+        """,
+        // 2: TimeSeries.
+        null,
+        // 3: one packed row per run of readings (PackedReadings) beside the rows of schema 2, which stay readable.
+        """
+        CREATE TABLE reading_batches (
+            device_id TEXT NOT NULL, epoch INTEGER NOT NULL, first_seq INTEGER NOT NULL, count INTEGER NOT NULL,
+            ts_min INTEGER NOT NULL, ts_max INTEGER NOT NULL, received_at INTEGER NOT NULL, layout INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE UNIQUE INDEX reading_batches_key ON reading_batches (device_id, epoch, first_seq);
+        CREATE INDEX reading_batches_by_time ON reading_batches (device_id, ts_max, ts_min);
         """,
     };
 }

@@ -15,6 +15,8 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    /// <summary>Whether the readings table of schema 2 holds rows, which new writes must not store again; asked once.</summary>
+    private bool? _legacyRows;
     private readonly SqliteReadingInserter _inserter = new();
 
     /// <param name="synchronous">FULL (default) or NORMAL: see the class summary and docs/receiver.md.</param>
@@ -73,9 +75,9 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
             {
                 for (long v = version; v < SqliteSchema.Version; v++)
                 {
-                    if (v < SqliteSchema.Migrations.Length)
+                    if (SqliteSchema.Migrations[v] is { } sql)
                     {
-                        await using var cmd = db.Command(SqliteSchema.Migrations[v], tx);
+                        await using var cmd = db.Command(sql, tx);
                         await cmd.ExecuteNonQueryAsync(ct);
                     }
                     else
@@ -109,10 +111,11 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
         try
         {
             var db = await WriterAsync(ct);
-            var layouts = await Layouts.ResolveAsync(plan.Readings, db, null, ct);
+            var layouts = await Layouts.ResolveRunsAsync(plan.Runs, db, ct);
             await using var tx = (SqliteTransaction)await db.BeginTransactionAsync(ct);
-            int inserted = plan.Readings.Count == 0 ? 0 : _inserter.Insert(db, "readings", plan.Readings, layouts);
-            int duplicates = plan.Readings.Count - inserted + plan.DuplicatesWithinBatch;
+            _legacyRows ??= await HasLegacyRowsAsync(db, tx, ct);
+            int inserted = plan.Runs.Count == 0 ? 0 : await InsertRunsAsync(db, tx, plan.Runs, layouts, ct);
+            int duplicates = plan.ReadingCount - inserted + plan.DuplicatesWithinBatch;
             await UpsertActivityAsync(db, tx, plan, ct);
             await ApplyStatusesAsync(db, tx, batch, ct);
             await InsertQuarantineAsync(db, tx, batch, ct);
@@ -124,6 +127,62 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Each run goes in as one row, less the readings whose keys are stored already: stored rows that overlap the run
+    /// are found through the key index (a row starts at most <see cref="BatchPlan.MaxRunLength"/> before a reading it
+    /// holds), and rows of schema 2 through theirs while the database has any.
+    /// </summary>
+    private async Task<int> InsertRunsAsync(SqliteConnection db, SqliteTransaction tx, List<ReadingRun> runs, int[] layouts, CancellationToken ct)
+    {
+        await using var stored = db.Command(PackedRowSql.StoredRanges, tx).With("d", "").With("e", 0L).With("lo", 0L).With("hi", 0L).With("back", (long)BatchPlan.MaxRunLength);
+        await using var legacy = db.Command(PackedRowSql.LegacyRanges, tx).With("d", "").With("e", 0L).With("lo", 0L).With("hi", 0L);
+        await using var insert = db.Command(PackedRowSql.Insert, tx)
+            .With("d", "").With("e", 0L).With("first", 0L).With("count", 0L).With("min", 0L).With("max", 0L).With("at", 0L).With("layout", 0L).With("data", Array.Empty<byte>());
+        stored.Prepare();
+        insert.Prepare();
+        var ranges = new List<(long First, long Count)>();
+        int inserted = 0;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            ranges.Clear();
+            await ReadRangesAsync(stored, run, ranges, ct);
+            if (_legacyRows == true) await ReadRangesAsync(legacy, run, ranges, ct);
+            foreach (var part in run.Without(ranges))
+            {
+                long min = part.MinTime;
+                insert.Set("d", part.DeviceId);
+                insert.Set("e", part.Epoch);
+                insert.Set("first", part.FirstSequence);
+                insert.Set("count", (long)part.Records.Count);
+                insert.Set("min", min);
+                insert.Set("max", part.MaxTime);
+                insert.Set("at", part.ReceivedAtMs);
+                insert.Set("layout", (long)layouts[i]);
+                insert.Set("data", PackedReadings.Pack(part.Records, part.Columns, min));
+                await insert.ExecuteNonQueryAsync(ct);
+                inserted += part.Records.Count;
+            }
+        }
+        return inserted;
+    }
+
+    private static async Task ReadRangesAsync(DbCommand query, ReadingRun run, List<(long First, long Count)> ranges, CancellationToken ct)
+    {
+        query.Set("d", run.DeviceId);
+        query.Set("e", run.Epoch);
+        query.Set("lo", run.FirstSequence);
+        query.Set("hi", run.LastSequence);
+        await using var r = await query.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ranges.Add((r.GetInt64(0), r.GetInt64(1)));
+    }
+
+    private static async Task<bool> HasLegacyRowsAsync(DbConnection db, DbTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = db.Command("SELECT EXISTS (SELECT 1 FROM readings)", tx);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct)) != 0;
     }
 
     private async Task<SqliteConnection> WriterAsync(CancellationToken ct)
