@@ -55,6 +55,26 @@ public sealed class GatedCampaignEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_health_breach_with_a_rollback_offers_it_to_exactly_the_stages_updated_devices()
+    {
+        byte[] previous = OtaTestPackages.Make("1.0.0");
+        byte[] authorization = OtaTestPackages.Authorization(previous, [], 7, a => a.FromVersions = [NodeFirmware.Core.Ota.FirmwareVersion.Parse("2.0.0")]);
+        var c = await _engine.CreateAsync(new CampaignRequest
+        {
+            Package = OtaTestPackages.Make("2.0.0"), Gate = GatedCampaigns.QuickPlan,
+            Rollback = new CampaignRollbackRequest(Package: previous, DowngradeAuthorization: authorization),
+        }, Fleet);
+        await GatedCampaigns.PassFirstStageAsync(_engine, _time, _telemetry, c.Id, panics: _ => true);
+        c = await Get(c.Id);
+        Assert.Equal(CampaignState.Halted, c.State);
+        Assert.Contains("crash_free_rate", c.StateReason);
+        var rollback = (await Get(RollbackPlan.CampaignId(c.Id)));
+        Assert.Equal(c.InWave(0).Select(d => d.DeviceId).Order(), rollback.Devices.Keys.Order());
+        Assert.True(rollback.IsDowngrade);
+        Assert.All(c.InWave(1), d => Assert.False(_wire.Retained.ContainsKey(OtaTopics.Offer(d.DeviceId)), $"{d.DeviceId} never updated and got an offer"));
+    }
+
+    [Fact]
     public async Task A_campaign_over_two_boards_halts_on_the_board_whose_updated_devices_crash_and_names_it()
     {
         const string other = "esp32-devkitc-v4";
