@@ -300,10 +300,15 @@ public sealed class VirtualNode : IAsyncDisposable
         return acked;
     }
 
+    private const double MinimumListenRealShare = 20.0 / 1500;
+
     private async Task ListenAsync(int milliseconds)
     {
         var p = _options.PowerProfile;
-        int real = Math.Max(20, (int)(milliseconds * _options.ListenRealTimeShare));
+        // At least 20 ms of real time per 1.5 s listened (the default window) for the broker's messages to arrive over
+        // the loopback. Core listens in slices until the receiver's acknowledgement; a window listened in slices gets as
+        // much real time in all as one listened whole, not the floor once per slice.
+        int real = (int)Math.Ceiling(milliseconds * Math.Max(MinimumListenRealShare, _options.ListenRealTimeShare));
         if (milliseconds > 0) await Task.Delay(real);
         Spend(EnergyPhase.Listen, p.RadioActiveMilliamps, milliseconds);
         if (_link == null) return;
