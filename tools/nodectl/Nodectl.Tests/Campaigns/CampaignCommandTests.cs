@@ -4,7 +4,7 @@ using NodeFirmware.Nodectl.Campaigns;
 namespace NodeFirmware.Nodectl.Tests.Campaigns;
 
 /// <summary><c>nodectl campaign</c> against the real receiver: a signed package through create, status, pause, resume, abort and list, and each refusal with its reason.</summary>
-public sealed class CampaignCommandTests(CampaignReceiver cloud) : IClassFixture<CampaignReceiver>
+public sealed partial class CampaignCommandTests(CampaignReceiver cloud) : IClassFixture<CampaignReceiver>
 {
     [Fact]
     public void A_signed_package_goes_through_create_status_pause_resume_abort_and_list_with_the_receivers_answers()

@@ -50,6 +50,30 @@ public static class CampaignCommand
         }
     }
 
+    /// <summary>create's health-gated stages: the API's <c>gate</c> fields as options (docs/receiver.md, "Health-gated stages").</summary>
+    private sealed class GateOptions
+    {
+        private readonly Option<bool> _gated = new("--gated") { Description = "roll out in health-gated stages with the receiver's defaults for every gate option not given (any gate option implies it)" };
+        private readonly Option<string?> _stages = new("--stages") { Description = "gate: cumulative percentages of the cohort, growing to 100 (default 1,10,50,100; at most 10)" };
+        private readonly Option<long?> _dwell = new("--dwell-seconds") { Description = "gate: how long a stage's updated devices report before it is judged, 1..2592000 (default 43200)" };
+        private readonly Option<double?> _rate = new("--devices-per-minute") { Description = "gate: most devices offered per minute, (0, 10000] (default 10)" };
+        private readonly Option<double?> _crashFree = new("--crash-free-drop") { Description = "gate: how far the updated devices' crash-free rate may fall below the others', [0, 1] (default 0.05)" };
+        private readonly Option<double?> _reconnect = new("--reconnect-ratio") { Description = "gate: reconnects per device-day at most the others' times this, [1, 100] (default 1.5)" };
+        private readonly Option<double?> _slack = new("--reconnect-slack-per-day") { Description = "gate: plus this many reconnects per device-day, [0, 1000] (default 1)" };
+        private readonly Option<double?> _wake = new("--wake-to-publish-ratio") { Description = "gate: median wake-to-publish at most the others' times this, [1, 100] (default 1.25)" };
+        private readonly Option<double?> _drain = new("--drain-ratio") { Description = "gate: median battery drain per day at most the others' times this, [1, 100] (default 1.3)" };
+        private readonly Option<int?> _minDevices = new("--min-devices") { Description = "gate: devices with vitals needed on each side to judge a stage, 1..100000 (default 3)" };
+
+        public void AddTo(Command command)
+        {
+            foreach (Option option in new Option[] { _gated, _stages, _dwell, _rate, _crashFree, _reconnect, _slack, _wake, _drain, _minDevices })
+                command.Options.Add(option);
+        }
+
+        public CampaignCreateGate? Read(ParseResult r) => CampaignCreateGate.From(r.GetValue(_gated), r.GetValue(_stages), r.GetValue(_dwell),
+            r.GetValue(_rate), r.GetValue(_crashFree), r.GetValue(_reconnect), r.GetValue(_slack), r.GetValue(_wake), r.GetValue(_drain), r.GetValue(_minDevices));
+    }
+
     private static Command CreateCampaign(Func<string, string?> environment)
     {
         var package = new Option<string?>("--package") { Description = "signed firmware package (.nfw) from 'nodectl firmware sign'; the receiver takes only its release key's signature" };
@@ -65,6 +89,7 @@ public static class CampaignCommand
         var rollbackPackage = new Option<string?>("--rollback-package") { Description = "if the campaign halts: offer this signed package (the previous version) back to the devices that updated" };
         var rollbackVersion = new Option<string?>("--rollback-version") { Description = "instead of --rollback-package: a version the receiver's firmware repository holds" };
         var rollbackAuthorization = new Option<string?>("--rollback-authorization") { Description = "with a rollback: the .nfa 'nodectl firmware authorize-downgrade' signed for its package" };
+        var gate = new GateOptions();
         var chunkSize = new Option<int?>("--chunk-size") { Description = "largest chunk the campaign serves, bytes (default 4096)" };
         var draft = new Option<bool>("--draft") { Description = "create it as a draft; 'nodectl campaign resume' starts it" };
         var receiver = new ReceiverOptions();
@@ -73,13 +98,14 @@ public static class CampaignCommand
             package, version, name, board, firmware, tags, canary, threshold, window, authorization, rollbackPackage, rollbackVersion, rollbackAuthorization,
             chunkSize, draft,
         };
+        gate.AddTo(command);
         receiver.AddTo(command);
         command.SetAction(result => Run(result, receiver, environment, "create", TimeSpan.FromSeconds(120), (client, text) =>
         {
             var (request, describes) = CampaignCreateRequest.Build(result.GetValue(package), result.GetValue(version), result.GetValue(name),
                 result.GetValue(board), result.GetValue(firmware), result.GetValue(tags), result.GetValue(canary), result.GetValue(threshold),
                 result.GetValue(window), result.GetValue(authorization), result.GetValue(chunkSize), result.GetValue(draft),
-                result.GetValue(rollbackPackage), result.GetValue(rollbackVersion), result.GetValue(rollbackAuthorization));
+                result.GetValue(rollbackPackage), result.GetValue(rollbackVersion), result.GetValue(rollbackAuthorization), gate.Read(result));
             text.WriteLine($"creating a campaign on {client.Name} with {describes}");
             return client.Send(HttpMethod.Post, "api/campaigns", request);
         }, (report, body) => report.Campaign = CampaignInfo.Parse(body)));

@@ -9,7 +9,7 @@ namespace NodeFirmware.Nodectl.Campaigns;
 public sealed record CampaignCreateRequest(
     string? Name, string? Version, byte[]? Package, string? Board, string? Firmware, IReadOnlyList<string>? Tags, double? CanaryPercent,
     double? SuccessThreshold, int? WindowSeconds, byte[]? DowngradeAuthorization, int? ChunkSize, bool Start,
-    CampaignCreateRollback? Rollback = null)
+    CampaignCreateRollback? Rollback = null, CampaignCreateGate? Gate = null)
 {
     /// <summary>The largest package sent: its base64 must fit the receiver's 8 MiB campaign body limit (Receiver:Limits).</summary>
     public const int MaxPackageBytes = 6 * 1024 * 1024;
@@ -24,10 +24,13 @@ public sealed record CampaignCreateRequest(
     /// </summary>
     public static (CampaignCreateRequest Request, string Describes) Build(string? packagePath, string? version, string? name, string? board,
         string? firmware, string? tags, double? canaryPercent, double? successThreshold, int? windowSeconds, string? authorizationPath,
-        int? chunkSize, bool draft, string? rollbackPackagePath = null, string? rollbackVersion = null, string? rollbackAuthorizationPath = null)
+        int? chunkSize, bool draft, string? rollbackPackagePath = null, string? rollbackVersion = null, string? rollbackAuthorizationPath = null,
+        CampaignCreateGate? gate = null)
     {
         if (packagePath is null == version is null)
             throw new ArgumentException("give exactly one of --package (a signed .nfw from 'nodectl firmware sign') or --version (from the receiver's firmware repository)");
+        if (gate is not null && canaryPercent is not null)
+            throw new ArgumentException("--canary-percent is for canary → rest; with health-gated stages the first of --stages plays the canary's part");
         byte[]? package = null;
         string describes = $"version {version} from the receiver's firmware repository";
         if (packagePath is not null) (package, describes) = ReadPackage(packagePath);
@@ -36,9 +39,10 @@ public sealed record CampaignCreateRequest(
         if ((package?.Length ?? 0) + (rollback?.Package?.Length ?? 0) > MaxPackageBytes)
             throw new ArgumentException($"the package and the rollback package together are over {MaxPackageBytes} bytes, more than the receiver takes in one request; " +
                 "name one of them by version from the receiver's firmware repository (--version, --rollback-version)");
+        if (gate is not null) describes += "; " + gate.Describe();
         var tagList = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (new CampaignCreateRequest(name, version, package, board, firmware, tagList.Length > 0 ? tagList : null, canaryPercent, successThreshold,
-            windowSeconds, authorization, chunkSize, !draft, rollback), describes);
+            windowSeconds, authorization, chunkSize, !draft, rollback, gate), describes);
     }
 
     private static (byte[], string) ReadPackage(string path)

@@ -19,15 +19,32 @@ public static class CampaignText
             o.WriteLine($"  rollback      {r.Version} (counter {r.DowngradeCounter}): " +
                 (r.CampaignId is null ? "offered to the updated devices if it halts" : $"campaign {r.CampaignId} {r.State}, {Counts(r.Counts!)}"));
         o.WriteLine($"  cohort        {Cohort(c.Cohort)}");
-        o.WriteLine($"  rules         canary {Number(c.CanaryPercent)} %, success threshold {Number(c.SuccessThreshold)}, window {c.WindowSeconds} s");
+        if (c.Gate is { } gate) Gate(gate, c, o);
+        else o.WriteLine($"  rules         canary {Number(c.CanaryPercent)} %, success threshold {Number(c.SuccessThreshold)}, window {c.WindowSeconds} s");
         o.WriteLine($"  devices       {Counts(c.Counts)}");
-        o.WriteLine($"  canary wave   {Counts(c.Canary)}");
+        if (c.Gate is null) o.WriteLine($"  canary wave   {Counts(c.Canary)}");
         o.WriteLine($"  updated       {c.UpdatedAt:u} (created {c.CreatedAt:u})");
         if (c.Devices is not { Count: > 0 } devices) return;
-        o.WriteLine($"  {"device",-20} {"wave",-6} {"state",-12} {"progress",8}  reason");
+        o.WriteLine($"  {"device",-20} {"wave",-7} {"state",-12} {"progress",8}  reason");
         foreach (var d in devices.Take(MaxDevicesShown))
-            o.WriteLine($"  {d.DeviceId,-20} {d.Wave,-6} {d.State,-12} {Number(d.Percent) + " %",8}  {d.Reason}".TrimEnd());
+            o.WriteLine($"  {d.DeviceId,-20} {d.Wave,-7} {d.State,-12} {Number(d.Percent) + " %",8}  {d.Reason}".TrimEnd());
         if (devices.Count > MaxDevicesShown) o.WriteLine($"  … and {devices.Count - MaxDevicesShown} more (--json lists every device)");
+    }
+
+    /// <summary>A gated campaign's plan, thresholds, the stage it is in and one line per stage with its last verdict.</summary>
+    private static void Gate(CampaignGateInfo g, CampaignInfo c, TextWriter o)
+    {
+        var t = g.Thresholds;
+        o.WriteLine($"  rules         health-gated stages {string.Join(" → ", g.StagePercents.Select(Number))} %, dwell {g.DwellSeconds} s, " +
+            $"{Number(g.DevicesPerMinute)} devices/min, success threshold {Number(c.SuccessThreshold)}, window {c.WindowSeconds} s");
+        o.WriteLine($"  thresholds    crash-free drop {Number(t.CrashFreeDrop)}, reconnects ×{Number(t.ReconnectRatio)} + {Number(t.ReconnectSlackPerDay)}/day, " +
+            $"wake-to-publish ×{Number(t.WakeToPublishRatio)}, drain ×{Number(t.DrainRatio)}, at least {t.MinDevices} device{(t.MinDevices == 1 ? "" : "s")} a side");
+        string status = g.Stages.FirstOrDefault(s => s.Number == g.Stage)?.Status ?? "";
+        o.WriteLine($"  stage         {g.Stage} of {g.StagePercents.Count} ({Number(g.StagePercents.ElementAtOrDefault(g.Stage - 1))} %), {status}; " +
+            $"{g.Offered} offered, {g.Updated} updated" + (g.JudgedFrom is { } at ? $", judged from {at:u}" : ""));
+        foreach (var s in g.Stages)
+            o.WriteLine($"  stage {s.Number,-8}{Number(s.Percent) + " %",6}  {s.Status,-8} {s.Devices} devices: {s.Offered} offered, {s.Updated} updated, {s.Failed} failed" +
+                (s.Judgement is { } j ? $"; {j.Outcome}: {j.Reason}" : ""));
     }
 
     public static void List(IReadOnlyList<CampaignInfo> campaigns, TextWriter o)

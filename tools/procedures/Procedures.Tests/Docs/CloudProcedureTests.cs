@@ -7,8 +7,9 @@ namespace NodeFirmware.Procedures.Tests.Docs;
 /// <summary>
 /// docs/broker.md then docs/receiver.md, as written, against the built nodectl and receiver and the installed Mosquitto:
 /// the fleet CA, the broker from one command, a bench device the broker accepts, the receiver ingesting its status, a
-/// revocation the broker enforces and the registry shows, a new certificate that brings the device back, and an OTA
-/// campaign of a package signed with the fleet's release key that nodectl creates, pauses, resumes and aborts.
+/// revocation the broker enforces and the registry shows, a new certificate that brings the device back, an OTA
+/// campaign of a package signed with the fleet's release key that nodectl creates, pauses, resumes and aborts, and a
+/// health-gated campaign with a rollback whose stage nodectl shows.
 /// </summary>
 public sealed class CloudProcedureTests
 {
@@ -41,12 +42,16 @@ public sealed class CloudProcedureTests
         query.Parameters.AddWithValue("$id", Bench);
         Assert.Equal("online", query.ExecuteScalar());
 
-        // The campaign: one, on the bench device, aborted after a pause and a resume; the refused pause named its reason.
-        query.CommandText = "SELECT state || ' ' || target_version FROM campaigns";
-        Assert.Equal("Aborted 2.0.0", query.ExecuteScalar());
-        query.CommandText = "SELECT device_id || ' ' || state FROM campaign_devices";
-        Assert.Equal($"{Bench} Cancelled", query.ExecuteScalar());
+        // Two campaigns on the bench device, both aborted: the first after a pause and a resume (the refused pause named its
+        // reason), then a health-gated one with a rollback, stored with its plan and the rollback's package.
+        Assert.Equal(["bench 2.0.0 Aborted 2.0.0", "bench 2.0.0 gated Aborted 2.0.0"], DatabaseRows.Of(db, "SELECT name || ' ' || state || ' ' || target_version FROM campaigns ORDER BY name"));
+        Assert.Equal([$"{Bench} Cancelled", $"{Bench} Cancelled"], DatabaseRows.Of(db, "SELECT device_id || ' ' || state FROM campaign_devices"));
         Assert.Contains("error: the receiver refused to pause (HTTP 409)", run.Output);
+        Assert.Equal(["bench 2.0.0 gated"], DatabaseRows.Of(db, "SELECT c.name FROM campaigns c JOIN campaign_gates g ON g.campaign_id = c.id JOIN campaign_rollbacks r ON r.campaign_id = c.id"));
+        Assert.Contains("\"stagepercents\":[50,100]", DatabaseRows.Of(db, "SELECT plan FROM campaign_gates").Single().ToLowerInvariant());
+        Assert.Contains("stage         1 of 2 (50 %), current; 1 offered, 0 updated", run.Output);
+        Assert.Contains("rollback      1.0.0 (counter 1): offered to the updated devices if it halts", run.Output);
+        Assert.Contains("error: --stages must grow: stage 2 (5 %) is not above stage 1 (10 %)", run.Output);
         SqliteConnection.ClearAllPools();
     }
 }

@@ -76,22 +76,12 @@ public sealed class ProvisioningProcedureTests(ITestOutputHelper output)
         Assert.Equal("2.0.0 B", query.ExecuteScalar());
         query.CommandText = "SELECT COALESCE(sum(count), 0) FROM reading_batches WHERE device_id = $id"; // packed rows (docs/receiver.md, "Storage")
         Assert.True((long)query.ExecuteScalar()! > 0);
-        Assert.Equal(["Halted 1.1.0", "Completed 2.0.0"], Rows(db, "SELECT state || ' ' || target_version FROM campaigns ORDER BY target_version"));
+        Assert.Equal(["Halted 1.1.0", "Completed 2.0.0"], DatabaseRows.Of(db, "SELECT state || ' ' || target_version FROM campaigns ORDER BY target_version"));
         Assert.Equal([$"{Device} RolledBack 1.0.0", $"{Device} Succeeded 2.0.0"],
-            Rows(db, "SELECT d.device_id || ' ' || d.state || ' ' || d.reported_firmware FROM campaign_devices d JOIN campaigns c ON c.id = d.campaign_id ORDER BY c.target_version"));
+            DatabaseRows.Of(db, "SELECT d.device_id || ' ' || d.state || ' ' || d.reported_firmware FROM campaign_devices d JOIN campaigns c ON c.id = d.campaign_id ORDER BY c.target_version"));
         SqliteConnection.ClearAllPools();
 
         if (page.Skipped is null) AssertPageAfterRevocation(page);
-    }
-
-    private static List<string> Rows(SqliteConnection db, string sql)
-    {
-        using var query = db.CreateCommand();
-        query.CommandText = sql;
-        using var reader = query.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read()) rows.Add(reader.GetString(0));
-        return rows;
     }
 
     private static void AssertPageAfterRevocation(FleetPageLook page)

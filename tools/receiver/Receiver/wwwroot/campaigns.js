@@ -1,10 +1,12 @@
 // OTA campaigns: the list (GET /api/campaigns), a campaign's page (GET /api/campaigns/{id}) with its devices per wave
-// and state, a health-gated campaign's stages and per-stage health comparison, and the controls: create from a signed
-// package (optionally with a stage plan), pause, resume, abort. Each asks first; the controls are
-// shown only to roles that may use them (the API refuses the others anyway), and a refusal shows the API's reason.
+// and state, a health-gated campaign's stages and per-stage health comparison, its rollback (rollback.js), and the
+// controls: create from a signed package (optionally with a stage plan), pause, resume, abort. Each asks first; the
+// controls are shown only to roles that may use them (the API refuses the others anyway), and a refusal shows the
+// API's reason.
 // The campaign page's panels follow device.js's pattern: one more entry in PANELS for a new kind of campaign data.
 import { getJson, postJson } from './api.js';
 import { row, cell, badge, ago, duration, percent, confirmAction } from './dom.js';
+import { rollbackFacts } from './rollback.js';
 
 // Device states as CampaignView names them, in the order a device passes them.
 const DEVICE_STATES = ['waiting', 'offered', 'downloading', 'trial', 'succeeded', 'failed', 'rolledback', 'cancelled'];
@@ -185,12 +187,13 @@ export async function showCampaign(id) {
       ['Judged', g.judgedFrom ? 'from ' + new Date(g.judgedFrom).toLocaleString() : 'when the stage\'s devices have finished']]
       : [['Canary', c.canaryPercent + ' %']]), ['Success threshold', Math.round(100 * c.successThreshold) + ' %'],
     ['Window', Math.round(c.windowSeconds / 3600) + ' h'], ['Downgrade', c.downgrade ? 'yes (counter ' + c.downgradeCounter + ')' : 'no'],
-    ['Created', ago(c.createdAt)], ['Updated', ago(c.updatedAt)], ['Id', c.id],
+    ...rollbackFacts(c), ['Created', ago(c.createdAt)], ['Updated', ago(c.updatedAt)], ['Id', c.id],
   ];
-  document.getElementById('campaign-facts').replaceChildren(...facts.flatMap(([k, v]) => [
-    Object.assign(document.createElement('dt'), { textContent: k }),
-    Object.assign(document.createElement('dd'), { textContent: v == null || v === '' ? '–' : String(v) }),
-  ]));
+  document.getElementById('campaign-facts').replaceChildren(...facts.flatMap(([k, v]) => {
+    const dd = document.createElement('dd');
+    dd.append(v instanceof Node ? v : v == null || v === '' ? '–' : String(v));
+    return [Object.assign(document.createElement('dt'), { textContent: k }), dd];
+  }));
   for (const [name, action] of Object.entries(ACTIONS)) {
     const button = document.getElementById('campaign-' + name);
     button.disabled = !canOperate || !action.when(c.state, c);
