@@ -15,7 +15,7 @@ namespace NodeFirmware.Receiver.Tests.Web;
 /// campaign through the API after a confirmation, a cancelled confirmation changes nothing, a refusal shows the API's
 /// reason, a campaign is created from an uploaded signed package, and a viewer gets no controls (the API refuses them too).
 /// </summary>
-public sealed class CampaignControlPageTests : IDisposable
+public sealed partial class CampaignControlPageTests : IDisposable
 {
     private const int Fleet = 10;
     private readonly TempDirectory _dir = new();
@@ -57,6 +57,14 @@ public sealed class CampaignControlPageTests : IDisposable
         await page.WaitForAsync("document.getElementById('who').textContent", "who is signed in");
         await page.EvaluateAsync($"location.hash = 'campaign={campaign}'");
         await page.WaitForAsync("document.getElementById('campaign-state').textContent", "the campaign's state");
+        return page;
+    }
+
+    /// <summary>The fleet page with an operator's token, once it shows the New campaign button.</summary>
+    private async Task<ChromiumPage> OpenAsOperatorAsync(ReceiverProcess receiver)
+    {
+        var page = await ChromiumPage.OpenAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("operator")), _dir);
+        await page.WaitForAsync("document.getElementById('new-campaign').offsetParent !== null", "the New campaign button");
         return page;
     }
 
@@ -130,7 +138,7 @@ public sealed class CampaignControlPageTests : IDisposable
         await using var page = await OpenCampaignAsync(receiver, viewer, campaign, _dir);
         await ShownStateAsync(page, "canary");
         var visible = await page.EvaluateAsync(
-            "[...document.querySelectorAll('#campaign-pause, #campaign-resume, #campaign-abort, #new-campaign')].map(b => b.offsetParent !== null)");
+            "[...document.querySelectorAll('#campaign-pause, #campaign-resume, #campaign-abort, #new-campaign, #create-rollback')].map(b => b.offsetParent !== null)");
         Assert.All(visible.EnumerateArray(), v => Assert.False(v.GetBoolean(), "a viewer sees a campaign control"));
 
         using var http = receiver.Client(viewer);
@@ -140,6 +148,14 @@ public sealed class CampaignControlPageTests : IDisposable
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Contains("role 'viewer' may not", await response.Content.ReadAsStringAsync());
         }
+        // Nor may a viewer create one, with a rollback or without.
+        var create = await http.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "by-a-viewer", package = OtaTestPackages.Make("3.0.0"),
+            rollback = new { package = Previous, downgradeAuthorization = BackFrom300(Previous) },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        Assert.Equal(1, await StoredCampaignsAsync());
         Assert.Equal("canary", await StateAsync(receiver, campaign));
     }
 
@@ -148,8 +164,7 @@ public sealed class CampaignControlPageTests : IDisposable
     {
         var (receiver, _) = await StartAsync();
         using var _r = receiver;
-        await using var page = await ChromiumPage.OpenAsync(receiver.PageWithToken(await receiver.CreateTokenAsync("operator")), _dir);
-        await page.WaitForAsync("document.getElementById('new-campaign').offsetParent !== null", "the New campaign button");
+        await using var page = await OpenAsOperatorAsync(receiver);
 
         // Signed by a key the fleet does not trust: the dialog comes back with the API's reason; nothing is stored.
         await UploadAsync(page, OtaTestPackages.MakeSignedBy(OtaTestPackages.Stranger, "3.0.0"), "stranger");
@@ -229,23 +244,31 @@ public sealed class CampaignControlPageTests : IDisposable
     /// </summary>
     private static async Task UploadAsync(ChromiumPage page, byte[] package, string name, string fill = "", string asked = "")
     {
-        await page.ClickAsync("#new-campaign");
-        await page.WaitForAsync("document.getElementById('create').open", "the New campaign dialog");
-        await page.EvaluateAsync($$"""
-            (() => {
-              const bytes = Uint8Array.from(atob('{{Convert.ToBase64String(package)}}'), c => c.charCodeAt(0));
-              const files = new DataTransfer();
-              files.items.add(new File([bytes], '{{name}}.nfw'));
-              const form = document.getElementById('create-form');
-              form.elements.package.files = files.files;
-              form.elements.name.value = '{{name}}';
-              {{fill}}
-              form.requestSubmit();
-            })()
-            """);
+        await FillAndSubmitAsync(page, package, name, fill);
         await page.WaitForAsync("document.getElementById('confirm').open", "the confirmation");
         Assert.Contains($"Create campaign \"{name}\"", await page.TextAsync("#confirm-text"));
         Assert.Contains(asked, await page.TextAsync("#confirm-text"));
         await page.ClickAsync("#confirm-ok");
     }
+
+    /// <summary>Opens the New campaign dialog, chooses <paramref name="package"/>, names the campaign, runs <paramref name="fill"/> on <c>form</c> and submits.</summary>
+    private static async Task FillAndSubmitAsync(ChromiumPage page, byte[] package, string name, string fill)
+    {
+        await page.ClickAsync("#new-campaign");
+        await page.WaitForAsync("document.getElementById('create').open", "the New campaign dialog");
+        await page.EvaluateAsync($$"""
+            (() => {
+              const form = document.getElementById('create-form');
+              form.elements.package.files = {{Files(package, name + ".nfw")}};
+              form.elements.name.value = '{{name}}';
+              {{fill}}
+              form.requestSubmit();
+            })()
+            """);
+    }
+
+    /// <summary>A script expression: a FileList holding <paramref name="bytes"/> as the file <paramref name="name"/>, to set on a file input.</summary>
+    private static string Files(byte[] bytes, string name) =>
+        $"(() => {{ const t = new DataTransfer(); t.items.add(new File([Uint8Array.from(atob('{Convert.ToBase64String(bytes)}'), c => c.charCodeAt(0))], " +
+        $"{JsonSerializer.Serialize(name)})); return t.files; }})()";
 }

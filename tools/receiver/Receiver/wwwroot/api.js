@@ -44,6 +44,13 @@ async function call(method, url, body) {
   return response;
 }
 
+// Bytes as the API takes them in JSON (a package, an authorization): base64, converted in slices to bound the argument list.
+export function base64(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 export const getResponse = (url) => call('GET', url);
 export const getJson = async (url) => (await call('GET', url)).json();
 export const postJson = async (url, body) => (await call('POST', url, body ?? {})).json();

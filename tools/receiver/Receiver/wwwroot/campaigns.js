@@ -1,12 +1,13 @@
 // OTA campaigns: the list (GET /api/campaigns), a campaign's page (GET /api/campaigns/{id}) with its devices per wave
 // and state, a health-gated campaign's stages and per-stage health comparison, its rollback (rollback.js), and the
-// controls: create from a signed package (optionally with a stage plan), pause, resume, abort. Each asks first; the
-// controls are shown only to roles that may use them (the API refuses the others anyway), and a refusal shows the
-// API's reason.
+// controls: create from a signed package (optionally with a stage plan and a rollback, rollback-form.js), pause,
+// resume, abort. Each asks first; the controls are shown only to roles that may use them (the API refuses the others
+// anyway), and a refusal shows the API's reason.
 // The campaign page's panels follow device.js's pattern: one more entry in PANELS for a new kind of campaign data.
-import { getJson, postJson } from './api.js';
-import { row, cell, badge, ago, duration, percent, confirmAction } from './dom.js';
+import { getJson, postJson, base64 } from './api.js';
+import { row, cell, badge, ago, duration, percent, confirmAction, field } from './dom.js';
 import { rollbackFacts } from './rollback.js';
+import { addRollbackFields, rollbackOf } from './rollback-form.js';
 
 // Device states as CampaignView names them, in the order a device passes them.
 const DEVICE_STATES = ['waiting', 'offered', 'downloading', 'trial', 'succeeded', 'failed', 'rolledback', 'cancelled'];
@@ -136,15 +137,10 @@ function addGatePanels() {
 // The create form's stage plan (CreateCampaignBody.Gate): stages, dwell and rate; empty stages keep canary → rest.
 function addStageFields() {
   const start = document.getElementById('create-form').elements.start.closest('label');
-  const field = (label, name, attrs) => {
-    const l = document.createElement('label');
-    l.append(label + ' ', Object.assign(document.createElement('input'), { name, ...attrs }));
-    return l;
-  };
   start.before(
     field('Health-gated stages, % comma-separated (e.g. 1, 10, 50, 100; empty: canary → rest)', 'stages', { maxLength: 80 }),
-    field('Dwell per stage (h)', 'dwell', { type: 'number', min: 0.01, max: 720, step: 'any', value: 12 }),
-    field('Devices offered per minute', 'rate', { type: 'number', min: 0.01, max: 10000, step: 'any', value: 10 }));
+    field('Dwell per stage (h)', 'dwell', { type: 'number', min: 0.01, max: 720, step: 'any', defaultValue: 12 }),
+    field('Devices offered per minute', 'rate', { type: 'number', min: 0.01, max: 10000, step: 'any', defaultValue: 10 }));
 }
 
 // The gate object for the request, or null without stages; throws with what is wrong.
@@ -226,13 +222,8 @@ async function act(name) {
   await showCampaign(c.id).then(refreshCampaignList).catch(() => { /* the next refresh shows it */ });
 }
 
-// The package is read in the browser and sent as base64 (CreateCampaignBody.Package): the receiver checks its
-// signature against the release key before it stores anything.
-function base64(bytes) {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+// Base64 makes a package a third larger: 6 MiB of packages fill the receiver's 8 MiB campaign body (Receiver:Limits).
+const MAX_PACKAGE_BYTES = 6 * 1024 * 1024;
 
 async function create(event) {
   event.preventDefault();
@@ -241,8 +232,14 @@ async function create(event) {
   const problem = document.getElementById('create-message');
   if (!file) { problem.textContent = 'choose a signed package (.nfw)'; return; }
   const tags = form.elements.tags.value.split(',').map(t => t.trim()).filter(Boolean);
-  let gate;
-  try { gate = gateOf(form); } catch (e) { problem.textContent = e.message; return; }
+  let gate, rollback;
+  try {
+    gate = gateOf(form);
+    rollback = await rollbackOf(form);
+    if (file.size + (rollback ? rollback.packageBytes : 0) > MAX_PACKAGE_BYTES) throw new Error(rollback && rollback.packageBytes
+      ? 'the package and the rollback package together are over 6 MiB, more than the receiver takes in one request; give the rollback by its version'
+      : 'the package is over 6 MiB, more than the receiver takes in one request');
+  } catch (e) { problem.textContent = e.message; return; }
   const body = {
     name: form.elements.name.value.trim() || file.name,
     package: base64(new Uint8Array(await file.arrayBuffer())),
@@ -252,11 +249,14 @@ async function create(event) {
     successThreshold: Number(form.elements.threshold.value) / 100,
     start: form.elements.start.checked,
     gate,
+    rollback: rollback ? rollback.body : null,
   };
   document.getElementById('create').close();
   const cohort = cohortText({ board: body.board, tags });
   if (!(await confirmAction(`Create campaign "${body.name}" from ${file.name} (${file.size} bytes) for ${cohort}, ` +
-    (gate ? `stages ${gate.stages.join(' → ')} %` : `${body.canaryPercent} % canary`) + `${body.start ? ', started at once' : ', as a draft'}?`, 'Create'))) return;
+    (gate ? `stages ${gate.stages.join(' → ')} %` : `${body.canaryPercent} % canary`) +
+    (rollback ? `; if it halts, the devices that updated are offered back ${rollback.describes}` : '; no rollback if it halts') +
+    `${body.start ? ', started at once' : ', as a draft'}?`, 'Create'))) return;
   try {
     const c = await postJson('/api/campaigns', body);
     form.reset();
@@ -272,6 +272,7 @@ async function create(event) {
 export function wireCampaignControls() {
   addGatePanels();
   addStageFields();
+  addRollbackFields(document.getElementById('create-form'));
   for (const name of Object.keys(ACTIONS)) document.getElementById('campaign-' + name).addEventListener('click', () => act(name));
   document.getElementById('new-campaign').addEventListener('click', () => {
     document.getElementById('create-message').textContent = '';

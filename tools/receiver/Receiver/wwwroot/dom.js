@@ -48,3 +48,10 @@ export function confirmAction(message, actionLabel) {
   dialog.showModal();
   return new Promise(resolve => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true }));
 }
+
+// A dialog's form field: the label's text, then an input with these properties.
+export function field(label, name, attrs) {
+  const l = document.createElement('label');
+  l.append(label + ' ', Object.assign(document.createElement('input'), { name, ...attrs }));
+  return l;
+}
