@@ -14,5 +14,6 @@ public static class BenchmarkRegistry
         ["fleet"] = Fleet.FleetBenchmark.Run,
         ["fleet-cycle"] = Fleet.NodeCycleCost.Run,
         ["rollout"] = Rollout.RolloutBenchmark.Run,
+        ["gate-judge"] = Rollout.GateJudgementBenchmark.Run,
     };
 }

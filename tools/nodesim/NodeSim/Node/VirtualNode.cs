@@ -295,6 +295,7 @@ public sealed class VirtualNode : IAsyncDisposable
             }
             acked++;
             MessagesAcked++;
+            _options.Acknowledged?.Invoke(m);
             _app!.OnPublishAcked(m.Token);
         }
         return acked;

@@ -43,4 +43,7 @@ public sealed class VirtualNodeOptions
 
     /// <summary>Connects in flight at once among the nodes that share it (see <see cref="MqttNodeLink"/>); null: no bound.</summary>
     public SemaphoreSlim? Handshakes { get; init; }
+
+    /// <summary>Called with each message the broker acknowledged, in the order the node sent them: what the node reported.</summary>
+    public Action<NodeFirmware.Core.Link.OutboundMessage>? Acknowledged { get; init; }
 }

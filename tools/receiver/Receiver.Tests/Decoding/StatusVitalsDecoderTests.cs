@@ -56,11 +56,23 @@ public class StatusVitalsDecoderTests
     [InlineData("up", "text", RejectReason.WrongType)]
     [InlineData("heap", "huge", RejectReason.ValueOverflow)]
     [InlineData("rc", "array", RejectReason.WrongType)]
+    [InlineData("pending", "negative", RejectReason.WrongType)]
+    [InlineData("pending", "huge", RejectReason.ValueOverflow)]
     public void A_malformed_vital_is_refused_with_its_reason(string key, string how, RejectReason reason)
     {
         var e = Assert.Throws<PayloadRejected>(() => StatusDecoder.Decode(StatusWith(key, how)));
         Assert.Equal(reason, e.Reason);
         Assert.Contains(key, e.Message);
+    }
+
+    [Fact]
+    public void The_journal_backlog_decodes_and_an_absent_one_is_0()
+    {
+        var status = WithEveryVital();
+        status.Pending = 412;
+        Assert.Equal(412L, StatusDecoder.Decode(StatusEncoder.Encode(status)).Pending);
+        status.Pending = 0;
+        Assert.Equal(0L, StatusDecoder.Decode(StatusEncoder.Encode(status)).Pending);
     }
 
     [Fact]

@@ -255,8 +255,8 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         var vitals = new DeviceVitals(Boots: 3, Watchdogs: 1, UptimeSeconds: 7200, Reconnects: 2, HeapLowWaterBytes: 81_920,
             WakeToPublish: new WakeToPublish(2410, 1750, null, null, 120, 540));
         var batch = new WriteBatch();
-        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("sleeping", Firmware: "1.5.0", BatteryMillivolts: 3900, Vitals: vitals), T0));
-        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("online", Firmware: "1.5.0", BatteryMillivolts: 3890, Vitals: new DeviceVitals()), T0.AddHours(1)));
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("sleeping", Firmware: "1.5.0", BatteryMillivolts: 3900, Pending: 0, Vitals: vitals), T0));
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("online", Firmware: "1.5.0", BatteryMillivolts: 3890, Pending: 37, Vitals: new DeviceVitals()), T0.AddHours(1)));
         batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("offline"), T0.AddHours(2))); // the last will carries no vitals
         batch.Statuses.Add(new StatusUpdate(Other, new DeviceStatus("online", Firmware: "1.4.0", Vitals: new DeviceVitals(Panics: 1)), T0.AddHours(1)));
         await Store.WriteAsync(batch);
@@ -265,8 +265,8 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         var mine = await Store.QueryVitalsAsync(Dev, T0.ToUnixTimeMilliseconds(), T0.AddDays(1).ToUnixTimeMilliseconds(), 100);
         Assert.Equal(2, mine.Count);
         Assert.Equal(new NodeFirmware.Receiver.Vitals.VitalsSample(Dev, T0.ToUnixTimeMilliseconds(), "1.5.0", "sleeping", 3900, 3, 0, 1, 0, 7200, 2, 81_920,
-            new WakeToPublish(2410, 1750, null, null, 120, 540)), mine[0]);
-        Assert.Equal((1L, (long?)null, (long?)null, (WakeToPublish?)null), (mine[1].Boots, mine[1].UptimeSeconds, mine[1].Reconnects, mine[1].WakeToPublish));
+            new WakeToPublish(2410, 1750, null, null, 120, 540), Pending: 0), mine[0]);
+        Assert.Equal((1L, (long?)null, (long?)null, (WakeToPublish?)null, (long?)37), (mine[1].Boots, mine[1].UptimeSeconds, mine[1].Reconnects, mine[1].WakeToPublish, mine[1].Pending));
 
         var all = await Store.QueryVitalsAsync(null, T0.AddMinutes(30).ToUnixTimeMilliseconds(), T0.AddHours(1).ToUnixTimeMilliseconds() + 1, 100);
         Assert.Equal([(Other, "1.4.0"), (Dev, "1.5.0")], all.Select(s => (s.DeviceId, s.Firmware)));
@@ -331,6 +331,7 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         await Store.MigrateAsync();
         var rows = await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10);
         Assert.Equal([3L, null], rows.Select(r => r.Reconnects));
+        Assert.All(rows, r => Assert.Null(r.Pending)); // that table had no backlog column: not known
         Assert.Equal((2L, 1L, 3600L, 81_920L), (rows[0].Boots, rows[0].Watchdogs, rows[0].UptimeSeconds!.Value, rows[0].HeapLowWaterBytes!.Value));
 
         // A status that says 0 now is stored as 0, and the next start leaves it 0.
@@ -339,6 +340,68 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         await Store.WriteAsync(batch);
         await Store.MigrateAsync();
         Assert.Equal([3L, null, 0L], (await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10)).Select(r => r.Reconnects));
+    }
+
+    [Fact]
+    public async Task A_vitals_table_without_the_backlog_gains_it_once_and_its_rows_read_unknown()
+    {
+        // The table of the receiver before the backlog was stored (reconnects already nullable), with one sample.
+        long ms = T0.ToUnixTimeMilliseconds();
+        await using (var db = await OpenDatabaseAsync())
+        {
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = """
+                DROP TABLE device_vitals;
+                CREATE TABLE device_vitals (
+                    device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
+                    boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
+                    reconnects BIGINT, heap_low BIGINT,
+                    w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
+                    PRIMARY KEY (device_id, received_at));
+                CREATE INDEX device_vitals_by_firmware ON device_vitals (firmware, received_at);
+                """ +
+                $"INSERT INTO device_vitals (device_id, received_at, firmware, state, boots, brownouts, watchdogs, panics, reconnects) " +
+                $"VALUES ('{Dev}', {ms}, '1.5.0', 'sleeping', 2, 0, 0, 0, 0)";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await Store.MigrateAsync();
+        var old = Assert.Single(await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10));
+        Assert.Equal((2L, (long?)0, (long?)null), (old.Boots, old.Reconnects, old.Pending)); // its reconnects stay: the column was nullable
+
+        // New statuses store their backlog, an absent one as the 0 it means; starting again changes nothing.
+        var batch = new WriteBatch();
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("online", Firmware: "1.5.0", Pending: 412, Vitals: new DeviceVitals(Boots: 3)), T0.AddHours(1)));
+        batch.Statuses.Add(new StatusUpdate(Dev, new DeviceStatus("sleeping", Firmware: "1.5.0", Vitals: new DeviceVitals(Boots: 3)), T0.AddHours(2)));
+        await Store.WriteAsync(batch);
+        await Store.MigrateAsync();
+        Assert.Equal([null, 412L, 0L], (await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10)).Select(r => r.Pending));
+    }
+
+    [Fact]
+    public async Task A_cohorts_vitals_are_read_in_one_query_each_device_from_its_own_start()
+    {
+        const string third = "esp32-0000000000bb";
+        var batch = new WriteBatch();
+        foreach (var id in new[] { Dev, Other, third })
+            for (int h = 0; h < 4; h++)
+                batch.Statuses.Add(new StatusUpdate(id, new DeviceStatus("sleeping", Firmware: "2.0.0", BatteryMillivolts: 4000 - h, Pending: h,
+                    Vitals: new DeviceVitals(Boots: 1 + h)), T0.AddHours(h)));
+        await Store.WriteAsync(batch);
+        long Ms(int hours) => T0.AddHours(hours).ToUnixTimeMilliseconds();
+
+        // Dev from hour 2, Other from hour 1, up to hour 3 (excluded); the third device is not asked for. By device, then time.
+        var rows = await Store.QueryCohortVitalsAsync([new(Dev, Ms(2)), new(Other, Ms(1))], Ms(3), 100);
+        Assert.Equal([(Other, Ms(1), 1L), (Other, Ms(2), 2L), (Dev, Ms(2), 2L)], rows.Select(r => (r.DeviceId, r.ReceivedAtMs, r.Pending!.Value)));
+        Assert.Equal((3999, 2L, "2.0.0"), (rows[0].BatteryMillivolts!.Value, rows[0].Boots, rows[0].Firmware));
+
+        // The limit counts every device's samples together; an empty cohort and an unknown device read nothing.
+        Assert.Equal(2, (await Store.QueryCohortVitalsAsync([new(Other, 0), new(Dev, 0), new(third, 0)], long.MaxValue, 2)).Count);
+        Assert.Equal(12, (await Store.QueryCohortVitalsAsync([new(Other, 0), new(Dev, 0), new(third, 0)], long.MaxValue, 100)).Count);
+        Assert.Empty(await Store.QueryCohortVitalsAsync([], long.MaxValue, 100));
+        Assert.Empty(await Store.QueryCohortVitalsAsync([new("esp32-ffffffffffff", 0)], long.MaxValue, 100));
+
+        // Ids are data, never SQL: a quote in one is matched literally.
+        Assert.Empty(await Store.QueryCohortVitalsAsync([new("x' OR '1'='1", 0), new("\"}]", 0)], long.MaxValue, 100));
     }
 
     [Fact]

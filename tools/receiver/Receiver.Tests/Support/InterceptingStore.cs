@@ -31,6 +31,8 @@ public sealed class InterceptingStore(ITelemetryStore inner) : ITelemetryStore
     public Task<StoreCounts> GetCountsAsync(CancellationToken ct = default) => inner.GetCountsAsync(ct);
     public Task<IReadOnlyList<NodeFirmware.Receiver.Vitals.VitalsSample>> QueryVitalsAsync(string? id, long fromMs, long toMs, int limit, CancellationToken ct = default) =>
         inner.QueryVitalsAsync(id, fromMs, toMs, limit, ct);
+    public Task<IReadOnlyList<NodeFirmware.Receiver.Vitals.VitalsSample>> QueryCohortVitalsAsync(IReadOnlyList<NodeFirmware.Receiver.Vitals.VitalsWindow> devices,
+        long toMs, int limit, CancellationToken ct = default) => inner.QueryCohortVitalsAsync(devices, toMs, limit, ct);
     public Task RecordCommandSentAsync(string c, string d, DateTimeOffset at, CancellationToken ct = default) => inner.RecordCommandSentAsync(c, d, at, ct);
     public Task<bool> RecordCommandAckAsync(string c, bool ok, DateTimeOffset at, CancellationToken ct = default) => inner.RecordCommandAckAsync(c, ok, at, ct);
     public Task RecordOtaOutcomeAsync(string c, string d, bool ok, DateTimeOffset at, CancellationToken ct = default) => inner.RecordOtaOutcomeAsync(c, d, ok, at, ct);

@@ -76,6 +76,34 @@ public sealed class DeviceHistoryApiTests : IDisposable
         Assert.DoesNotContain(early.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "rollback");
     }
 
+    [Fact]
+    public async Task The_history_gives_the_journal_backlogs_latest_and_peak_in_the_window()
+    {
+        string id = NewId();
+        var now = _factory.Clock.Now;
+        using var admin = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/devices", new { id })).StatusCode);
+        var batch = new WriteBatch();
+        foreach (var (days, pending) in new (int, long)[] { (-100, 900), (-6, 0), (-5, 48), (-4, 48), (-3, 12), (-2, 0) })
+            batch.Statuses.Add(new StatusUpdate(id, new DeviceStatus("online", Firmware: "1.0.0", Pending: pending, Vitals: new DeviceVitals()), now.AddDays(days)));
+        await _factory.Store.WriteAsync(batch);
+
+        using var viewer = _factory.ClientAs(Roles.Viewer);
+        var backlog = (await viewer.GetFromJsonAsync<JsonElement>($"/api/devices/{id}/history")).GetProperty("backlog");
+        // 900 is outside the 92 days; of the two peaks of 48 the earlier is named.
+        Assert.Equal((0L, now.AddDays(-2).ToUnixTimeSeconds(), 48L, now.AddDays(-5).ToUnixTimeSeconds(), 5),
+            (backlog.GetProperty("latest").GetInt64(), backlog.GetProperty("latestAt").GetInt64(), backlog.GetProperty("peak").GetInt64(),
+                backlog.GetProperty("peakAt").GetInt64(), backlog.GetProperty("statuses").GetInt32()));
+        var early = await viewer.GetFromJsonAsync<JsonElement>($"/api/devices/{id}/history?from={now.AddDays(-4).ToUnixTimeSeconds()}&to={now.AddDays(-3).ToUnixTimeSeconds() + 1}");
+        Assert.Equal((12L, 48L), (early.GetProperty("backlog").GetProperty("latest").GetInt64(), early.GetProperty("backlog").GetProperty("peak").GetInt64()));
+
+        // A device without statuses in the window has no backlog to tell.
+        var none = await viewer.GetFromJsonAsync<JsonElement>($"/api/devices/{id}/history?from={now.AddDays(-60).ToUnixTimeSeconds()}&to={now.AddDays(-50).ToUnixTimeSeconds()}");
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("backlog").ValueKind);
+        var samples = (await viewer.GetFromJsonAsync<JsonElement>($"/api/devices/{id}/vitals")).GetProperty("samples");
+        Assert.Equal([0L, 48, 48, 12, 0], samples.EnumerateArray().Select(s => s.GetProperty("pending").GetInt64()));
+    }
+
     [Theory]
     [InlineData("?limit=0", "limit must be 1..500")]
     [InlineData("?limit=501", "limit must be 1..500")]

@@ -53,7 +53,7 @@ public static class StatusDecoder
                 case "wake": s = s with { Wake = r.ReadText("wake", 32) }; break;
                 case "bat": s = s with { BatteryMillivolts = ReadBattery(r) }; break;
                 case "mode": s = s with { PowerMode = r.ReadText("mode", 32) }; break;
-                case "pending": s = s with { Pending = r.ReadInteger("pending") }; break;
+                case "pending": s = s with { Pending = r.ReadUnsigned("pending", MaxCount) }; break;
                 case "dropped": s = s with { Dropped = r.ReadUnsigned("dropped", long.MaxValue) }; break;
                 case "cfg": s = s with { ConfigRevision = r.ReadUnsigned("cfg", long.MaxValue) }; break;
                 case "until": s = s with { SleepUntil = r.ReadInteger("until") }; break;

@@ -27,6 +27,7 @@ public sealed class MqttIngestService(
     private readonly MqttIngestOptions _options = options.Value;
     private readonly IngestDecodeStage _decode = new(classifier, writer, options.Value.DecodeQueueCapacity, telemetryAcks);
     private readonly AckGate _gate = new();
+    private readonly ReceiveStamps _stamps = new(clock);
     private int _generation;
     private CancellationToken _stopping;
     private TaskCompletionSource _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -170,7 +171,7 @@ public sealed class MqttIngestService(
         // Waits while the decode queue is full: back-pressure; the broker's in-flight window holds the rest.
         try
         {
-            await _decode.EnqueueAsync(new ReceivedMessage(message.Topic, message.Payload.ToArray(), clock.GetUtcNow(),
+            await _decode.EnqueueAsync(new ReceivedMessage(message.Topic, message.Payload.ToArray(), _stamps.Next(),
                 ct => StartAcknowledge(generation, e, ct)), _stopping);
         }
         catch (OperationCanceledException)

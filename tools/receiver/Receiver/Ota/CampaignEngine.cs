@@ -65,9 +65,6 @@ public sealed partial class CampaignEngine
     /// <summary>How long a stage that waited for data (too few devices or drain trends) waits before it is judged again.</summary>
     public TimeSpan RejudgeAfter { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The most vitals samples read per device for one judgement.</summary>
-    public const int MaxSamplesPerDevice = 20_000;
-
     /// <summary>Reads every campaign from the store (after a restart).</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {

@@ -60,7 +60,7 @@ public sealed partial class CampaignEngine
         var judgement = telemetry is null
             ? new StageJudgement(g.Stage, now, GateOutcome.Wait, null, null, null, null,
                 $"{GatedStages.StageName(g)}: waiting: this receiver has no telemetry store to read the devices' vitals from", [])
-            : await GatedStages.JudgeAsync(c, g, (id, from, to) => telemetry.QueryVitalsAsync(id, from, to, MaxSamplesPerDevice, ct), now);
+            : await GatedStages.JudgeAsync(c, g, (devices, to, limit) => telemetry.QueryCohortVitalsAsync(devices, to, limit, ct), now);
         g.Record(judgement);
         _log.LogInformation("campaign {Id}: {Outcome} {Reason}", c.Id, judgement.Outcome, judgement.Reason);
         switch (judgement.Outcome)

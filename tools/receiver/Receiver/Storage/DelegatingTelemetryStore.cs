@@ -34,4 +34,6 @@ public abstract class DelegatingTelemetryStore(ITelemetryStore inner) : ITelemet
     public virtual ValueTask DisposeAsync() => Inner.DisposeAsync();
     public virtual Task<IReadOnlyList<Vitals.VitalsSample>> QueryVitalsAsync(string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct = default) =>
         Inner.QueryVitalsAsync(deviceId, fromMs, toMs, limit, ct);
+    public virtual Task<IReadOnlyList<Vitals.VitalsSample>> QueryCohortVitalsAsync(IReadOnlyList<Vitals.VitalsWindow> devices, long toMs, int limit,
+        CancellationToken ct = default) => Inner.QueryCohortVitalsAsync(devices, toMs, limit, ct);
 }

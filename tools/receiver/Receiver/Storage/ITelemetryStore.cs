@@ -44,4 +44,11 @@ public interface ITelemetryStore : IAsyncDisposable
 
     /// <summary>Vitals samples received in [fromMs, toMs), oldest first, at most <paramref name="limit"/>; every device when <paramref name="deviceId"/> is null.</summary>
     Task<IReadOnlyList<Vitals.VitalsSample>> QueryVitalsAsync(string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// A group's vitals in one query: each listed device's samples received in [its window's FromMs, <paramref name="toMs"/>),
+    /// ordered by device id and then oldest first, at most <paramref name="limit"/> in all.
+    /// </summary>
+    Task<IReadOnlyList<Vitals.VitalsSample>> QueryCohortVitalsAsync(IReadOnlyList<Vitals.VitalsWindow> devices, long toMs, int limit,
+        CancellationToken ct = default);
 }

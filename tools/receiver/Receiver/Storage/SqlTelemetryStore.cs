@@ -24,6 +24,12 @@ public abstract class SqlTelemetryStore : ITelemetryStore
     /// <summary>The SQL for the larger of two values, where NULL counts as smaller than anything.</summary>
     protected abstract string Greatest(string a, string b);
 
+    /// <summary>
+    /// The SQL for a table <c>w (id, from_ms)</c> made from the JSON array of <c>{"id", "from_ms"}</c> objects in the parameter
+    /// <paramref name="parameter"/>: a whole list of devices passed as one parameter, however long it is.
+    /// </summary>
+    protected abstract string JsonWindows(string parameter);
+
     public async Task RegisterDeviceAsync(DeviceRegistration registration, DateTimeOffset at, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
@@ -339,6 +345,14 @@ public abstract class SqlTelemetryStore : ITelemetryStore
     {
         await using var db = await OpenAsync(ct);
         return await VitalsRows.QueryAsync(db, deviceId, fromMs, toMs, limit, ct);
+    }
+
+    public async Task<IReadOnlyList<Vitals.VitalsSample>> QueryCohortVitalsAsync(IReadOnlyList<Vitals.VitalsWindow> devices, long toMs, int limit,
+        CancellationToken ct = default)
+    {
+        if (devices.Count == 0) return [];
+        await using var db = await OpenAsync(ct);
+        return await VitalsRows.QueryCohortAsync(db, JsonWindows("windows"), devices, toMs, limit, ct);
     }
 
     protected static async Task InsertQuarantineAsync(DbConnection db, DbTransaction tx, WriteBatch batch, CancellationToken ct)

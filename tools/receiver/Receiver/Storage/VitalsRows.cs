@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using NodeFirmware.Receiver.Vitals;
 
 namespace NodeFirmware.Receiver.Storage;
@@ -11,32 +12,49 @@ namespace NodeFirmware.Receiver.Storage;
 /// </summary>
 internal static class VitalsRows
 {
-    private const string Columns =
+    /// <summary>The columns of the table before pending was added: what the reconnects migration copies.</summary>
+    private const string ColumnsBeforePending =
         "device_id, received_at, firmware, state, battery_mv, boots, brownouts, watchdogs, panics, uptime_s, reconnects, heap_low, " +
         "w2p_total, w2p_wifi, w2p_dhcp, w2p_tls, w2p_mqtt, w2p_publish";
 
-    /// <summary>The table, in SQL both dialects take (BIGINT is an INTEGER to SQLite). reconnects is null when the status did not carry it.</summary>
+    private const string Columns = ColumnsBeforePending + ", pending";
+
+    /// <summary>
+    /// The table, in SQL both dialects take (BIGINT is an INTEGER to SQLite). reconnects is null when the status did not carry
+    /// it; pending (the journal backlog, readings) is null only in rows an earlier receiver stored.
+    /// </summary>
     private static string Table(string name) => $"""
         CREATE TABLE IF NOT EXISTS {name} (
             device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
             boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
             reconnects BIGINT, heap_low BIGINT,
             w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
+            pending BIGINT,
             PRIMARY KEY (device_id, received_at));
         """;
 
     private const string Index = "CREATE INDEX IF NOT EXISTS device_vitals_by_firmware ON device_vitals (firmware, received_at);";
 
     /// <summary>
-    /// Creates the table, and turns the NOT NULL reconnects column of an earlier receiver's table into a nullable one.
+    /// Creates the table, brings an earlier receiver's table up to date (<see cref="MigrateReconnectsAsync"/>, then
+    /// <see cref="MigratePendingAsync"/>), and indexes it.
+    /// </summary>
+    public static async Task MigrateAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
+    {
+        await ExecuteAsync(db, tx, Table("device_vitals") + Index, ct);
+        await MigrateReconnectsAsync(db, tx, postgres, ct);
+        await MigratePendingAsync(db, tx, postgres, ct);
+    }
+
+    /// <summary>
+    /// Turns the NOT NULL reconnects column of an earlier receiver's table into a nullable one.
     /// That receiver stored a status without rc as 0 and no device sent rc 0 then, so its zeros become null ("not in
     /// this status"): this only loses information, never invents reconnects. The constraint itself marks a table not yet
     /// migrated, so the change runs once. SQLite cannot drop NOT NULL in place: the table is copied into a new one,
     /// which takes the old one's name (as the readings table's migration does).
     /// </summary>
-    public static async Task MigrateAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
+    private static async Task MigrateReconnectsAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
     {
-        await ExecuteAsync(db, tx, Table("device_vitals") + Index, ct);
         await using (var check = db.Command(postgres
             ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'device_vitals' AND column_name = 'reconnects' AND is_nullable = 'NO'"
             : "SELECT count(*) FROM pragma_table_info('device_vitals') WHERE name = 'reconnects' AND \"notnull\" = 1", tx))
@@ -46,8 +64,23 @@ internal static class VitalsRows
         await ExecuteAsync(db, tx, postgres
             ? "ALTER TABLE device_vitals ALTER COLUMN reconnects DROP NOT NULL; UPDATE device_vitals SET reconnects = NULL WHERE reconnects = 0;"
             : Table("device_vitals_rc") +
-              $"INSERT INTO device_vitals_rc ({Columns}) SELECT {Columns.Replace("reconnects", "NULLIF(reconnects, 0)")} FROM device_vitals;" +
+              $"INSERT INTO device_vitals_rc ({ColumnsBeforePending}) SELECT {ColumnsBeforePending.Replace("reconnects", "NULLIF(reconnects, 0)")} FROM device_vitals;" +
               "DROP TABLE device_vitals; ALTER TABLE device_vitals_rc RENAME TO device_vitals;" + Index, ct);
+    }
+
+    /// <summary>
+    /// Adds the pending column to a table of a receiver that did not store the journal backlog. Its rows keep null there:
+    /// the backlog those statuses carried is not known. The missing column marks a table not yet migrated, so this runs once.
+    /// </summary>
+    private static async Task MigratePendingAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
+    {
+        await using (var check = db.Command(postgres
+            ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'device_vitals' AND column_name = 'pending'"
+            : "SELECT count(*) FROM pragma_table_info('device_vitals') WHERE name = 'pending'", tx))
+        {
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(ct)) > 0) return;
+        }
+        await ExecuteAsync(db, tx, "ALTER TABLE device_vitals ADD COLUMN pending BIGINT", ct);
     }
 
     private static async Task ExecuteAsync(DbConnection db, DbTransaction tx, string sql, CancellationToken ct)
@@ -72,7 +105,8 @@ internal static class VitalsRows
                     .With("state", s.Status.State).With("battery_mv", s.Status.BatteryMillivolts).With("boots", v.Boots).With("brownouts", v.Brownouts)
                     .With("watchdogs", v.Watchdogs).With("panics", v.Panics).With("uptime_s", v.UptimeSeconds).With("reconnects", v.Reconnects)
                     .With("heap_low", v.HeapLowWaterBytes).With("w2p_total", w?.TotalMs).With("w2p_wifi", w?.WifiJoinMs).With("w2p_dhcp", w?.DhcpMs)
-                    .With("w2p_tls", w?.TlsHandshakeMs).With("w2p_mqtt", w?.MqttConnectMs).With("w2p_publish", w?.PublishMs);
+                    .With("w2p_tls", w?.TlsHandshakeMs).With("w2p_mqtt", w?.MqttConnectMs).With("w2p_publish", w?.PublishMs)
+                    .With("pending", s.Status.Pending ?? 0);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
         }
@@ -89,6 +123,27 @@ internal static class VitalsRows
             (deviceId is null ? "" : " AND device_id = @id") + " ORDER BY received_at, device_id LIMIT @limit")
             .With("from", fromMs).With("to", toMs).With("limit", limit);
         if (deviceId is not null) cmd.With("id", deviceId);
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>
+    /// The samples of the devices in <paramref name="windows"/>, each received in [its FromMs, toMs), by device and then
+    /// oldest first: one query, the list passed as a JSON parameter that <paramref name="windowsTable"/> (the store's
+    /// dialect) turns into the table w (id, from_ms), joined on the table's key (device_id, received_at).
+    /// </summary>
+    public static async Task<IReadOnlyList<VitalsSample>> QueryCohortAsync(DbConnection db, string windowsTable, IReadOnlyList<VitalsWindow> windows,
+        long toMs, int limit, CancellationToken ct)
+    {
+        string json = JsonSerializer.Serialize(windows.Select(w => new Dictionary<string, object> { ["id"] = w.DeviceId, ["from_ms"] = w.FromMs }));
+        await using var cmd = db.Command($"SELECT {string.Join(", ", Columns.Split(", ").Select(c => "v." + c))} FROM {windowsTable} " +
+            "JOIN device_vitals v ON v.device_id = w.id AND v.received_at >= w.from_ms AND v.received_at < @to " +
+            "ORDER BY v.device_id, v.received_at LIMIT @limit")
+            .With("windows", json).With("to", toMs).With("limit", limit);
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<IReadOnlyList<VitalsSample>> ReadAsync(DbCommand cmd, CancellationToken ct)
+    {
         var list = new List<VitalsSample>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -96,7 +151,8 @@ internal static class VitalsRows
             list.Add(new VitalsSample(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.NullableInt32(4),
                 Convert.ToInt64(r.GetValue(5)), Convert.ToInt64(r.GetValue(6)), Convert.ToInt64(r.GetValue(7)), Convert.ToInt64(r.GetValue(8)),
                 r.NullableInt64(9), r.NullableInt64(10), r.NullableInt64(11),
-                r.IsDBNull(12) ? null : new Decoding.WakeToPublish(r.GetInt32(12), r.NullableInt32(13), r.NullableInt32(14), r.NullableInt32(15), r.NullableInt32(16), r.NullableInt32(17))));
+                r.IsDBNull(12) ? null : new Decoding.WakeToPublish(r.GetInt32(12), r.NullableInt32(13), r.NullableInt32(14), r.NullableInt32(15), r.NullableInt32(16), r.NullableInt32(17)),
+                r.NullableInt64(18)));
         }
         return list;
     }

@@ -12,6 +12,7 @@ namespace NodeFirmware.Receiver.Vitals;
 /// then the rise, as in <see cref="CohortHealth"/>);</item>
 /// <item>a firmware event is a change of the version between two samples;</item>
 /// <item>an OTA event is a campaign result of the device: rolled back or failed (with the device's reason), or succeeded.</item>
+/// <item>the backlog is the journal backlog the statuses reported: the newest and the largest (<see cref="JournalBacklog"/>).</item>
 /// </list>
 /// </summary>
 public static class DeviceHistory
@@ -57,7 +58,8 @@ public static class DeviceHistory
         return new DeviceHistoryResponse(deviceId, from, to, samples.Count,
             Enumerable.Reverse(runs).Take(limit).ToList(),
             ota.OrderByDescending(o => o.OfferedAt ?? DateTimeOffset.MinValue).Take(limit).ToList(),
-            events.OrderByDescending(e => e.At).Take(limit).ToList());
+            events.OrderByDescending(e => e.At).Take(limit).ToList(),
+            JournalBacklog.From(samples));
     }
 
     private static long Rise(long before, long after) => after >= before ? after - before : after;
@@ -86,4 +88,4 @@ public sealed record DeviceEvent(long At, string Kind, string? Firmware, string 
     long? Watchdogs = null, long? Panics = null);
 
 public sealed record DeviceHistoryResponse(string DeviceId, long From, long To, int SamplesRead, IReadOnlyList<FirmwareRun> Firmware,
-    IReadOnlyList<DeviceOtaEntry> Ota, IReadOnlyList<DeviceEvent> Events);
+    IReadOnlyList<DeviceOtaEntry> Ota, IReadOnlyList<DeviceEvent> Events, JournalBacklog? Backlog);

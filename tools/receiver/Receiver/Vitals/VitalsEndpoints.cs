@@ -76,10 +76,10 @@ public static class VitalsEndpoints
 }
 
 public sealed record VitalsView(long At, string Firmware, string State, int? BatteryMv, long Boots, long Brownouts, long Watchdogs, long Panics,
-    long? UptimeS, long? Reconnects, long? HeapLowBytes, WakeToPublish? WakeToPublish)
+    long? UptimeS, long? Reconnects, long? HeapLowBytes, WakeToPublish? WakeToPublish, long? Pending)
 {
     public static VitalsView From(VitalsSample s) => new(s.ReceivedAtMs / 1000, s.Firmware, s.State, s.BatteryMillivolts, s.Boots, s.Brownouts,
-        s.Watchdogs, s.Panics, s.UptimeSeconds, s.Reconnects, s.HeapLowWaterBytes, s.WakeToPublish);
+        s.Watchdogs, s.Panics, s.UptimeSeconds, s.Reconnects, s.HeapLowWaterBytes, s.WakeToPublish, s.Pending);
 }
 
 public sealed record DeviceVitalsResponse(string DeviceId, long From, long To, IReadOnlyList<VitalsView> Samples, CohortHealth Health);

@@ -2,7 +2,11 @@ using NodeFirmware.Receiver.Decoding;
 
 namespace NodeFirmware.Receiver.Vitals;
 
-/// <summary>The vitals of one status message as stored: counters are the device's running totals since its journal's epoch.</summary>
+/// <summary>
+/// The vitals of one status message as stored: counters are the device's running totals since its journal's epoch.
+/// <see cref="Pending"/> is the journal backlog the status reported (readings not yet acknowledged); null in a sample an
+/// earlier receiver stored without it.
+/// </summary>
 public sealed record VitalsSample(
     string DeviceId,
     long ReceivedAtMs,
@@ -16,4 +20,5 @@ public sealed record VitalsSample(
     long? UptimeSeconds,
     long? Reconnects,
     long? HeapLowWaterBytes,
-    WakeToPublish? WakeToPublish);
+    WakeToPublish? WakeToPublish,
+    long? Pending = null);

@@ -11,8 +11,9 @@ export function chartsAvailable() {
   return typeof window.uPlot === 'function';
 }
 
-// figure: a <figure> holding a .chart element; points: [{t, avg, min, max}] in display units; [from, to) in Unix s.
-export function drawChart(figure, points, from, to, unit) {
+// figure: a <figure> holding a .chart element; points: [{t, avg, min, max}] in display units; [from, to) in Unix s;
+// cover: optional [lo, hi] the y axis spans whatever the data (a count from 0, say).
+export function drawChart(figure, points, from, to, unit, cover) {
   const box = figure.querySelector('.chart');
   if (figure.plot) { figure.plot.destroy(); figure.plot = null; }
   box.replaceChildren();
@@ -22,7 +23,9 @@ export function drawChart(figure, points, from, to, unit) {
     box.appendChild(Object.assign(document.createElement('p'), { className: 'no-data', textContent: 'no data' }));
     return;
   }
-  const ticks = niceTicks(Math.min(...points.map(p => p.min)), Math.max(...points.map(p => p.max)), 6, unit);
+  const lows = points.map(p => p.min), highs = points.map(p => p.max);
+  if (cover) { lows.push(cover[0]); highs.push(cover[1]); }
+  const ticks = niceTicks(Math.min(...lows), Math.max(...highs), 6, unit);
   figure.dataset.yTicks = ticks.labels.join('|');
   const width = Math.max(100, box.clientWidth), height = Math.max(80, box.clientHeight);
   figure.plot = new window.uPlot({

@@ -1,7 +1,7 @@
 // The device page's vitals panels, from GET /api/devices/{id}/vitals (one sample per status) and .../history (firmware
-// runs, campaigns, reset/crash/rollback events): battery and drain, the latest counters, the wake-to-publish phases
-// (a chart per phase over the page's range) and the history tables. The boxes are made here, below the page's other
-// panels, once; each is hidden while it has nothing to show.
+// runs, campaigns, reset/crash/rollback events, the journal backlog's latest and peak): battery and drain, the latest
+// counters, the journal backlog, the wake-to-publish phases (a chart per phase over the page's range) and the history
+// tables. The boxes are made here, below the page's other panels, once; each is hidden while it has nothing to show.
 import { getJson } from './api.js';
 import { row, cell, ago, duration } from './dom.js';
 import { drawChart, chartsAvailable } from './chart.js';
@@ -45,6 +45,8 @@ function ensureBoxes() {
     box('battery', 'Battery and drain', el('dl', { id: 'battery-facts', className: 'facts' }),
       el('div', { className: 'vitals-charts' }, figure({ vitals: 'battery' }, 'Battery at each status (V)'))),
     box('vitals', 'Vitals', el('dl', { id: 'vitals-facts', className: 'facts' })),
+    box('backlog', 'Journal backlog', el('dl', { id: 'backlog-facts', className: 'facts' }),
+      el('div', { className: 'vitals-charts' }, figure({ vitals: 'backlog' }, 'Readings kept in the journal at each status (readings)'))),
     box('phases', 'Wake to first PUBACK, per phase (ms)', table('phases-latest', ['Phase', 'Latest wake', 'Median in range']),
       el('div', { className: 'vitals-charts' }, ...PHASES.map(p => figure({ phase: p.key }, p.title + ' (ms)')))),
     box('versions', 'Firmware versions', table('versions', ['Version', 'First seen', 'Last seen', 'Statuses'])),
@@ -109,6 +111,29 @@ function showCounters(vitals) {
   return true;
 }
 
+function readings(n) {
+  return n === 1 ? '1 reading' : n + ' readings';
+}
+
+// The readings the device still kept in its journal (not yet acknowledged) when it sent each status: the latest and the
+// peak over the history's window (92 days), the chart over the page's range. A count: the axis starts at 0 and spans
+// at least 5 so its steps are whole readings.
+function showBacklog(vitals, history, from, to) {
+  const b = history.backlog;
+  const days = Math.round((history.to - history.from) / 86400);
+  showFacts(document.getElementById('backlog-facts'), b ? [
+    ['Now', readings(b.latest)], ['Reported', when(b.latestAt)],
+    ['Peak', `${readings(b.peak)} (${when(b.peakAt)}; last ${days} days)`],
+  ] : []);
+  show('backlog', !!b);
+  if (chartsAvailable()) {
+    const points = vitals.samples.filter(s => s.pending != null && s.at >= from).map(s => ({ t: s.at, avg: s.pending, min: s.pending, max: s.pending }));
+    const figure = document.querySelector('figure[data-vitals="backlog"]');
+    drawChart(figure, points, from, to, 'readings', [0, 5]);
+  }
+  return !!b;
+}
+
 function showPhases(vitals, from, to) {
   const wakes = vitals.samples.filter(s => s.wakeToPublish && s.at >= from);
   const latest = wakes[wakes.length - 1];
@@ -156,7 +181,7 @@ function show(id, visible) {
 // Fills the vitals panels for device `id` over the page's range (`span` seconds up to now); hides them without a device.
 export async function refreshVitals(id, span) {
   ensureBoxes();
-  const shown = { battery: false, vitals: false, phases: false, versions: false, events: false, firmware: false };
+  const shown = { battery: false, vitals: false, backlog: false, phases: false, versions: false, events: false, firmware: false };
   try {
     if (id) {
       const to = Math.floor(Date.now() / 1000) + 60, from = to - span;
@@ -165,6 +190,7 @@ export async function refreshVitals(id, span) {
       const [vitals, history] = await Promise.all([getJson(`/api/devices/${device}/vitals`), getJson(`/api/devices/${device}/history`)]);
       shown.battery = showBattery(vitals, from, to);
       shown.vitals = showCounters(vitals);
+      shown.backlog = showBacklog(vitals, history, from, to);
       shown.phases = showPhases(vitals, from, to);
       Object.assign(shown, showHistory(history));
     }

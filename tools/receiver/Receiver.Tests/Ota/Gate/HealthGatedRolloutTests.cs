@@ -136,7 +136,7 @@ public sealed class HealthGatedRolloutTests : IDisposable
                 drains[id] = updated ? newDrain : drain;
             }
         var now = t0.AddHours(12);
-        var judgement = await GatedStages.JudgeAsync(c, c.Gate, (id, from, to) => Task.FromResult(Hourly(id, drains[id], from, to)), now);
+        var judgement = await GatedStages.JudgeAsync(c, c.Gate, (windows, to, limit) => Task.FromResult(Hourly(windows, drains, to, limit)), now);
         Assert.Equal((GateOutcome.Breach, "firebeetle", HealthGate.Drain), (judgement.Outcome, judgement.Board, judgement.Signal));
         Assert.Matches(@"^stage 1 of 2 \(50 %\), board firebeetle: battery_drain: battery drain median (79|80)(\.\d+)? mV/day vs (39|40)(\.\d+)? mV/day", judgement.Reason);
         var big = judgement.Boards.Single(b => b.Board == "big-battery");
@@ -145,10 +145,22 @@ public sealed class HealthGatedRolloutTests : IDisposable
 
         // The same build on big-battery alone is healthy: the stage promotes.
         foreach (var id in drains.Keys.Where(id => id.StartsWith("firebeetle", StringComparison.Ordinal)).ToList()) drains[id] = 40;
-        var healthy = await GatedStages.JudgeAsync(c, c.Gate, (id, from, to) => Task.FromResult(Hourly(id, drains[id], from, to)), now);
+        var healthy = await GatedStages.JudgeAsync(c, c.Gate, (windows, to, limit) => Task.FromResult(Hourly(windows, drains, to, limit)), now);
         Assert.Equal(GateOutcome.Promote, healthy.Outcome);
         Assert.Equal(["big-battery", "firebeetle"], healthy.Boards.Select(b => b.Board));
+
+        // A board whose devices sent more statuses than a judgement reads waits, judged on no partial data: 8 devices × 13 hourly
+        // statuses (t0 to t0 + 12 h, both included) are 104 for each board.
+        var capped = await GatedStages.JudgeAsync(c, c.Gate, (windows, to, limit) => Task.FromResult(Hourly(windows, drains, to, limit)), now, maxSamples: 103);
+        Assert.Equal(GateOutcome.Wait, capped.Outcome);
+        Assert.All(capped.Boards, b => Assert.Contains("more than 103 statuses", b.Verdict.Detail));
+        Assert.Equal(GateOutcome.Promote,
+            (await GatedStages.JudgeAsync(c, c.Gate, (windows, to, limit) => Task.FromResult(Hourly(windows, drains, to, limit)), now, maxSamples: 104)).Outcome);
     }
+
+    /// <summary>The cohort query: each window's device's hourly vitals in [its from, to), at most <paramref name="limit"/> in all.</summary>
+    private static IReadOnlyList<VitalsSample> Hourly(IReadOnlyList<VitalsWindow> windows, Dictionary<string, double> drains, long toMs, int limit) =>
+        windows.SelectMany(w => Hourly(w.DeviceId, drains[w.DeviceId], w.FromMs, toMs)).Take(limit).ToList();
 
     /// <summary>A healthy device's hourly vitals in [from, to) with its battery falling <paramref name="drain"/> mV/day.</summary>
     private static IReadOnlyList<VitalsSample> Hourly(string id, double drain, long fromMs, long toMs)

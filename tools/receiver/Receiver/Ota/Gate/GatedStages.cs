@@ -10,8 +10,14 @@ namespace NodeFirmware.Receiver.Ota.Gate;
 /// </summary>
 public static class GatedStages
 {
-    /// <summary>A device's vitals in [fromMs, toMs).</summary>
-    public delegate Task<IReadOnlyList<VitalsSample>> Samples(string deviceId, long fromMs, long toMs);
+    /// <summary>
+    /// The vitals of a board's devices, each in [its window's FromMs, toMs), at most <paramref name="limit"/> in all: one query
+    /// (<see cref="Storage.ITelemetryStore.QueryCohortVitalsAsync"/>).
+    /// </summary>
+    public delegate Task<IReadOnlyList<VitalsSample>> CohortSamples(IReadOnlyList<VitalsWindow> devices, long toMs, int limit);
+
+    /// <summary>The most status samples one board's judgement reads; beyond it the board waits, judged on no partial data.</summary>
+    public const int MaxSamplesPerBoard = 2_000_000;
 
     /// <summary>Each device's wave (0-based stage) for <paramref name="plan"/>.</summary>
     public static Dictionary<string, int> Assign(string campaignId, IReadOnlyCollection<string> cohort, RolloutPlan plan)
@@ -43,10 +49,11 @@ public static class GatedStages
 
     /// <summary>
     /// Compares, board by board, the devices updated so far (each over its vitals since it updated) with the devices on the
-    /// same board not offered yet (over the same time since the board's first update). A breach on any board decides;
-    /// a promotion needs every board with updated devices healthy; anything else waits.
+    /// same board not offered yet (over the same time since the board's first update), both sides read in one query per
+    /// board. A breach on any board decides; a promotion needs every board with updated devices healthy; anything else waits.
     /// </summary>
-    public static async Task<StageJudgement> JudgeAsync(Campaign c, GateState g, Samples samples, DateTimeOffset now)
+    public static async Task<StageJudgement> JudgeAsync(Campaign c, GateState g, CohortSamples samples, DateTimeOffset now,
+        int maxSamples = MaxSamplesPerBoard)
     {
         long toMs = now.ToUnixTimeMilliseconds() + 1; // the store's window is [from, to): include a status sent at this instant
         var comparisons = new List<BoardComparison>();
@@ -55,13 +62,20 @@ public static class GatedStages
             var devices = c.Devices.Values.Where(d => g.Boards.GetValueOrDefault(d.DeviceId) == board).ToList();
             var updated = devices.Where(d => d.State == DeviceOtaState.Succeeded && d.FinishedAt is not null).ToList();
             if (updated.Count == 0) continue;
-            var updatedSamples = new List<VitalsSample>();
-            foreach (var d in updated) updatedSamples.AddRange(await samples(d.DeviceId, d.FinishedAt!.Value.ToUnixTimeMilliseconds(), toMs));
             long from = updated.Min(d => d.FinishedAt!.Value).ToUnixTimeMilliseconds();
-            var baselineSamples = new List<VitalsSample>();
-            foreach (var d in devices.Where(d => d.State == DeviceOtaState.Waiting)) baselineSamples.AddRange(await samples(d.DeviceId, from, toMs));
-            var u = CohortHealth.From(updatedSamples);
-            var b = CohortHealth.From(baselineSamples);
+            var windows = updated.Select(d => new VitalsWindow(d.DeviceId, d.FinishedAt!.Value.ToUnixTimeMilliseconds()))
+                .Concat(devices.Where(d => d.State == DeviceOtaState.Waiting).Select(d => new VitalsWindow(d.DeviceId, from))).ToList();
+            var read = await samples(windows, toMs, maxSamples + 1);
+            if (read.Count > maxSamples)
+            {
+                var none = CohortHealth.From([]);
+                comparisons.Add(new BoardComparison(board, none, none, new GateVerdict(GateOutcome.Wait, null, null, null,
+                    $"waiting: the board's devices sent more than {maxSamples} statuses since its first update, more than a judgement reads")));
+                continue;
+            }
+            var updatedIds = updated.Select(d => d.DeviceId).ToHashSet(StringComparer.Ordinal);
+            var u = CohortHealth.From(read.Where(s => updatedIds.Contains(s.DeviceId)));
+            var b = CohortHealth.From(read.Where(s => !updatedIds.Contains(s.DeviceId)));
             comparisons.Add(new BoardComparison(board, u, b, HealthGate.Judge(u, b, g.Plan.Thresholds)));
         }
 

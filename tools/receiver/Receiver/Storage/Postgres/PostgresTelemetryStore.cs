@@ -24,6 +24,8 @@ public sealed class PostgresTelemetryStore : SqlTelemetryStore
 
     protected override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
+    protected override string JsonWindows(string parameter) => $"jsonb_to_recordset(CAST(@{parameter} AS jsonb)) AS w (id text, from_ms bigint)";
+
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
     public override async Task MigrateAsync(CancellationToken ct = default)

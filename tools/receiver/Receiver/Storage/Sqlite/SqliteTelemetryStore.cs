@@ -43,6 +43,9 @@ public sealed class SqliteTelemetryStore : SqlTelemetryStore
 
     protected override string Greatest(string a, string b) => $"CASE WHEN {a} IS NULL OR {b} > {a} THEN {b} ELSE {a} END";
 
+    protected override string JsonWindows(string parameter) =>
+        $"(SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.from_ms') AS from_ms FROM json_each(@{parameter})) AS w";
+
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
