@@ -97,7 +97,7 @@ namespace NodeFirmware.Core.NanoBench
             int runs = 0;
             do
             {
-                PackedBatchEncoder.Encode("node-a1b2c3d4e5f6", 7, readings, 0, readings.Length);
+                PackedBatchEncoder.Encode(7, readings, 0, readings.Length);
                 runs++;
             } while (Elapsed(start) < MinMillis);
             return Line("telemetry_batch_60", start, runs);

@@ -116,8 +116,8 @@ public class PackedBatchEncoderTests
 
     private static void RoundTrips(Reading[] readings, uint epoch)
     {
-        var d = Decode(PackedBatchEncoder.Encode("esp32-0011223344ff", epoch, readings, 0, readings.Length));
-        Assert.Equal("esp32-0011223344ff", d.Device);
+        var d = Decode(PackedBatchEncoder.Encode(epoch, readings, 0, readings.Length));
+        Assert.Equal("", d.Device); // version 2 has no "d": the topic names the device
         Assert.Equal(epoch, d.Epoch);
         Assert.Equal(readings[0].Sequence, d.First);
         bool battery = readings[0].BatteryMillivolts >= 0;
@@ -146,14 +146,25 @@ public class PackedBatchEncoderTests
                 BatteryMillivolts = 3900,
             };
         int v1 = TelemetryBatchEncoder.Encode("esp32-0011223344ff", 7, readings, 0, 15).Length;
-        int v2 = PackedBatchEncoder.Encode("esp32-0011223344ff", 7, readings, 0, 15).Length;
+        int v2 = PackedBatchEncoder.Encode(7, readings, 0, 15).Length;
         Assert.True(v2 * 2 < v1, $"version 2 is {v2} bytes, version 1 {v1}");
+    }
+
+    [Fact]
+    public void The_batch_names_no_device_and_holds_the_eight_entries_of_the_format()
+    {
+        var readings = new[] { new Reading { Sequence = 9, UnixTime = 1_764_000_000, BatteryMillivolts = 3900 } };
+        var r = new CborReader(PackedBatchEncoder.Encode(7, readings, 0, 1), CborConformanceMode.Strict);
+        var keys = new List<string>();
+        int entries = r.ReadStartMap()!.Value;
+        for (int i = 0; i < entries; i++) { keys.Add(r.ReadTextString()); r.SkipValue(); }
+        Assert.Equal(["v", "e", "s", "t", "p", "n", "c", "b"], keys);
     }
 
     [Fact]
     public void Non_consecutive_readings_are_refused()
     {
         var readings = new[] { new Reading { Sequence = 5 }, new Reading { Sequence = 7 } };
-        Assert.Throws<ArgumentException>(() => PackedBatchEncoder.Encode("x", 1, readings, 0, 2));
+        Assert.Throws<ArgumentException>(() => PackedBatchEncoder.Encode(1, readings, 0, 2));
     }
 }

@@ -28,6 +28,9 @@ public class StatusVectorTests
         Assert.Equal(c.Text("fw"), fields["fw"]);
         Assert.Equal(c.Text("epoch"), fields["e"]);
         Assert.Equal(c.Text("bat"), fields["bat"]);
+        string wake = c.Has("wake") ? c.Text("wake") : "power-on";
+        if (wake == "timer") Assert.False(fields.ContainsKey("wake"), "a timer wake is the usual one: left out");
+        else Assert.Equal(wake, fields["wake"]);
         var expected = new Dictionary<string, string>
         {
             ["boots"] = c.Has("boots") ? c.Text("boots") : "",

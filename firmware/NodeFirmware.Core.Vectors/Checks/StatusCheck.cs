@@ -3,9 +3,9 @@ using NodeFirmware.Core.Telemetry;
 namespace NodeFirmware.Core.Vectors.Checks
 {
     /// <summary>
-    /// The status message (StatusEncoder) from "state", "fw", "epoch", "bat", "cfg" and, each optional, "until",
-    /// "pending", "dropped", "boots", "rst: BROWNOUTS WATCHDOGS PANICS", "up", "rc", "heap",
-    /// "w2p: TOTAL WIFI DHCP TLS MQTT PUBLISH". Expect: the message in hex.
+    /// The status message (StatusEncoder) from "state", "fw", "epoch", "bat", "cfg" and, each optional, "wake"
+    /// (absent: power-on), "until", "pending", "dropped", "boots", "rst: BROWNOUTS WATCHDOGS PANICS", "up", "rc",
+    /// "heap", "w2p: TOTAL WIFI DHCP TLS MQTT PUBLISH". Expect: the message in hex.
     /// </summary>
     public static class StatusCheck
     {
@@ -15,6 +15,7 @@ namespace NodeFirmware.Core.Vectors.Checks
             s.State = v.Text("state");
             s.FirmwareVersion = v.Text("fw");
             s.Epoch = (uint)v.Long("epoch");
+            if (v.Has("wake")) s.Wake = v.Text("wake");
             s.BatteryMillivolts = v.Int("bat");
             s.ConfigRevision = (uint)v.Long("cfg");
             if (v.Has("until")) s.SleepUntil = v.Long("until");

@@ -4,9 +4,9 @@ using NodeFirmware.Core.Telemetry;
 namespace NodeFirmware.Core.Vectors.Checks
 {
     /// <summary>
-    /// device, epoch, and one "reading: SEQ TIME FAULT CENTI_C CENTI_RH PASCAL MILLIVOLTS" line per reading
+    /// epoch, and one "reading: SEQ TIME FAULT CENTI_C CENTI_RH PASCAL MILLIVOLTS" line per reading
     /// (FAULT a <see cref="SensorFault"/> number, MILLIVOLTS -1 for none); "version: 2" for the packed batch
-    /// (absent: version 1). Expect: the batch in hex.
+    /// (absent: version 1), which names no device; version 1 also takes "device". Expect: the batch in hex.
     /// </summary>
     public static class TelemetryCheck
     {
@@ -15,11 +15,10 @@ namespace NodeFirmware.Core.Vectors.Checks
             string[] lines = v.All("reading");
             var readings = new Reading[lines.Length];
             for (int i = 0; i < lines.Length; i++) readings[i] = Parse(lines[i], v.Name);
-            string device = v.Text("device");
             uint epoch = (uint)v.Long("epoch");
             byte[] batch = v.TextOr("version", "1") == "2"
-                ? PackedBatchEncoder.Encode(device, epoch, readings, 0, readings.Length)
-                : TelemetryBatchEncoder.Encode(device, epoch, readings, 0, readings.Length);
+                ? PackedBatchEncoder.Encode(epoch, readings, 0, readings.Length)
+                : TelemetryBatchEncoder.Encode(v.Text("device"), epoch, readings, 0, readings.Length);
             return HexText.Encode(batch);
         }
 

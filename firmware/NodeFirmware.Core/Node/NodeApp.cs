@@ -334,7 +334,7 @@ namespace NodeFirmware.Core.Node
             // A gap (readings dropped when the journal was full) ends the batch: batches are consecutive.
             int count = 1;
             while (count < n && readings[count].Sequence == readings[0].Sequence + (uint)count) count++;
-            byte[] payload = PackedBatchEncoder.Encode(_identity.DeviceId, _journal.Epoch, readings, 0, count);
+            byte[] payload = PackedBatchEncoder.Encode(_journal.Epoch, readings, 0, count);
             uint last = readings[count - 1].Sequence;
             _sentThisConnection.Add(new AwaitedBatch(readings[0].Sequence, last));
             if (!AckMode) return Token(_topics.Telemetry, payload, false, last, true);

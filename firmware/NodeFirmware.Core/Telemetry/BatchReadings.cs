@@ -63,8 +63,9 @@ namespace NodeFirmware.Core.Telemetry
         }
 
         /// <summary>
-        /// Checks the readings and opens the batch map with the entries both versions start with (version, device,
-        /// epoch, first sequence, first time); <paramref name="entries"/> counts the map's entries without "f".
+        /// Checks the readings and opens the batch map with the entries both versions start with (version, epoch, first
+        /// sequence, first time, and for version 1 the device); <paramref name="entries"/> counts the map's entries
+        /// without "f". A null <paramref name="deviceId"/> leaves "d" out: version 2 takes the device from the topic.
         /// </summary>
         public static CborWriter Start(int version, int entries, string deviceId, uint bootEpoch, Reading[] readings, int start, int count, out int faults)
         {
@@ -74,7 +75,7 @@ namespace NodeFirmware.Core.Telemetry
             w.WriteStartMap(faults > 0 ? entries + 1 : entries);
             Reading first = readings[start];
             w.WriteText("v"); w.WriteInt32(version);
-            w.WriteText("d"); w.WriteText(deviceId);
+            if (deviceId != null) { w.WriteText("d"); w.WriteText(deviceId); }
             w.WriteText("e"); w.WriteUInt64(bootEpoch);
             w.WriteText("s"); w.WriteUInt64(first.Sequence);
             w.WriteText("t"); w.WriteUInt64(first.UnixTime);

@@ -7,16 +7,17 @@ namespace NodeFirmware.Core.Telemetry
     /// Encodes consecutive readings as a telemetry batch, version 2 (docs/formats/README.md): the times as
     /// deviations from the batch's cadence, each channel's values as differences to its previous value, both
     /// zigzag-coded and bit-packed at the width the batch's largest one needs. A 15-reading batch of four channels
-    /// is about a third of version 1 (the wire benchmark, docs/benchmarks.md).
+    /// is about a third of version 1 (the wire benchmark, docs/benchmarks.md). It names no device: the topic it is
+    /// published on does, and the broker lets a certificate publish only under its own id.
     /// </summary>
     public static class PackedBatchEncoder
     {
         public const int SchemaVersion = 2;
 
-        public static byte[] Encode(string deviceId, uint bootEpoch, Reading[] readings, int start, int count)
+        public static byte[] Encode(uint bootEpoch, Reading[] readings, int start, int count)
         {
             int faults;
-            CborWriter w = BatchReadings.Start(SchemaVersion, 9, deviceId, bootEpoch, readings, start, count, out faults);
+            CborWriter w = BatchReadings.Start(SchemaVersion, 8, null, bootEpoch, readings, start, count, out faults);
             int channels = BatchReadings.ChannelCount(readings, start);
             long period = Cadence(readings, start, count);
             w.WriteText("p"); w.WriteUInt64((ulong)period);

@@ -17,15 +17,16 @@ namespace NodeFirmware.Core.Telemetry
         }
 
         /// <summary>
-        /// The status map. Fields at their usual value (not on trial, normal power mode, nothing pending or
-        /// dropped) are left out to keep the message that goes with every report short; absent means that value.
+        /// The status map. Fields at their usual value (not on trial, woken by the timer, normal power mode, nothing
+        /// pending or dropped) are left out to keep the message that goes with every report short; absent means that value.
         /// </summary>
         public static byte[] Encode(NodeStatus s)
         {
             bool sleeping = s.State == "sleeping";
+            bool wake = s.Wake != "timer";
             bool mode = s.PowerMode != "normal";
             bool resets = s.Brownouts != 0 || s.Watchdogs != 0 || s.Panics != 0;
-            int entries = 8 + (s.Trial ? 1 : 0) + (mode ? 1 : 0) + (s.Pending != 0 ? 1 : 0) + (s.Dropped != 0 ? 1 : 0) + (sleeping ? 1 : 0)
+            int entries = 7 + (wake ? 1 : 0) + (s.Trial ? 1 : 0) + (mode ? 1 : 0) + (s.Pending != 0 ? 1 : 0) + (s.Dropped != 0 ? 1 : 0) + (sleeping ? 1 : 0)
                 + (s.Boots > 1 ? 1 : 0) + (resets ? 1 : 0) + (s.UptimeSeconds >= 0 ? 1 : 0) + (s.Reconnects >= 0 ? 1 : 0)
                 + (s.HeapLowWater != 0 ? 1 : 0) + (s.WakeToPublish != null ? 1 : 0);
             var w = new CborWriter(160);
@@ -36,7 +37,7 @@ namespace NodeFirmware.Core.Telemetry
             w.WriteText("slot"); w.WriteText(s.Slot);
             if (s.Trial) { w.WriteText("trial"); w.WriteBoolean(true); }
             w.WriteText("e"); w.WriteUInt64(s.Epoch);
-            w.WriteText("wake"); w.WriteText(s.Wake);
+            if (wake) { w.WriteText("wake"); w.WriteText(s.Wake); }
             w.WriteText("bat"); w.WriteInt32(s.BatteryMillivolts);
             if (mode) { w.WriteText("mode"); w.WriteText(s.PowerMode); }
             if (s.Pending != 0) { w.WriteText("pending"); w.WriteInt32(s.Pending); }

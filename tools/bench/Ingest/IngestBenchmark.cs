@@ -119,11 +119,11 @@ public static class IngestBenchmark
     {
         var validator = new TelemetryValidator();
         var now = DateTimeOffset.UtcNow;
-        foreach (var (d, p) in payloads.Take(200)) validator.Validate(TelemetryBatchDecoder.Decode(p), d, now); // warm-up
+        foreach (var (d, p) in payloads.Take(200)) validator.Validate(TelemetryBatchDecoder.Decode(p, d), d, now); // warm-up
         double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId);
         var sw = Stopwatch.StartNew();
         long readings = 0;
-        foreach (var (d, p) in payloads) readings += validator.Validate(TelemetryBatchDecoder.Decode(p), d, now).Records.Count;
+        foreach (var (d, p) in payloads) readings += validator.Validate(TelemetryBatchDecoder.Decode(p, d), d, now).Records.Count;
         sw.Stop();
         cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpu;
         Print("decode+validate", readings, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
@@ -136,7 +136,7 @@ public static class IngestBenchmark
         var now = DateTimeOffset.UtcNow;
         var messages = payloads.Select(p =>
         {
-            var v = validator.Validate(TelemetryBatchDecoder.Decode(p.Payload), p.Device, now);
+            var v = validator.Validate(TelemetryBatchDecoder.Decode(p.Payload, p.Device), p.Device, now);
             return new ReceivedTelemetry(v.DeviceId, v.Records, v.LastBatteryMillivolts, now);
         }).ToList();
 

@@ -45,7 +45,7 @@ public static class WireBenchmark
                 };
                 baseline += TasmotaStyleBaseline.SessionBytes(device, TasmotaStyleBaseline.Message(when, t, h, p / 100));
             }
-            byte[] batch = PackedBatchEncoder.Encode(device, 7, readings, 0, perBatch);
+            byte[] batch = PackedBatchEncoder.Encode(7, readings, 0, perBatch);
             payloadOnly += batch.Length;
             payloadV1 += TelemetryBatchEncoder.Encode(device, 7, readings, 0, perBatch).Length;
             int ack = MqttPacketSizes.Publish(topics.TelemetryAck, TelemetryAck.Encode(7, readings[0].Sequence, perBatch).Length, qos1: true) + MqttPacketSizes.PubAck;
@@ -65,12 +65,12 @@ public static class WireBenchmark
 
     private static int SessionBytes(Topics topics, int batchBytes, int b, bool first, bool vitals)
     {
-        byte[] birth = StatusEncoder.Encode(new NodeStatus { State = "online", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, Pending = 15, ConfigRevision = 3 });
+        byte[] birth = StatusEncoder.Encode(new NodeStatus { State = "online", FirmwareVersion = "1.0.0", Epoch = 7, Wake = "power-on", BatteryMillivolts = 3900 - b, Pending = 15, ConfigRevision = 3 });
         // The vitals a device sends after a day up, in the reports VitalsCadence picks: uptime, heap low-water mark and this
         // wake's phases as the device measures them (Wi-Fi join with DHCP, MQTT connect with TLS); boots and resets at their usual value.
         var status = new NodeStatus
         {
-            State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000,
+            State = "sleeping", FirmwareVersion = "1.0.0", Epoch = 7, Wake = "timer", BatteryMillivolts = 3900 - b, ConfigRevision = 3, SleepUntil = 1_764_000_000,
         };
         if (vitals)
         {

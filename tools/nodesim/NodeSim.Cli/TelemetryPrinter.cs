@@ -39,7 +39,7 @@ public sealed class TelemetryPrinter : IAsyncDisposable
     private void Print(string topic, byte[] payload)
     {
         IReadOnlyList<DecodedReading> readings;
-        try { readings = TelemetryBatchReader.Read(payload); }
+        try { readings = TelemetryBatchReader.Read(topic, payload); }
         catch (Exception e) when (e is InvalidDataException or System.Formats.Cbor.CborContentException or InvalidOperationException or OverflowException)
         {
             Console.WriteLine($"  {topic}: undecodable batch ({e.Message})");

@@ -95,7 +95,7 @@ public class ProvisionedFleetConnectsTests
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += e =>
         {
-            foreach (var reading in TelemetryBatchReader.Read(e.ApplicationMessage.Payload.ToArray()))
+            foreach (var reading in TelemetryBatchReader.Read(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()))
             {
                 readings.AddOrUpdate(reading.Device, 1, (_, n) => n + 1);
             }

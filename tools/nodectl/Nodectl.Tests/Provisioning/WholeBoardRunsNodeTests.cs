@@ -88,7 +88,7 @@ public sealed class WholeBoardRunsNodeTests
         var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += e =>
         {
-            foreach (var reading in TelemetryBatchReader.Read(e.ApplicationMessage.Payload.ToArray())) readings.Enqueue(reading);
+            foreach (var reading in TelemetryBatchReader.Read(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray())) readings.Enqueue(reading);
             return Task.CompletedTask;
         };
         using var receiver = cloud.ReceiverIdentity();

@@ -64,6 +64,6 @@ public sealed class EnergyPlan
                 BatteryMillivolts = v,
             };
         }
-        return PackedBatchEncoder.Encode("esp32-a1b2c3d4e5f6", 7, readings, 0, count).Length;
+        return PackedBatchEncoder.Encode(7, readings, 0, count).Length;
     }
 }

@@ -24,7 +24,7 @@ public sealed class TelemetryCollector : IAsyncDisposable
         c._client.ApplicationMessageReceivedAsync += e =>
         {
             Interlocked.Increment(ref c._messages);
-            foreach (var key in Keys(e.ApplicationMessage.Payload.ToArray())) c._keys.AddOrUpdate(key, 1, (_, n) => n + 1);
+            foreach (var key in Keys(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray())) c._keys.AddOrUpdate(key, 1, (_, n) => n + 1);
             return Task.CompletedTask;
         };
         var options = new MqttClientOptionsBuilder()
@@ -45,8 +45,8 @@ public sealed class TelemetryCollector : IAsyncDisposable
     /// <summary>Readings the broker delivered more than once (QoS 1 redelivery after a lost PUBACK).</summary>
     public int Redelivered => _keys.Values.Sum(n => n - 1);
 
-    public static IEnumerable<(string, uint, uint)> Keys(byte[] batch) =>
-        TelemetryBatchReader.Read(batch).Select(r => (r.Device, r.Epoch, r.Sequence));
+    public static IEnumerable<(string, uint, uint)> Keys(string topic, byte[] batch) =>
+        TelemetryBatchReader.Read(topic, batch).Select(r => (r.Device, r.Epoch, r.Sequence));
 
     /// <summary>Waits until nothing new has arrived for a moment (QoS 1 deliveries still in flight).</summary>
     public async Task SettleAsync()

@@ -6,14 +6,19 @@ namespace NodeSim.Telemetry;
 /// <summary>
 /// Expands a telemetry batch (docs/formats/README.md, version 1 or 2) into readings with System.Formats.Cbor,
 /// for the simulator's own display and checks. The receiver has its own, validating decoder.
+/// Version 2 names no device: its readings are the topic's device's. Version 1 names one, which must be that device.
 /// </summary>
 public static class TelemetryBatchReader
 {
-    public static IReadOnlyList<DecodedReading> Read(byte[] payload)
+    /// <summary>Reads a batch that arrived on <paramref name="topic"/> (nodes/{id}/telemetry).</summary>
+    public static IReadOnlyList<DecodedReading> Read(string topic, byte[] payload) => Read(payload, DeviceOf(topic));
+
+    public static IReadOnlyList<DecodedReading> Read(byte[] payload, string topicDevice)
     {
         var r = new CborReader(payload, CborConformanceMode.Strict);
         int entries = r.ReadStartMap() ?? throw new InvalidDataException("indefinite-length map");
-        string device = ""; uint epoch = 0, first = 0; long time = 0;
+        string? named = null; uint epoch = 0, first = 0; long time = 0;
+        ulong version = 0;
         long[] dt = [];
         var channels = new List<(string Name, string Unit, int Exponent, long?[] Deltas)>();
         long period = 0, count = 0;
@@ -22,8 +27,8 @@ public static class TelemetryBatchReader
         {
             switch (r.ReadTextString())
             {
-                case "v": if (r.ReadUInt64() is not (1 or 2)) throw new InvalidDataException("unknown batch version"); break;
-                case "d": device = r.ReadTextString(); break;
+                case "v": version = r.ReadUInt64(); if (version is not (1 or 2)) throw new InvalidDataException("unknown batch version"); break;
+                case "d": named = r.ReadTextString(); break;
                 case "e": epoch = checked((uint)r.ReadUInt64()); break;
                 case "s": first = checked((uint)r.ReadUInt64()); break;
                 case "t": time = checked((long)r.ReadUInt64()); break;
@@ -36,6 +41,7 @@ public static class TelemetryBatchReader
             }
         }
         r.ReadEndMap();
+        string device = DeviceFor(version, named, topicDevice);
         if (packed.Length > 0)
         {
             var (deltas, data) = PackedColumns.Unpack(packed, checked((int)count), channels.Count, period);
@@ -59,6 +65,24 @@ public static class TelemetryBatchReader
             readings.Add(new DecodedReading(device, epoch, first + (uint)k, time, values));
         }
         return readings;
+    }
+
+    private static string DeviceFor(ulong version, string? named, string topicDevice)
+    {
+        if (version == 2)
+            return named is null ? topicDevice : throw new InvalidDataException("a version 2 batch names no device (d): its topic does");
+        if (named != topicDevice)
+            throw new InvalidDataException($"the batch names device '{named}' but arrived on the topic of '{topicDevice}'");
+        return topicDevice;
+    }
+
+    /// <summary>The {id} of nodes/{id}/telemetry.</summary>
+    public static string DeviceOf(string topic)
+    {
+        var parts = topic.Split('/');
+        return parts.Length == 3 && parts[0] == "nodes" && parts[2] == "telemetry" && parts[1].Length > 0
+            ? parts[1]
+            : throw new InvalidDataException($"'{topic}' is not a telemetry topic (nodes/<id>/telemetry)");
     }
 
     private static (string, string, int, long?[]) ReadChannel(CborReader r)

@@ -32,7 +32,7 @@ public class DecoderFuzzTests
                 try
                 {
                     if (asStatus) StatusDecoder.Decode(input);
-                    else validator.Validate(TelemetryBatchDecoder.Decode(input), Batches.DeviceId, ReceivedAt);
+                    else validator.Validate(TelemetryBatchDecoder.Decode(input, Batches.DeviceId), Batches.DeviceId, ReceivedAt);
                     accepted++;
                 }
                 catch (PayloadRejected e)

@@ -8,12 +8,12 @@ namespace NodeFirmware.Receiver.Tests.Decoding;
 /// <summary>Version 2's packed columns (docs/formats/README.md): what the decoder reads and every way it refuses them.</summary>
 public class PackedBatchRejectionTests
 {
-    private static RejectReason ReasonFor(byte[] payload) => Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(payload)).Reason;
+    private static RejectReason ReasonFor(byte[] payload) => Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(payload, Batches.DeviceId)).Reason;
 
     /// <summary>Two readings, one channel (temperature): time width 2, base 2131, width 3, then the codes.</summary>
     private static BatchCbor Packed(byte[] b, int n = 2, long period = 60, params int[] codes)
     {
-        var batch = BatchCbor.Valid().Remove("dt").Remove("c");
+        var batch = BatchCbor.Valid().Remove("d").Remove("dt").Remove("c");
         batch.Set("v", w => w.WriteInt32(2));
         batch.Set("p", w => w.WriteInt64(period));
         batch.Set("n", w => w.WriteInt32(n));
@@ -34,7 +34,7 @@ public class PackedBatchRejectionTests
     [Fact]
     public void A_hand_packed_batch_decodes_to_its_values_and_times()
     {
-        var batch = TelemetryBatchDecoder.Decode(Packed(Columns).Encode());
+        var batch = TelemetryBatchDecoder.Decode(Packed(Columns).Encode(), Batches.DeviceId);
         Assert.Equal(2, batch.Version);
         Assert.Equal([1_750_000_000L, 1_750_000_061], batch.Readings.Select(r => r.DeviceTime));
         Assert.Equal([21.31, 21.29], batch.Readings.Select(r => r.Values.Single().Value));
@@ -42,9 +42,41 @@ public class PackedBatchRejectionTests
     }
 
     [Fact]
+    public void The_readings_are_the_topics_device_s_whichever_topic_that_is()
+    {
+        byte[] payload = Batches.EncodePacked(Batches.Readings(3, 40, 1_750_000_000));
+        foreach (string device in new[] { Batches.DeviceId, "esp32-0000000000bb" })
+        {
+            var batch = TelemetryBatchDecoder.Decode(payload, device);
+            Assert.Equal(device, batch.DeviceId);
+            Assert.All(batch.Readings, r => Assert.Equal(device, r.Key.DeviceId));
+        }
+    }
+
+    [Theory]
+    [InlineData(Batches.DeviceId)]
+    [InlineData("esp32-0000000000bb")]
+    public void A_batch_that_names_a_device_is_refused_even_the_topics_own(string named)
+    {
+        var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(Packed(Columns).Set("d", w => w.WriteTextString(named)).Encode(), Batches.DeviceId));
+        Assert.Equal(RejectReason.UnknownField, e.Reason);
+        Assert.Contains("names no device", e.Detail);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("+")]
+    [InlineData("esp32/a")]
+    public void A_topic_device_id_that_is_not_one_is_refused_before_the_payload_is_read(string topicDevice)
+    {
+        var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(Packed(Columns).Encode(), topicDevice));
+        Assert.Equal(RejectReason.InvalidDeviceId, e.Reason);
+    }
+
+    [Fact]
     public void Code_zero_is_no_value()
     {
-        var batch = TelemetryBatchDecoder.Decode(Packed([0x00, 0xA6, 0x21, 0x01, 0b0000_0010]).Encode());
+        var batch = TelemetryBatchDecoder.Decode(Packed([0x00, 0xA6, 0x21, 0x01, 0b0000_0010]).Encode(), Batches.DeviceId);
         Assert.Empty(batch.Readings[0].Values);
         Assert.Equal(21.31, batch.Readings[1].Values.Single().Value);
     }
@@ -55,7 +87,10 @@ public class PackedBatchRejectionTests
         var readings = Batches.Readings(15, 40, 1_750_000_000, faultRate: 0.2);
         byte[] payload = Batches.EncodePacked(readings);
         for (int len = 0; len < payload.Length; len++)
-            Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(payload.AsMemory(0, len)));
+        {
+            var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(payload.AsMemory(0, len), Batches.DeviceId));
+            Assert.False(string.IsNullOrWhiteSpace(e.Detail), $"the refusal of {len} bytes says why");
+        }
     }
 
     [Fact]
@@ -71,7 +106,7 @@ public class PackedBatchRejectionTests
     public void Set_padding_bits_are_refused()
     {
         // time width 1 and two 3-bit codes: 7 bits, the eighth is padding
-        Assert.Equal(2, TelemetryBatchDecoder.Decode(Packed([0x01, 0xA6, 0x21, 0x03, 0x12]).Encode()).Readings.Count);
+        Assert.Equal(2, TelemetryBatchDecoder.Decode(Packed([0x01, 0xA6, 0x21, 0x03, 0x12]).Encode(), Batches.DeviceId).Readings.Count);
         Assert.Equal(RejectReason.MalformedCbor, ReasonFor(Packed([0x01, 0xA6, 0x21, 0x03, 0x92]).Encode()));
     }
 
@@ -115,7 +150,7 @@ public class PackedBatchRejectionTests
     [InlineData("b")]
     public void A_missing_field_is_named(string field)
     {
-        var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(Packed(Columns).Remove(field).Encode()));
+        var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(Packed(Columns).Remove(field).Encode(), Batches.DeviceId));
         Assert.Equal(RejectReason.MissingField, e.Reason);
         Assert.StartsWith(field, e.Detail);
     }
@@ -138,7 +173,7 @@ public class PackedBatchRejectionTests
             var b = new byte[random.Next(0, 40)];
             random.NextBytes(b);
             if (b.Length > 0) b[0] = (byte)random.Next(0, 12);
-            try { TelemetryBatchDecoder.Decode(Packed(b, n: random.Next(1, 5), codes: [1, 3]).Encode()); }
+            try { TelemetryBatchDecoder.Decode(Packed(b, n: random.Next(1, 5), codes: [1, 3]).Encode(), Batches.DeviceId); }
             catch (PayloadRejected) { }
         }
     }
@@ -150,6 +185,6 @@ public class PackedBatchRejectionTests
         for (int k = 0; k < readings.Length; k++)
             readings[k].Sample = new EnvironmentSample { CentiCelsius = 2131 + k % 3, CentiPercentRh = 4520 - k, Pascal = 101_325 + k % 2 };
         Assert.True(Batches.EncodePacked(readings).Length * 2 < Batches.Encode(readings).Length);
-        Assert.Equal(15, TelemetryBatchDecoder.Decode(Batches.EncodePacked(readings)).Readings.Count);
+        Assert.Equal(15, TelemetryBatchDecoder.Decode(Batches.EncodePacked(readings), Batches.DeviceId).Readings.Count);
     }
 }

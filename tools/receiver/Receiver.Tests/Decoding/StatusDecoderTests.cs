@@ -42,6 +42,7 @@ public class StatusDecoderTests
         var s = StatusDecoder.Decode(StatusEncoder.Offline());
         Assert.Equal("offline", s.State);
         Assert.Null(s.Firmware);
+        Assert.Null(s.Wake); // the broker's will says nothing of a wake
         Assert.Equal(RejectReason.InvalidStatus, Assert.Throws<PayloadRejected>(() => StatusDecoder.Decode(new byte[] { 0x62, (byte)'o', (byte)'k' })).Reason);
     }
 
@@ -53,6 +54,19 @@ public class StatusDecoderTests
         Assert.Equal("normal", s.PowerMode);
         Assert.Equal(0, s.Pending);
         Assert.Equal(0, s.Dropped);
+    }
+
+    [Fact]
+    public void A_timer_wake_is_left_out_by_the_firmware_and_read_back_as_timer_and_others_are_sent()
+    {
+        byte[] report = StatusEncoder.Encode(new NodeStatus { State = "sleeping", FirmwareVersion = "1.0.0", Wake = "timer", SleepUntil = 1_750_000_900 });
+        var keys = new List<string>();
+        var r = new CborReader(report);
+        for (int i = r.ReadStartMap()!.Value; i > 0; i--) { keys.Add(r.ReadTextString()); r.SkipValue(); }
+        Assert.DoesNotContain("wake", keys);
+        Assert.Equal("timer", StatusDecoder.Decode(report).Wake);
+        foreach (string cause in new[] { "power-on", "reset", "pin", "watchdog", "brownout", "panic", "unknown" })
+            Assert.Equal(cause, StatusDecoder.Decode(StatusEncoder.Encode(new NodeStatus { State = "online", Wake = cause })).Wake);
     }
 
     [Fact]

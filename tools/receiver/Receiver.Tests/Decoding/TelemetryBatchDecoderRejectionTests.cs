@@ -5,12 +5,12 @@ namespace NodeFirmware.Receiver.Tests.Decoding;
 
 public class TelemetryBatchDecoderRejectionTests
 {
-    private static RejectReason ReasonFor(byte[] payload) => Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(payload)).Reason;
+    private static RejectReason ReasonFor(byte[] payload) => Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(payload, Batches.DeviceId)).Reason;
 
     [Fact]
     public void The_valid_template_decodes_with_running_sums_and_scale()
     {
-        var batch = TelemetryBatchDecoder.Decode(BatchCbor.Valid().Encode());
+        var batch = TelemetryBatchDecoder.Decode(BatchCbor.Valid().Encode(), Batches.DeviceId);
         Assert.Equal(3, batch.Readings.Count);
         Assert.Equal([21.31, 21.32, 21.33], batch.Readings.Select(r => r.Values.Single(v => v.Channel == "temperature").Value));
         Assert.Equal([101325.0, 101323, 101321], batch.Readings.Select(r => r.Values.Single(v => v.Channel == "pressure").Value));
@@ -27,7 +27,7 @@ public class TelemetryBatchDecoderRejectionTests
             BatchCbor.Channel(w, "temperature", "Cel", -2, [2000, null, 5]);
             w.WriteEndArray();
         }).Encode();
-        var batch = TelemetryBatchDecoder.Decode(payload);
+        var batch = TelemetryBatchDecoder.Decode(payload, Batches.DeviceId);
         Assert.Equal(20.0, batch.Readings[0].Values.Single().Value);
         Assert.Empty(batch.Readings[1].Values);
         Assert.Equal(20.05, batch.Readings[2].Values.Single().Value);
@@ -50,7 +50,7 @@ public class TelemetryBatchDecoderRejectionTests
     [InlineData("c")]
     public void A_missing_field_is_named(string field)
     {
-        var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(BatchCbor.Valid().Remove(field).Encode()));
+        var e = Assert.Throws<PayloadRejected>(() => TelemetryBatchDecoder.Decode(BatchCbor.Valid().Remove(field).Encode(), Batches.DeviceId));
         Assert.Equal(RejectReason.MissingField, e.Reason);
         Assert.StartsWith(field, e.Detail);
     }
@@ -134,7 +134,7 @@ public class TelemetryBatchDecoderRejectionTests
         var ok = TelemetryBatchDecoder.Decode(BatchCbor.Valid().Set("f", w =>
         {
             w.WriteStartArray(1); w.WriteStartArray(2); w.WriteUInt32(101); w.WriteTextString("sensor.timeout"); w.WriteEndArray(); w.WriteEndArray();
-        }).Encode());
+        }).Encode(), Batches.DeviceId);
         Assert.Equal("sensor.timeout", ok.Readings[1].Fault);
         Assert.Null(ok.Readings[0].Fault);
     }

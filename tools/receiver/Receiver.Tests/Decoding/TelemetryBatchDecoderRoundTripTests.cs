@@ -44,7 +44,7 @@ public class TelemetryBatchDecoderRoundTripTests
         GenReadings.Sample(readings =>
         {
             var payload = Batches.Encode(version, readings, 42);
-            var batch = TelemetryBatchDecoder.Decode(payload);
+            var batch = TelemetryBatchDecoder.Decode(payload, Batches.DeviceId);
             Assert.Equal(version, batch.Version);
 
             Assert.Equal(Batches.DeviceId, batch.DeviceId);
@@ -90,6 +90,6 @@ public class TelemetryBatchDecoderRoundTripTests
         var readings = Batches.Readings(TelemetryLimits.MaxReadings, 1, 1_750_000_000);
         var payload = Batches.Encode(version, readings);
         Assert.True(payload.Length <= TelemetryLimits.MaxPayloadBytes, $"{payload.Length} bytes");
-        Assert.Equal(TelemetryLimits.MaxReadings, TelemetryBatchDecoder.Decode(payload).Readings.Count);
+        Assert.Equal(TelemetryLimits.MaxReadings, TelemetryBatchDecoder.Decode(payload, Batches.DeviceId).Readings.Count);
     }
 }

@@ -92,6 +92,25 @@ public sealed class IngestWriterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_version_2_batch_is_stored_under_the_device_of_its_topic_and_no_other()
+    {
+        const string other = "esp32-0000000000bb";
+        using var cts = new CancellationTokenSource();
+        var run = _writer.RunAsync(cts.Token);
+        // The same bytes on two devices' topics (the broker lets each device publish only under its own): two devices' readings.
+        byte[] packed = Batches.EncodePacked(Batches.Readings(4, 20, Batches.Now - 600));
+        Enqueue("mine", "nodes/" + Batches.DeviceId + "/telemetry", packed);
+        Enqueue("theirs", "nodes/" + other + "/telemetry", packed);
+        await WaitForAcks(2);
+        Assert.Equal(4, await _store.CountReadingsAsync(Batches.DeviceId));
+        Assert.Equal(4, await _store.CountReadingsAsync(other));
+        Assert.Equal(8, await _store.CountReadingsAsync());
+        Assert.Empty(await _store.ListQuarantineAsync(10));
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
     public async Task A_failing_store_is_retried_and_nothing_is_acknowledged_until_it_works()
     {
         int failures = 0;

@@ -54,6 +54,21 @@ public sealed class TelemetryAckTests
     }
 
     [Fact]
+    public void A_version_2_batch_is_acknowledged_to_the_device_of_its_topic_and_stored_as_that_devices()
+    {
+        const string other = "esp32-0000000000bb";
+        var batch = new WriteBatch();
+        var addTo = _classifier.Classify($"nodes/{other}/telemetry", Batches.EncodePacked(Batches.Readings(5, 300, Batches.Now - 600), epoch: 9),
+            DateTimeOffset.UtcNow, out var ack);
+        addTo(batch);
+        Assert.Equal($"nodes/{other}/telemetry/ack", ack!.Topic);
+        var telemetry = Assert.Single(batch.Telemetry);
+        Assert.Equal(other, telemetry.DeviceId);
+        Assert.All(telemetry.Records, r => Assert.Equal(other, r.Key.DeviceId));
+        Assert.Empty(batch.Quarantine);
+    }
+
+    [Fact]
     public void Without_a_broker_connection_the_acknowledgement_is_skipped_and_counted_not_thrown()
     {
         var metrics = new ReceiverMetrics();

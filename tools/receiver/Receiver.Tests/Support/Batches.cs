@@ -39,13 +39,16 @@ public static class Batches
     public static byte[] Encode(int count, uint firstSequence, uint firstTime, uint epoch = 7, string deviceId = DeviceId, int seed = 1) =>
         Encode(Readings(count, firstSequence, firstTime, seed), epoch, deviceId);
 
-    /// <summary>Version 2, as devices with this firmware send it (version 1, <see cref="Encode(Reading[], uint, string)"/>, is what older ones send).</summary>
-    public static byte[] EncodePacked(Reading[] readings, uint epoch = 7, string deviceId = DeviceId) =>
-        PackedBatchEncoder.Encode(deviceId, epoch, readings, 0, readings.Length);
+    /// <summary>
+    /// Version 2, as devices with this firmware send it (version 1, <see cref="Encode(Reading[], uint, string)"/>, is what
+    /// older ones send). It names no device: the topic it is decoded with does.
+    /// </summary>
+    public static byte[] EncodePacked(Reading[] readings, uint epoch = 7) =>
+        PackedBatchEncoder.Encode(epoch, readings, 0, readings.Length);
 
-    /// <summary>Either version of the same readings: 1 or 2.</summary>
+    /// <summary>Either version of the same readings: 1 or 2 (<paramref name="deviceId"/> is version 1's "d").</summary>
     public static byte[] Encode(int version, Reading[] readings, uint epoch = 7, string deviceId = DeviceId) =>
-        version == 2 ? EncodePacked(readings, epoch, deviceId) : Encode(readings, epoch, deviceId);
+        version == 2 ? EncodePacked(readings, epoch) : Encode(readings, epoch, deviceId);
 
     public static uint Now => (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -11,7 +11,7 @@ public class TelemetryValidatorTests
     private readonly TelemetryValidator _validator = new();
 
     private ValidatedBatch Validate(byte[] payload, string topicDevice = Batches.DeviceId) =>
-        _validator.Validate(TelemetryBatchDecoder.Decode(payload), topicDevice, Now);
+        _validator.Validate(TelemetryBatchDecoder.Decode(payload, topicDevice), topicDevice, Now);
 
     private RejectReason ReasonFor(byte[] payload, string topicDevice = Batches.DeviceId) =>
         Assert.Throws<PayloadRejected>(() => Validate(payload, topicDevice)).Reason;
@@ -27,8 +27,16 @@ public class TelemetryValidatorTests
     }
 
     [Fact]
-    public void The_topic_device_must_be_the_batch_device() =>
+    public void The_topic_device_must_be_the_device_a_version_1_batch_names() =>
         Assert.Equal(RejectReason.DeviceMismatch, ReasonFor(Batches.Encode(2, 1, 1_749_999_000), "esp32-000000000000"));
+
+    [Fact]
+    public void A_decoded_batch_that_is_not_the_topic_device_s_is_refused_whatever_its_version()
+    {
+        var packed = TelemetryBatchDecoder.Decode(Batches.EncodePacked(Batches.Readings(2, 1, 1_749_999_000)), Batches.DeviceId);
+        var e = Assert.Throws<PayloadRejected>(() => _validator.Validate(packed, "esp32-000000000000", Now));
+        Assert.Equal(RejectReason.DeviceMismatch, e.Reason);
+    }
 
     [Fact]
     public void An_unset_clock_is_flagged_and_timed_by_the_receiver()

@@ -4,9 +4,9 @@ namespace NodeFirmware.Receiver.Decoding;
 
 /// <summary>
 /// Decodes the retained status message, version 1 (docs/formats/README.md): a map, or the last will, which is the
-/// bare CBOR text string "offline". Optional fields left out mean their usual value (not on trial, normal power
-/// mode, nothing pending or dropped). Fields this receiver does not know are skipped, so a newer firmware's
-/// additions don't cost the device its status; known fields must have their types.
+/// bare CBOR text string "offline". Optional fields left out mean their usual value (not on trial, woken by the
+/// timer, normal power mode, nothing pending or dropped). Fields this receiver does not know are skipped, so a newer
+/// firmware's additions don't cost the device its status; known fields must have their types.
 /// </summary>
 public static class StatusDecoder
 {
@@ -24,6 +24,9 @@ public static class StatusDecoder
 
     public const string LastWill = "offline";
 
+    /// <summary>The wake cause a status map means when it leaves "wake" out: the timer that ends a deep sleep, as on every report.</summary>
+    public const string TimerWake = "timer";
+
     private static DeviceStatus DecodeFields(StrictCborReader r)
     {
         if (r.Peek() == CborReaderState.TextString)
@@ -34,7 +37,7 @@ public static class StatusDecoder
             return new DeviceStatus(LastWill);
         }
         long? version = null;
-        var s = new DeviceStatus(State: "", Trial: false, PowerMode: "normal", Pending: 0, Dropped: 0);
+        var s = new DeviceStatus(State: "", Trial: false, Wake: TimerWake, PowerMode: "normal", Pending: 0, Dropped: 0);
         bool haveState = false;
         var vitals = new DeviceVitals();
         int pairs = r.ReadMapStart(Payload);

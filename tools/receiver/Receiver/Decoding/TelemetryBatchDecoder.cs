@@ -7,17 +7,22 @@ namespace NodeFirmware.Receiver.Decoding;
 /// Decodes a telemetry batch, version 1 or 2 (docs/formats/README.md) with System.Formats.Cbor, independently of the
 /// firmware's own CBOR code, and expands it into readings. Version 2's packed columns are first unpacked into
 /// version 1's form (<see cref="PackedColumns"/>). Any defect throws <see cref="PayloadRejected"/>.
+/// Version 2 names no device: its readings are the topic's device's, which the broker binds to the sender's
+/// certificate (a device may publish only under nodes/{its CN}/). Version 1 names one, which
+/// <see cref="Validation.TelemetryValidator"/> holds to the topic's.
 /// </summary>
 public static class TelemetryBatchDecoder
 {
     private const string Payload = "telemetry batch";
 
-    public static TelemetryBatch Decode(ReadOnlyMemory<byte> payload)
+    /// <param name="topicDeviceId">The device of the topic the batch arrived on (nodes/{id}/telemetry).</param>
+    public static TelemetryBatch Decode(ReadOnlyMemory<byte> payload, string topicDeviceId)
     {
+        DeviceIds.Require(topicDeviceId, "the topic's device id");
         if (payload.Length == 0) throw new PayloadRejected(RejectReason.Empty, "the telemetry payload is empty");
         if (payload.Length > TelemetryLimits.MaxPayloadBytes)
             throw new PayloadRejected(RejectReason.TooLarge, $"the telemetry payload is {payload.Length} bytes (at most {TelemetryLimits.MaxPayloadBytes})");
-        return CborErrors.Guard(Payload, () => DecodeFields(new StrictCborReader(payload)).Expand());
+        return CborErrors.Guard(Payload, () => DecodeFields(new StrictCborReader(payload)).Expand(topicDeviceId));
     }
 
     private static BatchFields DecodeFields(StrictCborReader r)
@@ -172,10 +177,16 @@ public static class TelemetryBatchDecoder
         public int[]? ChannelCodes;
         public byte[]? Packed;
 
-        public TelemetryBatch Expand()
+        public TelemetryBatch Expand(string topicDeviceId)
         {
             if (Version is null) throw Missing("v (schema version)");
-            if (Version == TelemetryLimits.PackedSchemaVersion) Unpack();
+            if (Version == TelemetryLimits.PackedSchemaVersion)
+            {
+                if (DeviceId is not null)
+                    throw new PayloadRejected(RejectReason.UnknownField, "a version 2 batch names no device (d): the topic it arrives on does");
+                Unpack();
+                DeviceId = topicDeviceId;
+            }
             else if (Version != TelemetryLimits.SchemaVersion)
                 throw new PayloadRejected(RejectReason.UnsupportedVersion, $"schema version {Version} is not supported (1 or {TelemetryLimits.PackedSchemaVersion})");
             else if (Period is not null || Count is not null || Packed is not null || ChannelCodes is not null)

@@ -25,8 +25,9 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
 
     /// <summary>
     /// As <see cref="Classify(string, ReadOnlyMemory{byte}, DateTimeOffset)"/>, with the acknowledgement the device gets
-    /// once the result is committed: for telemetry that decodes and names the topic's device, whether it is stored or
-    /// quarantined (a batch the validator refuses would be refused again; sending it forever helps nobody). Null otherwise.
+    /// once the result is committed: for telemetry that decodes and is the topic's device's (a version 2 batch always is,
+    /// a version 1 batch when its "d" is the topic's id), whether it is stored or quarantined (a batch the validator
+    /// refuses would be refused again; sending it forever helps nobody). Null otherwise.
     /// </summary>
     public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, out TelemetryAckMessage? ack)
     {
@@ -42,7 +43,7 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
                 var status = new StatusUpdate(parsed.DeviceId, StatusDecoder.Decode(payload), receivedAt);
                 return batch => batch.Statuses.Add(status);
             }
-            var decoded = TelemetryBatchDecoder.Decode(payload);
+            var decoded = TelemetryBatchDecoder.Decode(payload, parsed.DeviceId);
             if (decoded.DeviceId == parsed.DeviceId)
                 ack = TelemetryAckMessage.For(parsed.DeviceId, decoded.Epoch, decoded.FirstSequence, decoded.Readings.Count);
             var valid = validator.Validate(decoded, parsed.DeviceId, receivedAt);
