@@ -8,9 +8,6 @@ using NodeFirmware.HostCommon.Pki;
 
 namespace NodeFirmware.Bench.Ingest;
 
-/// <summary>One firmware batch of one device, as Core encodes it; <see cref="Index"/> is its place in the run.</summary>
-internal sealed record BenchMessage(int Index, string Device, long FirstSequence, int Readings, byte[] Payload);
-
 /// <summary>
 /// The devices of the broker runs: a fleet CA, the broker's and the receiver's certificates, and one certificate per
 /// device, each device its own TLS 1.2 session and MQTT 3.1.1 client id, like the firmware. A fresh Mosquitto

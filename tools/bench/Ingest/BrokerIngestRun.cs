@@ -14,6 +14,7 @@ namespace NodeFirmware.Bench.Ingest;
 /// The whole path: the devices publish QoS 1 over TLS to a real Mosquitto, the receiver's ingest (in this process:
 /// MqttIngestService with its pipeline) commits to the store and acknowledges after commit. Rate: readings stored
 /// from the first publish to the last commit; latency: from a batch's publish to the commit that stored it.
+/// complete=1 when every reading sent was stored once with the time and values sent (<see cref="StoredReadingsCheck"/>).
 /// </summary>
 internal static class BrokerIngestRun
 {
@@ -74,14 +75,17 @@ internal static class BrokerIngestRun
         double peakRss = ProcessMemory.PeakRssMb(Environment.ProcessId);
         double brokerRss = broker.ProcessId is int pid ? ProcessMemory.PeakRssMb(pid) : 0;
         long stored = store.Inserted, readingsDone = stored;
+        // After the figures: reading every reading back is no part of the path measured.
+        var verdict = await StoredReadingsCheck.VerifyAsync(store, messages);
         double rate = stored / sw.Elapsed.TotalSeconds;
         // n/a: no broker-only line, or it stalled and is no ceiling.
         string ratio = brokerOnlyRate is > 0 ? (rate / brokerOnlyRate.Value).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
         if (print) IngestBenchmark.Print($"path=broker store={storeName}", stored, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
             $"broker_ratio={ratio} p50_ms={latencies.PercentileMs(0.50):F0} p99_ms={latencies.PercentileMs(0.99):F0} max_gap_ms={latencies.MaxGapMs():F0} peak_rss_mb={peakRss:F0} " +
-            $"broker_peak_rss_mb={brokerRss:F0} {CpuFields(readingsDone, cpu, brokerCpu)} devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} " +
+            $"broker_peak_rss_mb={brokerRss:F0} {CpuFields(readingsDone, cpu, brokerCpu)} devices={clients.Count} messages={messages.Count} per_message={o.PerMessage} batch_version={o.BatchVersion} " +
             $"messages_per_commit={o.MessagesPerCommit} telemetry_acks={metrics.TelemetryAcksSent} receive_maximum={options.ReceiveMaximum} publish_seconds={published.TotalSeconds:F3} " +
-            $"load1_before={loadBefore} load1_after={ProcessMemory.Load1()} complete={(stored == expected ? 1 : 0)}"));
+            $"load1_before={loadBefore} load1_after={ProcessMemory.Load1()} complete={(stored == expected && verdict.Complete ? 1 : 0)} " +
+            $"missing={verdict.Missing} altered={verdict.Altered}"));
 
         BenchFleet.Disconnect(clients);
         await ingest.StopAsync(CancellationToken.None);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using NodeFirmware.Core.Hal;
-using NodeFirmware.Core.Telemetry;
 using NodeFirmware.Receiver.Decoding;
 using NodeFirmware.Receiver.Storage;
 using NodeFirmware.Receiver.Storage.Postgres;
@@ -16,7 +14,8 @@ namespace NodeFirmware.Bench.Ingest;
 /// SQLite (synchronous FULL and NORMAL) and PostgreSQL; the broker alone (a subscriber that acknowledges and
 /// discards); and the whole path through Mosquitto with mutual TLS into SQLite and into PostgreSQL, each with its
 /// ratio to the broker alone, p50/p99 latency from publish to commit, and peak memory.
-/// Usage: bench ingest [--readings N] [--per-message K] [--messages-per-commit M] [--devices D]
+/// The devices publish telemetry batch version 2 (--batch-version 1: version 1); decode and validation are timed for both.
+/// Usage: bench ingest [--readings N] [--per-message K] [--messages-per-commit M] [--devices D] [--batch-version 1|2]
 ///        [--stores sqlite,postgres,broker-only,broker,broker-postgres] [--no-telemetry-acks]
 /// </summary>
 public static class IngestBenchmark
@@ -25,14 +24,15 @@ public static class IngestBenchmark
     {
         var o = IngestBenchmarkOptions.Parse(args);
         if (o is null) return 2;
-        var messages = Messages(o.Readings, o.PerMessage, o.Devices);
+        var messages = BenchMessages.Create(o.Readings, o.PerMessage, o.Devices, o.BatchVersion);
         var payloads = messages.Select(m => (m.Device, m.Payload)).ToList();
         string dir = Path.Combine(Path.GetTempPath(), "nf-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
-        Console.WriteLine($"ingest: {messages.Count} messages of {o.PerMessage} readings from {o.Devices} devices, {Environment.ProcessorCount} cores, load1={ProcessMemory.Load1()}");
+        Console.WriteLine($"ingest: {messages.Count} messages of {o.PerMessage} readings from {o.Devices} devices, telemetry batch version {o.BatchVersion}, " +
+                          $"{Environment.ProcessorCount} cores, load1={ProcessMemory.Load1()}");
         try
         {
-            MeasureDecode(payloads, o);
+            DecodeRun.Measure(messages, o);
             if (o.Stores.Contains("sqlite"))
             {
                 foreach (var sync in new[] { "FULL", "NORMAL" })
@@ -76,58 +76,6 @@ public static class IngestBenchmark
             await BrokerIngestRun.MeasureAsync(fleet, messages, "postgres",
                 run => new PostgresTelemetryStore(cluster!.CreateDatabaseAsync($"bench_broker_{run}").GetAwaiter().GetResult()), o, brokerOnly);
         }
-    }
-
-    /// <summary>
-    /// Firmware-encoded batches (Core's TelemetryBatchEncoder) from <paramref name="devices"/> devices, each a run of
-    /// consecutive readings one minute apart ending before now, in the order the devices would send them.
-    /// </summary>
-    internal static List<BenchMessage> Messages(int readings, int perMessage, int devices)
-    {
-        var list = new List<BenchMessage>();
-        var random = new Random(7);
-        int perDevice = (readings + devices - 1) / devices;
-        uint start = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (uint)(perDevice * 60) - 600;
-        int messagesPerDevice = (perDevice + perMessage - 1) / perMessage;
-        for (int round = 0; round < messagesPerDevice; round++)
-        {
-            for (int d = 0; d < devices; d++)
-            {
-                int firstIndex = d * perDevice + round * perMessage; // this device's readings are [d * perDevice, ...)
-                int count = Math.Min(perMessage, Math.Min(perDevice - round * perMessage, readings - firstIndex));
-                if (count <= 0) continue;
-                string device = $"esp32-be0c{d:x8}";
-                uint firstSeq = (uint)(round * perMessage);
-                var batch = new Reading[count];
-                for (int k = 0; k < count; k++)
-                {
-                    batch[k] = new Reading
-                    {
-                        Sequence = firstSeq + (uint)k,
-                        UnixTime = start + (firstSeq + (uint)k) * 60,
-                        Sample = new EnvironmentSample { CentiCelsius = 2000 + random.Next(-500, 500), CentiPercentRh = 4500 + random.Next(-900, 900), Pascal = 100_000 + random.Next(-2000, 2000) },
-                        BatteryMillivolts = 3900 - random.Next(0, 200),
-                    };
-                }
-                list.Add(new BenchMessage(list.Count, device, firstSeq, count, TelemetryBatchEncoder.Encode(device, 1, batch, 0, count)));
-            }
-        }
-        return list;
-    }
-
-    private static void MeasureDecode(List<(string Device, byte[] Payload)> payloads, IngestBenchmarkOptions o)
-    {
-        var validator = new TelemetryValidator();
-        var now = DateTimeOffset.UtcNow;
-        foreach (var (d, p) in payloads.Take(200)) validator.Validate(TelemetryBatchDecoder.Decode(p, d), d, now); // warm-up
-        double cpu = ProcessMemory.CpuSeconds(Environment.ProcessId);
-        var sw = Stopwatch.StartNew();
-        long readings = 0;
-        foreach (var (d, p) in payloads) readings += validator.Validate(TelemetryBatchDecoder.Decode(p, d), d, now).Records.Count;
-        sw.Stop();
-        cpu = ProcessMemory.CpuSeconds(Environment.ProcessId) - cpu;
-        Print("decode+validate", readings, sw.Elapsed, string.Create(CultureInfo.InvariantCulture,
-            $"{CpuFields(readings, cpu)} per_message={o.PerMessage} bytes_per_reading={payloads.Sum(p => p.Payload.Length) / (double)readings:F1}"));
     }
 
     private static void MeasureStore(string name, Func<ITelemetryStore> open, List<(string Device, byte[] Payload)> payloads, IngestBenchmarkOptions o)
@@ -187,7 +135,7 @@ public static class IngestBenchmark
     }
 
     /// <summary>CPU seconds of the bench process over a part that runs on one thread, and microseconds per reading.</summary>
-    private static string CpuFields(long readings, double cpu) => string.Create(CultureInfo.InvariantCulture,
+    internal static string CpuFields(long readings, double cpu) => string.Create(CultureInfo.InvariantCulture,
         $"cpu_s={cpu:F2} cpu_us_per_reading={cpu * 1e6 / Math.Max(readings, 1):F2}");
 
     internal static void Print(string what, long readings, TimeSpan elapsed, string extra) =>

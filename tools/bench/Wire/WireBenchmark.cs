@@ -1,5 +1,5 @@
+using NodeFirmware.Bench.Sensors;
 using NodeFirmware.Core.Config;
-using NodeFirmware.Core.Hal;
 using NodeFirmware.Core.Link;
 using NodeFirmware.Core.Telemetry;
 
@@ -20,12 +20,11 @@ public static class WireBenchmark
         int sampleS = IntArg(args, "--sample-s", 60), reportS = IntArg(args, "--report-s", 900), seed = IntArg(args, "--seed", 1);
         const string device = "esp32-a1b2c3d4e5f6";
         var topics = new Topics(device);
-        var random = new Random(seed);
+        var sensor = new WanderingIndoorBme280(seed);
         int perBatch = reportS / sampleS;
         const int batches = 96;
 
-        var start = new DateTime(2026, 11, 25, 0, 0, 0, DateTimeKind.Utc);
-        double t = 21.3, h = 45.2, p = 101_325;
+        long start = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
         long ours = 0, baseline = 0, payloadOnly = 0, payloadV1 = 0, receiverAcks = 0;
         uint sequence = 1;
         for (int b = 0; b < batches; b++)
@@ -33,17 +32,9 @@ public static class WireBenchmark
             var readings = new Reading[perBatch];
             for (int k = 0; k < perBatch; k++)
             {
-                // A slowly wandering indoor environment with sensor noise, as the simulated BME280 produces.
-                t += (random.NextDouble() - 0.5) * 0.1; h += (random.NextDouble() - 0.5) * 0.2; p += (random.NextDouble() - 0.5) * 8;
-                var when = start.AddSeconds((b * perBatch + k) * (double)sampleS + random.Next(2));
-                readings[k] = new Reading
-                {
-                    Sequence = sequence++,
-                    UnixTime = (uint)new DateTimeOffset(when).ToUnixTimeSeconds(),
-                    Sample = new EnvironmentSample { CentiCelsius = (int)Math.Round(t * 100), CentiPercentRh = (int)Math.Round(h * 100), Pascal = (int)Math.Round(p) },
-                    BatteryMillivolts = 3900 - b,
-                };
-                baseline += TasmotaStyleBaseline.SessionBytes(device, TasmotaStyleBaseline.Message(when, t, h, p / 100));
+                readings[k] = sensor.Next(sequence++, start + (long)(b * perBatch + k) * sampleS, 3900 - b);
+                var when = DateTimeOffset.FromUnixTimeSeconds(readings[k].UnixTime).UtcDateTime;
+                baseline += TasmotaStyleBaseline.SessionBytes(device, TasmotaStyleBaseline.Message(when, sensor.Celsius, sensor.PercentRh, sensor.Pascal / 100));
             }
             byte[] batch = PackedBatchEncoder.Encode(7, readings, 0, perBatch);
             payloadOnly += batch.Length;
