@@ -21,7 +21,8 @@ namespace NodeFirmware.Core.Vectors.Checks
     /// receiver saw them, as in its autosave window; "receiver: 0 0" acknowledges everything), "boot_cause: N" (the first
     /// boot's <see cref="WakeCause"/>), "reset: AT_MIN CAUSE" (the node restarts with that cause instead of its first deep-sleep
     /// wake after AT_MIN), "free_heap: BYTES" (a heap gauge, see SawtoothHeap), "link_ms: WIFI DHCP TLS MQTT" (each connection
-    /// takes that long, told to the node; 1500 ms untold without it), "vitals: yes" (append the vitals of the last status).
+    /// takes that long, told to the node; 1500 ms untold without it), "vitals: yes" (append the vitals of the last status),
+    /// "births: yes" (append the wake of every "online" status the broker took, in order).
     /// Expect: counts of boots, connections, failed connections, messages by topic, what is still in the journal,
     /// and the first 8 bytes of SHA-256 over everything published (topic, retain flag, payload), in order; with a
     /// receiver also how many acknowledgements it sent and how many readings the node sent again.
@@ -88,6 +89,7 @@ namespace NodeFirmware.Core.Vectors.Checks
                 for (int i = 0; i < 4; i++) if (HexText.ParseLong(f[i], v.Name) > 0) connectMillis += HexText.ParseLong(f[i], v.Name);
             }
             byte[] lastStatus = null;
+            string births = "births";
             NodeApp app = Boot(clock, flash, sensor, battery, random, identity, defaults, (WakeCause)v.IntOr("boot_cause", 0), heap);
             long end = start + v.Long("hours") * 60 * Minute;
             int steps = 0;
@@ -114,7 +116,13 @@ namespace NodeFirmware.Core.Vectors.Checks
                             digest.Update(head);
                             digest.Update(m.Payload);
                             if (m.Topic.IndexOf("/telemetry") > 0) telemetry++;
-                            else if (m.Topic.IndexOf("/status") > 0) { status++; lastStatus = m.Payload; }
+                            else if (m.Topic.IndexOf("/status") > 0)
+                            {
+                                status++;
+                                lastStatus = m.Payload;
+                                string wake = BirthWake(m.Payload);
+                                if (wake != null) births += " " + wake;
+                            }
                             else other++;
                             app.OnPublishAcked(m.Token);
                             if (receiver && m.Topic.IndexOf("/telemetry") > 0)
@@ -163,7 +171,8 @@ namespace NodeFirmware.Core.Vectors.Checks
             return "boots " + boots + " connects " + connects + " failed " + failed + " telemetry " + telemetry + " status " + status
                 + " other " + other + " pending " + app.Journal.PendingCount + " config_rev " + app.Config.Revision
                 + (receiver ? " acks " + acks + " resent_readings " + resent : "")
-                + (v.Has("vitals") ? " " + StatusVitals(lastStatus) : "") + " digest " + HexText.Encode(head8);
+                + (v.Has("vitals") ? " " + StatusVitals(lastStatus) : "") + (v.Has("births") ? " " + births : "")
+                + " digest " + HexText.Encode(head8);
         }
 
         /// <summary>Epoch, first sequence and reading count of a telemetry batch, as the receiver reads them to acknowledge it.</summary>
@@ -186,6 +195,22 @@ namespace NodeFirmware.Core.Vectors.Checks
                 }
                 else r.SkipValue();
             }
+        }
+
+        /// <summary>The wake an "online" status reports ("timer" when it leaves it out); null for any other status.</summary>
+        public static string BirthWake(byte[] status)
+        {
+            var r = new CborReader(status);
+            string state = null, wake = "timer";
+            int pairs = r.ReadStartMap();
+            for (int i = 0; i < pairs; i++)
+            {
+                string key = r.ReadText();
+                if (key == "state") state = r.ReadText();
+                else if (key == "wake") wake = r.ReadText();
+                else r.SkipValue();
+            }
+            return state == "online" ? wake : null;
         }
 
         /// <summary>The vitals fields of a status message as "key=value" words, in the message's order.</summary>

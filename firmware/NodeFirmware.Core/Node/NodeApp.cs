@@ -61,8 +61,9 @@ namespace NodeFirmware.Core.Node
         private int _nextToken = 1;
         // The retained "online" birth goes out on the first connection after a power-on or reset, and after a
         // connection ended uncleanly (the will said "offline"); after a timer wake the status the node left
-        // ("sleeping until") is still true, and the next one is published before it disconnects.
-        private bool _birthDue;
+        // ("sleeping until") is still true, and the next one is published before it disconnects. Whether it is owed
+        // lives in the journal (VitalsTracker), so a deep sleep before any connection does not lose it.
+        private int _birthToken; // the birth published on this connection, 0 = none
         private bool _listened;
         private bool _sleepStatusSent;
         private bool _linkFailedThisWake;
@@ -127,7 +128,6 @@ namespace NodeFirmware.Core.Node
         public void Boot(WakeCause cause)
         {
             _wake = cause;
-            _birthDue = cause != WakeCause.DeepSleepTimer;
             _vitals.OnBoot(cause);
         }
 
@@ -169,6 +169,7 @@ namespace NodeFirmware.Core.Node
             Signal(NodeHealthSignal.BrokerReached);
             _listened = false;
             _sleepStatusSent = false;
+            _birthToken = 0;
             // What waited for an acknowledgement on an earlier connection is sent again, with the same keys.
             _awaiting.Clear();
             _sentThrough = 0;
@@ -193,6 +194,7 @@ namespace NodeFirmware.Core.Node
             _vitals.OnPublishAcked();
             if (acked.ReleasesThrough > 0) _journal.Release(acked.ReleasesThrough);
             if (acked.Telemetry) Signal(NodeHealthSignal.TelemetryAcknowledged);
+            if (token == _birthToken) _vitals.OnBirthDelivered();
             if (_inFlight.Count == 0 && _phase == Phase.Publishing) _phase = Phase.Connected;
         }
 
@@ -200,7 +202,7 @@ namespace NodeFirmware.Core.Node
         public void OnLinkLost(string reason)
         {
             if (_phase == Phase.Local) return;
-            _birthDue = true;
+            _vitals.OweBirth(_wake); // written with the back-off's link state
             RecordLinkFailure();
         }
 
@@ -252,10 +254,11 @@ namespace NodeFirmware.Core.Node
             var extensionOut = new ArrayList();
             foreach (INodeExtension e in _extensions) e.TakeOutbound(extensionOut);
             foreach (PendingPublish p in extensionOut) messages.Add(Token(p.Topic, p.Payload, p.Retain, 0));
-            if (_birthDue)
+            if (_vitals.BirthDue && _birthToken == 0)
             {
-                messages.Add(Token(_topics.Status, StatusEncoder.Encode(Status("online", 0)), true, 0));
-                _birthDue = false;
+                OutboundMessage birth = Token(_topics.Status, StatusEncoder.Encode(Status("online", 0, _vitals.BirthWake)), true, 0);
+                _birthToken = birth.Token;
+                messages.Add(birth);
             }
             if (_rebootRequested)
             {
@@ -290,7 +293,7 @@ namespace NodeFirmware.Core.Node
                 var decision = Scheduler.Decide(SchedulerInputNow());
                 long until = decision.Action == NodeAction.Sleep ? _platform.Clock.UnixTimeSeconds + decision.SleepSeconds : _platform.Clock.UnixTimeSeconds;
                 var list = new ArrayList();
-                list.Add(Token(_topics.Status, StatusEncoder.Encode(Status("sleeping", until)), true, 0));
+                list.Add(Token(_topics.Status, StatusEncoder.Encode(Status("sleeping", until, _wake)), true, 0));
                 return PublishRequest(list);
             }
             _phase = Phase.Disconnecting;
@@ -523,7 +526,7 @@ namespace NodeFirmware.Core.Node
             return new OutboundMessage(token, topic, payload, retain);
         }
 
-        private NodeStatus Status(string state, long sleepUntil)
+        private NodeStatus Status(string state, long sleepUntil, WakeCause wake)
         {
             var s = new NodeStatus();
             s.State = state;
@@ -531,7 +534,7 @@ namespace NodeFirmware.Core.Node
             s.Slot = _identity.Slot;
             s.Trial = _identity.Trial;
             s.Epoch = _journal.Epoch;
-            s.Wake = WakeName(_wake);
+            s.Wake = WakeName(wake);
             s.BatteryMillivolts = _platform.Battery.Millivolts;
             var mode = Scheduler.ModeFor(s.BatteryMillivolts, _config);
             s.PowerMode = mode == PowerMode.Normal ? "normal" : mode == PowerMode.Low ? "low" : "critical";

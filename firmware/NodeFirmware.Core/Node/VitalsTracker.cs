@@ -31,10 +31,22 @@ namespace NodeFirmware.Core.Node
             _counters = journal.Vitals;
         }
 
-        /// <summary>A reset boot counts, with its reason; a deep-sleep wake does not.</summary>
+        /// <summary>
+        /// A reset boot counts, with its reason, and owes the "online" birth reporting it (the latest reset when several came
+        /// before a connection: the counters keep the others). A pin wake owes a birth too, unless one is owed already; a
+        /// timer wake owes none of its own. One journal write, none on a timer wake.
+        /// </summary>
         public void OnBoot(WakeCause cause)
         {
-            if (cause == WakeCause.DeepSleepTimer || cause == WakeCause.DeepSleepPin) return;
+            if (cause == WakeCause.DeepSleepTimer) return;
+            if (cause == WakeCause.DeepSleepPin)
+            {
+                OweBirth(cause);
+                _journal.SaveVitals(_counters);
+                return;
+            }
+            _counters.BirthDue = true;
+            _counters.BirthWake = cause;
             _counters.Boots++;
             if (cause == WakeCause.Brownout) _counters.Brownouts++;
             else if (cause == WakeCause.Watchdog) _counters.Watchdogs++;
@@ -43,6 +55,29 @@ namespace NodeFirmware.Core.Node
             _resetUndated = true;
             DateReset();
             NoteHeap();
+            _journal.SaveVitals(_counters);
+        }
+
+        /// <summary>Whether the "online" birth is owed (kept in the journal, so across deep sleep until it is delivered).</summary>
+        public bool BirthDue { get { return _counters.BirthDue; } }
+
+        /// <summary>The wake the owed birth reports.</summary>
+        public WakeCause BirthWake { get { return _counters.BirthWake; } }
+
+        /// <summary>A birth is owed (a pin wake, a connection that ended uncleanly) unless one already is; the caller saves it.</summary>
+        public void OweBirth(WakeCause wake)
+        {
+            if (_counters.BirthDue) return;
+            _counters.BirthDue = true;
+            _counters.BirthWake = wake;
+        }
+
+        /// <summary>The broker acknowledged the birth: it is no longer owed (one journal write).</summary>
+        public void OnBirthDelivered()
+        {
+            if (!_counters.BirthDue) return;
+            _counters.BirthDue = false;
+            _counters.BirthWake = WakeCause.PowerOn;
             _journal.SaveVitals(_counters);
         }
 

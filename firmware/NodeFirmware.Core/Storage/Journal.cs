@@ -126,7 +126,7 @@ namespace NodeFirmware.Core.Storage
         private static bool IsZero(VitalsCounters v)
         {
             return v.Boots == 0 && v.Brownouts == 0 && v.Watchdogs == 0 && v.Panics == 0 && v.Reconnects == 0
-                && v.HeapLowWater == 0 && v.ResetUnixTime == 0;
+                && v.HeapLowWater == 0 && v.ResetUnixTime == 0 && !v.BirthDue;
         }
 
         /// <summary>Copies up to <paramref name="max"/> unreleased readings, oldest first, into <paramref name="into"/>.</summary>

@@ -23,6 +23,7 @@ namespace NodeFirmware.Core.Storage
     /// </code>
     /// Kind 4 carries the link state at 4 and 8 as kind 3 does, and the vitals counters (<see cref="VitalsCounters"/>):
     /// <code>
+    ///  1  u8   bit 0: the "online" birth is owed (<see cref="VitalsCounters.BirthDue"/>); bits 1–7: the wake it reports
     ///  2  u16  free-heap low-water mark, 16-byte units (0 = not measured)
     /// 12  u16  boots        14  u16  brown-outs      16  u16  watchdog resets     18  u16  panics
     /// 20  u32  reconnects   24  u32  unix time of the last reset boot (0 = unknown)
@@ -69,6 +70,7 @@ namespace NodeFirmware.Core.Storage
         public static byte[] EncodeVitals(uint consecutiveFailures, uint nextAttemptUnixTime, VitalsCounters v)
         {
             var b = New(KindVitals);
+            if (v.BirthDue) b[1] = (byte)(1 | ((int)v.BirthWake & 0x7F) << 1);
             ByteOrder.WriteUInt16LE(b, 2, Saturate16(v.HeapLowWater / 16));
             ByteOrder.WriteUInt32LE(b, 4, consecutiveFailures);
             ByteOrder.WriteUInt32LE(b, 8, nextAttemptUnixTime);
@@ -84,6 +86,8 @@ namespace NodeFirmware.Core.Storage
         public static VitalsCounters DecodeVitals(byte[] b)
         {
             var v = new VitalsCounters();
+            v.BirthDue = (b[1] & 1) != 0;
+            if (v.BirthDue) v.BirthWake = (WakeCause)(b[1] >> 1);
             v.HeapLowWater = (uint)ByteOrder.ReadUInt16LE(b, 2) * 16;
             v.Boots = (uint)ByteOrder.ReadUInt16LE(b, 12);
             v.Brownouts = (uint)ByteOrder.ReadUInt16LE(b, 14);

@@ -1,3 +1,5 @@
+using NodeFirmware.Core.Hal;
+
 namespace NodeFirmware.Core.Storage
 {
     /// <summary>
@@ -20,6 +22,15 @@ namespace NodeFirmware.Core.Storage
 
         /// <summary>Unix time of the last reset boot; 0 = not known (the clock was not set yet).</summary>
         public uint ResetUnixTime;
+
+        /// <summary>
+        /// The retained "online" birth is owed: set by a reset boot, a pin wake or an unclean disconnect, cleared once the
+        /// broker acknowledged the birth. Kept here so that it survives deep sleep until a connection delivers it.
+        /// </summary>
+        public bool BirthDue;
+
+        /// <summary>The wake the owed birth reports: the reset (or pin wake, or the wake of the lost connection) that made it due.</summary>
+        public WakeCause BirthWake;
 
         public VitalsCounters Clone()
         {

@@ -172,6 +172,9 @@ public sealed class VirtualNode : IAsyncDisposable
     /// <summary>Power is cut: RAM and the session are gone; the node boots again at the next wake.</summary>
     public Task PowerLossAsync() => PowerDownAsync(WakeCause.PowerOn);
 
+    /// <summary>The node restarts with <paramref name="cause"/> (a brown-out, a watchdog reset, a panic): as a power loss, booting with that cause.</summary>
+    public Task ResetAsync(WakeCause cause) => PowerDownAsync(cause);
+
     /// <summary>Boots: the Loader's slot choice (with OTA), then the application. False when no application runs.</summary>
     private bool Boot()
     {
