@@ -26,6 +26,7 @@ awk '/(Passed|Failed)! +- +Failed:/ {
        gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      /^nano: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
      /^nano: skipped/ { s += 1 }
+     /^Test Run Aborted\.$/ { f += 1 }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
 exit "$status"
