@@ -273,6 +273,40 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         Assert.Single(await Store.QueryVitalsAsync(null, 0, long.MaxValue, 1));
     }
 
+    private static StatusUpdate Sent(string state, int battery, DateTimeOffset at, bool retained = false, bool redelivered = false, int packetId = 0) =>
+        new(Dev, new DeviceStatus(state, Firmware: "1.5.0", BatteryMillivolts: battery, Vitals: new DeviceVitals(Boots: 2)), at,
+            new StatusDelivery(StatusDelivery.HashOf(System.Text.Encoding.UTF8.GetBytes($"{state} {battery}")), retained, redelivered, packetId));
+
+    private async Task WriteStatusesAsync(params StatusUpdate[] statuses)
+    {
+        var batch = new WriteBatch();
+        batch.Statuses.AddRange(statuses);
+        await Store.WriteAsync(batch);
+    }
+
+    [Fact]
+    public async Task A_status_delivered_again_is_stored_once_and_a_status_the_device_sent_again_is_kept()
+    {
+        await WriteStatusesAsync(Sent("online", 3900, T0, packetId: 10), Sent("sleeping", 3900, T0.AddSeconds(1), packetId: 11));
+        // Redelivered (DUP) under the packet id it was stored with; the retained copy of the latest, sent on subscribing.
+        await WriteStatusesAsync(Sent("online", 3900, T0.AddMinutes(1), redelivered: true, packetId: 10),
+            Sent("sleeping", 3900, T0.AddMinutes(1).AddSeconds(1), retained: true, packetId: 1));
+        Assert.Equal(2, (await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 100)).Count);
+
+        // The same bytes again, but a status of its own: sent live; redelivered under a packet id no sample has (its first
+        // delivery was never committed); retained while the latest sample is another status (the device sent it after that one).
+        await WriteStatusesAsync(Sent("online", 3900, T0.AddHours(1), packetId: 12));
+        await WriteStatusesAsync(Sent("sleeping", 3900, T0.AddHours(2), redelivered: true, packetId: 13));
+        await WriteStatusesAsync(Sent("online", 3900, T0.AddHours(3), retained: true, packetId: 2));
+        // In one commit: the second is a copy of the first, redelivered before the first was acknowledged.
+        await WriteStatusesAsync(Sent("online", 3800, T0.AddHours(4), packetId: 14), Sent("online", 3800, T0.AddHours(4).AddSeconds(1), redelivered: true, packetId: 14));
+
+        var rows = await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 100);
+        Assert.Equal([T0, T0.AddSeconds(1), T0.AddHours(1), T0.AddHours(2), T0.AddHours(3), T0.AddHours(4)],
+            rows.Select(r => DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAtMs)));
+        Assert.Equal(["online", "sleeping", "online", "sleeping", "online", "online"], rows.Select(r => r.State));
+    }
+
     [Fact]
     public async Task Commands_and_ota_outcomes_are_counted()
     {
@@ -346,24 +380,8 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
     public async Task A_vitals_table_without_the_backlog_gains_it_once_and_its_rows_read_unknown()
     {
         // The table of the receiver before the backlog was stored (reconnects already nullable), with one sample.
-        long ms = T0.ToUnixTimeMilliseconds();
-        await using (var db = await OpenDatabaseAsync())
-        {
-            await using var cmd = db.CreateCommand();
-            cmd.CommandText = """
-                DROP TABLE device_vitals;
-                CREATE TABLE device_vitals (
-                    device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
-                    boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
-                    reconnects BIGINT, heap_low BIGINT,
-                    w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
-                    PRIMARY KEY (device_id, received_at));
-                CREATE INDEX device_vitals_by_firmware ON device_vitals (firmware, received_at);
-                """ +
-                $"INSERT INTO device_vitals (device_id, received_at, firmware, state, boots, brownouts, watchdogs, panics, reconnects) " +
-                $"VALUES ('{Dev}', {ms}, '1.5.0', 'sleeping', 2, 0, 0, 0, 0)";
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await UseEarlierVitalsTableAsync("", "device_id, received_at, firmware, state, boots, brownouts, watchdogs, panics, reconnects",
+            $"'{Dev}', {T0.ToUnixTimeMilliseconds()}, '1.5.0', 'sleeping', 2, 0, 0, 0, 0");
         await Store.MigrateAsync();
         var old = Assert.Single(await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10));
         Assert.Equal((2L, (long?)0, (long?)null), (old.Boots, old.Reconnects, old.Pending)); // its reconnects stay: the column was nullable
@@ -375,6 +393,47 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
         await Store.WriteAsync(batch);
         await Store.MigrateAsync();
         Assert.Equal([null, 412L, 0L], (await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10)).Select(r => r.Pending));
+    }
+
+    /// <summary>
+    /// Puts an earlier receiver's device_vitals in place of the current one: a frozen copy of its DDL (reconnects nullable),
+    /// with <paramref name="laterColumns"/> after the wake-to-publish phases, holding one row.
+    /// </summary>
+    private async Task UseEarlierVitalsTableAsync(string laterColumns, string columns, string values)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = $"""
+            DROP TABLE device_vitals;
+            CREATE TABLE device_vitals (
+                device_id TEXT NOT NULL, received_at BIGINT NOT NULL, firmware TEXT NOT NULL, state TEXT NOT NULL, battery_mv INTEGER,
+                boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
+                reconnects BIGINT, heap_low BIGINT,
+                w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
+                {laterColumns}
+                PRIMARY KEY (device_id, received_at));
+            CREATE INDEX device_vitals_by_firmware ON device_vitals (firmware, received_at);
+            INSERT INTO device_vitals ({columns}) VALUES ({values});
+            """;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task A_vitals_table_without_the_delivery_columns_gains_them_once_and_then_drops_copies()
+    {
+        // The table of the receiver before deliveries were kept (with the backlog), with one sample.
+        await UseEarlierVitalsTableAsync("pending BIGINT,", "device_id, received_at, firmware, state, battery_mv, boots, brownouts, watchdogs, panics, pending",
+            $"'{Dev}', {T0.ToUnixTimeMilliseconds()}, '1.5.0', 'online', 3900, 2, 0, 0, 0, 4");
+        await Store.MigrateAsync();
+        var old = Assert.Single(await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10));
+        Assert.Equal(("online", 3900, 4L), (old.State, old.BatteryMillivolts!.Value, old.Pending!.Value));
+
+        // Its sample's delivery is not known: the retained copy of it is stored once more, and from then on copies are dropped.
+        await WriteStatusesAsync(Sent("online", 3900, T0.AddMinutes(1), retained: true, packetId: 1));
+        await Store.MigrateAsync();
+        await WriteStatusesAsync(Sent("online", 3900, T0.AddMinutes(2), retained: true, packetId: 1),
+            Sent("online", 3900, T0.AddMinutes(3), redelivered: true, packetId: 1));
+        Assert.Equal([T0, T0.AddMinutes(1)], (await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 10)).Select(r => DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAtMs)));
     }
 
     [Fact]

@@ -2,10 +2,12 @@ using NodeFirmware.Receiver.Storage;
 
 namespace NodeFirmware.Receiver.Tests.Support;
 
-/// <summary>A real store with a hook before each write: to block, fail, or observe commits.</summary>
+/// <summary>A real store with hooks before and after each write: to block, fail, or observe commits.</summary>
 public sealed class InterceptingStore(ITelemetryStore inner) : ITelemetryStore
 {
     public Func<WriteBatch, Task>? BeforeWrite { get; set; }
+    /// <summary>After the commit, before the writer can acknowledge: a receiver killed here has stored what it never acknowledged.</summary>
+    public Func<WriteBatch, CancellationToken, Task>? AfterWrite { get; set; }
     public List<WriteBatch> Committed { get; } = new();
 
     public async Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct = default)
@@ -13,6 +15,7 @@ public sealed class InterceptingStore(ITelemetryStore inner) : ITelemetryStore
         if (BeforeWrite is not null) await BeforeWrite(batch);
         var result = await inner.WriteAsync(batch, ct);
         lock (Committed) Committed.Add(batch);
+        if (AfterWrite is not null) await AfterWrite(batch, ct);
         return result;
     }
 

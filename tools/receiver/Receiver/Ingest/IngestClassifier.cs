@@ -27,9 +27,11 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
     /// As <see cref="Classify(string, ReadOnlyMemory{byte}, DateTimeOffset)"/>, with the acknowledgement the device gets
     /// once the result is committed: for telemetry that decodes and is the topic's device's (a version 2 batch always is,
     /// a version 1 batch when its "d" is the topic's id), whether it is stored or quarantined (a batch the validator
-    /// refuses would be refused again; sending it forever helps nobody). Null otherwise.
+    /// refuses would be refused again; sending it forever helps nobody). Null otherwise. A status keeps the broker's
+    /// <paramref name="delivery"/> flags, by which the store tells a copy of a stored status from a new one.
     /// </summary>
-    public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, out TelemetryAckMessage? ack)
+    public Action<WriteBatch> Classify(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, out TelemetryAckMessage? ack,
+        BrokerDelivery? delivery = null)
     {
         ack = null;
         NodeTopicKind kind = NodeTopicKind.Other;
@@ -40,7 +42,9 @@ public sealed class IngestClassifier(TelemetryValidator validator, ReceiverMetri
             metrics.MessageReceived(KindLabel(kind));
             if (parsed.Kind == NodeTopicKind.Status)
             {
-                var status = new StatusUpdate(parsed.DeviceId, StatusDecoder.Decode(payload), receivedAt);
+                var how = new StatusDelivery(StatusDelivery.HashOf(payload.Span), delivery?.Retained ?? false, delivery?.Redelivered ?? false,
+                    delivery?.PacketId ?? 0);
+                var status = new StatusUpdate(parsed.DeviceId, StatusDecoder.Decode(payload), receivedAt, how);
                 return batch => batch.Statuses.Add(status);
             }
             var decoded = TelemetryBatchDecoder.Decode(payload, parsed.DeviceId);

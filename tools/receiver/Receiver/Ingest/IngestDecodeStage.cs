@@ -3,7 +3,11 @@ using System.Threading.Channels;
 namespace NodeFirmware.Receiver.Ingest;
 
 /// <summary>A message as the MQTT client delivered it, not yet decoded.</summary>
-public sealed record ReceivedMessage(string Topic, byte[] Payload, DateTimeOffset ReceivedAt, Func<CancellationToken, Task> Acknowledge);
+public sealed record ReceivedMessage(string Topic, byte[] Payload, DateTimeOffset ReceivedAt, Func<CancellationToken, Task> Acknowledge,
+    BrokerDelivery? Delivery = null);
+
+/// <summary>The broker's flags on a delivered message: retained (sent on subscribing), DUP (sent to this session before), its packet id.</summary>
+public sealed record BrokerDelivery(bool Retained, bool Redelivered, ushort PacketId);
 
 /// <summary>
 /// The decode stage of the ingest pipeline: decodes and validates messages (or turns them into quarantine entries)
@@ -28,7 +32,7 @@ public sealed class IngestDecodeStage(IngestClassifier classifier, IngestWriter 
         {
             await foreach (var m in _queue.Reader.ReadAllAsync(ct))
             {
-                var addTo = classifier.Classify(m.Topic, m.Payload, m.ReceivedAt, out var ack);
+                var addTo = classifier.Classify(m.Topic, m.Payload, m.ReceivedAt, out var ack, m.Delivery);
                 // A message that is not kept still waits for its turn to be acknowledged, but without its bytes.
                 var payload = ReferenceEquals(addTo, IngestClassifier.Nothing) ? [] : m.Payload;
                 var acknowledge = m.Acknowledge;

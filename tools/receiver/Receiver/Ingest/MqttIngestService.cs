@@ -91,7 +91,7 @@ public sealed class MqttIngestService(
                 // Subscribing again on a resumed session is harmless and repairs a session the broker lost.
                 var subscribe = new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                    .WithTopicFilter(f => f.WithTopic(MqttIngestOptions.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                    .WithTopicFilter(f => StatusSubscription(f.WithTopic(MqttIngestOptions.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)));
                 // OTA campaigns share this connection: the broker allows one session per receiver identity.
                 if (campaigns is not null)
                     foreach (var filter in Ota.CampaignMqttBridge.Filters)
@@ -151,6 +151,15 @@ public sealed class MqttIngestService(
         await writerTask;
     }
 
+    /// <summary>
+    /// Retained statuses only when the subscription is new (MQTT 5 Retain Handling 1): a receiver without a session
+    /// learns every device's last status, a resumed session does not get them all again on each restart (it has had
+    /// them, live or queued). MQTT 3.1.1 has no such option; there the store drops the copies (<see cref="Storage.StatusDelivery"/>).
+    /// </summary>
+    private MqttTopicFilterBuilder StatusSubscription(MqttTopicFilterBuilder filter) => _options.ProtocolVersion == MqttProtocolVersion.V500
+        ? filter.WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly)
+        : filter;
+
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         if (campaigns is not null && Ota.CampaignMqttBridge.Accepts(e.ApplicationMessage.Topic))
@@ -172,7 +181,7 @@ public sealed class MqttIngestService(
         try
         {
             await _decode.EnqueueAsync(new ReceivedMessage(message.Topic, message.Payload.ToArray(), _stamps.Next(),
-                ct => StartAcknowledge(generation, e, ct)), _stopping);
+                ct => StartAcknowledge(generation, e, ct), new BrokerDelivery(message.Retain, message.Dup, e.PacketIdentifier)), _stopping);
         }
         catch (OperationCanceledException)
         {

@@ -19,9 +19,12 @@ internal static class VitalsRows
 
     private const string Columns = ColumnsBeforePending + ", pending";
 
+    private const string InsertColumns = Columns + ", content_hash, packet_id";
+
     /// <summary>
     /// The table, in SQL both dialects take (BIGINT is an INTEGER to SQLite). reconnects is null when the status did not carry
-    /// it; pending (the journal backlog, readings) is null only in rows an earlier receiver stored.
+    /// it; pending (the journal backlog, readings) is null only in rows an earlier receiver stored, as are content_hash and
+    /// packet_id (how the status was delivered, <see cref="StatusDelivery"/>: what tells a later copy of it from a new status).
     /// </summary>
     private static string Table(string name) => $"""
         CREATE TABLE IF NOT EXISTS {name} (
@@ -29,21 +32,25 @@ internal static class VitalsRows
             boots BIGINT NOT NULL, brownouts BIGINT NOT NULL, watchdogs BIGINT NOT NULL, panics BIGINT NOT NULL, uptime_s BIGINT,
             reconnects BIGINT, heap_low BIGINT,
             w2p_total INTEGER, w2p_wifi INTEGER, w2p_dhcp INTEGER, w2p_tls INTEGER, w2p_mqtt INTEGER, w2p_publish INTEGER,
-            pending BIGINT,
+            pending BIGINT, content_hash BIGINT, packet_id INTEGER,
             PRIMARY KEY (device_id, received_at));
         """;
 
     private const string Index = "CREATE INDEX IF NOT EXISTS device_vitals_by_firmware ON device_vitals (firmware, received_at);";
 
     /// <summary>
-    /// Creates the table, brings an earlier receiver's table up to date (<see cref="MigrateReconnectsAsync"/>, then
-    /// <see cref="MigratePendingAsync"/>), and indexes it.
+    /// Creates the table, brings an earlier receiver's table up to date (<see cref="MigrateReconnectsAsync"/>, then the
+    /// columns added later), and indexes it.
     /// </summary>
     public static async Task MigrateAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
     {
         await ExecuteAsync(db, tx, Table("device_vitals") + Index, ct);
         await MigrateReconnectsAsync(db, tx, postgres, ct);
-        await MigratePendingAsync(db, tx, postgres, ct);
+        // The backlog (pending), and how each status was delivered (content_hash, packet_id). Earlier rows keep null:
+        // the backlog they carried is not known, and a copy of one of them is not recognised (it is stored once more).
+        await AddColumnAsync(db, tx, postgres, "pending", "BIGINT", ct);
+        await AddColumnAsync(db, tx, postgres, "content_hash", "BIGINT", ct);
+        await AddColumnAsync(db, tx, postgres, "packet_id", "INTEGER", ct);
     }
 
     /// <summary>
@@ -69,18 +76,18 @@ internal static class VitalsRows
     }
 
     /// <summary>
-    /// Adds the pending column to a table of a receiver that did not store the journal backlog. Its rows keep null there:
-    /// the backlog those statuses carried is not known. The missing column marks a table not yet migrated, so this runs once.
+    /// Adds a nullable column to a table of a receiver that did not have it; its rows keep null there. The missing column
+    /// marks a table not yet migrated, so this runs once.
     /// </summary>
-    private static async Task MigratePendingAsync(DbConnection db, DbTransaction tx, bool postgres, CancellationToken ct)
+    private static async Task AddColumnAsync(DbConnection db, DbTransaction tx, bool postgres, string column, string type, CancellationToken ct)
     {
         await using (var check = db.Command(postgres
-            ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'device_vitals' AND column_name = 'pending'"
-            : "SELECT count(*) FROM pragma_table_info('device_vitals') WHERE name = 'pending'", tx))
+            ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'device_vitals' AND column_name = @column"
+            : "SELECT count(*) FROM pragma_table_info('device_vitals') WHERE name = @column", tx).With("column", column))
         {
             if (Convert.ToInt64(await check.ExecuteScalarAsync(ct)) > 0) return;
         }
-        await ExecuteAsync(db, tx, "ALTER TABLE device_vitals ADD COLUMN pending BIGINT", ct);
+        await ExecuteAsync(db, tx, $"ALTER TABLE device_vitals ADD COLUMN {column} {type}", ct);
     }
 
     private static async Task ExecuteAsync(DbConnection db, DbTransaction tx, string sql, CancellationToken ct)
@@ -89,15 +96,39 @@ internal static class VitalsRows
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// A copy of a stored status: the retained copy of the device's latest sample (sent on subscribing, by a broker that
+    /// kept no session for this receiver or under MQTT 3.1.1), or a redelivery (DUP) of a sample stored under the same
+    /// packet identifier. Both also need the same content. A status the device sent again with the same bytes is none of
+    /// these: it comes live, after other statuses or under another packet identifier, and is a sample of its own.
+    /// </summary>
+    private const string CopyOfStored =
+        "SELECT count(*) FROM device_vitals d WHERE d.device_id = @device_id AND d.content_hash = @content_hash AND (" +
+        "(@retained = 1 AND d.received_at = (SELECT max(m.received_at) FROM device_vitals m WHERE m.device_id = @device_id)) OR " +
+        "(@redelivered = 1 AND d.packet_id = @packet_id))";
+
+    /// <summary>Stores a sample per status that carries vitals, except copies of stored ones (<see cref="CopyOfStored"/>).</summary>
     public static async Task InsertAsync(DbConnection db, DbTransaction tx, IEnumerable<StatusUpdate> statuses, CancellationToken ct)
     {
-        DbCommand? cmd = null;
+        DbCommand? cmd = null, copy = null;
         try
         {
             foreach (var s in statuses)
             {
                 if (s.Status.Vitals is not { } v || s.Status.Firmware is null) continue;
-                cmd ??= db.Command($"INSERT INTO device_vitals ({Columns}) VALUES (" + string.Join(", ", Columns.Split(", ").Select(c => "@" + c)) +
+                var how = s.Delivery;
+                if (how is not null && (how.Retained || how.Redelivered))
+                {
+                    copy ??= db.Command(CopyOfStored, tx).With("device_id", null).With("content_hash", 0L).With("retained", 0L)
+                        .With("redelivered", 0L).With("packet_id", 0L);
+                    copy.Set("device_id", s.DeviceId);
+                    copy.Set("content_hash", how.ContentHash);
+                    copy.Set("retained", how.Retained ? 1L : 0L);
+                    copy.Set("redelivered", how.Redelivered ? 1L : 0L);
+                    copy.Set("packet_id", (long)how.PacketId);
+                    if (Convert.ToInt64(await copy.ExecuteScalarAsync(ct)) > 0) continue;
+                }
+                cmd ??= db.Command($"INSERT INTO device_vitals ({InsertColumns}) VALUES (" + string.Join(", ", InsertColumns.Split(", ").Select(c => "@" + c)) +
                     ") ON CONFLICT DO NOTHING", tx);
                 cmd.Parameters.Clear();
                 var w = v.WakeToPublish;
@@ -106,13 +137,14 @@ internal static class VitalsRows
                     .With("watchdogs", v.Watchdogs).With("panics", v.Panics).With("uptime_s", v.UptimeSeconds).With("reconnects", v.Reconnects)
                     .With("heap_low", v.HeapLowWaterBytes).With("w2p_total", w?.TotalMs).With("w2p_wifi", w?.WifiJoinMs).With("w2p_dhcp", w?.DhcpMs)
                     .With("w2p_tls", w?.TlsHandshakeMs).With("w2p_mqtt", w?.MqttConnectMs).With("w2p_publish", w?.PublishMs)
-                    .With("pending", s.Status.Pending ?? 0);
+                    .With("pending", s.Status.Pending ?? 0).With("content_hash", how?.ContentHash).With("packet_id", how is null ? null : (long)how.PacketId);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
         }
         finally
         {
             if (cmd is not null) await cmd.DisposeAsync();
+            if (copy is not null) await copy.DisposeAsync();
         }
     }
 

@@ -9,8 +9,8 @@ public sealed record ReceivedTelemetry(string DeviceId, IReadOnlyList<TelemetryR
 /// <summary>A payload that was not stored, kept byte for byte with the reason.</summary>
 public sealed record QuarantineEntry(long Id, DateTimeOffset ReceivedAt, string Topic, string Reason, string Message, byte[] Payload);
 
-/// <summary>A status message of a device.</summary>
-public sealed record StatusUpdate(string DeviceId, DeviceStatus Status, DateTimeOffset ReceivedAt);
+/// <summary>A status message of a device; <paramref name="Delivery"/> null: not known, always stored as a new sample.</summary>
+public sealed record StatusUpdate(string DeviceId, DeviceStatus Status, DateTimeOffset ReceivedAt, StatusDelivery? Delivery = null);
 
 /// <summary>Everything one commit writes: the store applies all of it in one transaction, or none of it.</summary>
 public sealed class WriteBatch
