@@ -308,6 +308,19 @@ public abstract class TelemetryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Statuses_two_receivers_stamped_with_one_millisecond_are_both_kept_and_one_written_again_is_not()
+    {
+        // Receivers sharing a store stamp their messages independently: another status of the device in the same ms.
+        await WriteStatusesAsync(Sent("online", 3900, T0, packetId: 10), Sent("online", 3900, T0.AddMilliseconds(1), packetId: 11));
+        await WriteStatusesAsync(Sent("sleeping", 3890, T0, packetId: 7));
+        await WriteStatusesAsync(Sent("sleeping", 3890, T0, packetId: 7)); // the same status at the same time: written again
+
+        var rows = await Store.QueryVitalsAsync(Dev, 0, long.MaxValue, 100);
+        Assert.Equal([(0L, "online", 3900), (1L, "online", 3900), (2L, "sleeping", 3890)],
+            rows.Select(r => (r.ReceivedAtMs - T0.ToUnixTimeMilliseconds(), r.State, r.BatteryMillivolts ?? 0)));
+    }
+
+    [Fact]
     public async Task Commands_and_ota_outcomes_are_counted()
     {
         await Store.RecordCommandSentAsync("c1", Dev, T0);

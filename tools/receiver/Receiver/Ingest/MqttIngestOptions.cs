@@ -85,9 +85,22 @@ public sealed class MqttIngestOptions
         return (address[..colon], port);
     }
 
-    public string TelemetryFilter => string.IsNullOrWhiteSpace(ShareGroup) ? "nodes/+/telemetry" : $"$share/{ShareGroup}/nodes/+/telemetry";
-    /// <summary>The telemetry filter of the other mode (shared vs plain), removed from a resumed session.</summary>
-    public string OtherTelemetryFilter => string.IsNullOrWhiteSpace(ShareGroup) ? "$share/receivers/nodes/+/telemetry" : "nodes/+/telemetry";
+    private bool IsShared => !string.IsNullOrWhiteSpace(ShareGroup);
 
-    public const string StatusFilter = "nodes/+/status";
+    /// <summary>The group the docs use: a plain-mode receiver can only guess which group an earlier shared run had.</summary>
+    private const string DocumentedShareGroup = "receivers";
+
+    private const string TelemetryTopics = "nodes/+/telemetry", StatusTopics = "nodes/+/status";
+
+    /// <summary>
+    /// Telemetry and status both through the group when there is one: each status is then one receiver's to store, as
+    /// each telemetry batch is (a plain status subscription would hand every status to every receiver of the store).
+    /// </summary>
+    public string TelemetryFilter => InMode(TelemetryTopics, IsShared);
+    public string StatusFilter => InMode(StatusTopics, IsShared);
+
+    /// <summary>The filters of the other mode (shared vs plain), removed from a resumed session.</summary>
+    public IReadOnlyList<string> OtherModeFilters => [InMode(TelemetryTopics, !IsShared), InMode(StatusTopics, !IsShared)];
+
+    private string InMode(string topics, bool shared) => shared ? $"$share/{(IsShared ? ShareGroup : DocumentedShareGroup)}/{topics}" : topics;
 }

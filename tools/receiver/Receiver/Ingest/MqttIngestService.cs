@@ -9,8 +9,8 @@ namespace NodeFirmware.Receiver.Ingest;
 
 /// <summary>
 /// Takes telemetry and status from the broker: MQTT 5, persistent session (clean start off, session expiry, fixed
-/// client id), the telemetry through a shared subscription, QoS 1 with manual acknowledgement — a message is
-/// acknowledged only after the commit that stored it (see <see cref="IngestWriter"/>). Reconnects with back-off;
+/// client id), telemetry and status through a shared subscription when receivers share a group, QoS 1 with manual
+/// acknowledgement — a message is acknowledged only after the commit that stored it (see <see cref="IngestWriter"/>). Reconnects with back-off;
 /// no payload can stop it (bad ones go to quarantine).
 /// </summary>
 public sealed class MqttIngestService(
@@ -91,7 +91,7 @@ public sealed class MqttIngestService(
                 // Subscribing again on a resumed session is harmless and repairs a session the broker lost.
                 var subscribe = new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                    .WithTopicFilter(f => StatusSubscription(f.WithTopic(MqttIngestOptions.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)));
+                    .WithTopicFilter(f => StatusSubscription(f.WithTopic(_options.StatusFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)));
                 // OTA campaigns share this connection: the broker allows one session per receiver identity.
                 if (campaigns is not null)
                     foreach (var filter in Ota.CampaignMqttBridge.Filters)
@@ -105,7 +105,7 @@ public sealed class MqttIngestService(
                         log.LogError("subscription {Topic} was answered {Code}: check the broker's ACL for the receiver", item.TopicFilter.Topic, item.ResultCode);
                 }
                 // A session kept from a run with the other subscription mode would otherwise deliver everything twice.
-                if (result.IsSessionPresent) await client.UnsubscribeAsync(_options.OtherTelemetryFilter, stop);
+                if (result.IsSessionPresent) await client.UnsubscribeAsync(OtherModeUnsubscribe(), stop);
                 metrics.BrokerConnected(true);
                 if (campaigns is not null) await campaigns.AttachAsync(client);
                 devices?.Attach(client);
@@ -155,10 +155,19 @@ public sealed class MqttIngestService(
     /// Retained statuses only when the subscription is new (MQTT 5 Retain Handling 1): a receiver without a session
     /// learns every device's last status, a resumed session does not get them all again on each restart (it has had
     /// them, live or queued). MQTT 3.1.1 has no such option; there the store drops the copies (<see cref="Storage.StatusDelivery"/>).
+    /// A shared subscription gets no retained messages at all; the store learns each device's status from the status it
+    /// sends with its next report.
     /// </summary>
     private MqttTopicFilterBuilder StatusSubscription(MqttTopicFilterBuilder filter) => _options.ProtocolVersion == MqttProtocolVersion.V500
         ? filter.WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly)
         : filter;
+
+    private MqttClientUnsubscribeOptions OtherModeUnsubscribe()
+    {
+        var unsubscribe = new MqttClientUnsubscribeOptionsBuilder();
+        foreach (var filter in _options.OtherModeFilters) unsubscribe.WithTopicFilter(filter);
+        return unsubscribe.Build();
+    }
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {

@@ -110,7 +110,7 @@ internal static class VitalsRows
     /// <summary>Stores a sample per status that carries vitals, except copies of stored ones (<see cref="CopyOfStored"/>).</summary>
     public static async Task InsertAsync(DbConnection db, DbTransaction tx, IEnumerable<StatusUpdate> statuses, CancellationToken ct)
     {
-        DbCommand? cmd = null, copy = null;
+        DbCommand? cmd = null, copy = null, occupant = null;
         try
         {
             foreach (var s in statuses)
@@ -138,15 +138,35 @@ internal static class VitalsRows
                     .With("heap_low", v.HeapLowWaterBytes).With("w2p_total", w?.TotalMs).With("w2p_wifi", w?.WifiJoinMs).With("w2p_dhcp", w?.DhcpMs)
                     .With("w2p_tls", w?.TlsHandshakeMs).With("w2p_mqtt", w?.MqttConnectMs).With("w2p_publish", w?.PublishMs)
                     .With("pending", s.Status.Pending ?? 0).With("content_hash", how?.ContentHash).With("packet_id", how is null ? null : (long)how.PacketId);
-                await cmd.ExecuteNonQueryAsync(ct);
+                for (int later = 0; await cmd.ExecuteNonQueryAsync(ct) == 0 && how is not null; later++)
+                {
+                    occupant ??= db.Command(OccupantHash, tx).With("device_id", null).With("received_at", 0L);
+                    occupant.Set("device_id", s.DeviceId);
+                    occupant.Set("received_at", cmd.Parameters["received_at"].Value);
+                    if (await occupant.ExecuteScalarAsync(ct) is not long hash || hash == how.ContentHash) break;
+                    if (later == MaxMillisecondsLater)
+                        throw new InvalidOperationException($"{s.DeviceId} has other status samples in each of the {MaxMillisecondsLater} ms after this one's receive time");
+                    cmd.Set("received_at", Convert.ToInt64(cmd.Parameters["received_at"].Value) + 1);
+                }
             }
         }
         finally
         {
             if (cmd is not null) await cmd.DisposeAsync();
             if (copy is not null) await copy.DisposeAsync();
+            if (occupant is not null) await occupant.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// The content hash of the sample that has a receive time. Each receiver stamps its messages one millisecond apart
+    /// (Ingest/ReceiveStamps.cs), but receivers sharing a store stamp theirs independently: another status of the device
+    /// taken by another receiver in the same millisecond has another content, and this one is then stored a millisecond
+    /// later. The same content at that time is this status written again, and is not stored twice.
+    /// </summary>
+    private const string OccupantHash = "SELECT content_hash FROM device_vitals WHERE device_id = @device_id AND received_at = @received_at";
+
+    private const int MaxMillisecondsLater = 1000;
 
     /// <summary>Samples received in [fromMs, toMs), oldest first; one device, or every device when <paramref name="deviceId"/> is null.</summary>
     public static async Task<IReadOnlyList<VitalsSample>> QueryAsync(DbConnection db, string? deviceId, long fromMs, long toMs, int limit, CancellationToken ct)
