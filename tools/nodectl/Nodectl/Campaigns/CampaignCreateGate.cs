@@ -1,4 +1,5 @@
 using System.Globalization;
+using NodeFirmware.HostCommon.Campaigns;
 
 namespace NodeFirmware.Nodectl.Campaigns;
 
@@ -11,8 +12,6 @@ public sealed record CampaignCreateGate(
     IReadOnlyList<double>? Stages, long? DwellSeconds, double? DevicesPerMinute, double? CrashFreeDrop, double? ReconnectRatio,
     double? ReconnectSlackPerDay, double? WakeToPublishRatio, double? DrainRatio, int? MinDevices)
 {
-    public const int MaxStages = 10;
-    public const long MaxDwellSeconds = 30L * 24 * 3600;
     private const int MaxStagesText = 200;
 
     /// <summary>
@@ -35,7 +34,7 @@ public sealed record CampaignCreateGate(
         const string Example = "give comma-separated percentages of the cohort growing to 100, e.g. --stages 1,10,50,100";
         if (text.Length > MaxStagesText) throw new ArgumentException($"--stages is {text.Length} characters; {Example}");
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length > MaxStages) throw new ArgumentException($"--stages lists {parts.Length} stages; the receiver takes at most {MaxStages}");
+        if (parts.Length > GateLimits.MaxStages) throw new ArgumentException($"--stages lists {parts.Length} stages; the receiver takes at most {GateLimits.MaxStages}");
         var stages = new List<double>();
         foreach (string part in parts)
         {
@@ -53,21 +52,22 @@ public sealed record CampaignCreateGate(
 
     private void Check()
     {
-        if (DwellSeconds is { } dwell && dwell is < 1 or > MaxDwellSeconds)
-            throw new ArgumentException($"--dwell-seconds must be 1..{MaxDwellSeconds} (30 days), not {dwell}");
-        InRange("--devices-per-minute", DevicesPerMinute, 0, 10_000, lowOpen: true);
-        InRange("--crash-free-drop", CrashFreeDrop, 0, 1);
-        InRange("--reconnect-ratio", ReconnectRatio, 1, 100);
-        InRange("--reconnect-slack-per-day", ReconnectSlackPerDay, 0, 1000);
-        InRange("--wake-to-publish-ratio", WakeToPublishRatio, 1, 100);
-        InRange("--drain-ratio", DrainRatio, 1, 100);
-        if (MinDevices is { } min && min is < 1 or > 100_000) throw new ArgumentException($"--min-devices must be 1..100000, not {min}");
+        if (DwellSeconds is { } dwell && dwell is < 1 or > GateLimits.MaxDwellSeconds)
+            throw new ArgumentException($"--dwell-seconds must be 1..{GateLimits.MaxDwellSeconds} (30 days), not {dwell}");
+        if (DevicesPerMinute is { } rate && !(rate > 0 && rate <= GateLimits.MaxDevicesPerMinute))
+            throw new ArgumentException($"--devices-per-minute must be in (0, {Text(GateLimits.MaxDevicesPerMinute)}], not {Text(rate)}");
+        InRange("--crash-free-drop", CrashFreeDrop, GateLimits.CrashFreeDrop);
+        InRange("--reconnect-ratio", ReconnectRatio, GateLimits.ReconnectRatio);
+        InRange("--reconnect-slack-per-day", ReconnectSlackPerDay, GateLimits.ReconnectSlackPerDay);
+        InRange("--wake-to-publish-ratio", WakeToPublishRatio, GateLimits.WakeToPublishRatio);
+        InRange("--drain-ratio", DrainRatio, GateLimits.DrainRatio);
+        if (MinDevices is { } min && min is < GateLimits.MinMinDevices or > GateLimits.MaxMinDevices)
+            throw new ArgumentException($"--min-devices must be {GateLimits.MinMinDevices}..{GateLimits.MaxMinDevices}, not {min}");
     }
 
-    private static void InRange(string option, double? value, double low, double high, bool lowOpen = false)
+    private static void InRange(string option, double? value, GateRange range)
     {
-        if (value is not { } v || ((lowOpen ? v > low : v >= low) && v <= high)) return;
-        throw new ArgumentException($"{option} must be in {(lowOpen ? "(" : "[")}{Text(low)}, {Text(high)}], not {Text(v)}");
+        if (value is { } v && !range.Contains(v)) throw new ArgumentException($"{option} must be in {range}, not {Text(v)}");
     }
 
     /// <summary>For the line nodectl prints before sending: the plan as asked, "receiver default" where not given.</summary>

@@ -1,3 +1,4 @@
+using NodeFirmware.HostCommon.Campaigns;
 using NodeFirmware.Receiver.Vitals;
 
 namespace NodeFirmware.Receiver.Ota.Gate;
@@ -10,13 +11,11 @@ public sealed record GateBody(
     IReadOnlyList<double>? Stages = null, long? DwellSeconds = null, double? DevicesPerMinute = null, double? CrashFreeDrop = null,
     double? ReconnectRatio = null, double? ReconnectSlackPerDay = null, double? WakeToPublishRatio = null, double? DrainRatio = null, int? MinDevices = null)
 {
-    public const long MaxDwellSeconds = 30L * 24 * 3600;
-
     /// <summary>What the plan's own validation cannot see (sizes before anything is built from them); null when fine.</summary>
     public string? Problem()
     {
         if (Stages is { Count: > RolloutPlan.MaxStages }) return $"gate.stages: at most {RolloutPlan.MaxStages} stages, not {Stages.Count}";
-        if (DwellSeconds is < 1 or > MaxDwellSeconds) return $"gate.dwellSeconds must be 1..{MaxDwellSeconds} (30 days), not {DwellSeconds}";
+        if (DwellSeconds is < 1 or > GateLimits.MaxDwellSeconds) return $"gate.dwellSeconds must be 1..{GateLimits.MaxDwellSeconds} (30 days), not {DwellSeconds}";
         return null;
     }
 

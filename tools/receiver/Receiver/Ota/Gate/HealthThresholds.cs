@@ -1,3 +1,5 @@
+using NodeFirmware.HostCommon.Campaigns;
+
 namespace NodeFirmware.Receiver.Ota.Gate;
 
 /// <summary>
@@ -16,11 +18,17 @@ public sealed record HealthThresholds(
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
-        if (!(CrashFreeDrop >= 0 && CrashFreeDrop <= 1)) throw new ArgumentException($"crashFreeDrop must be in [0, 1], not {CrashFreeDrop}");
-        if (!(ReconnectRatio >= 1 && ReconnectRatio <= 100)) throw new ArgumentException($"reconnectRatio must be in [1, 100], not {ReconnectRatio}");
-        if (!(ReconnectSlackPerDay >= 0 && ReconnectSlackPerDay <= 1000)) throw new ArgumentException($"reconnectSlackPerDay must be in [0, 1000], not {ReconnectSlackPerDay}");
-        if (!(WakeToPublishRatio >= 1 && WakeToPublishRatio <= 100)) throw new ArgumentException($"wakeToPublishRatio must be in [1, 100], not {WakeToPublishRatio}");
-        if (!(DrainRatio >= 1 && DrainRatio <= 100)) throw new ArgumentException($"drainRatio must be in [1, 100], not {DrainRatio}");
-        if (MinDevices is < 1 or > 100_000) throw new ArgumentException($"minDevices must be 1..100000, not {MinDevices}");
+        InRange("crashFreeDrop", CrashFreeDrop, GateLimits.CrashFreeDrop);
+        InRange("reconnectRatio", ReconnectRatio, GateLimits.ReconnectRatio);
+        InRange("reconnectSlackPerDay", ReconnectSlackPerDay, GateLimits.ReconnectSlackPerDay);
+        InRange("wakeToPublishRatio", WakeToPublishRatio, GateLimits.WakeToPublishRatio);
+        InRange("drainRatio", DrainRatio, GateLimits.DrainRatio);
+        if (MinDevices is < GateLimits.MinMinDevices or > GateLimits.MaxMinDevices)
+            throw new ArgumentException($"minDevices must be {GateLimits.MinMinDevices}..{GateLimits.MaxMinDevices}, not {MinDevices}");
+    }
+
+    private static void InRange(string field, double value, GateRange range)
+    {
+        if (!range.Contains(value)) throw new ArgumentException($"{field} must be in {range}, not {value}");
     }
 }

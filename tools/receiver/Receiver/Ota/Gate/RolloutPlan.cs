@@ -1,3 +1,5 @@
+using NodeFirmware.HostCommon.Campaigns;
+
 namespace NodeFirmware.Receiver.Ota.Gate;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace NodeFirmware.Receiver.Ota.Gate;
 public sealed record RolloutPlan(IReadOnlyList<double> StagePercents, TimeSpan Dwell, double DevicesPerMinute, HealthThresholds Thresholds)
 {
     public static readonly IReadOnlyList<double> DefaultStages = [1, 10, 50, 100];
-    public const int MaxStages = 10;
+    public const int MaxStages = GateLimits.MaxStages;
     public static readonly TimeSpan DefaultDwell = TimeSpan.FromHours(12);
     public const double DefaultDevicesPerMinute = 10;
 
@@ -22,8 +24,9 @@ public sealed record RolloutPlan(IReadOnlyList<double> StagePercents, TimeSpan D
             if (i > 0 && p <= StagePercents[i - 1]) throw new ArgumentException($"stages must grow: stage {i + 1} ({p} %) is not above stage {i} ({StagePercents[i - 1]} %)");
         }
         if (StagePercents[^1] != 100) throw new ArgumentException($"the last stage must be 100 %, not {StagePercents[^1]} %");
-        if (Dwell <= TimeSpan.Zero || Dwell > TimeSpan.FromDays(30)) throw new ArgumentException($"dwell must be in (0, 30 days], not {Dwell}");
-        if (!(DevicesPerMinute > 0 && DevicesPerMinute <= 10_000)) throw new ArgumentException($"devicesPerMinute must be in (0, 10000], not {DevicesPerMinute}");
+        if (Dwell <= TimeSpan.Zero || Dwell > TimeSpan.FromSeconds(GateLimits.MaxDwellSeconds)) throw new ArgumentException($"dwell must be in (0, 30 days], not {Dwell}");
+        if (!(DevicesPerMinute > 0 && DevicesPerMinute <= GateLimits.MaxDevicesPerMinute))
+            throw new ArgumentException($"devicesPerMinute must be in (0, {GateLimits.MaxDevicesPerMinute}], not {DevicesPerMinute}");
         Thresholds.Validate();
     }
 
